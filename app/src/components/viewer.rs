@@ -1,0 +1,37 @@
+//! The image viewer: opens over the board when an image product is clicked.
+
+use leptos::prelude::*;
+use products::Product;
+
+#[component]
+pub fn Viewer(selected: RwSignal<Option<Product>>) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            if ev.key() == "Escape" {
+                selected.set(None);
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    move || {
+        selected.get().map(|product| {
+            let title = format!(
+                "{} · {} UTC",
+                product.file_name,
+                product.time.format("%Y-%m-%d %H:%M")
+            );
+            let (label, heading) = (title.clone(), title.clone());
+            view! {
+                <div class="viewer" role="dialog" aria-modal="true" aria-label=label>
+                    <div class="viewer-bar">
+                        <span class="viewer-title">{heading}</span>
+                        <a href=product.file_url.clone() download=product.file_name.clone()>"Download"</a>
+                        <button type="button" aria-label="Close viewer" on:click=move |_| selected.set(None)>"×"</button>
+                    </div>
+                    <img class="viewer-image" src=product.file_url.clone() alt=title/>
+                </div>
+            }
+        })
+    }
+}

@@ -1,0 +1,23 @@
+//! The opsboard dashboard: Leptos components rendered on the server and
+//! hydrated in the browser from one codebase.
+//!
+//! [`app`] holds the HTML shell and the routes, [`board`] the data a page
+//! starts from (and the server function that loads it), [`components`] the
+//! pieces of the screen, and `live` (browser only) the websocket client that
+//! keeps a page current.
+
+pub mod app;
+pub mod board;
+pub mod components;
+#[cfg(feature = "hydrate")]
+mod live;
+
+pub use app::{shell, App};
+
+/// The wasm entry point: attaches the browser to the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,115 @@
+//! The browser's live client: a websocket on `/api/v1/events` that resumes
+//! after the last `seq` it applied, with exponential backoff between attempts,
+//! so a network cut or a server restart loses nothing.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use products::Event;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
+
+use crate::components::connection::ConnState;
+
+const FIRST_RETRY_MS: u32 = 500;
+const MAX_RETRY_MS: u32 = 30_000;
+
+struct Live {
+    /// Highest `seq` applied; the resume point.
+    last_seq: Cell<i64>,
+    retry_ms: Cell<u32>,
+    status: RwSignal<ConnState>,
+    on_event: Box<dyn Fn(Event)>,
+    /// The open socket and its callbacks, kept alive together.
+    connection: RefCell<Option<Connection>>,
+}
+
+struct Connection {
+    socket: WebSocket,
+    _on_open: Closure<dyn FnMut()>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+/// Connects and keeps the page current from `after` on.
+pub fn start(after: i64, status: RwSignal<ConnState>, on_event: impl Fn(Event) + 'static) {
+    let live = Rc::new(Live {
+        last_seq: Cell::new(after),
+        retry_ms: Cell::new(FIRST_RETRY_MS),
+        status,
+        on_event: Box::new(on_event),
+        connection: RefCell::new(None),
+    });
+    status.set(ConnState::Connecting);
+    connect(live);
+}
+
+fn events_url(after: i64) -> String {
+    let location = window().location();
+    let scheme = match location.protocol().as_deref() {
+        Ok("https:") => "wss",
+        _ => "ws",
+    };
+    let host = location.host().unwrap_or_default();
+    format!("{scheme}://{host}/api/v1/events?after={after}")
+}
+
+fn connect(live: Rc<Live>) {
+    let socket = match WebSocket::new(&events_url(live.last_seq.get())) {
+        Ok(socket) => socket,
+        Err(_) => return retry_later(live),
+    };
+    let on_open = {
+        let live = live.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            live.retry_ms.set(FIRST_RETRY_MS);
+            live.status.set(ConnState::Live);
+        })
+    };
+    let on_message = {
+        let live = live.clone();
+        Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
+            let Some(text) = message.data().as_string() else {
+                return;
+            };
+            match serde_json::from_str::<Event>(&text) {
+                Ok(event) if event.seq > live.last_seq.get() => {
+                    live.last_seq.set(event.seq);
+                    (live.on_event)(event);
+                }
+                Ok(_) => {}
+                Err(error) => leptos::logging::warn!("unreadable event: {error}"),
+            }
+        })
+    };
+    let on_close = {
+        let live = live.clone();
+        Closure::<dyn FnMut(CloseEvent)>::new(move |_| {
+            live.status.set(ConnState::Reconnecting);
+            retry_later(live.clone());
+        })
+    };
+    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    // Replacing the old connection drops its callbacks; this runs from a timer,
+    // never from inside one of them.
+    if let Some(old) = live.connection.replace(Some(Connection {
+        socket,
+        _on_open: on_open,
+        _on_message: on_message,
+        _on_close: on_close,
+    })) {
+        old.socket.set_onclose(None);
+        let _ = old.socket.close();
+    }
+}
+
+fn retry_later(live: Rc<Live>) {
+    let delay = live.retry_ms.get();
+    live.retry_ms.set((delay * 2).min(MAX_RETRY_MS));
+    set_timeout(move || connect(live), Duration::from_millis(delay as u64));
+}

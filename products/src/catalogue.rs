@@ -1,0 +1,351 @@
+//! The SQLite catalogue: every SQL statement of opsboard lives in this module,
+//! so that moving to PostgreSQL (several web nodes) touches one file.
+//!
+//! Each change to the catalogue is written in the same transaction as the
+//! event that announces it, so the event log and the products can never
+//! disagree, and `seq` (the event's row id) is strictly increasing.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{QueryBuilder, Row, Sqlite};
+use thiserror::Error;
+
+use crate::name::ProductName;
+use crate::record::{Event, EventKind, Product, Rejection};
+
+/// Catalogue failures. Storage errors are not the provider's fault, so they are
+/// kept apart from the name errors that are.
+#[derive(Debug, Error)]
+pub enum CatalogueError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("stored event could not be encoded or decoded: {0}")]
+    Payload(#[from] serde_json::Error),
+}
+
+pub type Result<T, E = CatalogueError> = std::result::Result<T, E>;
+
+/// A handle on the catalogue database. Cheap to clone (a pool inside).
+#[derive(Clone, Debug)]
+pub struct Catalogue {
+    pool: SqlitePool,
+}
+
+/// A product file about to be recorded, already archived at `stored_path`.
+#[derive(Clone, Debug)]
+pub struct NewProduct {
+    pub name: ProductName,
+    pub file_name: String,
+    pub media_type: String,
+    pub size: u64,
+    pub sha256: String,
+    pub version: i64,
+    /// Relative to the data dir.
+    pub stored_path: String,
+}
+
+/// A product with the place of its bytes, which the API needs and clients must
+/// not see.
+#[derive(Clone, Debug)]
+pub struct StoredProduct {
+    pub product: Product,
+    pub stored_path: String,
+}
+
+/// Filters of a product listing. `None` means no bound.
+#[derive(Clone, Debug, Default)]
+pub struct ProductQuery {
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub category: Option<String>,
+    pub platform: Option<String>,
+    pub limit: Option<i64>,
+}
+
+/// The newest version of one product identity, to decide whether a re-sent file
+/// is a new version or the same bytes again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LatestVersion {
+    pub id: i64,
+    pub version: i64,
+    pub sha256: String,
+}
+
+const PRODUCT_COLUMNS: &str = "id, category, platform, product, time_ms, version, file_name, \
+     media_type, size, sha256, ingested_ms, stored_path";
+
+impl Catalogue {
+    /// Opens (creating if needed) the catalogue at `path` in WAL mode and
+    /// applies pending migrations.
+    pub async fn open(path: &Path) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// Closes the pool, checkpointing the WAL.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// The newest version of (category, platform, time, product), if any.
+    pub async fn latest_version(&self, name: &ProductName) -> Result<Option<LatestVersion>> {
+        let row = sqlx::query(
+            "SELECT id, version, sha256 FROM products
+             WHERE category = ? AND platform = ? AND time_ms = ? AND product = ?
+             ORDER BY version DESC LIMIT 1",
+        )
+        .bind(&name.category)
+        .bind(&name.platform)
+        .bind(name.time.timestamp_millis())
+        .bind(&name.product)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| LatestVersion {
+            id: r.get("id"),
+            version: r.get("version"),
+            sha256: r.get("sha256"),
+        }))
+    }
+
+    /// Records a product and its event (`product.added` for version 1,
+    /// `product.updated` after) in one transaction.
+    pub async fn insert_product(&self, new: &NewProduct) -> Result<Event> {
+        let ingested_at = now_ms();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE products SET is_current = 0
+             WHERE category = ? AND platform = ? AND time_ms = ? AND product = ?",
+        )
+        .bind(&new.name.category)
+        .bind(&new.name.platform)
+        .bind(new.name.time.timestamp_millis())
+        .bind(&new.name.product)
+        .execute(&mut *tx)
+        .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO products (category, platform, time_ms, product, version, is_current,
+                 file_name, media_type, size, sha256, stored_path, ingested_ms)
+             VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&new.name.category)
+        .bind(&new.name.platform)
+        .bind(new.name.time.timestamp_millis())
+        .bind(&new.name.product)
+        .bind(new.version)
+        .bind(&new.file_name)
+        .bind(&new.media_type)
+        .bind(new.size as i64)
+        .bind(&new.sha256)
+        .bind(&new.stored_path)
+        .bind(ingested_at)
+        .fetch_one(&mut *tx)
+        .await?;
+        let product = Product {
+            id,
+            category: new.name.category.clone(),
+            platform: new.name.platform.clone(),
+            product: new.name.product.clone(),
+            time: new.name.time,
+            version: new.version,
+            file_name: new.file_name.clone(),
+            media_type: new.media_type.clone(),
+            size: new.size,
+            sha256: new.sha256.clone(),
+            ingested_at: from_ms(ingested_at),
+            file_url: Product::file_url_for(id),
+        };
+        let kind = if new.version <= 1 {
+            EventKind::ProductAdded { product }
+        } else {
+            EventKind::ProductUpdated { product }
+        };
+        let event = insert_event(&mut tx, kind).await?;
+        tx.commit().await?;
+        Ok(event)
+    }
+
+    /// Records a rejection and its `product.rejected` event.
+    pub async fn insert_rejection(
+        &self,
+        rejection: &Rejection,
+        stored_path: Option<&str>,
+    ) -> Result<Event> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO rejections (file_name, reason, stored_path, rejected_ms)
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(&rejection.file_name)
+        .bind(&rejection.reason)
+        .bind(stored_path)
+        .bind(rejection.rejected_at.timestamp_millis())
+        .execute(&mut *tx)
+        .await?;
+        let event = insert_event(
+            &mut tx,
+            EventKind::ProductRejected {
+                rejection: rejection.clone(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(event)
+    }
+
+    /// One product (any version) by id, with where its bytes are.
+    pub async fn product(&self, id: i64) -> Result<Option<StoredProduct>> {
+        let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = ?");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| stored_product(&r)).transpose()?)
+    }
+
+    /// Current versions of products matching `query`, by product time then id.
+    pub async fn products(&self, query: &ProductQuery) -> Result<Vec<Product>> {
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products WHERE is_current = 1"
+        ));
+        if let Some(from) = query.from {
+            sql.push(" AND time_ms >= ")
+                .push_bind(from.timestamp_millis());
+        }
+        if let Some(to) = query.to {
+            sql.push(" AND time_ms <= ")
+                .push_bind(to.timestamp_millis());
+        }
+        if let Some(category) = &query.category {
+            sql.push(" AND category = ").push_bind(category.clone());
+        }
+        if let Some(platform) = &query.platform {
+            sql.push(" AND platform = ").push_bind(platform.clone());
+        }
+        sql.push(" ORDER BY time_ms, id LIMIT ")
+            .push_bind(query.limit.unwrap_or(i64::MAX));
+        let rows = sql.build().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok(stored_product(r)?.product))
+            .collect()
+    }
+
+    /// Number of products (current versions).
+    pub async fn count_products(&self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE is_current = 1")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The newest rejections, newest first.
+    pub async fn recent_rejections(&self, limit: i64) -> Result<Vec<Rejection>> {
+        let rows = sqlx::query(
+            "SELECT file_name, reason, rejected_ms FROM rejections ORDER BY id DESC LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Rejection {
+                file_name: r.get("file_name"),
+                reason: r.get("reason"),
+                rejected_at: from_ms(r.get("rejected_ms")),
+            })
+            .collect())
+    }
+
+    /// Up to `limit` events with `seq > after`, in order.
+    pub async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<Event>> {
+        let rows =
+            sqlx::query("SELECT seq, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| {
+                let payload: String = r.get("payload");
+                Ok(Event {
+                    seq: r.get("seq"),
+                    kind: serde_json::from_str(&payload)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The newest event's `seq`, 0 when there is none.
+    pub async fn last_seq(&self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM events")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+}
+
+async fn insert_event(tx: &mut sqlx::SqliteConnection, kind: EventKind) -> Result<Event> {
+    let payload = serde_json::to_string(&kind)?;
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO events (type, payload, created_ms) VALUES (?, ?, ?) RETURNING seq",
+    )
+    .bind(kind.type_name())
+    .bind(payload)
+    .bind(now_ms())
+    .fetch_one(tx)
+    .await?;
+    Ok(Event { seq, kind })
+}
+
+fn stored_product(row: &SqliteRow) -> Result<StoredProduct, sqlx::Error> {
+    let id: i64 = row.try_get("id")?;
+    let size: i64 = row.try_get("size")?;
+    Ok(StoredProduct {
+        product: Product {
+            id,
+            category: row.try_get("category")?,
+            platform: row.try_get("platform")?,
+            product: row.try_get("product")?,
+            time: from_ms(row.try_get("time_ms")?),
+            version: row.try_get("version")?,
+            file_name: row.try_get("file_name")?,
+            media_type: row.try_get("media_type")?,
+            size: size.max(0) as u64,
+            sha256: row.try_get("sha256")?,
+            ingested_at: from_ms(row.try_get("ingested_ms")?),
+            file_url: Product::file_url_for(id),
+        },
+        stored_path: row.try_get("stored_path")?,
+    })
+}
+
+fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+/// Milliseconds to a UTC time; out-of-range values (impossible in rows this
+/// module wrote) clamp to the epoch rather than fail a whole listing.
+fn from_ms(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}

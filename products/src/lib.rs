@@ -1,0 +1,22 @@
+//! The opsboard product domain.
+//!
+//! Everything that knows what a *product* is lives here, with no web dependency:
+//! how a dropped file's name is read ([`name`]), the record and event types sent
+//! to dashboards ([`record`]), media types ([`media`]) and, behind the
+//! `catalogue` feature, the SQLite catalogue ([`catalogue`]) and the on-disk
+//! layout of accepted and rejected files ([`store`]).
+//!
+//! The wasm front end depends on this crate without the `catalogue` feature so
+//! that the browser and the server share one definition of every wire type.
+
+pub mod media;
+pub mod name;
+pub mod record;
+
+#[cfg(feature = "catalogue")]
+pub mod catalogue;
+#[cfg(feature = "catalogue")]
+pub mod store;
+
+pub use name::{NameError, NameRules, ProductName};
+pub use record::{Event, EventKind, Product, Rejection};

@@ -1,0 +1,171 @@
+//! The records opsboard sends to dashboards and API clients.
+//!
+//! These are wire types: the server serialises them, the wasm dashboard
+//! deserialises the same definitions, so the two cannot drift apart.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One catalogued product: a file that followed the naming convention.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    /// Catalogue identifier; stable for the life of the campaign.
+    pub id: i64,
+    pub category: String,
+    pub platform: String,
+    /// The product token of the name (e.g. `024h_precip`).
+    pub product: String,
+    /// The product time from the name, UTC.
+    pub time: DateTime<Utc>,
+    /// 1 for the first file of this (category, platform, time, product);
+    /// a later file with other bytes becomes the next version.
+    pub version: i64,
+    pub file_name: String,
+    pub media_type: String,
+    /// Size of the file in bytes.
+    pub size: u64,
+    /// Hex SHA-256 of the bytes: the download's ETag and the proof that a
+    /// re-sent file is identical.
+    pub sha256: String,
+    pub ingested_at: DateTime<Utc>,
+    /// Where the bytes are served, relative to the server root.
+    pub file_url: String,
+}
+
+impl Product {
+    /// The timeline lane this product belongs to.
+    pub fn lane(&self) -> (String, String) {
+        (self.category.clone(), self.platform.clone())
+    }
+
+    /// Whether the dashboard can show the file itself as an image.
+    pub fn is_image(&self) -> bool {
+        crate::media::is_image(&self.media_type)
+    }
+
+    /// The URL of a product's bytes, the one place that spells it.
+    pub fn file_url_for(id: i64) -> String {
+        format!("/api/v1/products/{id}/file")
+    }
+}
+
+/// A dropped file that was refused. Its bytes are kept in `rejected/` beside a
+/// `<name>.reason.txt`, so nothing a provider sent is ever lost.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// The name as dropped (lossily decoded if it was not UTF-8).
+    pub file_name: String,
+    /// Why, in words meant for the provider.
+    pub reason: String,
+    pub rejected_at: DateTime<Utc>,
+}
+
+/// A change to the catalogue, numbered by `seq`. Sequence numbers are strictly
+/// increasing and stored, so a dashboard that reconnects with `?after=SEQ`
+/// receives exactly what it missed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub seq: i64,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// What happened. Serialised with a `type` field (`product.added`, …) next to
+/// `seq`, so that clients can switch on it without nesting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum EventKind {
+    #[serde(rename = "product.added")]
+    ProductAdded { product: Product },
+    /// A product received new bytes (a new version).
+    #[serde(rename = "product.updated")]
+    ProductUpdated { product: Product },
+    #[serde(rename = "product.rejected")]
+    ProductRejected { rejection: Rejection },
+}
+
+impl EventKind {
+    /// The `type` tag, for storage next to the payload.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            EventKind::ProductAdded { .. } => "product.added",
+            EventKind::ProductUpdated { .. } => "product.updated",
+            EventKind::ProductRejected { .. } => "product.rejected",
+        }
+    }
+}
+
+/// The families the dashboard groups lanes by, in display order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Family {
+    Forecast,
+    RemoteSensing,
+    InSitu,
+    Operations,
+    Other,
+}
+
+impl Family {
+    /// Stable name, for CSS classes and URLs.
+    pub fn key(self) -> &'static str {
+        match self {
+            Family::Forecast => "forecast",
+            Family::RemoteSensing => "remote",
+            Family::InSitu => "insitu",
+            Family::Operations => "ops",
+            Family::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Family::Forecast => "Forecasts",
+            Family::RemoteSensing => "Remote sensing",
+            Family::InSitu => "In situ",
+            Family::Operations => "Operations",
+            Family::Other => "Other",
+        }
+    }
+
+    pub fn order(self) -> u8 {
+        self as u8
+    }
+}
+
+/// The family of a category of the naming convention.
+pub fn family(category: &str) -> Family {
+    match category {
+        "model" => Family::Forecast,
+        "satellite" | "radar" | "lidar" => Family::RemoteSensing,
+        "surface" | "upperair" | "aircraft" | "insitu" => Family::InSitu,
+        "ops" | "report" | "missions" => Family::Operations,
+        _ => Family::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn events_serialise_flat_with_a_type_tag() {
+        let event = Event {
+            seq: 42,
+            kind: EventKind::ProductRejected {
+                rejection: Rejection {
+                    file_name: "bad.png".into(),
+                    reason: "expected 5 tokens".into(),
+                    rejected_at: Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap(),
+                },
+            },
+        };
+        let json = serde_json::to_value(&event).unwrap();
+        assert_eq!(json["seq"], 42);
+        assert_eq!(json["type"], "product.rejected");
+        assert_eq!(json["rejection"]["file_name"], "bad.png");
+        assert_eq!(json["rejection"]["rejected_at"], "2026-11-28T12:00:00Z");
+        let back: Event = serde_json::from_value(json).unwrap();
+        assert_eq!(back, event);
+    }
+}

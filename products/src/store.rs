@@ -1,0 +1,228 @@
+//! Where product files live on disk.
+//!
+//! ```text
+//! <data dir>/
+//!   incoming/                     the watched drop folder (providers write here)
+//!   archive/<category>/<platform>/<YYYY>/<MM>/<DD>/<file name>   accepted originals
+//!   rejected/<file name>          refused files, bytes untouched
+//!   rejected/<file name>.reason.txt
+//!   opsboard.sqlite               the catalogue
+//! ```
+//!
+//! Files only ever move by `rename` inside the data dir (one file system, so a
+//! move is atomic and never copies), and the directory entry is synced, so a
+//! crash cannot leave a file half in one place and half in another.
+
+use std::ffi::{OsStr, OsString};
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Component, Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::name::ProductName;
+
+/// The data directory and the names of its parts. Paths stored in the
+/// catalogue are relative to it, so a campaign's data dir can be moved whole.
+#[derive(Clone, Debug)]
+pub struct DataDir {
+    root: PathBuf,
+}
+
+impl DataDir {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// Creates the folders that must exist before the server starts.
+    pub fn create_all(&self) -> io::Result<()> {
+        for dir in [self.incoming(), self.archive(), self.rejected()] {
+            fs::create_dir_all(dir)?;
+        }
+        Ok(())
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+    pub fn incoming(&self) -> PathBuf {
+        self.root.join("incoming")
+    }
+    pub fn archive(&self) -> PathBuf {
+        self.root.join("archive")
+    }
+    pub fn rejected(&self) -> PathBuf {
+        self.root.join("rejected")
+    }
+    pub fn database(&self) -> PathBuf {
+        self.root.join("opsboard.sqlite")
+    }
+
+    /// Where version `version` of a product is archived, relative to the root.
+    /// Version 1 keeps its file name; later ones get a `~vN` suffix beside it.
+    pub fn archive_path(&self, name: &ProductName, file_name: &str, version: i64) -> PathBuf {
+        let day = name.time.format("%Y/%m/%d").to_string();
+        let file = if version <= 1 {
+            file_name.to_string()
+        } else {
+            format!("{file_name}~v{version}")
+        };
+        Path::new("archive")
+            .join(&name.category)
+            .join(&name.platform)
+            .join(day)
+            .join(file)
+    }
+
+    /// Turns a stored relative path into a real one, refusing any path that
+    /// would leave the data dir (absolute, or with `..`).
+    pub fn resolve(&self, relative: &Path) -> Option<PathBuf> {
+        let safe = relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+        safe.then(|| self.root.join(relative))
+    }
+
+    /// Moves a refused file into `rejected/` with its reason beside it and
+    /// returns the path it now has. An earlier rejection of the same name is
+    /// never overwritten: the newcomer gets a `~N` suffix.
+    pub fn reject(&self, from: &Path, reason: &str) -> io::Result<PathBuf> {
+        let name = from.file_name().unwrap_or(OsStr::new("unnamed"));
+        let dir = self.rejected();
+        fs::create_dir_all(&dir)?;
+        let mut target = dir.join(name);
+        let mut n = 2;
+        while target.symlink_metadata().is_ok() || reason_path(&target).symlink_metadata().is_ok() {
+            let mut with_suffix = OsString::from(name);
+            with_suffix.push(format!("~{n}"));
+            target = dir.join(with_suffix);
+            n += 1;
+        }
+        write_synced(&reason_path(&target), format!("{reason}\n").as_bytes())?;
+        move_file(from, &target)?;
+        Ok(target)
+    }
+}
+
+/// `<file>.reason.txt`, beside the rejected file.
+pub fn reason_path(rejected_file: &Path) -> PathBuf {
+    let mut name = rejected_file
+        .file_name()
+        .map(OsString::from)
+        .unwrap_or_default();
+    name.push(".reason.txt");
+    rejected_file.with_file_name(name)
+}
+
+/// Renames `from` to `to` (creating `to`'s folder), then syncs the folders so
+/// the move survives a power cut. Fails rather than overwrite an existing file.
+pub fn move_file(from: &Path, to: &Path) -> io::Result<()> {
+    if to.symlink_metadata().is_ok() {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} already exists", to.display()),
+        ));
+    }
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::rename(from, to)?;
+    for dir in [to.parent(), from.parent()].into_iter().flatten() {
+        sync_dir(dir)?;
+    }
+    Ok(())
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    // Directories can be opened and fsynced on Unix; elsewhere this is a no-op.
+    #[cfg(unix)]
+    fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// Size and hex SHA-256 of a file, read in chunks (files can be large).
+pub fn hash_file(path: &Path) -> io::Result<(u64, String)> {
+    let mut file = fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    Ok((size, hex::encode(hasher.finalize())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::name::NameRules;
+
+    #[test]
+    fn archive_paths_are_per_category_platform_and_day() {
+        let data = DataDir::new("/d");
+        let file = "model.AROME.202611281200.024h_precip.png";
+        let name = NameRules::default().parse(file).unwrap();
+        assert_eq!(
+            data.archive_path(&name, file, 1),
+            Path::new("archive/model/AROME/2026/11/28").join(file)
+        );
+        assert!(data
+            .archive_path(&name, file, 3)
+            .to_string_lossy()
+            .ends_with("precip.png~v3"));
+    }
+
+    #[test]
+    fn resolve_refuses_paths_leaving_the_data_dir() {
+        let data = DataDir::new("/d");
+        assert!(data.resolve(Path::new("archive/x")).is_some());
+        assert!(data.resolve(Path::new("../etc/passwd")).is_none());
+        assert!(data.resolve(Path::new("/etc/passwd")).is_none());
+    }
+
+    #[test]
+    fn reject_keeps_bytes_and_reason_and_never_overwrites() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = DataDir::new(tmp.path());
+        data.create_all().unwrap();
+        for bytes in [b"first".as_slice(), b"second".as_slice()] {
+            let dropped = data.incoming().join("bad.name");
+            fs::write(&dropped, bytes).unwrap();
+            data.reject(&dropped, "expected 5 tokens").unwrap();
+            assert!(!dropped.exists());
+        }
+        let rejected = data.rejected();
+        assert_eq!(fs::read(rejected.join("bad.name")).unwrap(), b"first");
+        assert_eq!(fs::read(rejected.join("bad.name~2")).unwrap(), b"second");
+        assert_eq!(
+            fs::read_to_string(rejected.join("bad.name~2.reason.txt")).unwrap(),
+            "expected 5 tokens\n"
+        );
+    }
+
+    #[test]
+    fn hash_file_matches_a_known_digest() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("f");
+        fs::write(&path, b"abc").unwrap();
+        let (size, sha) = hash_file(&path).unwrap();
+        assert_eq!(size, 3);
+        assert_eq!(
+            sha,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

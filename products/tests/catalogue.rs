@@ -1,0 +1,143 @@
+//! The catalogue against a real SQLite file in a temporary folder.
+
+use chrono::{Duration, TimeZone, Utc};
+use products::catalogue::{Catalogue, NewProduct, ProductQuery};
+use products::{EventKind, NameRules, Rejection};
+
+fn new_product(file_name: &str, sha: &str, version: i64) -> NewProduct {
+    NewProduct {
+        name: NameRules::default().parse(file_name).unwrap(),
+        file_name: file_name.to_string(),
+        media_type: "image/png".into(),
+        size: 10,
+        sha256: sha.into(),
+        version,
+        stored_path: format!("archive/{file_name}"),
+    }
+}
+
+#[tokio::test]
+async fn products_and_events_are_stored_together_in_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("c.sqlite");
+    let catalogue = Catalogue::open(&db).await.unwrap();
+    assert_eq!(catalogue.last_seq().await.unwrap(), 0);
+
+    let a = catalogue
+        .insert_product(&new_product("model.AROME.202611281200.precip.png", "aa", 1))
+        .await
+        .unwrap();
+    let r = catalogue
+        .insert_rejection(
+            &Rejection {
+                file_name: "bad".into(),
+                reason: "expected 5 tokens".into(),
+                rejected_at: Utc::now(),
+            },
+            Some("rejected/bad"),
+        )
+        .await
+        .unwrap();
+    let b = catalogue
+        .insert_product(&new_product(
+            "satellite.MSG.202611281215.ir108.jpg",
+            "bb",
+            1,
+        ))
+        .await
+        .unwrap();
+    assert!(a.seq < r.seq && r.seq < b.seq);
+
+    let replay = catalogue.events_after(a.seq, 100).await.unwrap();
+    assert_eq!(replay, vec![r.clone(), b.clone()]);
+    assert_eq!(catalogue.last_seq().await.unwrap(), b.seq);
+    assert_eq!(catalogue.recent_rejections(10).await.unwrap().len(), 1);
+
+    // Reopening the same file keeps everything (migrations are idempotent).
+    catalogue.close().await;
+    let again = Catalogue::open(&db).await.unwrap();
+    assert_eq!(again.count_products().await.unwrap(), 2);
+    assert_eq!(again.events_after(0, 100).await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn listing_filters_by_time_category_and_platform() {
+    let tmp = tempfile::tempdir().unwrap();
+    let catalogue = Catalogue::open(&tmp.path().join("c.sqlite")).await.unwrap();
+    for name in [
+        "model.AROME.202611281200.precip.png",
+        "model.ARPEGE.202611281800.precip.png",
+        "satellite.MSG.202611290000.ir108.jpg",
+    ] {
+        catalogue
+            .insert_product(&new_product(name, "x", 1))
+            .await
+            .unwrap();
+    }
+    let t = |h| Utc.with_ymd_and_hms(2026, 11, 28, h, 0, 0).unwrap();
+    let all = catalogue.products(&ProductQuery::default()).await.unwrap();
+    assert_eq!(all.len(), 3);
+    assert!(all.windows(2).all(|w| w[0].time <= w[1].time));
+
+    let models = catalogue
+        .products(&ProductQuery {
+            category: Some("model".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(models.len(), 2);
+
+    let window = catalogue
+        .products(&ProductQuery {
+            from: Some(t(12)),
+            to: Some(t(18)),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(window.len(), 2, "bounds are inclusive");
+
+    let arpege = catalogue
+        .products(&ProductQuery {
+            platform: Some("ARPEGE".into()),
+            from: Some(t(18) + Duration::minutes(1)),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(arpege.is_empty());
+}
+
+#[tokio::test]
+async fn a_new_version_replaces_the_current_one_and_keeps_the_old() {
+    let tmp = tempfile::tempdir().unwrap();
+    let catalogue = Catalogue::open(&tmp.path().join("c.sqlite")).await.unwrap();
+    let name = "model.AROME.202611281200.precip.png";
+    let first = catalogue
+        .insert_product(&new_product(name, "aa", 1))
+        .await
+        .unwrap();
+    let parsed = NameRules::default().parse(name).unwrap();
+    let latest = catalogue.latest_version(&parsed).await.unwrap().unwrap();
+    assert_eq!((latest.version, latest.sha256.as_str()), (1, "aa"));
+
+    let second = catalogue
+        .insert_product(&new_product(name, "bb", 2))
+        .await
+        .unwrap();
+    assert!(matches!(first.kind, EventKind::ProductAdded { .. }));
+    let EventKind::ProductUpdated { product } = &second.kind else {
+        panic!("expected product.updated, got {second:?}");
+    };
+    assert_eq!(product.version, 2);
+    let listed = catalogue.products(&ProductQuery::default()).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].sha256, "bb");
+    let EventKind::ProductAdded { product: old } = &first.kind else {
+        unreachable!()
+    };
+    let old = catalogue.product(old.id).await.unwrap().unwrap();
+    assert_eq!(old.product.version, 1);
+    assert_eq!(catalogue.count_products().await.unwrap(), 1);
+}

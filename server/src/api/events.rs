@@ -1,0 +1,135 @@
+//! `GET /api/v1/events?after=SEQ`: the live event stream, over a websocket.
+//!
+//! A session first subscribes to the hub, then replays the stored events after
+//! `after`, then forwards live ones, skipping any `seq` it has already sent:
+//! subscribing before reading the backlog leaves no gap, and the `seq` check
+//! leaves no duplicate at the seam. A session that falls behind the broadcast
+//! reads what it missed from the catalogue. A client that stops reading is
+//! dropped after [`SEND_TIMEOUT`], or when it stops answering pings.
+
+use std::time::Duration;
+
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use products::Event;
+use serde::Deserialize;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::time::{timeout, Instant};
+
+use crate::state::AppState;
+
+/// How often the server pings each client.
+const PING_EVERY: Duration = Duration::from_secs(30);
+/// A client silent for this long (no pong, no message) is gone.
+const SILENCE_LIMIT: Duration = Duration::from_secs(75);
+/// A client that cannot take one frame within this time is dropped.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// Events read from the catalogue per query while catching up.
+const REPLAY_PAGE: i64 = 500;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/events", get(upgrade))
+}
+
+#[derive(Debug, Deserialize)]
+struct EventsParams {
+    /// Replay stored events with a greater `seq` first. Without it, only live events.
+    after: Option<i64>,
+}
+
+async fn upgrade(
+    State(state): State<AppState>,
+    Query(params): Query<EventsParams>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    ws.on_upgrade(move |socket| async move {
+        if let Err(reason) = session(socket, state, params.after).await {
+            tracing::debug!(%reason, "websocket session ended");
+        }
+    })
+}
+
+/// Why a session ended (for the log).
+type Ended = String;
+
+async fn session(mut socket: WebSocket, state: AppState, after: Option<i64>) -> Result<(), Ended> {
+    let mut live = state.hub.subscribe();
+    let mut last = match after {
+        Some(seq) => seq.max(0),
+        None => state
+            .catalogue
+            .last_seq()
+            .await
+            .map_err(|e| e.to_string())?,
+    };
+    catch_up(&mut socket, &state, &mut last).await?;
+
+    let mut shutdown = state.shutdown.clone();
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
+    let mut heard = Instant::now();
+    loop {
+        tokio::select! {
+            received = live.recv() => match received {
+                Ok(event) if event.seq <= last => {}
+                Ok(event) if event.seq == last + 1 => {
+                    send(&mut socket, &event).await?;
+                    last = event.seq;
+                }
+                // A gap or a lag: the catalogue has everything, in order.
+                Ok(_) | Err(RecvError::Lagged(_)) => catch_up(&mut socket, &state, &mut last).await?,
+                Err(RecvError::Closed) => return Err("hub closed".into()),
+            },
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_))) | None => return Ok(()),
+                Some(Ok(_)) => heard = Instant::now(),
+                Some(Err(e)) => return Err(e.to_string()),
+            },
+            _ = ping.tick() => {
+                if heard.elapsed() > SILENCE_LIMIT {
+                    return Err("client stopped answering pings".into());
+                }
+                timeout(SEND_TIMEOUT, socket.send(Message::Ping(Default::default())))
+                    .await
+                    .map_err(|_| "ping timed out".to_string())?
+                    .map_err(|e| e.to_string())?;
+            },
+            _ = shutdown.changed() => {
+                let _ = socket.send(Message::Close(None)).await;
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Sends every stored event after `last`, advancing it.
+async fn catch_up(socket: &mut WebSocket, state: &AppState, last: &mut i64) -> Result<(), Ended> {
+    loop {
+        let page = state
+            .catalogue
+            .events_after(*last, REPLAY_PAGE)
+            .await
+            .map_err(|e| e.to_string())?;
+        let Some(newest) = page.last().map(|e| e.seq) else {
+            return Ok(());
+        };
+        for event in &page {
+            send(socket, event).await?;
+        }
+        *last = newest;
+    }
+}
+
+async fn send(socket: &mut WebSocket, event: &Event) -> Result<(), Ended> {
+    let text = serde_json::to_string(event).map_err(|e| e.to_string())?;
+    timeout(
+        SEND_TIMEOUT,
+        socket.send(Message::Text(Utf8Bytes::from(text))),
+    )
+    .await
+    .map_err(|_| "client too slow: send timed out".to_string())?
+    .map_err(|e| e.to_string())
+}

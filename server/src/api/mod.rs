@@ -1,0 +1,19 @@
+//! The HTTP API under `/api/v1`, one router per resource.
+
+mod events;
+mod health;
+mod products;
+
+use axum::Router;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    let v1 = Router::new()
+        .merge(health::router())
+        .merge(products::router())
+        .merge(events::router())
+        .fallback(|| async { ApiError::NotFound("API route") });
+    Router::new().nest("/api/v1", v1)
+}

@@ -1,0 +1,151 @@
+//! Products: listing, one record, and the bytes.
+
+use std::path::Path as FsPath;
+
+use axum::body::Body;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use products::catalogue::ProductQuery;
+use products::Product;
+use serde::Deserialize;
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Largest listing one request may ask for.
+const MAX_LIMIT: i64 = 50_000;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/products", get(list))
+        .route("/products/{id}", get(one))
+        .route("/products/{id}/file", get(file))
+}
+
+/// Query of `GET /api/v1/products`. Times stay strings here so that a bad
+/// one gets our JSON error with an example rather than a bare 400.
+#[derive(Debug, Deserialize)]
+struct ListParams {
+    from: Option<String>,
+    to: Option<String>,
+    category: Option<String>,
+    platform: Option<String>,
+    limit: Option<i64>,
+}
+
+fn parse_bound(field: &str, value: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
+    value
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            DateTime::parse_from_rfc3339(v)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|e| {
+                    ApiError::BadRequest(format!(
+                        "`{field}` must be an RFC 3339 time such as 2026-11-28T12:00:00Z ({e})"
+                    ))
+                })
+        })
+        .transpose()
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Json<Vec<Product>>, ApiError> {
+    let query = ProductQuery {
+        from: parse_bound("from", params.from.as_deref())?,
+        to: parse_bound("to", params.to.as_deref())?,
+        category: params.category.filter(|c| !c.is_empty()),
+        platform: params.platform.filter(|p| !p.is_empty()),
+        limit: Some(params.limit.unwrap_or(MAX_LIMIT).clamp(0, MAX_LIMIT)),
+    };
+    Ok(Json(state.catalogue.products(&query).await?))
+}
+
+async fn one(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<Product>, ApiError> {
+    let stored = state
+        .catalogue
+        .product(id)
+        .await?
+        .ok_or(ApiError::NotFound("product"))?;
+    Ok(Json(stored.product))
+}
+
+/// The bytes, with the catalogue's media type, an ETag (the SHA-256) and Range
+/// support. A product id's bytes never change (a new version is a new id), so
+/// responses are cacheable forever. Files that are not images are sandboxed so
+/// that an uploaded HTML or SVG file cannot run script on this origin.
+async fn file(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let stored = state
+        .catalogue
+        .product(id)
+        .await?
+        .ok_or(ApiError::NotFound("product"))?;
+    let product = stored.product;
+    let path = state
+        .data
+        .resolve(FsPath::new(&stored.stored_path))
+        .ok_or(ApiError::FileMissing(id))?;
+    let etag = HeaderValue::from_str(&format!("\"{}\"", product.sha256))
+        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+
+    let matches_etag = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+        });
+    let mut response = if matches_etag {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mime: mime::Mime = product
+            .media_type
+            .parse()
+            .unwrap_or(mime::APPLICATION_OCTET_STREAM);
+        let Ok(served) = ServeFile::new_with_mime(&path, &mime)
+            .oneshot(request)
+            .await;
+        if served.status() == StatusCode::NOT_FOUND {
+            return Err(ApiError::FileMissing(id));
+        }
+        served.map(Body::new)
+    };
+
+    let headers = response.headers_mut();
+    headers.insert(header::ETAG, etag);
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Ok(disposition) =
+        HeaderValue::from_str(&format!("inline; filename=\"{}\"", product.file_name))
+    {
+        headers.insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    if !product.is_image() {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("sandbox"),
+        );
+    }
+    Ok(response)
+}

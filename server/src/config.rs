@@ -1,0 +1,88 @@
+//! The command line and its environment variables.
+//!
+//! Every setting has a flag and an `OPSBOARD_*` variable, so the same binary is
+//! driven by hand, by systemd units and by the tests.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use products::NameRules;
+
+/// `opsboard`: a live campaign support dashboard.
+#[derive(Debug, Parser)]
+#[command(name = "opsboard", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Watch the drop folder, catalogue what arrives and serve the dashboard.
+    Serve(ServeArgs),
+}
+
+/// Settings of `opsboard serve`.
+#[derive(Clone, Debug, Args)]
+pub struct ServeArgs {
+    /// Data directory: holds incoming/ (the drop folder), archive/, rejected/ and the catalogue.
+    #[arg(long, env = "OPSBOARD_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// Address to listen on. Port 0 picks a free port (the chosen address is logged).
+    #[arg(long, env = "OPSBOARD_LISTEN", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+
+    /// Write realistic demo products into the drop folder every few seconds.
+    #[arg(long, env = "OPSBOARD_DEMO")]
+    pub demo: bool,
+
+    /// Milliseconds between two demo products.
+    #[arg(long, env = "OPSBOARD_DEMO_INTERVAL_MS", default_value_t = 2500)]
+    pub demo_interval_ms: u64,
+
+    /// Accepted categories, comma-separated (default: the Field Catalog list).
+    #[arg(long, env = "OPSBOARD_CATEGORIES", value_delimiter = ',')]
+    pub categories: Vec<String>,
+
+    /// Milliseconds a file's size and mtime must stay unchanged before it is
+    /// taken, on platforms that do not report when a writer closes a file.
+    #[arg(long, env = "OPSBOARD_SETTLE_MS", default_value_t = 2000)]
+    pub settle_ms: u64,
+
+    /// The built site (wasm, JS, CSS, public assets), as written by `cargo leptos build`.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+}
+
+impl ServeArgs {
+    /// Settings for a server on `data_dir` listening on a free loopback port,
+    /// with everything else at its default: what tests and benchmarks start.
+    pub fn for_tests(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            demo: false,
+            demo_interval_ms: 2500,
+            categories: Vec::new(),
+            settle_ms: 2000,
+            site_root: PathBuf::from("target/site"),
+        }
+    }
+
+    pub fn name_rules(&self) -> NameRules {
+        if self.categories.is_empty() {
+            NameRules::default()
+        } else {
+            NameRules {
+                categories: self.categories.clone(),
+            }
+        }
+    }
+
+    pub fn settle(&self) -> Duration {
+        Duration::from_millis(self.settle_ms)
+    }
+}

@@ -1,0 +1,28 @@
+//! The state shared by every handler.
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use products::catalogue::Catalogue;
+use products::store::DataDir;
+use tokio::sync::watch;
+
+use crate::hub::Hub;
+
+/// One value, cloned into every request: cheap handles only.
+#[derive(Clone)]
+pub struct AppState {
+    pub catalogue: Catalogue,
+    pub hub: Hub,
+    pub data: DataDir,
+    /// Site root, output name and addresses for server rendering.
+    pub leptos_options: LeptosOptions,
+    /// Turns true at shutdown, so long-lived websocket sessions close and the
+    /// server can stop gracefully.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

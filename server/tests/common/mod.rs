@@ -1,0 +1,107 @@
+//! A real opsboard server on a free loopback port with a temporary data dir,
+//! and a real websocket client, for the integration tests and the benchmark.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use opsboard::config::ServeArgs;
+use opsboard::Server;
+use products::Event;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// How long a test waits for something that should take milliseconds.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+pub struct TestServer {
+    pub server: Server,
+    pub dir: tempfile::TempDir,
+    pub http: reqwest::Client,
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::start_in(dir).await
+    }
+
+    /// Starts on an existing data dir (to test what happens at start).
+    pub async fn start_in(dir: tempfile::TempDir) -> Self {
+        let server = opsboard::start(ServeArgs::for_tests(dir.path()))
+            .await
+            .expect("server starts");
+        Self {
+            server,
+            dir,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.server.addr)
+    }
+
+    pub fn data(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn incoming(&self) -> PathBuf {
+        self.dir.path().join("incoming")
+    }
+
+    /// Writes a file into the drop folder the plain way (open, write, close).
+    pub fn drop_file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.incoming().join(name);
+        std::fs::write(&path, bytes).expect("write drop");
+        path
+    }
+
+    /// Opens `/api/v1/events`, with `?after=` when given.
+    pub async fn events(&self, after: Option<i64>) -> Ws {
+        let query = after.map(|a| format!("?after={a}")).unwrap_or_default();
+        let url = format!("ws://{}/api/v1/events{query}", self.server.addr);
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("websocket connects");
+        ws
+    }
+
+    pub async fn get_json(&self, path: &str) -> (reqwest::StatusCode, serde_json::Value) {
+        let response = self.http.get(self.url(path)).send().await.expect("request");
+        let status = response.status();
+        (status, response.json().await.expect("JSON body"))
+    }
+}
+
+/// The next event on `ws`, skipping control frames; panics after [`PATIENCE`].
+pub async fn next_event(ws: &mut Ws) -> Event {
+    loop {
+        let message = tokio::time::timeout(PATIENCE, ws.next())
+            .await
+            .expect("an event within the patience limit")
+            .expect("the stream is open")
+            .expect("a readable frame");
+        if let Message::Text(text) = message {
+            return serde_json::from_str(&text).expect("a well-formed event");
+        }
+    }
+}
+
+/// Whether any event arrives within `wait`.
+pub async fn event_within(ws: &mut Ws, wait: Duration) -> Option<Event> {
+    tokio::time::timeout(wait, next_event(ws)).await.ok()
+}
+
+/// A small valid PNG, different for each `seed`.
+pub fn png(seed: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(16, 8, |x, y| image::Rgb([seed, x as u8 * 8, y as u8 * 16]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("encode PNG");
+    out.into_inner()
+}
