@@ -6,6 +6,9 @@
 //! pieces of the screen, and `live` (browser only) the websocket client that
 //! keeps a page current.
 
+// The dashboard's nested view types are deep; components also erase theirs with `into_any`.
+#![recursion_limit = "256"]
+
 pub mod app;
 pub mod board;
 pub mod components;

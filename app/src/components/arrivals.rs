@@ -33,6 +33,7 @@ pub fn Arrivals(
             </Show>
         </section>
     }
+    .into_any()
 }
 
 #[component]

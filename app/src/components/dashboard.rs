@@ -60,6 +60,7 @@ fn BoardView(board: Board) -> impl IntoView {
         </main>
         <Viewer selected/>
     }
+    .into_any()
 }
 
 /// Applies a live event to the page's lists.

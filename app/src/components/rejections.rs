@@ -28,4 +28,5 @@ pub fn Rejections(rejections: RwSignal<Vec<Rejection>>) -> impl IntoView {
             </Show>
         </section>
     }
+    .into_any()
 }

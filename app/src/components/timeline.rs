@@ -126,6 +126,7 @@ pub fn Timeline(
             </Show>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -160,6 +161,7 @@ fn Lane(
             </div>
         </div>
     }
+    .into_any()
 }
 
 #[component]

@@ -1,0 +1,39 @@
+# The two commands of the README:
+#   make run    set up, build and run the dashboard on ./data with the demo feeder
+#   make test   set up, then run every check and test (what .ci/run calls)
+
+SHELL := /bin/bash
+# wasm-opt (binaryen) comes from npm; cargo-leptos finds it on PATH.
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+DATA_DIR ?= ./data
+LISTEN ?= 127.0.0.1:3000
+
+.PHONY: setup run build test lint unit e2e bench clean-e2e
+
+setup:
+	@scripts/setup.sh
+
+run: setup
+	cargo leptos build --release
+	LEPTOS_SITE_ROOT=target/site target/release/opsboard serve --data-dir $(DATA_DIR) --listen $(LISTEN) --demo
+
+# The debug server and the wasm site, as the browser tests use them.
+build: setup
+	cargo leptos build
+
+lint: setup
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p app --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
+
+unit: setup
+	cargo test --workspace
+
+e2e: build
+	cd end2end && npx playwright test
+
+test: lint build unit e2e
+
+bench: setup
+	cargo bench -p server --bench drop_latency
