@@ -222,6 +222,21 @@ impl Catalogue {
         Ok(row.map(|r| stored_product(&r)).transpose()?)
     }
 
+    /// Every version of the product that `id` is a version of, oldest first;
+    /// empty when there is no such id.
+    pub async fn versions(&self, id: i64) -> Result<Vec<Product>> {
+        let sql = format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products
+             WHERE (category, platform, time_ms, product) =
+                   (SELECT category, platform, time_ms, product FROM products WHERE id = ?)
+             ORDER BY version"
+        );
+        let rows = sqlx::query(&sql).bind(id).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok(stored_product(r)?.product))
+            .collect()
+    }
+
     /// Current versions of products matching `query`, by product time then id.
     pub async fn products(&self, query: &ProductQuery) -> Result<Vec<Product>> {
         let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(

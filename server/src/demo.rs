@@ -25,8 +25,21 @@ pub struct DemoDrop {
     pub bytes: Vec<u8>,
 }
 
-/// Writes one demo product every `every` into `incoming`, until the task is dropped.
+/// Writes a day of history, then one demo product every `every` into
+/// `incoming`, until the task is dropped. The history is deterministic, so a
+/// restarted demo finds it already catalogued and changes nothing.
 pub async fn run(incoming: PathBuf, every: Duration) {
+    let dir = incoming.clone();
+    let backfill = tokio::task::spawn_blocking(move || {
+        for drop in history(Utc::now())? {
+            write_into(&dir, &drop)?;
+        }
+        Ok::<_, anyhow::Error>(())
+    })
+    .await;
+    if let Ok(Err(error)) = backfill {
+        tracing::warn!(%error, "demo history failed");
+    }
     let mut interval = tokio::time::interval(every);
     for tick in 0u64.. {
         interval.tick().await;
@@ -52,36 +65,71 @@ pub fn write_into(dir: &Path, drop: &DemoDrop) -> std::io::Result<()> {
     std::fs::rename(&part, dir.join(&drop.name))
 }
 
-/// The `tick`-th demo product, at real time `now`.
+/// The `tick`-th live demo product, at real time `now`: the four kinds in turn.
 pub fn make(tick: u64, now: DateTime<Utc>) -> anyhow::Result<DemoDrop> {
     let round = tick / 4;
-    let stamp = format_time(now.duration_trunc(Span::seconds(1))?);
-    Ok(match tick % 4 {
+    let now = now.duration_trunc(Span::seconds(1))?;
+    match tick % 4 {
         0 => {
             let latest_run = now.duration_trunc(Span::hours(6))?;
             let run = latest_run - Span::hours(6 * ((round / LEADS) % RUNS) as i64);
-            let lead = 3 * (round % LEADS);
-            DemoDrop {
-                name: format!("model.AROME.{}.{lead:03}h_precip.png", format_time(run)),
-                bytes: encode(
-                    &precipitation_field(run.timestamp() as u64, lead),
-                    ImageFormat::Png,
-                )?,
-            }
+            model(run, 3 * (round % LEADS))
         }
-        1 => DemoDrop {
-            name: format!("satellite.MSG.{stamp}.ir108.jpg"),
-            bytes: encode(&infrared_image(now.timestamp() as u64), ImageFormat::Jpeg)?,
-        },
-        2 => DemoDrop {
-            name: format!("surface.TOULOUSE.{stamp}.t2m.csv"),
-            bytes: station_series(now).into_bytes(),
-        },
-        _ => DemoDrop {
-            name: format!("upperair.TRAPPES.{stamp}.sounding.csv"),
-            bytes: sounding(now.timestamp() as u64).into_bytes(),
-        },
+        1 => satellite(now),
+        2 => Ok(surface(now)),
+        _ => Ok(upper_air(now)),
+    }
+}
+
+/// The last 24 hours: hourly satellite images and station series, soundings
+/// every 6 hours, and the previous model run every 6 hours of lead time.
+pub fn history(now: DateTime<Utc>) -> anyhow::Result<Vec<DemoDrop>> {
+    let hour = now.duration_trunc(Span::hours(1))?;
+    let mut drops = Vec::new();
+    for h in (1..=24).rev() {
+        let t = hour - Span::hours(h);
+        drops.push(satellite(t)?);
+        drops.push(surface(t));
+        if t.timestamp() % (6 * 3600) == 0 {
+            drops.push(upper_air(t));
+        }
+    }
+    let previous_run = now.duration_trunc(Span::hours(6))? - Span::hours(6);
+    for lead in (0..=48).step_by(6) {
+        drops.push(model(previous_run, lead)?);
+    }
+    Ok(drops)
+}
+
+fn model(run: DateTime<Utc>, lead: u64) -> anyhow::Result<DemoDrop> {
+    Ok(DemoDrop {
+        name: format!("model.AROME.{}.{lead:03}h_precip.png", format_time(run)),
+        bytes: encode(
+            &precipitation_field(run.timestamp() as u64, lead),
+            ImageFormat::Png,
+        )?,
     })
+}
+
+fn satellite(t: DateTime<Utc>) -> anyhow::Result<DemoDrop> {
+    Ok(DemoDrop {
+        name: format!("satellite.MSG.{}.ir108.jpg", format_time(t)),
+        bytes: encode(&infrared_image(t.timestamp() as u64), ImageFormat::Jpeg)?,
+    })
+}
+
+fn surface(t: DateTime<Utc>) -> DemoDrop {
+    DemoDrop {
+        name: format!("surface.TOULOUSE.{}.t2m.csv", format_time(t)),
+        bytes: station_series(t).into_bytes(),
+    }
+}
+
+fn upper_air(t: DateTime<Utc>) -> DemoDrop {
+    DemoDrop {
+        name: format!("upperair.TRAPPES.{}.sounding.csv", format_time(t)),
+        bytes: sounding(t.timestamp() as u64).into_bytes(),
+    }
 }
 
 fn encode(img: &RgbImage, format: ImageFormat) -> anyhow::Result<Vec<u8>> {
@@ -204,5 +252,30 @@ mod tests {
                 image::load_from_memory(&drop.bytes).unwrap();
             }
         }
+    }
+
+    #[test]
+    fn history_is_a_day_of_distinct_valid_products_and_deterministic() {
+        let rules = NameRules::default();
+        let now = Utc::now();
+        let first = history(now).unwrap();
+        let names: std::collections::BTreeSet<_> = first.iter().map(|d| d.name.clone()).collect();
+        assert_eq!(
+            names.len(),
+            first.len(),
+            "no two history products share a name"
+        );
+        assert!(first.len() >= 48);
+        for drop in &first {
+            let name = rules.parse(&drop.name).unwrap();
+            assert!(
+                name.time <= now && name.time >= now - Span::hours(25),
+                "{}",
+                drop.name
+            );
+        }
+        let t = now - Span::hours(3);
+        assert_eq!(satellite(t).unwrap().bytes, satellite(t).unwrap().bytes);
+        assert_eq!(surface(t).bytes, surface(t).bytes);
     }
 }

@@ -209,6 +209,12 @@ async fn bad_files_are_rejected_with_their_reason_and_kept() {
     );
     assert_eq!(std::fs::read(&outside).unwrap(), b"secret");
 
+    // Listed, newest first, for providers.
+    let (_, listed) = t.get_json("/api/v1/rejections?limit=3").await;
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 3);
+    assert_eq!(listed[0]["file_name"], "ops.LINK.202611281200.brief.txt");
+
     // The server carries on.
     t.drop_file("model.AROME.202611281200.precip.png", &png(2));
     assert!(matches!(
@@ -276,6 +282,15 @@ async fn new_bytes_make_a_new_version_and_identical_bytes_change_nothing() {
     assert_ne!(product.sha256, first.sha256);
     let (_, list) = t.get_json("/api/v1/products").await;
     assert_eq!(list.as_array().unwrap().len(), 1, "one current version");
+    let (_, versions) = t
+        .get_json(&format!("/api/v1/products/{}/versions", product.id))
+        .await;
+    let versions: Vec<Product> = serde_json::from_value(versions).unwrap();
+    assert_eq!(
+        versions.iter().map(|p| p.version).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+    assert_eq!(versions[0].id, first.id);
     // The first version's bytes are still served.
     let old = t.http.get(t.url(&first.file_url)).send().await.unwrap();
     assert_eq!(old.bytes().await.unwrap().as_ref(), png(1).as_slice());
@@ -345,5 +360,25 @@ async fn listing_filters_and_errors_are_json() {
     );
     let (status, _) = t.get_json("/api/v1/nothing-here").await;
     assert_eq!(status, 404);
+    t.server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_client_that_never_reads_does_not_hold_back_the_others() {
+    let t = TestServer::start().await;
+    // Connected, asking for everything, and never reading a frame.
+    let _stalled = t.events(Some(0)).await;
+    let mut reader = t.events(None).await;
+    const DROPS: usize = 60;
+    for i in 0..DROPS {
+        t.drop_file(
+            &format!("insitu.BUOY{i}.202611281200.sst.csv"),
+            &[b'x'; 2048],
+        );
+    }
+    let mut files = BTreeSet::new();
+    while files.len() < DROPS {
+        files.insert(added(&next_event(&mut reader).await).file_name.clone());
+    }
     t.server.shutdown().await.unwrap();
 }

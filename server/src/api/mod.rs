@@ -3,6 +3,7 @@
 mod events;
 mod health;
 mod products;
+mod rejections;
 
 use axum::Router;
 
@@ -14,6 +15,7 @@ pub fn router() -> Router<AppState> {
         .merge(health::router())
         .merge(products::router())
         .merge(events::router())
+        .merge(rejections::router())
         .fallback(|| async { ApiError::NotFound("API route") });
     Router::new().nest("/api/v1", v1)
 }

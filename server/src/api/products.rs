@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/products", get(list))
         .route("/products/{id}", get(one))
+        .route("/products/{id}/versions", get(versions))
         .route("/products/{id}/file", get(file))
 }
 
@@ -78,6 +79,18 @@ async fn one(
         .await?
         .ok_or(ApiError::NotFound("product"))?;
     Ok(Json(stored.product))
+}
+
+/// Every version of a product, oldest first; each keeps its own `file_url`.
+async fn versions(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<Product>>, ApiError> {
+    let versions = state.catalogue.versions(id).await?;
+    if versions.is_empty() {
+        return Err(ApiError::NotFound("product"));
+    }
+    Ok(Json(versions))
 }
 
 /// The bytes, with the catalogue's media type, an ETag (the SHA-256) and Range
