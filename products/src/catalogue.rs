@@ -19,6 +19,7 @@ use thiserror::Error;
 
 use crate::name::ProductName;
 use crate::record::{Event, EventKind, Product, Rejection};
+use crate::sidecar::{ProductMeta, Sidecar, Timing};
 
 /// Catalogue failures. Storage errors are not the provider's fault, so they are
 /// kept apart from the name errors that are.
@@ -51,6 +52,8 @@ pub struct NewProduct {
     pub version: i64,
     /// Relative to the data dir.
     pub stored_path: String,
+    pub timing: Timing,
+    pub meta: ProductMeta,
 }
 
 /// A product with the place of its bytes, which the API needs and clients must
@@ -81,7 +84,7 @@ pub struct LatestVersion {
 }
 
 const PRODUCT_COLUMNS: &str = "id, category, platform, product, time_ms, version, file_name, \
-     media_type, size, sha256, ingested_ms, stored_path";
+     media_type, size, sha256, ingested_ms, stored_path, run_ms, lead_hours, valid_ms, meta";
 
 impl Catalogue {
     /// Opens (creating if needed) the catalogue at `path` in WAL mode and
@@ -144,8 +147,9 @@ impl Catalogue {
         .await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO products (category, platform, time_ms, product, version, is_current,
-                 file_name, media_type, size, sha256, stored_path, ingested_ms)
-             VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?) RETURNING id",
+                 file_name, media_type, size, sha256, stored_path, ingested_ms,
+                 run_ms, lead_hours, valid_ms, meta)
+             VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(&new.name.category)
         .bind(&new.name.platform)
@@ -158,28 +162,91 @@ impl Catalogue {
         .bind(&new.sha256)
         .bind(&new.stored_path)
         .bind(ingested_at)
+        .bind(new.timing.run_time.map(|t| t.timestamp_millis()))
+        .bind(new.timing.lead_hours.map(i64::from))
+        .bind(new.timing.valid_time.timestamp_millis())
+        .bind(serde_json::to_string(&new.meta)?)
         .fetch_one(&mut *tx)
         .await?;
-        let product = Product {
-            id,
-            category: new.name.category.clone(),
-            platform: new.name.platform.clone(),
-            product: new.name.product.clone(),
-            time: new.name.time,
-            version: new.version,
-            file_name: new.file_name.clone(),
-            media_type: new.media_type.clone(),
-            size: new.size,
-            sha256: new.sha256.clone(),
-            ingested_at: from_ms(ingested_at),
-            file_url: Product::file_url_for(id),
-        };
+        let product = fetch_product(&mut tx, id).await?;
         let kind = if new.version <= 1 {
             EventKind::ProductAdded { product }
         } else {
             EventKind::ProductUpdated { product }
         };
         let event = insert_event(&mut tx, kind).await?;
+        tx.commit().await?;
+        Ok(event)
+    }
+
+    /// The current version of the product a file name denotes.
+    pub async fn current_product(&self, name: &ProductName) -> Result<Option<StoredProduct>> {
+        let sql = format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products
+             WHERE category = ? AND platform = ? AND time_ms = ? AND product = ? AND is_current = 1"
+        );
+        let row = sqlx::query(&sql)
+            .bind(&name.category)
+            .bind(&name.platform)
+            .bind(name.time.timestamp_millis())
+            .bind(&name.product)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| stored_product(&r)).transpose()?)
+    }
+
+    /// Keeps the newest sidecar of `file_name` (the file may not exist yet).
+    pub async fn save_sidecar(
+        &self,
+        file_name: &str,
+        sidecar: &Sidecar,
+        stored_path: &str,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sidecars (file_name, body, stored_path, received_ms) VALUES (?, ?, ?, ?)
+             ON CONFLICT (file_name) DO UPDATE SET body = excluded.body,
+                 stored_path = excluded.stored_path, received_ms = excluded.received_ms",
+        )
+        .bind(file_name)
+        .bind(serde_json::to_string(sidecar)?)
+        .bind(stored_path)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The newest sidecar received for `file_name`.
+    pub async fn sidecar(&self, file_name: &str) -> Result<Option<Sidecar>> {
+        let body: Option<String> =
+            sqlx::query_scalar("SELECT body FROM sidecars WHERE file_name = ?")
+                .bind(file_name)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(body.map(|b| serde_json::from_str(&b)).transpose()?)
+    }
+
+    /// Replaces a product's times and metadata (a sidecar arrived after its
+    /// file) and records `product.updated`; the version does not change.
+    pub async fn update_metadata(
+        &self,
+        id: i64,
+        timing: &Timing,
+        meta: &ProductMeta,
+    ) -> Result<Event> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE products SET run_ms = ?, lead_hours = ?, valid_ms = ?, meta = ? WHERE id = ?",
+        )
+        .bind(timing.run_time.map(|t| t.timestamp_millis()))
+        .bind(timing.lead_hours.map(i64::from))
+        .bind(timing.valid_time.timestamp_millis())
+        .bind(serde_json::to_string(meta)?)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let product = fetch_product(&mut tx, id).await?;
+        let event = insert_event(&mut tx, EventKind::ProductUpdated { product }).await?;
         tx.commit().await?;
         Ok(event)
     }
@@ -320,6 +387,12 @@ impl Catalogue {
     }
 }
 
+async fn fetch_product(tx: &mut sqlx::SqliteConnection, id: i64) -> Result<Product> {
+    let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = ?");
+    let row = sqlx::query(&sql).bind(id).fetch_one(tx).await?;
+    Ok(stored_product(&row)?.product)
+}
+
 async fn insert_event(tx: &mut sqlx::SqliteConnection, kind: EventKind) -> Result<Event> {
     let payload = serde_json::to_string(&kind)?;
     let seq: i64 = sqlx::query_scalar(
@@ -350,6 +423,13 @@ fn stored_product(row: &SqliteRow) -> Result<StoredProduct, sqlx::Error> {
             sha256: row.try_get("sha256")?,
             ingested_at: from_ms(row.try_get("ingested_ms")?),
             file_url: Product::file_url_for(id),
+            run_time: row.try_get::<Option<i64>, _>("run_ms")?.map(from_ms),
+            lead_hours: row
+                .try_get::<Option<i64>, _>("lead_hours")?
+                .and_then(|h| u32::try_from(h).ok()),
+            valid_time: from_ms(row.try_get("valid_ms")?),
+            meta: serde_json::from_str(row.try_get("meta")?)
+                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         },
         stored_path: row.try_get("stored_path")?,
     })

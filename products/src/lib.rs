@@ -12,6 +12,7 @@
 pub mod media;
 pub mod name;
 pub mod record;
+pub mod sidecar;
 
 #[cfg(feature = "catalogue")]
 pub mod catalogue;
@@ -20,3 +21,4 @@ pub mod store;
 
 pub use name::{NameError, NameRules, ProductName};
 pub use record::{Event, EventKind, Product, Rejection};
+pub use sidecar::{ProductMeta, Sidecar};

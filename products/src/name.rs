@@ -55,6 +55,34 @@ pub struct ProductName {
     pub product: String,
     /// The extension as written (it decides the media type).
     pub ext: String,
+    /// For `model` products whose product token starts with `NNNh_`
+    /// (`024h_precip`): the forecast lead time in hours.
+    pub lead_hours: Option<u32>,
+}
+
+impl ProductName {
+    /// The model run (analysis) time: the name's time, for models only.
+    pub fn run_time(&self) -> Option<DateTime<Utc>> {
+        (self.category == MODEL).then_some(self.time)
+    }
+
+    /// The time the product is valid at: run time plus lead for a forecast,
+    /// the product time for everything else.
+    pub fn valid_time(&self) -> DateTime<Utc> {
+        self.time + chrono::Duration::hours(self.lead_hours.unwrap_or(0).into())
+    }
+}
+
+/// The category whose time is a run time and whose product may carry a lead.
+pub const MODEL: &str = "model";
+
+/// Reads a lead-time prefix `NNNh_` (1 to 4 digits) off a model product token.
+fn lead_prefix(product: &str) -> Option<u32> {
+    let (lead, field) = product.split_once("h_")?;
+    let digits = !lead.is_empty() && lead.len() <= 4 && lead.bytes().all(|b| b.is_ascii_digit());
+    (digits && !field.is_empty())
+        .then(|| lead.parse().ok())
+        .flatten()
 }
 
 /// Why a file name was refused. Each message is written for the provider who
@@ -117,6 +145,11 @@ impl NameRules {
             time: parse_time(tokens[2])?,
             product: tokens[3].to_string(),
             ext: tokens[4].to_string(),
+            lead_hours: if category == MODEL {
+                lead_prefix(tokens[3])
+            } else {
+                None
+            },
         })
     }
 }
@@ -210,6 +243,27 @@ mod tests {
         );
         assert_eq!(p.product, "024h_precip");
         assert_eq!(p.ext, "png");
+        assert_eq!(p.lead_hours, Some(24));
+        assert_eq!(p.run_time(), Some(p.time));
+        assert_eq!(
+            p.valid_time(),
+            Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap()
+        );
+    }
+
+    #[test]
+    fn lead_times_are_read_for_models_only() {
+        let lead = |name: &str| parse(name).unwrap().lead_hours;
+        assert_eq!(lead("model.ARPEGE.202611281800.3h_t2m.png"), Some(3));
+        assert_eq!(lead("model.IFS.202611280000.0120h_z500.png"), Some(120));
+        assert_eq!(lead("model.IFS.202611280000.precip.png"), None);
+        assert_eq!(lead("model.IFS.202611280000.h_precip.png"), None);
+        assert_eq!(lead("model.IFS.202611280000.024h_.png"), None);
+        assert_eq!(lead("model.IFS.202611280000.12345h_x.png"), None);
+        // An observation's product token is just a name.
+        let obs = parse("satellite.MSG.202611281200.024h_precip.png").unwrap();
+        assert_eq!((obs.lead_hours, obs.run_time()), (None, None));
+        assert_eq!(obs.valid_time(), obs.time);
     }
 
     #[test]

@@ -6,6 +6,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::sidecar::ProductMeta;
+
 /// One catalogued product: a file that followed the naming convention.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Product {
@@ -15,8 +17,15 @@ pub struct Product {
     pub platform: String,
     /// The product token of the name (e.g. `024h_precip`).
     pub product: String,
-    /// The product time from the name, UTC.
+    /// The product time from the name, UTC (for a model, its run time).
     pub time: DateTime<Utc>,
+    /// For forecasts: the run (analysis) time.
+    pub run_time: Option<DateTime<Utc>>,
+    /// For forecasts: hours from the run to the valid time.
+    pub lead_hours: Option<u32>,
+    /// When the product is valid: run + lead for a forecast, the product
+    /// time for an observation, unless a sidecar says otherwise.
+    pub valid_time: DateTime<Utc>,
     /// 1 for the first file of this (category, platform, time, product);
     /// a later file with other bytes becomes the next version.
     pub version: i64,
@@ -30,6 +39,9 @@ pub struct Product {
     pub ingested_at: DateTime<Utc>,
     /// Where the bytes are served, relative to the server root.
     pub file_url: String,
+    /// What a sidecar added (title, bbox, tags…), flattened into the JSON.
+    #[serde(flatten)]
+    pub meta: ProductMeta,
 }
 
 impl Product {
@@ -77,7 +89,7 @@ pub struct Event {
 pub enum EventKind {
     #[serde(rename = "product.added")]
     ProductAdded { product: Product },
-    /// A product received new bytes (a new version).
+    /// A product received new bytes (a new version) or new metadata (a sidecar).
     #[serde(rename = "product.updated")]
     ProductUpdated { product: Product },
     #[serde(rename = "product.rejected")]

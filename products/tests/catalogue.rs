@@ -2,11 +2,15 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use products::catalogue::{Catalogue, NewProduct, ProductQuery};
-use products::{EventKind, NameRules, Rejection};
+use products::sidecar::Timing;
+use products::{EventKind, NameRules, ProductMeta, Rejection, Sidecar};
 
 fn new_product(file_name: &str, sha: &str, version: i64) -> NewProduct {
+    let name = NameRules::default().parse(file_name).unwrap();
     NewProduct {
-        name: NameRules::default().parse(file_name).unwrap(),
+        timing: Timing::resolve(&name, None),
+        meta: ProductMeta::default(),
+        name,
         file_name: file_name.to_string(),
         media_type: "image/png".into(),
         size: 10,
@@ -140,4 +144,56 @@ async fn a_new_version_replaces_the_current_one_and_keeps_the_old() {
     let old = catalogue.product(old.id).await.unwrap().unwrap();
     assert_eq!(old.product.version, 1);
     assert_eq!(catalogue.count_products().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn sidecars_are_kept_by_name_and_update_a_product_in_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let catalogue = Catalogue::open(&tmp.path().join("c.sqlite")).await.unwrap();
+    let file = "model.AROME.202611281200.024h_precip.png";
+    let added = catalogue
+        .insert_product(&new_product(file, "aa", 1))
+        .await
+        .unwrap();
+    let EventKind::ProductAdded { product } = added.kind else {
+        panic!()
+    };
+    assert_eq!(product.valid_time.to_rfc3339(), "2026-11-29T12:00:00+00:00");
+    assert_eq!(
+        (product.run_time, product.lead_hours),
+        (Some(product.time), Some(24))
+    );
+
+    let sidecar = Sidecar::parse(
+        br#"{"title": "Precip", "tags": ["rain"], "valid_time": "2026-11-29T13:00:00Z"}"#,
+    )
+    .unwrap();
+    catalogue
+        .save_sidecar(file, &sidecar, "archive/x.json")
+        .await
+        .unwrap();
+    assert_eq!(
+        catalogue.sidecar(file).await.unwrap(),
+        Some(sidecar.clone())
+    );
+    let name = NameRules::default().parse(file).unwrap();
+    let current = catalogue.current_product(&name).await.unwrap().unwrap();
+    let updated = catalogue
+        .update_metadata(
+            current.product.id,
+            &Timing::resolve(&name, Some(&sidecar)),
+            &sidecar.meta(),
+        )
+        .await
+        .unwrap();
+    let EventKind::ProductUpdated { product } = updated.kind else {
+        panic!()
+    };
+    assert_eq!((product.id, product.version), (current.product.id, 1));
+    assert_eq!(product.meta.title.as_deref(), Some("Precip"));
+    assert_eq!(product.valid_time.to_rfc3339(), "2026-11-29T13:00:00+00:00");
+    let json = serde_json::to_value(&product).unwrap();
+    assert_eq!(json["title"], "Precip");
+    assert_eq!(json["tags"][0], "rain");
+    assert!(json.get("bbox").is_none(), "absent fields are left out");
 }

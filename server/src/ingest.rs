@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use products::catalogue::{CatalogueError, NewProduct};
 use products::media::media_type_for;
 use products::name::is_in_progress;
+use products::sidecar::{sidecar_target, Timing, MAX_SIDECAR_BYTES};
 use products::store::{hash_file, move_file, DataDir};
-use products::{Event, NameRules, Rejection};
+use products::{Event, NameRules, ProductName, Rejection, Sidecar};
 use tokio::sync::mpsc;
 
 use crate::hub::Hub;
@@ -26,6 +27,8 @@ pub enum Outcome {
     Unchanged { product_id: i64 },
     /// Refused; the event carries the reason.
     Rejected(Event),
+    /// A valid sidecar whose file has not arrived yet; it applies when the file does.
+    SidecarKept,
     /// Not a file to take (gone already, a folder, or still being written).
     Skipped,
 }
@@ -63,6 +66,9 @@ impl Ingest {
                 }
                 Ok(Outcome::Unchanged { product_id }) => {
                     tracing::info!(product_id, path = %path.display(), "identical to the current version; dropped copy removed")
+                }
+                Ok(Outcome::SidecarKept) => {
+                    tracing::info!(path = %path.display(), "sidecar kept until its file arrives")
                 }
                 Ok(Outcome::Rejected(_)) | Ok(Outcome::Skipped) => {}
                 Err(error) => {
@@ -108,6 +114,11 @@ impl Ingest {
                 .reject(path, &lossy_name, "the name is not valid UTF-8".into())
                 .await;
         };
+        if let Some(target) = sidecar_target(file_name) {
+            return self
+                .ingest_sidecar(path, file_name, target, meta.len())
+                .await;
+        }
         let name = match self.rules.parse(file_name) {
             Ok(name) => name,
             Err(error) => return self.reject(path, file_name, error.to_string()).await,
@@ -120,6 +131,12 @@ impl Ingest {
 
         let to_hash = path.to_path_buf();
         let (size, sha256) = tokio::task::spawn_blocking(move || hash_file(&to_hash)).await??;
+        // Another writer may have reopened the file (the same name dropped
+        // twice at once): if it changed while it was read, wait for that
+        // writer's close, which brings the file back here.
+        if snapshot(path).await != Some((meta.len(), meta.modified().ok())) {
+            return Ok(Outcome::Skipped);
+        }
         let latest = self.hub.catalogue().latest_version(&name).await?;
         let version = match latest {
             Some(latest) if latest.sha256 == sha256 => {
@@ -137,7 +154,10 @@ impl Ingest {
         let to = self.data.root().join(&stored_path);
         tokio::task::spawn_blocking(move || move_file(&from, &to)).await??;
 
+        let sidecar = self.hub.catalogue().sidecar(file_name).await?;
         let new = NewProduct {
+            timing: Timing::resolve(&name, sidecar.as_ref()),
+            meta: sidecar.map(|s| s.meta()).unwrap_or_default(),
             media_type: media_type_for(&name.ext).to_string(),
             name,
             file_name: file_name.to_string(),
@@ -151,6 +171,66 @@ impl Ingest {
             .record(|catalogue| async move { catalogue.insert_product(&new).await })
             .await?;
         Ok(Outcome::Catalogued(event))
+    }
+
+    /// Takes a sidecar: checks it, archives it beside the products of its
+    /// file, keeps it for that file, and applies it if the file is already
+    /// catalogued. A bad sidecar is rejected alone; its file is unaffected.
+    async fn ingest_sidecar(
+        &self,
+        path: &Path,
+        file_name: &str,
+        target: &str,
+        size: u64,
+    ) -> Result<Outcome, IngestError> {
+        let name = match self.rules.parse(target) {
+            Ok(name) => name,
+            Err(error) => {
+                let reason = format!(
+                    "this sidecar describes {target:?}, which is not a valid product name: {error}"
+                );
+                return self.reject(path, file_name, reason).await;
+            }
+        };
+        if size > MAX_SIDECAR_BYTES {
+            let reason =
+                format!("the sidecar is {size} bytes; at most {MAX_SIDECAR_BYTES} are accepted");
+            return self.reject(path, file_name, reason).await;
+        }
+        let sidecar = match Sidecar::parse(&tokio::fs::read(path).await?) {
+            Ok(sidecar) => sidecar,
+            Err(error) => return self.reject(path, file_name, error.to_string()).await,
+        };
+        let stored_path = self.free_archive_path(&name, file_name);
+        let (from, to) = (path.to_path_buf(), self.data.root().join(&stored_path));
+        tokio::task::spawn_blocking(move || move_file(&from, &to)).await??;
+        let catalogue = self.hub.catalogue();
+        catalogue
+            .save_sidecar(target, &sidecar, &stored_path.to_string_lossy())
+            .await?;
+        let Some(current) = catalogue.current_product(&name).await? else {
+            return Ok(Outcome::SidecarKept);
+        };
+        let timing = Timing::resolve(&name, Some(&sidecar));
+        let meta = sidecar.meta();
+        let event = self
+            .hub
+            .record(|catalogue| async move {
+                catalogue
+                    .update_metadata(current.product.id, &timing, &meta)
+                    .await
+            })
+            .await?;
+        Ok(Outcome::Catalogued(event))
+    }
+
+    /// An archive path for a file of which earlier copies may exist (sidecars
+    /// sent again): the first version number that is free.
+    fn free_archive_path(&self, name: &ProductName, file_name: &str) -> std::path::PathBuf {
+        (1..)
+            .map(|version| self.data.archive_path(name, file_name, version))
+            .find(|rel| self.data.root().join(rel).symlink_metadata().is_err())
+            .unwrap_or_default()
     }
 
     /// Moves a refused file to `rejected/` with its reason and announces it.
@@ -189,4 +269,10 @@ impl Ingest {
             .await?;
         Ok(Outcome::Rejected(event))
     }
+}
+
+/// Size and mtime of a file, to notice a writer still at work.
+async fn snapshot(path: &Path) -> Option<(u64, Option<std::time::SystemTime>)> {
+    let meta = tokio::fs::symlink_metadata(path).await.ok()?;
+    Some((meta.len(), meta.modified().ok()))
 }

@@ -99,12 +99,17 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     fn product(id: i64, version: i64) -> Product {
+        let time = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
         Product {
             id,
+            run_time: Some(time),
+            lead_hours: None,
+            valid_time: time,
+            meta: Default::default(),
             category: "model".into(),
             platform: "AROME".into(),
             product: "precip".into(),
-            time: Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap(),
+            time,
             version,
             file_name: "model.AROME.202611281200.precip.png".into(),
             media_type: "image/png".into(),

@@ -23,13 +23,13 @@ pub struct Tick {
 
 impl Window {
     /// The last day and the next hours around `now`, widened to show every
-    /// product, with a little margin so edge marks stay clickable.
+    /// product (at its valid time), with a little margin so edge marks stay clickable.
     pub fn fit(products: &[Product], now: DateTime<Utc>) -> Self {
         let mut start = now - Duration::hours(24);
         let mut end = now + Duration::hours(6);
         for p in products {
-            start = start.min(p.time);
-            end = end.max(p.time);
+            start = start.min(p.valid_time);
+            end = end.max(p.valid_time);
         }
         let margin = (end - start) / 50;
         Self {
@@ -171,14 +171,22 @@ fn Mark(
     now: DateTime<Utc>,
     selected: RwSignal<Option<Product>>,
 ) -> impl IntoView {
-    let time = product.time;
+    // Forecasts sit at their valid time: what matters when planning a flight.
+    let time = product.valid_time;
     let image = product.is_image();
     let fresh = product.ingested_at > now;
-    let label = format!(
-        "{} — {} UTC",
-        product.file_name,
-        product.time.format("%Y-%m-%d %H:%M")
-    );
+    let label = match product.lead_hours {
+        Some(lead) => format!(
+            "{} — valid {} UTC (+{lead} h)",
+            product.file_name,
+            product.valid_time.format("%Y-%m-%d %H:%M")
+        ),
+        None => format!(
+            "{} — {} UTC",
+            product.file_name,
+            product.valid_time.format("%Y-%m-%d %H:%M")
+        ),
+    };
     let open = product.clone();
     view! {
         <a

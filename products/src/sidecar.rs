@@ -1,0 +1,248 @@
+//! JSON sidecars: `<file name>.json`, dropped before or after the file it
+//! describes, carrying what a file name cannot (a title, a bounding box, tags)
+//! and overriding what the name says about times.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::name::ProductName;
+
+/// Largest sidecar accepted, in bytes: metadata, not data.
+pub const MAX_SIDECAR_BYTES: u64 = 64 * 1024;
+
+/// Descriptive metadata kept with a product and shown in its JSON.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProductMeta {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `[west, south, east, north]` in degrees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<[f64; 4]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// The provider asks that the product not be shown publicly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restricted: Option<bool>,
+}
+
+// `ProductMeta` holds floats, so equality is partial; bounding boxes are
+// never NaN (checked on parsing), which makes it total in practice.
+impl Eq for ProductMeta {}
+
+/// A sidecar as sent. Unknown keys are refused so that a typo
+/// (`valid_tme`) is reported instead of silently ignored.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sidecar {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[serde(default, deserialize_with = "rfc3339")]
+    pub valid_time: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "rfc3339")]
+    pub run_time: Option<DateTime<Utc>>,
+    pub lead_hours: Option<u32>,
+    pub bbox: Option<[f64; 4]>,
+    pub tags: Option<Vec<String>>,
+    pub units: Option<String>,
+    pub provider: Option<String>,
+    pub restricted: Option<bool>,
+}
+
+/// Reads an optional RFC 3339 time, with an error that shows the expected form.
+fn rfc3339<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    let Some(text) = Option::<String>::deserialize(d)? else {
+        return Ok(None);
+    };
+    DateTime::parse_from_rfc3339(&text)
+        .map(|t| Some(t.with_timezone(&Utc)))
+        .map_err(|_| {
+            serde::de::Error::custom(format!(
+                "{text:?} is not an RFC 3339 time such as \"2026-11-29T12:00:00Z\""
+            ))
+        })
+}
+
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+pub enum SidecarError {
+    #[error("the sidecar is {0} bytes; at most {MAX_SIDECAR_BYTES} are accepted")]
+    TooLarge(u64),
+    #[error("the sidecar is not valid JSON of the expected form: {0}")]
+    Json(String),
+    #[error("bbox must be [west, south, east, north] in degrees with south <= north: {0}")]
+    BadBbox(String),
+}
+
+impl Sidecar {
+    /// Parses and checks a sidecar's bytes.
+    pub fn parse(bytes: &[u8]) -> Result<Self, SidecarError> {
+        if bytes.len() as u64 > MAX_SIDECAR_BYTES {
+            return Err(SidecarError::TooLarge(bytes.len() as u64));
+        }
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(SidecarError::Json(
+                "a sidecar must be a JSON object, such as {\"title\": \"…\"}".into(),
+            ));
+        }
+        // The path names the field at fault: "lead_hours: invalid type…".
+        let sidecar: Sidecar =
+            serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes))
+                .map_err(|e| match e.path().to_string().as_str() {
+                    "." => SidecarError::Json(e.inner().to_string()),
+                    path => SidecarError::Json(format!("{path}: {}", e.inner())),
+                })?;
+        if let Some([west, south, east, north]) = sidecar.bbox {
+            let lon = |v: f64| (-180.0..=180.0).contains(&v);
+            let lat = |v: f64| (-90.0..=90.0).contains(&v);
+            if !(lon(west) && lon(east) && lat(south) && lat(north) && south <= north) {
+                return Err(SidecarError::BadBbox(format!(
+                    "[{west}, {south}, {east}, {north}]"
+                )));
+            }
+        }
+        Ok(sidecar)
+    }
+
+    /// The descriptive part, as kept with the product.
+    pub fn meta(&self) -> ProductMeta {
+        ProductMeta {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            bbox: self.bbox,
+            tags: self.tags.clone(),
+            units: self.units.clone(),
+            provider: self.provider.clone(),
+            restricted: self.restricted,
+        }
+    }
+}
+
+/// The times of a product, from its name and, where it says so, its sidecar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timing {
+    pub run_time: Option<DateTime<Utc>>,
+    pub lead_hours: Option<u32>,
+    pub valid_time: DateTime<Utc>,
+}
+
+impl Timing {
+    /// The sidecar overrides the name field by field; a valid time not given
+    /// is the run time plus the lead, or the product time.
+    pub fn resolve(name: &ProductName, sidecar: Option<&Sidecar>) -> Self {
+        let run_time = sidecar.and_then(|s| s.run_time).or(name.run_time());
+        let lead_hours = sidecar.and_then(|s| s.lead_hours).or(name.lead_hours);
+        let valid_time = sidecar.and_then(|s| s.valid_time).unwrap_or_else(|| {
+            let base = run_time.unwrap_or(name.time);
+            base + chrono::Duration::hours(lead_hours.unwrap_or(0).into())
+        });
+        Self {
+            run_time,
+            lead_hours,
+            valid_time,
+        }
+    }
+}
+
+/// If `file_name` is a sidecar (`<five-token name>.json`), the name of the
+/// file it describes. A five-token `….json` name is a product, not a sidecar.
+pub fn sidecar_target(file_name: &str) -> Option<&str> {
+    let target = file_name.strip_suffix(".json")?;
+    (target.split('.').count() == 5).then_some(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_sidecar_names() {
+        assert_eq!(
+            sidecar_target("model.AROME.202611281200.024h_precip.png.json"),
+            Some("model.AROME.202611281200.024h_precip.png")
+        );
+        assert_eq!(sidecar_target("ops.PLAN.202611281200.flights.json"), None);
+        assert_eq!(
+            sidecar_target("ops.PLAN.202611281200.flights.json.json"),
+            Some("ops.PLAN.202611281200.flights.json")
+        );
+        assert_eq!(sidecar_target("model.AROME.202611281200.png"), None);
+    }
+
+    #[test]
+    fn timing_takes_the_name_then_the_sidecar() {
+        let name = crate::NameRules::default()
+            .parse("model.AROME.202611281200.024h_precip.png")
+            .unwrap();
+        let from_name = Timing::resolve(&name, None);
+        assert_eq!(
+            from_name.valid_time.to_rfc3339(),
+            "2026-11-29T12:00:00+00:00"
+        );
+        let later_run = Sidecar {
+            run_time: Some("2026-11-28T18:00:00Z".parse().unwrap()),
+            ..Default::default()
+        };
+        let t = Timing::resolve(&name, Some(&later_run));
+        assert_eq!(t.valid_time.to_rfc3339(), "2026-11-29T18:00:00+00:00");
+        assert_eq!(t.lead_hours, Some(24));
+        let valid = Sidecar {
+            valid_time: Some("2026-11-30T00:00:00Z".parse().unwrap()),
+            ..Default::default()
+        };
+        assert_eq!(
+            Timing::resolve(&name, Some(&valid)).valid_time.to_rfc3339(),
+            "2026-11-30T00:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn parses_every_field() {
+        let s = Sidecar::parse(
+            br#"{"title": "AROME precip", "description": "24 h accumulation",
+                 "valid_time": "2026-11-29T12:00:00Z", "run_time": "2026-11-28T12:00:00Z",
+                 "lead_hours": 24, "bbox": [-5.0, 41.0, 10.0, 48.0], "tags": ["precip", "gulf-of-lion"],
+                 "units": "mm", "provider": "Meteo-France", "restricted": false}"#,
+        )
+        .unwrap();
+        assert_eq!(s.lead_hours, Some(24));
+        assert_eq!(s.meta().bbox, Some([-5.0, 41.0, 10.0, 48.0]));
+        assert_eq!(s.meta().tags.unwrap().len(), 2);
+    }
+
+    #[test]
+    fn refuses_bad_json_wrong_types_unknown_keys_and_bad_boxes() {
+        for (body, fragment) in [
+            (&b"{not json"[..], "key must be a string"),
+            (br#"{"lead_hours": "24"}"#, "lead_hours: invalid type"),
+            (
+                br#"{"valid_time": "tomorrow"}"#,
+                "\"tomorrow\" is not an RFC 3339 time",
+            ),
+            (
+                br#"{"valid_tme": "2026-11-29T12:00:00Z"}"#,
+                "unknown field `valid_tme`",
+            ),
+            (br#"{"bbox": [1, 2, 3]}"#, "invalid length"),
+            (br#"{"bbox": [-5, 48, 10, 41]}"#, "south <= north"),
+            (br#"[1, 2]"#, "must be a JSON object"),
+        ] {
+            let err = Sidecar::parse(body).unwrap_err().to_string();
+            assert!(
+                err.contains(fragment),
+                "{}: {err}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        let big = vec![b' '; MAX_SIDECAR_BYTES as usize + 1];
+        assert!(matches!(
+            Sidecar::parse(&big),
+            Err(SidecarError::TooLarge(_))
+        ));
+    }
+}
