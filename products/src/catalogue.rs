@@ -84,7 +84,7 @@ pub struct LatestVersion {
 }
 
 const PRODUCT_COLUMNS: &str = "id, category, platform, product, time_ms, version, file_name, \
-     media_type, size, sha256, ingested_ms, stored_path, run_ms, lead_hours, valid_ms, meta";
+     media_type, size, sha256, ingested_ms, stored_path, run_ms, lead_hours, valid_ms, meta, missing";
 
 impl Catalogue {
     /// Opens (creating if needed) the catalogue at `path` in WAL mode and
@@ -245,6 +245,49 @@ impl Catalogue {
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        let product = fetch_product(&mut tx, id).await?;
+        let event = insert_event(&mut tx, EventKind::ProductUpdated { product }).await?;
+        tx.commit().await?;
+        Ok(event)
+    }
+
+    /// Every path the catalogue points at (products of any version and
+    /// sidecars), relative to the data dir: what the archive should hold.
+    pub async fn stored_paths(&self) -> Result<std::collections::HashSet<String>> {
+        let paths: Vec<String> = sqlx::query_scalar(
+            "SELECT stored_path FROM products UNION SELECT stored_path FROM sidecars",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(paths.into_iter().collect())
+    }
+
+    /// Every product (any version) with where its bytes are and whether they
+    /// are known to be missing.
+    pub async fn product_locations(&self) -> Result<Vec<(i64, String, bool)>> {
+        let rows = sqlx::query("SELECT id, stored_path, missing FROM products ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    r.try_get("stored_path")?,
+                    r.try_get::<i64, _>("missing")? != 0,
+                ))
+            })
+            .collect()
+    }
+
+    /// Marks a product's bytes missing (or found again) and records
+    /// `product.updated`.
+    pub async fn set_missing(&self, id: i64, missing: bool) -> Result<Event> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE products SET missing = ? WHERE id = ?")
+            .bind(missing as i64)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         let product = fetch_product(&mut tx, id).await?;
         let event = insert_event(&mut tx, EventKind::ProductUpdated { product }).await?;
         tx.commit().await?;
@@ -430,6 +473,7 @@ fn stored_product(row: &SqliteRow) -> Result<StoredProduct, sqlx::Error> {
             valid_time: from_ms(row.try_get("valid_ms")?),
             meta: serde_json::from_str(row.try_get("meta")?)
                 .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+            missing: row.try_get::<i64, _>("missing")? != 0,
         },
         stored_path: row.try_get("stored_path")?,
     })

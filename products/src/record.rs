@@ -39,6 +39,11 @@ pub struct Product {
     pub ingested_at: DateTime<Utc>,
     /// Where the bytes are served, relative to the server root.
     pub file_url: String,
+    /// The catalogue knows this product but its bytes have vanished from the
+    /// archive (seen at start-up). Kept rather than dropped, so that the loss
+    /// is visible.
+    #[serde(default)]
+    pub missing: bool,
     /// What a sidecar added (title, bbox, tags…), flattened into the JSON.
     #[serde(flatten)]
     pub meta: ProductMeta,

@@ -74,6 +74,15 @@ impl DataDir {
             .join(file)
     }
 
+    /// The file name a provider sent, from an archived file's name (which may
+    /// carry a `~vN` version suffix).
+    pub fn original_name(archived: &str) -> &str {
+        match archived.rsplit_once("~v") {
+            Some((name, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => name,
+            _ => archived,
+        }
+    }
+
     /// Turns a stored relative path into a real one, refusing any path that
     /// would leave the data dir (absolute, or with `..`).
     pub fn resolve(&self, relative: &Path) -> Option<PathBuf> {
@@ -183,6 +192,13 @@ mod tests {
             .archive_path(&name, file, 3)
             .to_string_lossy()
             .ends_with("precip.png~v3"));
+    }
+
+    #[test]
+    fn original_names_drop_the_version_suffix() {
+        assert_eq!(DataDir::original_name("a.b.c.d.png~v12"), "a.b.c.d.png");
+        assert_eq!(DataDir::original_name("a.b.c.d.png"), "a.b.c.d.png");
+        assert_eq!(DataDir::original_name("a.b.c.d.png~vx"), "a.b.c.d.png~vx");
     }
 
     #[test]

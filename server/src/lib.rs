@@ -2,7 +2,7 @@
 //! dashboard, one module per step.
 //!
 //! [`watcher`] (a file is complete) → [`ingest`] (parse, archive, catalogue, or
-//! reject) → [`hub`] (store the event, broadcast it) → [`api`] (websocket and
+//! reject; [`reconcile`] repairs an interrupted one at start) → [`hub`] (store the event, broadcast it) → [`api`] (websocket and
 //! REST) and [`site`] (the server-rendered dashboard). [`config`] holds the
 //! command line, [`demo`] the demo feeder.
 
@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod hub;
 pub mod ingest;
+pub mod reconcile;
 pub mod site;
 pub mod state;
 pub mod watcher;
@@ -56,6 +57,12 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         .await
         .with_context(|| format!("opening the catalogue {}", data.database().display()))?;
     let hub = Hub::new(catalogue.clone());
+    let report = reconcile::reconcile(&data, &hub)
+        .await
+        .context("reconciling the archive with the catalogue")?;
+    if report != reconcile::Report::default() {
+        tracing::warn!(?report, "archive reconciled");
+    }
 
     let (ready_tx, ready_rx) = mpsc::channel(READY_QUEUE);
     let watcher = watcher::spawn(data.incoming(), args.settle(), ready_tx.clone())

@@ -106,6 +106,7 @@ mod tests {
             lead_hours: None,
             valid_time: time,
             meta: Default::default(),
+            missing: false,
             category: "model".into(),
             platform: "AROME".into(),
             product: "precip".into(),

@@ -1,0 +1,78 @@
+//! Start-up reconciliation of the archive with the catalogue.
+//!
+//! A file is archived (renamed into `archive/`) before its catalogue row is
+//! written, so a crash between the two leaves an archived file the catalogue
+//! does not know. At start such files are moved back into the drop folder and
+//! go through the pipeline again; nothing is catalogued twice, because the
+//! pipeline decides versions from the catalogue. Conversely, products whose
+//! bytes have vanished are marked missing (and unmarked if they come back),
+//! never silently dropped.
+
+use std::path::Path;
+
+use anyhow::Context;
+use products::store::{move_file, DataDir};
+
+use crate::hub::Hub;
+use crate::watcher::list_files;
+
+/// What reconciliation found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Archived files unknown to the catalogue, sent through ingest again.
+    pub recovered: usize,
+    /// Products whose bytes are gone, newly marked missing.
+    pub missing: usize,
+    /// Products marked missing whose bytes are back.
+    pub found_again: usize,
+}
+
+/// Runs before the drop folder is watched, so recovered files are taken with
+/// the rest of the backlog.
+pub async fn reconcile(data: &DataDir, hub: &Hub) -> anyhow::Result<Report> {
+    let mut report = Report::default();
+    let known = hub.catalogue().stored_paths().await?;
+    let archive = data.archive();
+    let files = tokio::task::spawn_blocking(move || list_files(&archive)).await?;
+    let stamp = chrono::Utc::now().timestamp_millis();
+    for (n, file) in files.iter().enumerate() {
+        let Ok(relative) = file.strip_prefix(data.root()) else {
+            continue;
+        };
+        if known.contains(relative.to_string_lossy().as_ref()) {
+            continue;
+        }
+        let archived = file.file_name().unwrap_or_default().to_string_lossy();
+        let name = DataDir::original_name(&archived);
+        let mut target = data.incoming().join(name);
+        if target.symlink_metadata().is_ok() {
+            target = data
+                .incoming()
+                .join(".recovered")
+                .join(format!("{stamp}-{n}"))
+                .join(name);
+        }
+        tracing::warn!(file = %file.display(), "archived but not catalogued (interrupted ingest); taking it again");
+        move_file(file, &target)
+            .with_context(|| format!("moving {} back to the drop folder", file.display()))?;
+        report.recovered += 1;
+    }
+
+    for (id, stored, was_missing) in hub.catalogue().product_locations().await? {
+        let present = data
+            .resolve(Path::new(&stored))
+            .is_some_and(|p| p.is_file());
+        if present != was_missing {
+            continue;
+        }
+        if present {
+            report.found_again += 1;
+        } else {
+            tracing::warn!(id, path = %stored, "the bytes of a catalogued product are missing");
+            report.missing += 1;
+        }
+        hub.record(|catalogue| async move { catalogue.set_missing(id, !present).await })
+            .await?;
+    }
+    Ok(report)
+}

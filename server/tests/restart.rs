@@ -1,0 +1,202 @@
+//! Restarts and crashes: the real `opsboard` binary, killed with SIGKILL in the
+//! middle of a burst of drops, then started again on the same data dir.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{next_event, png, TestServer};
+use products::{EventKind, Product};
+
+/// The binary, serving `data` on a free loopback port.
+struct Opsboard {
+    child: Child,
+    base: String,
+}
+
+impl Opsboard {
+    async fn start(data: &Path) -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_opsboard"))
+            .arg("serve")
+            .arg("--data-dir")
+            .arg(data)
+            .arg("--listen")
+            .arg(format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the binary starts");
+        let server = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while server.health().await.is_none() {
+            assert!(Instant::now() < deadline, "the server did not come up");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        server
+    }
+
+    async fn health(&self) -> Option<serde_json::Value> {
+        let response = reqwest::get(format!("{}/api/v1/health", self.base))
+            .await
+            .ok()?;
+        response.json().await.ok()
+    }
+
+    async fn get(&self, path: &str) -> serde_json::Value {
+        reqwest::get(format!("{}{path}", self.base))
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("JSON")
+    }
+
+    fn kill(mut self) {
+        // SIGKILL: no shutdown code runs.
+        self.child.kill().expect("kill");
+        self.child.wait().expect("reap");
+    }
+}
+
+impl Drop for Opsboard {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn sigkill_during_a_burst_loses_nothing_and_doubles_nothing() {
+    const DROPS: usize = 300;
+    let dir = tempfile::tempdir().unwrap();
+    let server = Opsboard::start(dir.path()).await;
+    let incoming = dir.path().join("incoming");
+    let name = |i: usize| format!("surface.S{i:03}.202611281200.t2m.csv");
+    // Half the burst as fast as the disk takes it; ingest (which syncs every
+    // move) is still working through it when the server is killed.
+    for i in 0..DROPS / 2 {
+        std::fs::write(incoming.join(name(i)), format!("time,t2m\n{i}\n")).unwrap();
+    }
+    server.kill();
+    // The kill landed mid-burst: part of it was still waiting in the drop folder.
+    let waiting = walk(&incoming).len();
+    assert!(
+        waiting > 0 && waiting < DROPS / 2 + 1,
+        "{waiting} files waiting at the kill"
+    );
+    // The other half arrives while the server is down.
+    for i in DROPS / 2..DROPS {
+        std::fs::write(incoming.join(name(i)), format!("time,t2m\n{i}\n")).unwrap();
+    }
+
+    let server = Opsboard::start(dir.path()).await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let health = server.health().await.expect("health");
+        if health["products"] == DROPS {
+            break;
+        }
+        assert!(Instant::now() < deadline, "stuck at {health}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let products: Vec<Product> =
+        serde_json::from_value(server.get("/api/v1/products").await).unwrap();
+    let names: BTreeSet<String> = products.iter().map(|p| p.file_name.clone()).collect();
+    let expected: BTreeSet<String> = (0..DROPS).map(name).collect();
+    assert_eq!(names, expected, "every drop catalogued exactly once");
+    assert!(products.iter().all(|p| p.version == 1 && !p.missing));
+    let rejections = server.get("/api/v1/rejections").await;
+    assert_eq!(rejections.as_array().map(Vec::len), Some(0), "{rejections}");
+    // Every byte is in the archive, and the drop folder holds no file.
+    for p in &products {
+        let i: usize = p.platform[1..].parse().unwrap();
+        let stored = dir
+            .path()
+            .join("archive/surface")
+            .join(&p.platform)
+            .join("2026/11/28")
+            .join(&p.file_name);
+        assert_eq!(
+            std::fs::read_to_string(stored).unwrap(),
+            format!("time,t2m\n{i}\n")
+        );
+    }
+    let left: Vec<_> = walk(&incoming);
+    assert!(left.is_empty(), "left in the drop folder: {left:?}");
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        if entry.file_type().unwrap().is_dir() {
+            files.extend(walk(&entry.path()));
+        } else {
+            files.push(entry.path());
+        }
+    }
+    files
+}
+
+#[tokio::test]
+async fn a_restart_recovers_orphans_and_marks_vanished_bytes_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let t = TestServer::start_in(dir).await;
+    let mut ws = t.events(None).await;
+    t.drop_file("model.AROME.202611281200.precip.png", &png(1));
+    let EventKind::ProductAdded { product: kept } = next_event(&mut ws).await.kind else {
+        panic!("expected product.added")
+    };
+    let dir = {
+        let TestServer { server, dir, .. } = t;
+        server.shutdown().await.unwrap();
+        dir
+    };
+
+    // The product's bytes vanish (a bad backup restore, an operator's rm)...
+    let day = root.join("archive/model/AROME/2026/11/28");
+    std::fs::remove_file(day.join("model.AROME.202611281200.precip.png")).unwrap();
+    // ...and a file was archived by an ingest that died before cataloguing it.
+    let orphan = "satellite.MSG.202611281200.ir108.png";
+    let orphan_dir = root.join("archive/satellite/MSG/2026/11/28");
+    std::fs::create_dir_all(&orphan_dir).unwrap();
+    std::fs::write(orphan_dir.join(orphan), png(2)).unwrap();
+
+    let t = TestServer::start_in(dir).await;
+    let mut ws = t.events(Some(0)).await;
+    let mut missing = None;
+    let mut recovered = None;
+    while missing.is_none() || recovered.is_none() {
+        match next_event(&mut ws).await.kind {
+            EventKind::ProductUpdated { product } if product.missing => missing = Some(product),
+            EventKind::ProductAdded { product } if product.file_name == orphan => {
+                recovered = Some(product)
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(missing.unwrap().id, kept.id);
+    let recovered = recovered.unwrap();
+    assert_eq!(recovered.version, 1);
+    assert_eq!(std::fs::read(orphan_dir.join(orphan)).unwrap(), png(2));
+    let (status, body) = t
+        .get_json(&format!("/api/v1/products/{}/file", kept.id))
+        .await;
+    assert_eq!(
+        (status.as_u16(), body["error"].as_str()),
+        (410, Some("file_missing"))
+    );
+    t.server.shutdown().await.unwrap();
+}
