@@ -18,6 +18,7 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 use thiserror::Error;
 
 use crate::name::ProductName;
+use crate::provider::Provider;
 use crate::record::{Event, EventKind, Product, Rejection};
 use crate::sidecar::{ProductMeta, Sidecar, Timing};
 
@@ -31,6 +32,8 @@ pub enum CatalogueError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("stored event could not be encoded or decoded: {0}")]
     Payload(#[from] serde_json::Error),
+    #[error("a provider named {0:?} already exists")]
+    ProviderExists(String),
 }
 
 pub type Result<T, E = CatalogueError> = std::result::Result<T, E>;
@@ -302,13 +305,14 @@ impl Catalogue {
     ) -> Result<Event> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO rejections (file_name, reason, stored_path, rejected_ms)
-             VALUES (?, ?, ?, ?)",
+            "INSERT INTO rejections (file_name, reason, stored_path, rejected_ms, provider)
+             VALUES (?, ?, ?, ?, ?)",
         )
         .bind(&rejection.file_name)
         .bind(&rejection.reason)
         .bind(stored_path)
         .bind(rejection.rejected_at.timestamp_millis())
+        .bind(&rejection.provider)
         .execute(&mut *tx)
         .await?;
         let event = insert_event(
@@ -386,7 +390,7 @@ impl Catalogue {
     /// The newest rejections, newest first.
     pub async fn recent_rejections(&self, limit: i64) -> Result<Vec<Rejection>> {
         let rows = sqlx::query(
-            "SELECT file_name, reason, rejected_ms FROM rejections ORDER BY id DESC LIMIT ?",
+            "SELECT file_name, reason, rejected_ms, provider FROM rejections ORDER BY id DESC LIMIT ?",
         )
         .bind(limit)
         .fetch_all(&self.pool)
@@ -397,8 +401,79 @@ impl Catalogue {
                 file_name: r.get("file_name"),
                 reason: r.get("reason"),
                 rejected_at: from_ms(r.get("rejected_ms")),
+                provider: r.get("provider"),
             })
             .collect())
+    }
+
+    /// Adds a provider with the hash of its token.
+    pub async fn add_provider(
+        &self,
+        name: &str,
+        categories: &[String],
+        platforms: &[String],
+        token_hash: &str,
+    ) -> Result<Provider> {
+        let created = now_ms();
+        let inserted = sqlx::query(
+            "INSERT INTO providers (name, token_hash, categories, platforms, created_ms)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(name)
+        .bind(token_hash)
+        .bind(serde_json::to_string(categories)?)
+        .bind(serde_json::to_string(platforms)?)
+        .bind(created)
+        .execute(&self.pool)
+        .await;
+        match inserted {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(CatalogueError::ProviderExists(name.to_string()))
+            }
+            other => {
+                other?;
+                Ok(Provider {
+                    name: name.to_string(),
+                    categories: categories.to_vec(),
+                    platforms: platforms.to_vec(),
+                    created_at: from_ms(created),
+                    revoked_at: None,
+                })
+            }
+        }
+    }
+
+    /// Every provider, revoked ones included, by name.
+    pub async fn providers(&self) -> Result<Vec<Provider>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {PROVIDER_COLUMNS} FROM providers ORDER BY name"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(provider_from_row).collect()
+    }
+
+    /// The active (not revoked) provider holding the token with this hash.
+    pub async fn provider_by_token_hash(&self, token_hash: &str) -> Result<Option<Provider>> {
+        let row = sqlx::query(&format!(
+            "SELECT {PROVIDER_COLUMNS} FROM providers WHERE token_hash = ? AND revoked_ms IS NULL"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(provider_from_row).transpose()
+    }
+
+    /// Revokes a provider's token; false if there is no such active provider.
+    pub async fn revoke_provider(&self, name: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE providers SET revoked_ms = ? WHERE name = ? AND revoked_ms IS NULL",
+        )
+        .bind(now_ms())
+        .bind(name)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Up to `limit` events with `seq > after`, in order.
@@ -476,6 +551,18 @@ fn stored_product(row: &SqliteRow) -> Result<StoredProduct, sqlx::Error> {
             missing: row.try_get::<i64, _>("missing")? != 0,
         },
         stored_path: row.try_get("stored_path")?,
+    })
+}
+
+const PROVIDER_COLUMNS: &str = "name, categories, platforms, created_ms, revoked_ms";
+
+fn provider_from_row(row: &SqliteRow) -> Result<Provider> {
+    Ok(Provider {
+        name: row.try_get("name")?,
+        categories: serde_json::from_str(row.try_get("categories")?)?,
+        platforms: serde_json::from_str(row.try_get("platforms")?)?,
+        created_at: from_ms(row.try_get("created_ms")?),
+        revoked_at: row.try_get::<Option<i64>, _>("revoked_ms")?.map(from_ms),
     })
 }
 

@@ -17,6 +17,8 @@ pub mod sidecar;
 #[cfg(feature = "catalogue")]
 pub mod catalogue;
 #[cfg(feature = "catalogue")]
+pub mod provider;
+#[cfg(feature = "catalogue")]
 pub mod store;
 
 pub use name::{NameError, NameRules, ProductName};

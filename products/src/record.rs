@@ -75,6 +75,9 @@ pub struct Rejection {
     /// Why, in words meant for the provider.
     pub reason: String,
     pub rejected_at: DateTime<Utc>,
+    /// The uploading provider, when the file came over HTTP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
 }
 
 /// A change to the catalogue, numbered by `seq`. Sequence numbers are strictly
@@ -174,6 +177,7 @@ mod tests {
                     file_name: "bad.png".into(),
                     reason: "expected 5 tokens".into(),
                     rejected_at: Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap(),
+                    provider: None,
                 },
             },
         };

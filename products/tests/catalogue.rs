@@ -37,6 +37,7 @@ async fn products_and_events_are_stored_together_in_order() {
                 file_name: "bad".into(),
                 reason: "expected 5 tokens".into(),
                 rejected_at: Utc::now(),
+                provider: Some("meteo".into()),
             },
             Some("rejected/bad"),
         )
@@ -55,7 +56,9 @@ async fn products_and_events_are_stored_together_in_order() {
     let replay = catalogue.events_after(a.seq, 100).await.unwrap();
     assert_eq!(replay, vec![r.clone(), b.clone()]);
     assert_eq!(catalogue.last_seq().await.unwrap(), b.seq);
-    assert_eq!(catalogue.recent_rejections(10).await.unwrap().len(), 1);
+    let rejections = catalogue.recent_rejections(10).await.unwrap();
+    assert_eq!(rejections.len(), 1);
+    assert_eq!(rejections[0].provider.as_deref(), Some("meteo"));
 
     // Reopening the same file keeps everything (migrations are idempotent).
     catalogue.close().await;
@@ -196,4 +199,40 @@ async fn sidecars_are_kept_by_name_and_update_a_product_in_place() {
     assert_eq!(json["title"], "Precip");
     assert_eq!(json["tags"][0], "rain");
     assert!(json.get("bbox").is_none(), "absent fields are left out");
+}
+
+#[tokio::test]
+async fn providers_are_found_by_token_hash_until_revoked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let catalogue = Catalogue::open(&tmp.path().join("c.sqlite")).await.unwrap();
+    let token = products::provider::new_token().unwrap();
+    let hash = products::provider::hash_token(&token);
+    catalogue
+        .add_provider("meteo", &["model".into()], &[], &hash)
+        .await
+        .unwrap();
+    let again = catalogue.add_provider("meteo", &[], &[], "other").await;
+    assert!(matches!(
+        again,
+        Err(products::catalogue::CatalogueError::ProviderExists(_))
+    ));
+    let found = catalogue
+        .provider_by_token_hash(&hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((found.name.as_str(), found.categories.len()), ("meteo", 1));
+    assert!(catalogue
+        .provider_by_token_hash("nope")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(catalogue.revoke_provider("meteo").await.unwrap());
+    assert!(!catalogue.revoke_provider("meteo").await.unwrap());
+    assert!(catalogue
+        .provider_by_token_hash(&hash)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(catalogue.providers().await.unwrap()[0].revoked_at.is_some());
 }

@@ -22,6 +22,42 @@ pub struct Cli {
 pub enum Command {
     /// Watch the drop folder, catalogue what arrives and serve the dashboard.
     Serve(ServeArgs),
+    /// Manage the providers that upload over HTTP.
+    Provider(ProviderArgs),
+}
+
+/// `opsboard provider …`.
+#[derive(Debug, Args)]
+pub struct ProviderArgs {
+    /// Data directory holding the catalogue (as for `serve`).
+    #[arg(
+        long,
+        env = "OPSBOARD_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+
+    #[command(subcommand)]
+    pub action: ProviderAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProviderAction {
+    /// Add a provider and print its token (shown this once; only its hash is kept).
+    Add {
+        name: String,
+        /// A category it may send (repeat for several; none: any).
+        #[arg(long = "category")]
+        categories: Vec<String>,
+        /// A platform it may send (repeat for several; none: any).
+        #[arg(long = "platform")]
+        platforms: Vec<String>,
+    },
+    /// List providers and their rights.
+    List,
+    /// Revoke a provider's token at once.
+    Revoke { name: String },
 }
 
 /// Settings of `opsboard serve`.
@@ -52,6 +88,10 @@ pub struct ServeArgs {
     #[arg(long, env = "OPSBOARD_SETTLE_MS", default_value_t = 2000)]
     pub settle_ms: u64,
 
+    /// Largest file accepted by `PUT /api/v1/drops/{name}`, in bytes.
+    #[arg(long, env = "OPSBOARD_MAX_UPLOAD_BYTES", default_value_t = 1 << 30)]
+    pub max_upload_bytes: u64,
+
     /// The built site (wasm, JS, CSS, public assets), as written by `cargo leptos build`.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
@@ -68,6 +108,7 @@ impl ServeArgs {
             demo_interval_ms: 2500,
             categories: Vec::new(),
             settle_ms: 2000,
+            max_upload_bytes: 1 << 30,
             site_root: PathBuf::from("target/site"),
         }
     }

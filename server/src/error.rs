@@ -19,6 +19,19 @@ pub enum ApiError {
     /// The catalogue knows the product but its bytes are not where they were stored.
     #[error("the file of product {0} is missing from the archive")]
     FileMissing(i64),
+    /// No token, or one that is unknown or revoked.
+    #[error("a valid provider token is required: Authorization: Bearer <token>")]
+    Unauthorized,
+    /// A known provider sending outside its rights.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("the upload is over the limit of {0} bytes")]
+    TooLarge(u64),
+    /// The file was refused; for uploads of a bare name its bytes are kept in rejected/.
+    #[error("{0}")]
+    Rejected(String),
+    #[error(transparent)]
+    Ingest(#[from] crate::ingest::IngestError),
     #[error(transparent)]
     Catalogue(#[from] CatalogueError),
     #[error(transparent)]
@@ -31,7 +44,11 @@ impl ApiError {
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::FileMissing(_) => (StatusCode::GONE, "file_missing"),
-            ApiError::Catalogue(_) | ApiError::Io(_) => {
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            ApiError::Rejected(_) => (StatusCode::UNPROCESSABLE_ENTITY, "rejected"),
+            ApiError::Ingest(_) | ApiError::Catalogue(_) | ApiError::Io(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
         }
@@ -47,10 +64,17 @@ impl IntoResponse for ApiError {
         } else {
             self.to_string()
         };
-        (
+        let mut response = (
             status,
             Json(serde_json::json!({ "error": code, "reason": reason })),
         )
-            .into_response()
+            .into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
     }
 }

@@ -13,8 +13,8 @@ use products::media::media_type_for;
 use products::name::is_in_progress;
 use products::sidecar::{sidecar_target, Timing, MAX_SIDECAR_BYTES};
 use products::store::{hash_file, move_file, DataDir};
-use products::{Event, NameRules, ProductName, Rejection, Sidecar};
-use tokio::sync::mpsc;
+use products::{Event, NameRules, ProductMeta, ProductName, Rejection, Sidecar};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::hub::Hub;
 
@@ -33,8 +33,44 @@ pub enum Outcome {
     Skipped,
 }
 
+/// A file received over HTTP, taken in turn with the drop folder's, and
+/// where its outcome goes.
+pub struct Upload {
+    pub path: PathBuf,
+    pub provider: String,
+    pub reply: oneshot::Sender<Result<Outcome, IngestError>>,
+}
+
+/// Hands uploaded files to the ingest task. Cheap to clone.
+#[derive(Clone)]
+pub struct Uploads {
+    sender: mpsc::Sender<Upload>,
+}
+
+impl Uploads {
+    pub fn new(sender: mpsc::Sender<Upload>) -> Self {
+        Self { sender }
+    }
+
+    /// Runs `path` through the pipeline as sent by `provider` and waits for the outcome.
+    pub async fn submit(&self, path: PathBuf, provider: String) -> Result<Outcome, IngestError> {
+        let (reply, outcome) = oneshot::channel();
+        self.sender
+            .send(Upload {
+                path,
+                provider,
+                reply,
+            })
+            .await
+            .map_err(|_| IngestError::Stopped)?;
+        outcome.await.map_err(|_| IngestError::Stopped)?
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
+    #[error("the ingest task has stopped")]
+    Stopped,
     #[error("catalogue: {0}")]
     Catalogue(#[from] CatalogueError),
     #[error("file system: {0}")]
@@ -56,30 +92,37 @@ impl Ingest {
         Self { data, rules, hub }
     }
 
-    /// Takes files from `ready` until the channel closes. Failures are logged
-    /// and the file is left where it is, to be retried at the next start.
-    pub async fn run(self, mut ready: mpsc::Receiver<PathBuf>) {
-        while let Some(path) = ready.recv().await {
-            match self.ingest_file(&path).await {
-                Ok(Outcome::Catalogued(event)) => {
-                    tracing::info!(seq = event.seq, path = %path.display(), "catalogued")
+    /// Takes dropped files from `ready` and uploaded ones from `uploads`, one
+    /// at a time, until both channels close. Failures are logged and the file
+    /// is left where it is, to be retried at the next start.
+    pub async fn run(
+        self,
+        mut ready: mpsc::Receiver<PathBuf>,
+        mut uploads: mpsc::Receiver<Upload>,
+    ) {
+        loop {
+            tokio::select! {
+                Some(path) = ready.recv() => {
+                    let outcome = self.ingest_file(&path, None).await;
+                    log_outcome(&path, &outcome);
                 }
-                Ok(Outcome::Unchanged { product_id }) => {
-                    tracing::info!(product_id, path = %path.display(), "identical to the current version; dropped copy removed")
+                Some(upload) = uploads.recv() => {
+                    let outcome = self.ingest_file(&upload.path, Some(&upload.provider)).await;
+                    log_outcome(&upload.path, &outcome);
+                    // The uploader may have gone; the outcome is logged anyway.
+                    let _ = upload.reply.send(outcome);
                 }
-                Ok(Outcome::SidecarKept) => {
-                    tracing::info!(path = %path.display(), "sidecar kept until its file arrives")
-                }
-                Ok(Outcome::Rejected(_)) | Ok(Outcome::Skipped) => {}
-                Err(error) => {
-                    tracing::error!(%error, path = %path.display(), "ingest failed; the file stays in the drop folder")
-                }
+                else => return,
             }
         }
     }
 
-    /// Takes one file from the drop folder.
-    pub async fn ingest_file(&self, path: &Path) -> Result<Outcome, IngestError> {
+    /// Takes one file (from the drop folder, or uploaded by `provider`).
+    pub async fn ingest_file(
+        &self,
+        path: &Path,
+        provider: Option<&str>,
+    ) -> Result<Outcome, IngestError> {
         let Some(os_name) = path.file_name() else {
             return Ok(Outcome::Skipped);
         };
@@ -99,6 +142,7 @@ impl Ingest {
             return self
                 .reject(
                     path,
+                    provider,
                     &lossy_name,
                     "symbolic links are not accepted: drop the file itself".into(),
                 )
@@ -106,26 +150,35 @@ impl Ingest {
         }
         if !meta.is_file() {
             return self
-                .reject(path, &lossy_name, "not a regular file".into())
+                .reject(path, provider, &lossy_name, "not a regular file".into())
                 .await;
         }
         let Some(file_name) = os_name.to_str() else {
             return self
-                .reject(path, &lossy_name, "the name is not valid UTF-8".into())
+                .reject(
+                    path,
+                    provider,
+                    &lossy_name,
+                    "the name is not valid UTF-8".into(),
+                )
                 .await;
         };
         if let Some(target) = sidecar_target(file_name) {
             return self
-                .ingest_sidecar(path, file_name, target, meta.len())
+                .ingest_sidecar(path, provider, file_name, target, meta.len())
                 .await;
         }
         let name = match self.rules.parse(file_name) {
             Ok(name) => name,
-            Err(error) => return self.reject(path, file_name, error.to_string()).await,
+            Err(error) => {
+                return self
+                    .reject(path, provider, file_name, error.to_string())
+                    .await
+            }
         };
         if meta.len() == 0 {
             return self
-                .reject(path, file_name, "the file is empty".into())
+                .reject(path, provider, file_name, "the file is empty".into())
                 .await;
         }
 
@@ -157,7 +210,7 @@ impl Ingest {
         let sidecar = self.hub.catalogue().sidecar(file_name).await?;
         let new = NewProduct {
             timing: Timing::resolve(&name, sidecar.as_ref()),
-            meta: sidecar.map(|s| s.meta()).unwrap_or_default(),
+            meta: with_provider(sidecar.map(|s| s.meta()).unwrap_or_default(), provider),
             media_type: media_type_for(&name.ext).to_string(),
             name,
             file_name: file_name.to_string(),
@@ -179,6 +232,7 @@ impl Ingest {
     async fn ingest_sidecar(
         &self,
         path: &Path,
+        provider: Option<&str>,
         file_name: &str,
         target: &str,
         size: u64,
@@ -189,17 +243,21 @@ impl Ingest {
                 let reason = format!(
                     "this sidecar describes {target:?}, which is not a valid product name: {error}"
                 );
-                return self.reject(path, file_name, reason).await;
+                return self.reject(path, provider, file_name, reason).await;
             }
         };
         if size > MAX_SIDECAR_BYTES {
             let reason =
                 format!("the sidecar is {size} bytes; at most {MAX_SIDECAR_BYTES} are accepted");
-            return self.reject(path, file_name, reason).await;
+            return self.reject(path, provider, file_name, reason).await;
         }
         let sidecar = match Sidecar::parse(&tokio::fs::read(path).await?) {
             Ok(sidecar) => sidecar,
-            Err(error) => return self.reject(path, file_name, error.to_string()).await,
+            Err(error) => {
+                return self
+                    .reject(path, provider, file_name, error.to_string())
+                    .await
+            }
         };
         let stored_path = self.free_archive_path(&name, file_name);
         let (from, to) = (path.to_path_buf(), self.data.root().join(&stored_path));
@@ -212,7 +270,10 @@ impl Ingest {
             return Ok(Outcome::SidecarKept);
         };
         let timing = Timing::resolve(&name, Some(&sidecar));
-        let meta = sidecar.meta();
+        let meta = with_provider(
+            sidecar.meta(),
+            current.product.meta.provider.as_deref().or(provider),
+        );
         let event = self
             .hub
             .record(|catalogue| async move {
@@ -237,6 +298,7 @@ impl Ingest {
     async fn reject(
         &self,
         path: &Path,
+        provider: Option<&str>,
         file_name: &str,
         reason: String,
     ) -> Result<Outcome, IngestError> {
@@ -258,6 +320,7 @@ impl Ingest {
             file_name: file_name.to_string(),
             reason,
             rejected_at: chrono::Utc::now(),
+            provider: provider.map(str::to_string),
         };
         let event = self
             .hub
@@ -275,4 +338,30 @@ impl Ingest {
 async fn snapshot(path: &Path) -> Option<(u64, Option<std::time::SystemTime>)> {
     let meta = tokio::fs::symlink_metadata(path).await.ok()?;
     Some((meta.len(), meta.modified().ok()))
+}
+
+/// The sidecar's provider if it names one, else the uploader.
+fn with_provider(mut meta: ProductMeta, uploader: Option<&str>) -> ProductMeta {
+    if meta.provider.is_none() {
+        meta.provider = uploader.map(str::to_string);
+    }
+    meta
+}
+
+fn log_outcome(path: &Path, outcome: &Result<Outcome, IngestError>) {
+    match outcome {
+        Ok(Outcome::Catalogued(event)) => {
+            tracing::info!(seq = event.seq, path = %path.display(), "catalogued")
+        }
+        Ok(Outcome::Unchanged { product_id }) => {
+            tracing::info!(product_id, path = %path.display(), "identical to the current version; copy removed")
+        }
+        Ok(Outcome::SidecarKept) => {
+            tracing::info!(path = %path.display(), "sidecar kept until its file arrives")
+        }
+        Ok(Outcome::Rejected(_)) | Ok(Outcome::Skipped) => {}
+        Err(error) => {
+            tracing::error!(%error, path = %path.display(), "ingest failed; the file stays where it is")
+        }
+    }
 }

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod hub;
 pub mod ingest;
+pub mod providers;
 pub mod reconcile;
 pub mod site;
 pub mod state;
@@ -29,7 +30,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::ServeArgs;
 use crate::hub::Hub;
-use crate::ingest::Ingest;
+use crate::ingest::{Ingest, Uploads};
 use crate::state::AppState;
 
 /// Files waiting for the ingest task. Large enough for a bulk drop; the
@@ -68,7 +69,8 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
     let watcher = watcher::spawn(data.incoming(), args.settle(), ready_tx.clone())
         .context("watching the drop folder")?;
     let ingest = Ingest::new(data.clone(), args.name_rules(), hub.clone());
-    let mut background = vec![tokio::spawn(ingest.run(ready_rx))];
+    let (uploads_tx, uploads_rx) = mpsc::channel(64);
+    let mut background = vec![tokio::spawn(ingest.run(ready_rx, uploads_rx))];
     // Files that arrived while the server was down. The watch is already on,
     // so nothing can slip between the scan and the live events.
     let backlog = watcher::list_files(&data.incoming());
@@ -101,6 +103,9 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         catalogue,
         hub,
         data,
+        rules: args.name_rules(),
+        uploads: Uploads::new(uploads_tx),
+        max_upload_bytes: args.max_upload_bytes,
         leptos_options: site::leptos_options(&args.site_root, addr),
         shutdown: shutdown_rx.clone(),
     };

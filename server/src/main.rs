@@ -17,6 +17,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => opsboard::serve(args).await,
+        Command::Provider(args) => opsboard::providers::run(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

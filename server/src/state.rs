@@ -7,6 +7,7 @@ use products::store::DataDir;
 use tokio::sync::watch;
 
 use crate::hub::Hub;
+use crate::ingest::Uploads;
 
 /// One value, cloned into every request: cheap handles only.
 #[derive(Clone)]
@@ -14,6 +15,12 @@ pub struct AppState {
     pub catalogue: Catalogue,
     pub hub: Hub,
     pub data: DataDir,
+    /// What file names are accepted (uploads are checked before their body is read).
+    pub rules: products::NameRules,
+    /// The ingest task's door for files uploaded over HTTP.
+    pub uploads: Uploads,
+    /// Largest upload body, in bytes.
+    pub max_upload_bytes: u64,
     /// Site root, output name and addresses for server rendering.
     pub leptos_options: LeptosOptions,
     /// Turns true at shutdown, so long-lived websocket sessions close and the

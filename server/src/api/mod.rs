@@ -1,5 +1,6 @@
 //! The HTTP API under `/api/v1`, one router per resource.
 
+mod drops;
 mod events;
 mod health;
 mod products;
@@ -14,6 +15,7 @@ pub fn router() -> Router<AppState> {
     let v1 = Router::new()
         .merge(health::router())
         .merge(products::router())
+        .merge(drops::router())
         .merge(events::router())
         .merge(rejections::router())
         .fallback(|| async { ApiError::NotFound("API route") });

@@ -32,9 +32,14 @@ impl TestServer {
 
     /// Starts on an existing data dir (to test what happens at start).
     pub async fn start_in(dir: tempfile::TempDir) -> Self {
-        let server = opsboard::start(ServeArgs::for_tests(dir.path()))
-            .await
-            .expect("server starts");
+        Self::start_with(dir, |_| {}).await
+    }
+
+    /// Starts on `dir` with settings changed by `adjust`.
+    pub async fn start_with(dir: tempfile::TempDir, adjust: impl FnOnce(&mut ServeArgs)) -> Self {
+        let mut args = ServeArgs::for_tests(dir.path());
+        adjust(&mut args);
+        let server = opsboard::start(args).await.expect("server starts");
         Self {
             server,
             dir,
@@ -104,4 +109,31 @@ pub fn png(seed: u8) -> Vec<u8> {
     img.write_to(&mut out, image::ImageFormat::Png)
         .expect("encode PNG");
     out.into_inner()
+}
+
+/// Runs the real `opsboard` binary with `args` and returns its standard output.
+pub fn opsboard_cli(args: &[&str]) -> (bool, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_opsboard"))
+        .args(args)
+        .env("RUST_LOG", "error")
+        .output()
+        .expect("the binary runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr),
+    )
+}
+
+/// Adds a provider with the real command line and returns its token.
+pub fn add_provider(data: &Path, name: &str, rights: &[&str]) -> String {
+    let data = data.to_string_lossy();
+    let mut args = vec!["provider", "add", name, "--data-dir", &data];
+    args.extend_from_slice(rights);
+    let (ok, out) = opsboard_cli(&args);
+    assert!(ok, "provider add failed: {out}");
+    out.lines()
+        .find_map(|l| l.split_once("token (shown once, keep it secret): "))
+        .map(|(_, token)| token.trim().to_string())
+        .unwrap_or_else(|| panic!("no token in: {out}"))
 }

@@ -1,0 +1,65 @@
+//! `opsboard provider add|list|revoke`: managing upload rights from the shell
+//! of the server machine (whoever can run this can read the catalogue anyway).
+
+use anyhow::{bail, Context};
+use products::catalogue::Catalogue;
+use products::provider::{hash_token, new_token};
+use products::store::DataDir;
+
+use crate::config::{ProviderAction, ProviderArgs};
+
+pub async fn run(args: ProviderArgs) -> anyhow::Result<()> {
+    let data = DataDir::new(&args.data_dir);
+    data.create_all()
+        .with_context(|| format!("creating the data dir {}", args.data_dir.display()))?;
+    let catalogue = Catalogue::open(&data.database()).await?;
+    let result = act(&catalogue, args.action).await;
+    catalogue.close().await;
+    result
+}
+
+async fn act(catalogue: &Catalogue, action: ProviderAction) -> anyhow::Result<()> {
+    match action {
+        ProviderAction::Add {
+            name,
+            categories,
+            platforms,
+        } => {
+            if name.trim().is_empty() {
+                bail!("a provider needs a name");
+            }
+            let token = new_token().context("no randomness available for a token")?;
+            let provider = catalogue
+                .add_provider(&name, &categories, &platforms, &hash_token(&token))
+                .await?;
+            println!("provider {:?} added ({})", provider.name, provider.rights());
+            println!("token (shown once, keep it secret): {token}");
+        }
+        ProviderAction::List => {
+            let providers = catalogue.providers().await?;
+            if providers.is_empty() {
+                println!("no providers");
+            }
+            for p in providers {
+                let state = match p.revoked_at {
+                    Some(at) => format!("revoked {}", at.format("%Y-%m-%d %H:%M UTC")),
+                    None => "active".to_string(),
+                };
+                println!(
+                    "{}\t{}\t{}\tadded {}",
+                    p.name,
+                    state,
+                    p.rights(),
+                    p.created_at.format("%Y-%m-%d %H:%M UTC")
+                );
+            }
+        }
+        ProviderAction::Revoke { name } => {
+            if !catalogue.revoke_provider(&name).await? {
+                bail!("no active provider named {name:?}");
+            }
+            println!("provider {name:?} revoked");
+        }
+    }
+    Ok(())
+}
