@@ -24,6 +24,25 @@ pub enum Command {
     Serve(ServeArgs),
     /// Manage the providers that upload over HTTP.
     Provider(ProviderArgs),
+    /// Import a folder of files (a past campaign) through the ingest pipeline.
+    /// The files are copied, never moved. Run it while the server is stopped,
+    /// or open dashboards will see the imports only after a reload.
+    Import(ImportArgs),
+}
+
+/// `opsboard import DIR`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Folder to import, recursively.
+    pub dir: PathBuf,
+
+    /// Data directory to import into (as for `serve`).
+    #[arg(long, env = "OPSBOARD_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// Accepted categories, comma-separated (default: the Field Catalog list).
+    #[arg(long, env = "OPSBOARD_CATEGORIES", value_delimiter = ',')]
+    pub categories: Vec<String>,
 }
 
 /// `opsboard provider …`.
@@ -114,16 +133,21 @@ impl ServeArgs {
     }
 
     pub fn name_rules(&self) -> NameRules {
-        if self.categories.is_empty() {
-            NameRules::default()
-        } else {
-            NameRules {
-                categories: self.categories.clone(),
-            }
-        }
+        name_rules(&self.categories)
     }
 
     pub fn settle(&self) -> Duration {
         Duration::from_millis(self.settle_ms)
+    }
+}
+
+/// The naming rules for a configured category list (empty: the defaults).
+pub fn name_rules(categories: &[String]) -> NameRules {
+    if categories.is_empty() {
+        NameRules::default()
+    } else {
+        NameRules {
+            categories: categories.to_vec(),
+        }
     }
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod hub;
+pub mod import;
 pub mod ingest;
 pub mod providers;
 pub mod reconcile;
