@@ -65,6 +65,8 @@ pub struct NewProduct {
 pub struct StoredProduct {
     pub product: Product,
     pub stored_path: String,
+    pub thumbnail_path: Option<String>,
+    pub preview_path: Option<String>,
 }
 
 /// Filters of a product listing. `None` means no bound.
@@ -87,7 +89,8 @@ pub struct LatestVersion {
 }
 
 const PRODUCT_COLUMNS: &str = "id, category, platform, product, time_ms, version, file_name, \
-     media_type, size, sha256, ingested_ms, stored_path, run_ms, lead_hours, valid_ms, meta, missing";
+     media_type, size, sha256, ingested_ms, stored_path, run_ms, lead_hours, valid_ms, meta, missing, \
+     thumbnail_path, preview_path, preview_error";
 
 impl Catalogue {
     /// Opens (creating if needed) the catalogue at `path` in WAL mode and
@@ -295,6 +298,42 @@ impl Catalogue {
         let event = insert_event(&mut tx, EventKind::ProductUpdated { product }).await?;
         tx.commit().await?;
         Ok(event)
+    }
+
+    /// Records a product's renditions, or why there are none, and
+    /// `product.updated`.
+    pub async fn set_renditions(
+        &self,
+        id: i64,
+        thumbnail_path: Option<&str>,
+        preview_path: Option<&str>,
+        error: Option<&str>,
+    ) -> Result<Event> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE products SET thumbnail_path = ?, preview_path = ?, preview_error = ? WHERE id = ?",
+        )
+        .bind(thumbnail_path)
+        .bind(preview_path)
+        .bind(error)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let product = fetch_product(&mut tx, id).await?;
+        let event = insert_event(&mut tx, EventKind::ProductUpdated { product }).await?;
+        tx.commit().await?;
+        Ok(event)
+    }
+
+    /// Current products with neither renditions nor a reason for their
+    /// absence (an ingest interrupted before its previews were made).
+    pub async fn renditions_pending(&self) -> Result<Vec<StoredProduct>> {
+        let sql = format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products WHERE is_current = 1 AND missing = 0
+             AND thumbnail_path IS NULL AND preview_error IS NULL ORDER BY id"
+        );
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(stored_product).collect::<Result<_, _>>()?)
     }
 
     /// Records a rejection and its `product.rejected` event.
@@ -527,6 +566,8 @@ async fn insert_event(tx: &mut sqlx::SqliteConnection, kind: EventKind) -> Resul
 fn stored_product(row: &SqliteRow) -> Result<StoredProduct, sqlx::Error> {
     let id: i64 = row.try_get("id")?;
     let size: i64 = row.try_get("size")?;
+    let thumbnail_path: Option<String> = row.try_get("thumbnail_path")?;
+    let preview_path: Option<String> = row.try_get("preview_path")?;
     Ok(StoredProduct {
         product: Product {
             id,
@@ -549,8 +590,17 @@ fn stored_product(row: &SqliteRow) -> Result<StoredProduct, sqlx::Error> {
             meta: serde_json::from_str(row.try_get("meta")?)
                 .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
             missing: row.try_get::<i64, _>("missing")? != 0,
+            thumbnail_url: thumbnail_path
+                .as_ref()
+                .map(|_| Product::rendition_url_for(id, "thumbnail")),
+            preview_url: preview_path
+                .as_ref()
+                .map(|_| Product::rendition_url_for(id, "preview")),
+            preview_error: row.try_get("preview_error")?,
         },
         stored_path: row.try_get("stored_path")?,
+        thumbnail_path,
+        preview_path,
     })
 }
 

@@ -11,6 +11,8 @@
 
 pub mod media;
 pub mod name;
+#[cfg(feature = "previews")]
+pub mod preview;
 pub mod record;
 pub mod sidecar;
 

@@ -44,6 +44,15 @@ pub struct Product {
     /// is visible.
     #[serde(default)]
     pub missing: bool,
+    /// A small image (about 320 px wide), once made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+    /// A screen-sized image (at most 1600 px), once made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_url: Option<String>,
+    /// Why no preview could be made (an image too large, a broken file…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_error: Option<String>,
     /// What a sidecar added (title, bbox, tags…), flattened into the JSON.
     #[serde(flatten)]
     pub meta: ProductMeta,
@@ -63,6 +72,11 @@ impl Product {
     /// The URL of a product's bytes, the one place that spells it.
     pub fn file_url_for(id: i64) -> String {
         format!("/api/v1/products/{id}/file")
+    }
+
+    /// The URL of a rendition (`thumbnail` or `preview`) of a product.
+    pub fn rendition_url_for(id: i64, which: &str) -> String {
+        format!("/api/v1/products/{id}/{which}")
     }
 }
 

@@ -49,7 +49,11 @@ async fn main() {
         })
         .collect();
 
-    let t = TestServer::start().await;
+    // Thumbnails on, as in production: they must not delay `product.added`.
+    let t = TestServer::start_with(tempfile::tempdir().expect("temp dir"), |args| {
+        args.no_previews = false
+    })
+    .await;
     let mut ws = t.events(None).await;
     let base = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
     let mut latencies = Vec::with_capacity(drops);
@@ -80,7 +84,7 @@ async fn main() {
     latencies.sort();
     let mean = latencies.iter().sum::<Duration>() / latencies.len() as u32;
     println!(
-        "drop -> websocket product.added, {drops} drops at {rate}/s over {:.1} s (loopback, SQLite WAL, inotify)",
+        "drop -> websocket product.added, {drops} drops at {rate}/s over {:.1} s (loopback, SQLite WAL, inotify, previews on)",
         wall.as_secs_f64()
     );
     println!(

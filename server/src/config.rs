@@ -28,6 +28,32 @@ pub enum Command {
     /// The files are copied, never moved. Run it while the server is stopped,
     /// or open dashboards will see the imports only after a reload.
     Import(ImportArgs),
+    /// Make the thumbnails and previews the server would make, for operators
+    /// and benchmarks: `<name>.thumbnail.<ext>` and `<name>.preview.<ext>` in --out.
+    Thumbnail(ThumbnailArgs),
+}
+
+/// `opsboard thumbnail FILE… --out DIR`.
+#[derive(Debug, Args)]
+pub struct ThumbnailArgs {
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Folder to write the renditions into.
+    #[arg(long)]
+    pub out: PathBuf,
+
+    /// As `serve --preview-max-pixels`.
+    #[arg(
+        long,
+        env = "OPSBOARD_PREVIEW_MAX_PIXELS",
+        default_value_t = 150_000_000
+    )]
+    pub preview_max_pixels: u64,
+
+    /// As `serve --preview-max-bytes`.
+    #[arg(long, env = "OPSBOARD_PREVIEW_MAX_BYTES", default_value_t = 512 << 20)]
+    pub preview_max_bytes: u64,
 }
 
 /// `opsboard import DIR`.
@@ -107,6 +133,28 @@ pub struct ServeArgs {
     #[arg(long, env = "OPSBOARD_SETTLE_MS", default_value_t = 2000)]
     pub settle_ms: u64,
 
+    /// Make no thumbnails or previews (a machine short of CPU, or tests that
+    /// count events).
+    #[arg(long, env = "OPSBOARD_NO_PREVIEWS")]
+    pub no_previews: bool,
+
+    /// Largest image turned into a preview, in pixels (a decompression-bomb guard).
+    #[arg(
+        long,
+        env = "OPSBOARD_PREVIEW_MAX_PIXELS",
+        default_value_t = 150_000_000
+    )]
+    pub preview_max_pixels: u64,
+
+    /// Largest file turned into a preview, in bytes.
+    #[arg(long, env = "OPSBOARD_PREVIEW_MAX_BYTES", default_value_t = 512 << 20)]
+    pub preview_max_bytes: u64,
+
+    /// Previews made at once (default: one less than the cores, at least one,
+    /// so that ingest always has a core).
+    #[arg(long, env = "OPSBOARD_PREVIEW_WORKERS")]
+    pub preview_workers: Option<usize>,
+
     /// Largest file accepted by `PUT /api/v1/drops/{name}`, in bytes.
     #[arg(long, env = "OPSBOARD_MAX_UPLOAD_BYTES", default_value_t = 1 << 30)]
     pub max_upload_bytes: u64,
@@ -118,7 +166,9 @@ pub struct ServeArgs {
 
 impl ServeArgs {
     /// Settings for a server on `data_dir` listening on a free loopback port,
-    /// with everything else at its default: what tests and benchmarks start.
+    /// with everything else at its default but previews off (their
+    /// `product.updated` events would interleave with what tests count):
+    /// what tests and benchmarks start.
     pub fn for_tests(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             data_dir: data_dir.into(),
@@ -128,12 +178,32 @@ impl ServeArgs {
             categories: Vec::new(),
             settle_ms: 2000,
             max_upload_bytes: 1 << 30,
+            no_previews: true,
+            preview_max_pixels: 150_000_000,
+            preview_max_bytes: 512 << 20,
+            preview_workers: None,
             site_root: PathBuf::from("target/site"),
         }
     }
 
     pub fn name_rules(&self) -> NameRules {
         name_rules(&self.categories)
+    }
+
+    pub fn preview_limits(&self) -> products::preview::PreviewLimits {
+        products::preview::PreviewLimits {
+            max_pixels: self.preview_max_pixels,
+            max_bytes: self.preview_max_bytes,
+        }
+    }
+
+    pub fn preview_workers(&self) -> usize {
+        self.preview_workers.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get().saturating_sub(1))
+                .unwrap_or(1)
+                .max(1)
+        })
     }
 
     pub fn settle(&self) -> Duration {

@@ -64,6 +64,8 @@ pub async fn import(args: &ImportArgs) -> anyhow::Result<Summary> {
         data.clone(),
         name_rules(&args.categories),
         Hub::new(catalogue.clone()),
+        // Renditions are made by the server at its next start.
+        None,
     );
     let staging = data
         .root()

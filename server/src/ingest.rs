@@ -13,10 +13,11 @@ use products::media::media_type_for;
 use products::name::is_in_progress;
 use products::sidecar::{sidecar_target, Timing, MAX_SIDECAR_BYTES};
 use products::store::{hash_file, move_file, DataDir};
-use products::{Event, NameRules, ProductMeta, ProductName, Rejection, Sidecar};
+use products::{Event, EventKind, NameRules, ProductMeta, ProductName, Rejection, Sidecar};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::hub::Hub;
+use crate::previews::Previews;
 
 /// What became of one file.
 #[derive(Debug)]
@@ -85,11 +86,18 @@ pub struct Ingest {
     data: DataDir,
     rules: NameRules,
     hub: Hub,
+    /// Where new product files are sent for thumbnails (none: not made now).
+    previews: Option<Previews>,
 }
 
 impl Ingest {
-    pub fn new(data: DataDir, rules: NameRules, hub: Hub) -> Self {
-        Self { data, rules, hub }
+    pub fn new(data: DataDir, rules: NameRules, hub: Hub, previews: Option<Previews>) -> Self {
+        Self {
+            data,
+            rules,
+            hub,
+            previews,
+        }
     }
 
     /// Takes dropped files from `ready` and uploaded ones from `uploads`, one
@@ -223,6 +231,13 @@ impl Ingest {
             .hub
             .record(|catalogue| async move { catalogue.insert_product(&new).await })
             .await?;
+        if let (
+            Some(previews),
+            EventKind::ProductAdded { product } | EventKind::ProductUpdated { product },
+        ) = (&self.previews, &event.kind)
+        {
+            previews.request(product.id, &stored_path.to_string_lossy(), file_name);
+        }
         Ok(Outcome::Catalogued(event))
     }
 

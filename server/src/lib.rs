@@ -13,6 +13,7 @@ pub mod error;
 pub mod hub;
 pub mod import;
 pub mod ingest;
+pub mod previews;
 pub mod providers;
 pub mod reconcile;
 pub mod site;
@@ -32,6 +33,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::ServeArgs;
 use crate::hub::Hub;
 use crate::ingest::{Ingest, Uploads};
+use crate::previews::Previews;
 use crate::state::AppState;
 
 /// Files waiting for the ingest task. Large enough for a bulk drop; the
@@ -69,9 +71,30 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
     let (ready_tx, ready_rx) = mpsc::channel(READY_QUEUE);
     let watcher = watcher::spawn(data.incoming(), args.settle(), ready_tx.clone())
         .context("watching the drop folder")?;
-    let ingest = Ingest::new(data.clone(), args.name_rules(), hub.clone());
+    let mut background = Vec::new();
+    let previews = if args.no_previews {
+        None
+    } else {
+        let (previews, task) = Previews::start(
+            data.clone(),
+            hub.clone(),
+            args.preview_limits(),
+            args.preview_workers(),
+        );
+        background.push(task);
+        // Products whose renditions an interrupted run did not make.
+        for pending in catalogue.renditions_pending().await? {
+            previews.request(
+                pending.product.id,
+                &pending.stored_path,
+                &pending.product.file_name,
+            );
+        }
+        Some(previews)
+    };
+    let ingest = Ingest::new(data.clone(), args.name_rules(), hub.clone(), previews);
     let (uploads_tx, uploads_rx) = mpsc::channel(64);
-    let mut background = vec![tokio::spawn(ingest.run(ready_rx, uploads_rx))];
+    background.push(tokio::spawn(ingest.run(ready_rx, uploads_rx)));
     // Files that arrived while the server was down. The watch is already on,
     // so nothing can slip between the scan and the live events.
     let backlog = watcher::list_files(&data.incoming());

@@ -19,6 +19,7 @@ async fn main() -> ExitCode {
         Command::Serve(args) => opsboard::serve(args).await,
         Command::Provider(args) => opsboard::providers::run(args).await,
         Command::Import(args) => opsboard::import::run(args).await,
+        Command::Thumbnail(args) => opsboard::previews::thumbnail_command(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -27,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/products/{id}", get(one))
         .route("/products/{id}/versions", get(versions))
         .route("/products/{id}/file", get(file))
+        .route("/products/{id}/thumbnail", get(thumbnail))
+        .route("/products/{id}/preview", get(preview))
 }
 
 /// Query of `GET /api/v1/products`. Times stay strings here so that a bad
@@ -91,6 +93,62 @@ async fn versions(
         return Err(ApiError::NotFound("product"));
     }
     Ok(Json(versions))
+}
+
+/// The thumbnail (about 320 px wide), once made.
+async fn thumbnail(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let stored = state
+        .catalogue
+        .product(id)
+        .await?
+        .ok_or(ApiError::NotFound("product"))?;
+    serve_rendition(&state, stored.thumbnail_path, "thumbnail", request).await
+}
+
+/// The screen preview (at most 1600 px), once made.
+async fn preview(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let stored = state
+        .catalogue
+        .product(id)
+        .await?
+        .ok_or(ApiError::NotFound("product"))?;
+    serve_rendition(&state, stored.preview_path, "preview", request).await
+}
+
+async fn serve_rendition(
+    state: &AppState,
+    relative: Option<String>,
+    what: &'static str,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let path = relative
+        .and_then(|r| state.data.resolve(FsPath::new(&r)))
+        .ok_or(ApiError::NotFound(what))?;
+    let mime = if path.extension().is_some_and(|e| e == "png") {
+        mime::IMAGE_PNG
+    } else {
+        mime::IMAGE_JPEG
+    };
+    let Ok(served) = ServeFile::new_with_mime(&path, &mime)
+        .oneshot(request)
+        .await;
+    if served.status() == StatusCode::NOT_FOUND {
+        return Err(ApiError::NotFound(what));
+    }
+    let mut response = served.map(Body::new);
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    Ok(response)
 }
 
 /// The bytes, with the catalogue's media type, an ETag (the SHA-256) and Range

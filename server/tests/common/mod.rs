@@ -111,6 +111,54 @@ pub fn png(seed: u8) -> Vec<u8> {
     out.into_inner()
 }
 
+/// A PNG whose header claims `w` × `h` pixels, followed by the first bytes of
+/// a zlib stream: a decompression bomb as far as any decoder can tell.
+pub fn png_bomb(w: u32, h: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in bytes {
+            crc ^= b as u32;
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        let body = [kind, data].concat();
+        png.extend((data.len() as u32).to_be_bytes());
+        png.extend(&body);
+        png.extend(crc32(&body).to_be_bytes());
+    };
+    let ihdr = [
+        &w.to_be_bytes()[..],
+        &h.to_be_bytes()[..],
+        &[8, 2, 0, 0, 0][..],
+    ]
+    .concat();
+    chunk(b"IHDR", &ihdr);
+    chunk(b"IDAT", &[0x78, 0x9c, 0xed, 0xc1, 0x01, 0x0d, 0x00, 0x00]);
+    chunk(b"IEND", &[]);
+    png
+}
+
+/// An encoded test image of `w` × `h` pixels.
+pub fn image_bytes(w: u32, h: u32, format: image::ImageFormat) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut out, format)
+        .expect("encode");
+    out.into_inner()
+}
+
 /// Runs the real `opsboard` binary with `args` and returns its standard output.
 pub fn opsboard_cli(args: &[&str]) -> (bool, String) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_opsboard"))

@@ -1,0 +1,152 @@
+//! Thumbnails and previews through the real server: announced after the
+//! product, served, refused with a reason for bombs and broken files, and the
+//! same as `opsboard thumbnail` makes.
+
+mod common;
+
+use common::{image_bytes, next_event, opsboard_cli, png_bomb, TestServer};
+use image::ImageFormat;
+use products::{EventKind, Product};
+
+/// Waits for the `product.updated` that carries renditions (or their absence).
+async fn rendered(ws: &mut common::Ws) -> Product {
+    loop {
+        if let EventKind::ProductUpdated { product } = next_event(ws).await.kind {
+            if product.thumbnail_url.is_some() || product.preview_error.is_some() {
+                return product;
+            }
+        }
+    }
+}
+
+async fn start() -> TestServer {
+    TestServer::start_with(tempfile::tempdir().unwrap(), |args| {
+        args.no_previews = false
+    })
+    .await
+}
+
+async fn fetch_image(t: &TestServer, url: &str) -> image::DynamicImage {
+    let response = t.http.get(t.url(url)).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{url}");
+    image::load_from_memory(&response.bytes().await.unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn an_image_is_announced_first_then_its_renditions() {
+    let t = start().await;
+    let mut ws = t.events(None).await;
+    let name = "satellite.GOES.202611281200.vis.jpg";
+    let bytes = image_bytes(3200, 2400, ImageFormat::Jpeg);
+    t.drop_file(name, &bytes);
+    let EventKind::ProductAdded { product } = next_event(&mut ws).await.kind else {
+        panic!("product.added comes first")
+    };
+    assert!(
+        product.thumbnail_url.is_none(),
+        "not waiting for the thumbnail"
+    );
+    let updated = rendered(&mut ws).await;
+    assert_eq!(updated.id, product.id);
+    let thumb = fetch_image(&t, updated.thumbnail_url.as_deref().unwrap()).await;
+    let preview = fetch_image(&t, updated.preview_url.as_deref().unwrap()).await;
+    assert_eq!((thumb.width(), thumb.height()), (320, 240));
+    assert_eq!((preview.width(), preview.height()), (1600, 1200));
+
+    // `opsboard thumbnail` makes exactly the same files.
+    let source = t
+        .data()
+        .join("archive/satellite/GOES/2026/11/28")
+        .join(name);
+    let out = tempfile::tempdir().unwrap();
+    let (ok, report) = opsboard_cli(&[
+        "thumbnail",
+        &source.to_string_lossy(),
+        "--out",
+        &out.path().to_string_lossy(),
+    ]);
+    assert!(
+        ok && report.contains("thumbnail 320x240, preview 1600x1200"),
+        "{report}"
+    );
+    let served = t
+        .http
+        .get(t.url(updated.thumbnail_url.as_deref().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        std::fs::read(out.path().join(format!("{name}.thumbnail.jpg"))).unwrap(),
+        served.bytes().await.unwrap().as_ref()
+    );
+    t.server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn bombs_and_broken_images_are_catalogued_with_the_reason_they_have_no_preview() {
+    let t = start().await;
+    let mut ws = t.events(None).await;
+    let jpeg = image_bytes(400, 300, ImageFormat::Jpeg);
+    let png = image_bytes(400, 300, ImageFormat::Png);
+    for (name, bytes, why) in [
+        (
+            "radar.BOMB.202611281200.dbz.png",
+            png_bomb(100_000, 100_000),
+            "100000 × 100000",
+        ),
+        (
+            "radar.CUTPNG.202611281200.dbz.png",
+            png[..png.len() / 2].to_vec(),
+            "could not be decoded",
+        ),
+        (
+            "radar.CUTJPG.202611281200.dbz.jpg",
+            jpeg[..jpeg.len() / 3].to_vec(),
+            "could not be decoded",
+        ),
+    ] {
+        t.drop_file(name, &bytes);
+        let EventKind::ProductAdded { product } = next_event(&mut ws).await.kind else {
+            panic!("{name}: catalogued all the same")
+        };
+        let updated = rendered(&mut ws).await;
+        assert_eq!(updated.id, product.id);
+        let reason = updated.preview_error.unwrap_or_default();
+        assert!(reason.contains(why), "{name}: {reason}");
+        // Nothing lost: the file itself is served as sent.
+        let file = t.http.get(t.url(&product.file_url)).send().await.unwrap();
+        assert_eq!(file.bytes().await.unwrap().as_ref(), bytes.as_slice());
+        let (status, _) = t
+            .get_json(&format!("/api/v1/products/{}/thumbnail", product.id))
+            .await;
+        assert_eq!(status, 404);
+    }
+    let (status, _) = t.get_json("/api/v1/health").await;
+    assert_eq!(status, 200);
+    t.server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn time_series_get_a_plot() {
+    let t = start().await;
+    let mut ws = t.events(None).await;
+    t.drop_file(
+        "surface.SITE.202611281200.t2m.csv",
+        b"time,t2m\n2026-11-28T11:00:00Z,10.1\n2026-11-28T11:30:00Z,10.9\n2026-11-28T12:00:00Z,11.4\n",
+    );
+    t.drop_file(
+        "aircraft.ATR42.202611281200.o3.ict",
+        b"3, 1001\nHEADER\nStart_UTC, O3\n43200, 40.5\n43201, 41.0\n43202, 40.8\n",
+    );
+    for _ in 0..2 {
+        let product = rendered(&mut ws).await;
+        assert!(product.preview_error.is_none(), "{product:?}");
+        assert_eq!(
+            fetch_image(&t, product.thumbnail_url.as_deref().unwrap())
+                .await
+                .width(),
+            320
+        );
+    }
+    t.server.shutdown().await.unwrap();
+}
