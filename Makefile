@@ -36,4 +36,7 @@ e2e: build
 test: lint build unit e2e
 
 bench: setup
+	@command -v vipsthumbnail >/dev/null && command -v mogrify >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips-tools imagemagick >/dev/null; }
 	cargo bench -p server --bench drop_latency
+	cargo bench -p server --bench thumbnails
