@@ -5,6 +5,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::dashboard::Dashboard;
+use crate::components::upload::UploadPage;
 
 /// The document around the app: everything the server sends before the app's
 /// own markup. The stylesheet and scripts are those built by cargo-leptos.
@@ -37,6 +38,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
                 <Route path=path!("/") view=Dashboard ssr=SsrMode::Async/>
+                <Route path=path!("/upload") view=UploadPage/>
             </Routes>
         </Router>
     }

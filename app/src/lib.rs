@@ -14,6 +14,8 @@ pub mod board;
 pub mod components;
 #[cfg(feature = "hydrate")]
 mod live;
+#[cfg(feature = "hydrate")]
+mod uploader;
 
 pub use app::{shell, App};
 

@@ -50,6 +50,7 @@ fn BoardView(board: Board) -> impl IntoView {
             <h1>"opsboard"</h1>
             <ConnIndicator state=conn/>
             <span class="count">{move || products.with(Vec::len)} " products"</span>
+            <a class="nav" href="/upload">"Upload"</a>
         </header>
         <main class="board">
             <Timeline products now selected/>

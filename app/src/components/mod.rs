@@ -5,4 +5,5 @@ pub mod connection;
 pub mod dashboard;
 pub mod rejections;
 pub mod timeline;
+pub mod upload;
 pub mod viewer;

@@ -3,6 +3,13 @@
 use leptos::prelude::*;
 use products::Product;
 
+fn viewer_source(product: &Product) -> String {
+    match &product.preview_url {
+        Some(preview) if product.media_type != "image/gif" => preview.clone(),
+        _ => product.file_url.clone(),
+    }
+}
+
 #[component]
 pub fn Viewer(selected: RwSignal<Option<Product>>) -> impl IntoView {
     #[cfg(feature = "hydrate")]
@@ -29,7 +36,9 @@ pub fn Viewer(selected: RwSignal<Option<Product>>) -> impl IntoView {
                         <a href=product.file_url.clone() download=product.file_name.clone()>"Download"</a>
                         <button type="button" aria-label="Close viewer" on:click=move |_| selected.set(None)>"×"</button>
                     </div>
-                    <img class="viewer-image" src=product.file_url.clone() alt=title/>
+                    // The screen preview when made (light on satcom links); the original
+                    // otherwise, and always for GIFs, whose animation it keeps.
+                    <img class="viewer-image" src=viewer_source(&product) alt=title/>
                 </div>
             }
         })

@@ -1,0 +1,216 @@
+//! The upload page: a provider enters its token once, drops several files, and
+//! sees a progress bar per file, then where each went or why it was refused.
+
+use leptos::prelude::*;
+
+/// Where each file stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RowState {
+    Uploading,
+    /// Accepted: what the server said, and the product's file URL if any.
+    Done {
+        message: String,
+        url: Option<String>,
+    },
+    Failed(String),
+}
+
+/// One file being uploaded.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub key: usize,
+    pub name: String,
+    /// 0 to 100.
+    pub progress: RwSignal<f64>,
+    pub state: RwSignal<RowState>,
+}
+
+/// The words for an upload's answer: the status and the JSON body.
+pub fn describe(status: u16, body: &str) -> RowState {
+    let json: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    match status {
+        200 | 201 => RowState::Done {
+            message: if status == 201 {
+                format!(
+                    "catalogued (version {})",
+                    json["version"].as_i64().unwrap_or(1)
+                )
+            } else {
+                "already catalogued with these bytes".into()
+            },
+            url: json["file_url"].as_str().map(str::to_string),
+        },
+        202 => RowState::Done {
+            message: "sidecar kept until its file arrives".into(),
+            url: None,
+        },
+        _ => RowState::Failed(
+            json["reason"]
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("the server answered {status}")),
+        ),
+    }
+}
+
+#[component]
+pub fn UploadPage() -> impl IntoView {
+    let token = RwSignal::new(String::new());
+    let remember = RwSignal::new(true);
+    let rows = RwSignal::new(Vec::<Row>::new());
+    let dragging = RwSignal::new(false);
+    // True once the browser has taken over (effects run only there): tests
+    // and styles can tell a live page from the server-rendered one.
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
+
+    #[cfg(feature = "hydrate")]
+    let start = {
+        Effect::new(move |_| {
+            if let Some(saved) = crate::uploader::saved_token() {
+                token.set(saved);
+            }
+        });
+        move |files: web_sys::FileList| {
+            let token_now = token.get_untracked();
+            crate::uploader::remember_token(remember.get_untracked().then_some(token_now.as_str()));
+            crate::uploader::upload_all(files, token_now, rows);
+        }
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let start = |_: ()| {};
+
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        #[cfg(feature = "hydrate")]
+        if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
+            start(files);
+        }
+    };
+    let on_pick = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            if let Some(input) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            {
+                if let Some(files) = input.files() {
+                    start(files);
+                }
+                input.set_value("");
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, &start);
+    };
+
+    view! {
+        <header class="top">
+            <h1><a href="/">"opsboard"</a></h1>
+            <span class="count">"Upload products"</span>
+        </header>
+        <main class="upload" data-ready=move || ready.get().to_string()>
+            <section class="panel">
+                <h2>"Provider token"</h2>
+                <p class="hint">"Given by the campaign's data manager (" <code>"opsboard provider add"</code> "). It stays in this browser only if you ask."</p>
+                <label class="token">
+                    <span>"Token"</span>
+                    <input
+                        type="password"
+                        name="token"
+                        autocomplete="off"
+                        prop:value=move || token.get()
+                        on:input=move |ev| token.set(event_target_value(&ev))
+                    />
+                </label>
+                <label class="remember">
+                    <input type="checkbox" prop:checked=move || remember.get() on:change=move |ev| remember.set(event_target_checked(&ev))/>
+                    " Remember on this computer"
+                </label>
+            </section>
+            <section
+                class="panel dropzone"
+                class:dragging=move || dragging.get()
+                on:dragover=move |ev: leptos::ev::DragEvent| {
+                    ev.prevent_default();
+                    dragging.set(true);
+                }
+                on:dragleave=move |_| dragging.set(false)
+                on:drop=on_drop
+            >
+                <p>"Drop files here, or "
+                    <label class="pick">"choose files"
+                        <input type="file" multiple name="files" on:change=on_pick/>
+                    </label>
+                </p>
+                <p class="hint">"Names follow " <code>"category.platform.YYYYMMDDhhmm.product.ext"</code> " (UTC). Without JavaScript, upload with curl: see the README."</p>
+            </section>
+            <section class="panel">
+                <h2>"Uploads"</h2>
+                <Show when=move || rows.with(|r| !r.is_empty()) fallback=|| view! { <p class="empty">"None yet."</p> }>
+                    <ul class="uploads">
+                        <For each=move || rows.get() key=|row| row.key let:row>
+                            <UploadRow row/>
+                        </For>
+                    </ul>
+                </Show>
+            </section>
+        </main>
+    }
+    .into_any()
+}
+
+#[component]
+fn UploadRow(row: Row) -> impl IntoView {
+    let state = row.state;
+    view! {
+        <li class="upload-row" data-file-name=row.name.clone() data-state=move || match state.get() {
+            RowState::Uploading => "uploading",
+            RowState::Done { .. } => "done",
+            RowState::Failed(_) => "failed",
+        }>
+            <code>{row.name.clone()}</code>
+            <progress max="100" prop:value=move || row.progress.get()></progress>
+            <span class="outcome">
+                {move || match state.get() {
+                    RowState::Uploading => format!("{:.0} %", row.progress.get()).into_any(),
+                    RowState::Done { message, url: Some(url) } => view! { <a href=url>{message}</a> }.into_any(),
+                    RowState::Done { message, url: None } => message.into_any(),
+                    RowState::Failed(reason) => view! { <span class="reason">{reason}</span> }.into_any(),
+                }}
+            </span>
+        </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_described_for_people() {
+        assert_eq!(
+            describe(
+                201,
+                r#"{"version": 2, "file_url": "/api/v1/products/3/file"}"#
+            ),
+            RowState::Done {
+                message: "catalogued (version 2)".into(),
+                url: Some("/api/v1/products/3/file".into())
+            }
+        );
+        assert_eq!(
+            describe(
+                422,
+                r#"{"error": "rejected", "reason": "the time token is wrong"}"#
+            ),
+            RowState::Failed("the time token is wrong".into())
+        );
+        assert_eq!(
+            describe(502, "<html>"),
+            RowState::Failed("the server answered 502".into())
+        );
+    }
+}
