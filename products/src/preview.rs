@@ -9,12 +9,11 @@
 //! CPU-bound: callers run it off the async runtime.
 
 use std::fs::File;
-use std::io::{BufReader, Cursor, Read};
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-use image::codecs::jpeg::JpegEncoder;
 use image::{ExtendedColorType, ImageEncoder, ImageReader, Rgb, RgbImage};
 use thiserror::Error;
 
@@ -245,31 +244,29 @@ fn resize(src: &Pixels, width: u32, height: u32) -> Result<Pixels, PreviewError>
 }
 
 fn encode(pixels: &Pixels) -> Result<Rendition, PreviewError> {
-    let mut out = Cursor::new(Vec::new());
-    let (ext, result) = if pixels.alpha {
-        (
-            "png",
-            image::codecs::png::PngEncoder::new(&mut out).write_image(
+    let width = u16::try_from(pixels.width).map_err(|e| PreviewError::Encode(e.to_string()))?;
+    let height = u16::try_from(pixels.height).map_err(|e| PreviewError::Encode(e.to_string()))?;
+    let mut bytes = Vec::new();
+    let ext = if pixels.alpha {
+        image::codecs::png::PngEncoder::new(&mut bytes)
+            .write_image(
                 &pixels.data,
                 pixels.width,
                 pixels.height,
                 ExtendedColorType::Rgba8,
-            ),
-        )
+            )
+            .map_err(|e| PreviewError::Encode(e.to_string()))?;
+        "png"
     } else {
-        (
-            "jpg",
-            JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY).write_image(
-                &pixels.data,
-                pixels.width,
-                pixels.height,
-                ExtendedColorType::Rgb8,
-            ),
-        )
+        // jpeg-encoder's SIMD path: encoding the preview is a large share of
+        // the work, as vips only makes the small thumbnail.
+        jpeg_encoder::Encoder::new(&mut bytes, JPEG_QUALITY)
+            .encode(&pixels.data, width, height, jpeg_encoder::ColorType::Rgb)
+            .map_err(|e| PreviewError::Encode(e.to_string()))?;
+        "jpg"
     };
-    result.map_err(|e| PreviewError::Encode(e.to_string()))?;
     Ok(Rendition {
-        bytes: out.into_inner(),
+        bytes,
         ext,
         width: pixels.width,
         height: pixels.height,
@@ -456,7 +453,7 @@ fn line(img: &mut RgbImage, (mut x0, mut y0): (i64, i64), (x1, y1): (i64, i64), 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
+    use std::io::{Cursor, Write};
 
     fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
         let path = dir.join(name);

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use products::preview::PreviewLimits;
 use products::NameRules;
 
 /// `opsboard`: a live campaign support dashboard.
@@ -43,17 +44,29 @@ pub struct ThumbnailArgs {
     #[arg(long)]
     pub out: PathBuf,
 
-    /// As `serve --preview-max-pixels`.
-    #[arg(
-        long,
-        env = "OPSBOARD_PREVIEW_MAX_PIXELS",
-        default_value_t = 150_000_000
-    )]
+    #[command(flatten)]
+    pub limits: PreviewLimitArgs,
+}
+
+/// The decompression-bomb guards, shared by `serve` and `thumbnail`.
+#[derive(Clone, Debug, Args)]
+pub struct PreviewLimitArgs {
+    /// Largest image turned into a preview, in pixels.
+    #[arg(long, env = "OPSBOARD_PREVIEW_MAX_PIXELS", default_value_t = PreviewLimits::default().max_pixels)]
     pub preview_max_pixels: u64,
 
-    /// As `serve --preview-max-bytes`.
-    #[arg(long, env = "OPSBOARD_PREVIEW_MAX_BYTES", default_value_t = 512 << 20)]
+    /// Largest file turned into a preview, in bytes.
+    #[arg(long, env = "OPSBOARD_PREVIEW_MAX_BYTES", default_value_t = PreviewLimits::default().max_bytes)]
     pub preview_max_bytes: u64,
+}
+
+impl PreviewLimitArgs {
+    pub fn limits(&self) -> PreviewLimits {
+        PreviewLimits {
+            max_pixels: self.preview_max_pixels,
+            max_bytes: self.preview_max_bytes,
+        }
+    }
 }
 
 /// `opsboard import DIR`.
@@ -138,17 +151,8 @@ pub struct ServeArgs {
     #[arg(long, env = "OPSBOARD_NO_PREVIEWS")]
     pub no_previews: bool,
 
-    /// Largest image turned into a preview, in pixels (a decompression-bomb guard).
-    #[arg(
-        long,
-        env = "OPSBOARD_PREVIEW_MAX_PIXELS",
-        default_value_t = 150_000_000
-    )]
-    pub preview_max_pixels: u64,
-
-    /// Largest file turned into a preview, in bytes.
-    #[arg(long, env = "OPSBOARD_PREVIEW_MAX_BYTES", default_value_t = 512 << 20)]
-    pub preview_max_bytes: u64,
+    #[command(flatten)]
+    pub preview_limits: PreviewLimitArgs,
 
     /// Previews made at once (default: one less than the cores, at least one,
     /// so that ingest always has a core).
@@ -179,8 +183,10 @@ impl ServeArgs {
             settle_ms: 2000,
             max_upload_bytes: 1 << 30,
             no_previews: true,
-            preview_max_pixels: 150_000_000,
-            preview_max_bytes: 512 << 20,
+            preview_limits: PreviewLimitArgs {
+                preview_max_pixels: PreviewLimits::default().max_pixels,
+                preview_max_bytes: PreviewLimits::default().max_bytes,
+            },
             preview_workers: None,
             site_root: PathBuf::from("target/site"),
         }
@@ -188,13 +194,6 @@ impl ServeArgs {
 
     pub fn name_rules(&self) -> NameRules {
         name_rules(&self.categories)
-    }
-
-    pub fn preview_limits(&self) -> products::preview::PreviewLimits {
-        products::preview::PreviewLimits {
-            max_pixels: self.preview_max_pixels,
-            max_bytes: self.preview_max_bytes,
-        }
     }
 
     pub fn preview_workers(&self) -> usize {

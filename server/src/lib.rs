@@ -78,7 +78,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         let (previews, task) = Previews::start(
             data.clone(),
             hub.clone(),
-            args.preview_limits(),
+            args.preview_limits.limits(),
             args.preview_workers(),
         );
         background.push(task);

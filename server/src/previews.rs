@@ -134,10 +134,7 @@ pub fn write_renditions(
 /// `opsboard thumbnail`: the server's renditions of each file, written to
 /// `--out`, with the time each took.
 pub fn thumbnail_command(args: crate::config::ThumbnailArgs) -> anyhow::Result<()> {
-    let limits = PreviewLimits {
-        max_pixels: args.preview_max_pixels,
-        max_bytes: args.preview_max_bytes,
-    };
+    let limits = args.limits.limits();
     std::fs::create_dir_all(&args.out)?;
     let mut failed = 0;
     for file in &args.files {

@@ -160,7 +160,14 @@ async fn no_gap_and_no_duplicate_when_connecting_during_a_burst() {
 async fn bad_files_are_rejected_with_their_reason_and_kept() {
     let t = TestServer::start().await;
     let mut ws = t.events(None).await;
-    let cases: [(&str, &[u8], &str); 5] = [
+    let cases: [(&str, &[u8], &str); 8] = [
+        ("model.AROME.202611281200.png", b"abc", "found 4"),
+        (
+            "model.AROME.202611281200.precip.extra.png",
+            b"abc",
+            "found 6",
+        ),
+        ("model.AROME.202611282500.precip.png", b"abc", "hour 25"),
         (
             "not-a-product.png",
             b"abc",

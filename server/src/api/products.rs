@@ -97,38 +97,37 @@ async fn versions(
 
 /// The thumbnail (about 320 px wide), once made.
 async fn thumbnail(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
+    state: State<AppState>,
+    id: Path<i64>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let stored = state
-        .catalogue
-        .product(id)
-        .await?
-        .ok_or(ApiError::NotFound("product"))?;
-    serve_rendition(&state, stored.thumbnail_path, "thumbnail", request).await
+    rendition(state, id, request, "thumbnail").await
 }
 
 /// The screen preview (at most 1600 px), once made.
 async fn preview(
+    state: State<AppState>,
+    id: Path<i64>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    rendition(state, id, request, "preview").await
+}
+
+async fn rendition(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     request: Request,
+    what: &'static str,
 ) -> Result<Response, ApiError> {
     let stored = state
         .catalogue
         .product(id)
         .await?
         .ok_or(ApiError::NotFound("product"))?;
-    serve_rendition(&state, stored.preview_path, "preview", request).await
-}
-
-async fn serve_rendition(
-    state: &AppState,
-    relative: Option<String>,
-    what: &'static str,
-    request: Request,
-) -> Result<Response, ApiError> {
+    let relative = match what {
+        "thumbnail" => stored.thumbnail_path,
+        _ => stored.preview_path,
+    };
     let path = relative
         .and_then(|r| state.data.resolve(FsPath::new(&r)))
         .ok_or(ApiError::NotFound(what))?;
