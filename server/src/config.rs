@@ -141,8 +141,15 @@ pub struct ServeArgs {
     #[arg(long, env = "OPSBOARD_CATEGORIES", value_delimiter = ',')]
     pub categories: Vec<String>,
 
+    /// Take files only once their size and mtime have been stable for the
+    /// settle time, even where the OS reports closed files: for drop folders
+    /// written from other machines (network shares).
+    #[arg(long, env = "OPSBOARD_SETTLE_ONLY")]
+    pub settle_only: bool,
+
     /// Milliseconds a file's size and mtime must stay unchanged before it is
-    /// taken, on platforms that do not report when a writer closes a file.
+    /// taken, on platforms that do not report when a writer closes a file
+    /// (and with --settle-only).
     #[arg(long, env = "OPSBOARD_SETTLE_MS", default_value_t = 2000)]
     pub settle_ms: u64,
 
@@ -181,6 +188,7 @@ impl ServeArgs {
             demo_interval_ms: 2500,
             categories: Vec::new(),
             settle_ms: 2000,
+            settle_only: false,
             max_upload_bytes: 1 << 30,
             no_previews: true,
             preview_limits: PreviewLimitArgs {
@@ -203,6 +211,14 @@ impl ServeArgs {
                 .unwrap_or(1)
                 .max(1)
         })
+    }
+
+    pub fn completion(&self) -> crate::watcher::Completion {
+        if self.settle_only {
+            crate::watcher::Completion::Settle
+        } else {
+            crate::watcher::Completion::Auto
+        }
     }
 
     pub fn settle(&self) -> Duration {

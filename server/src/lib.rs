@@ -69,8 +69,13 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
     }
 
     let (ready_tx, ready_rx) = mpsc::channel(READY_QUEUE);
-    let watcher = watcher::spawn(data.incoming(), args.settle(), ready_tx.clone())
-        .context("watching the drop folder")?;
+    let watcher = watcher::spawn(
+        data.incoming(),
+        args.completion(),
+        args.settle(),
+        ready_tx.clone(),
+    )
+    .context("watching the drop folder")?;
     let mut background = Vec::new();
     let previews = if args.no_previews {
         None

@@ -21,6 +21,23 @@ use tokio::time::Instant;
 /// does, nothing is taken on a timer: a slow writer is never cut short.
 const REPORTS_CLOSE_WRITE: bool = cfg!(any(target_os = "linux", target_os = "android"));
 
+/// How the watcher decides that a file is complete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Completion {
+    /// Close-write where the platform reports it, stability elsewhere.
+    Auto,
+    /// Always stability (size and mtime unchanged for the settle time): for
+    /// drop folders whose writers' close events are not seen, such as
+    /// shares written from other machines.
+    Settle,
+}
+
+impl Completion {
+    fn uses_close_write(self) -> bool {
+        self == Completion::Auto && REPORTS_CLOSE_WRITE
+    }
+}
+
 /// Keeps the OS watch alive; dropping it stops watching.
 pub struct DropWatcher {
     _watcher: RecommendedWatcher,
@@ -29,6 +46,7 @@ pub struct DropWatcher {
 /// Starts watching `incoming` recursively; complete files are sent on `ready`.
 pub fn spawn(
     incoming: PathBuf,
+    completion: Completion,
     settle: Duration,
     ready: mpsc::Sender<PathBuf>,
 ) -> notify::Result<DropWatcher> {
@@ -38,7 +56,7 @@ pub fn spawn(
         let _ = raw_tx.send(res);
     })?;
     watcher.watch(&incoming, RecursiveMode::Recursive)?;
-    tokio::spawn(settle_loop(incoming, raw_rx, settle, ready));
+    tokio::spawn(settle_loop(incoming, raw_rx, completion, settle, ready));
     Ok(DropWatcher { _watcher: watcher })
 }
 
@@ -54,13 +72,13 @@ enum Signal {
     Rescan,
 }
 
-fn classify(event: notify::Event) -> Vec<Signal> {
+fn classify(event: notify::Event, close_write: bool) -> Vec<Signal> {
     if event.need_rescan() {
         return vec![Signal::Rescan];
     }
     let mut paths = event.paths;
     match event.kind {
-        EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) if close_write => {
             paths.into_iter().map(Signal::Complete).collect()
         }
         // Both: [from, to]; only the destination matters.
@@ -75,7 +93,7 @@ fn classify(event: notify::Event) -> Vec<Signal> {
         EventKind::Create(_) if paths.iter().all(|p| is_symlink(p)) => {
             paths.into_iter().map(Signal::Complete).collect()
         }
-        EventKind::Create(_) | EventKind::Modify(_) if !REPORTS_CLOSE_WRITE => {
+        EventKind::Create(_) | EventKind::Modify(_) if !close_write => {
             paths.into_iter().map(Signal::Changed).collect()
         }
         _ => Vec::new(),
@@ -91,6 +109,7 @@ struct Pending {
 async fn settle_loop(
     incoming: PathBuf,
     mut raw: mpsc::UnboundedReceiver<notify::Result<notify::Event>>,
+    completion: Completion,
     settle: Duration,
     ready: mpsc::Sender<PathBuf>,
 ) {
@@ -108,7 +127,7 @@ async fn settle_loop(
             Some(None) => return,
             Some(Some(Err(error))) => tracing::warn!(%error, "drop-folder watch error"),
             Some(Some(Ok(event))) => {
-                for signal in classify(event) {
+                for signal in classify(event, completion.uses_close_write()) {
                     let paths = match signal {
                         Signal::Complete(path) => {
                             pending.remove(&path);

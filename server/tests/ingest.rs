@@ -192,3 +192,59 @@ async fn the_same_file_dropped_twice_at_once_is_one_product() {
     assert_eq!(list[0]["size"], bytes.len());
     t.server.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn with_settle_only_a_file_is_taken_once_its_size_and_mtime_are_stable() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = TestServer::start_with(dir, |args| {
+        args.settle_only = true;
+        args.settle_ms = 600;
+    })
+    .await;
+    let mut ws = t.events(None).await;
+    let name = "insitu.BUOY7.202611281400.sst.csv";
+    let path = t.incoming().join(name);
+    // Written in pieces 300 ms apart, each closed: close events must not count.
+    for i in 0..5 {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .unwrap();
+        writeln!(file, "row {i}").unwrap();
+        drop(file);
+        assert!(
+            event_within(&mut ws, Duration::from_millis(300))
+                .await
+                .is_none(),
+            "taken while still growing (piece {i})"
+        );
+    }
+    let event = next_event(&mut ws).await;
+    assert_eq!(
+        product_of(&event).size,
+        (0..5)
+            .map(|i| format!("row {i}\n").len() as u64)
+            .sum::<u64>()
+    );
+    assert!(
+        event_within(&mut ws, Duration::from_millis(1500))
+            .await
+            .is_none(),
+        "once"
+    );
+    // A rename into place is still taken at once.
+    let part = t.incoming().join(".x.part");
+    std::fs::write(&part, b"t\n").unwrap();
+    std::fs::rename(
+        &part,
+        t.incoming().join("insitu.BUOY8.202611281400.sst.csv"),
+    )
+    .unwrap();
+    let renamed = tokio::time::timeout(Duration::from_millis(400), next_event(&mut ws)).await;
+    assert!(
+        renamed.is_ok(),
+        "a rename does not wait for the settle time"
+    );
+    t.server.shutdown().await.unwrap();
+}
