@@ -1,5 +1,6 @@
-//! The SQLite catalogue: every SQL statement of opsboard lives in this module,
-//! so that moving to PostgreSQL (several web nodes) touches one file.
+//! The SQLite catalogue: every SQL statement of opsboard lives in this module
+//! (this file and [`providers`]), so that moving to PostgreSQL (several web
+//! nodes) touches one place.
 //!
 //! Each change to the catalogue is written in the same transaction as the
 //! event that announces it, so the event log and the products can never
@@ -18,9 +19,10 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 use thiserror::Error;
 
 use crate::name::ProductName;
-use crate::provider::Provider;
 use crate::record::{Event, EventKind, Product, Rejection};
 use crate::sidecar::{ProductMeta, Sidecar, Timing};
+
+mod providers;
 
 /// Catalogue failures. Storage errors are not the provider's fault, so they are
 /// kept apart from the name errors that are.
@@ -240,17 +242,30 @@ impl Catalogue {
         timing: &Timing,
         meta: &ProductMeta,
     ) -> Result<Event> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE products SET run_ms = ?, lead_hours = ?, valid_ms = ?, meta = ? WHERE id = ?",
+        let meta = serde_json::to_string(meta)?;
+        self.update_and_announce(
+            id,
+            sqlx::query(
+                "UPDATE products SET run_ms = ?, lead_hours = ?, valid_ms = ?, meta = ? WHERE id = ?",
+            )
+            .bind(timing.run_time.map(|t| t.timestamp_millis()))
+            .bind(timing.lead_hours.map(i64::from))
+            .bind(timing.valid_time.timestamp_millis())
+            .bind(meta)
+            .bind(id),
         )
-        .bind(timing.run_time.map(|t| t.timestamp_millis()))
-        .bind(timing.lead_hours.map(i64::from))
-        .bind(timing.valid_time.timestamp_millis())
-        .bind(serde_json::to_string(meta)?)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        .await
+    }
+
+    /// Runs `update` on product `id` and records the resulting
+    /// `product.updated`, in one transaction.
+    async fn update_and_announce<'q>(
+        &self,
+        id: i64,
+        update: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    ) -> Result<Event> {
+        let mut tx = self.pool.begin().await?;
+        update.execute(&mut *tx).await?;
         let product = fetch_product(&mut tx, id).await?;
         let event = insert_event(&mut tx, EventKind::ProductUpdated { product }).await?;
         tx.commit().await?;
@@ -288,16 +303,13 @@ impl Catalogue {
     /// Marks a product's bytes missing (or found again) and records
     /// `product.updated`.
     pub async fn set_missing(&self, id: i64, missing: bool) -> Result<Event> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE products SET missing = ? WHERE id = ?")
-            .bind(missing as i64)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        let product = fetch_product(&mut tx, id).await?;
-        let event = insert_event(&mut tx, EventKind::ProductUpdated { product }).await?;
-        tx.commit().await?;
-        Ok(event)
+        self.update_and_announce(
+            id,
+            sqlx::query("UPDATE products SET missing = ? WHERE id = ?")
+                .bind(missing as i64)
+                .bind(id),
+        )
+        .await
     }
 
     /// Records a product's renditions, or why there are none, and
@@ -309,20 +321,17 @@ impl Catalogue {
         preview_path: Option<&str>,
         error: Option<&str>,
     ) -> Result<Event> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE products SET thumbnail_path = ?, preview_path = ?, preview_error = ? WHERE id = ?",
+        self.update_and_announce(
+            id,
+            sqlx::query(
+                "UPDATE products SET thumbnail_path = ?, preview_path = ?, preview_error = ? WHERE id = ?",
+            )
+            .bind(thumbnail_path)
+            .bind(preview_path)
+            .bind(error)
+            .bind(id),
         )
-        .bind(thumbnail_path)
-        .bind(preview_path)
-        .bind(error)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        let product = fetch_product(&mut tx, id).await?;
-        let event = insert_event(&mut tx, EventKind::ProductUpdated { product }).await?;
-        tx.commit().await?;
-        Ok(event)
+        .await
     }
 
     /// Current products with neither renditions nor a reason for their
@@ -445,76 +454,6 @@ impl Catalogue {
             .collect())
     }
 
-    /// Adds a provider with the hash of its token.
-    pub async fn add_provider(
-        &self,
-        name: &str,
-        categories: &[String],
-        platforms: &[String],
-        token_hash: &str,
-    ) -> Result<Provider> {
-        let created = now_ms();
-        let inserted = sqlx::query(
-            "INSERT INTO providers (name, token_hash, categories, platforms, created_ms)
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(name)
-        .bind(token_hash)
-        .bind(serde_json::to_string(categories)?)
-        .bind(serde_json::to_string(platforms)?)
-        .bind(created)
-        .execute(&self.pool)
-        .await;
-        match inserted {
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                Err(CatalogueError::ProviderExists(name.to_string()))
-            }
-            other => {
-                other?;
-                Ok(Provider {
-                    name: name.to_string(),
-                    categories: categories.to_vec(),
-                    platforms: platforms.to_vec(),
-                    created_at: from_ms(created),
-                    revoked_at: None,
-                })
-            }
-        }
-    }
-
-    /// Every provider, revoked ones included, by name.
-    pub async fn providers(&self) -> Result<Vec<Provider>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {PROVIDER_COLUMNS} FROM providers ORDER BY name"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(provider_from_row).collect()
-    }
-
-    /// The active (not revoked) provider holding the token with this hash.
-    pub async fn provider_by_token_hash(&self, token_hash: &str) -> Result<Option<Provider>> {
-        let row = sqlx::query(&format!(
-            "SELECT {PROVIDER_COLUMNS} FROM providers WHERE token_hash = ? AND revoked_ms IS NULL"
-        ))
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(provider_from_row).transpose()
-    }
-
-    /// Revokes a provider's token; false if there is no such active provider.
-    pub async fn revoke_provider(&self, name: &str) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE providers SET revoked_ms = ? WHERE name = ? AND revoked_ms IS NULL",
-        )
-        .bind(now_ms())
-        .bind(name)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
     /// Up to `limit` events with `seq > after`, in order.
     pub async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<Event>> {
         let rows =
@@ -601,18 +540,6 @@ fn stored_product(row: &SqliteRow) -> Result<StoredProduct, sqlx::Error> {
         stored_path: row.try_get("stored_path")?,
         thumbnail_path,
         preview_path,
-    })
-}
-
-const PROVIDER_COLUMNS: &str = "name, categories, platforms, created_ms, revoked_ms";
-
-fn provider_from_row(row: &SqliteRow) -> Result<Provider> {
-    Ok(Provider {
-        name: row.try_get("name")?,
-        categories: serde_json::from_str(row.try_get("categories")?)?,
-        platforms: serde_json::from_str(row.try_get("platforms")?)?,
-        created_at: from_ms(row.try_get("created_ms")?),
-        revoked_at: row.try_get::<Option<i64>, _>("revoked_ms")?.map(from_ms),
     })
 }
 
