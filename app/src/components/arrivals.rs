@@ -15,10 +15,10 @@ pub fn Arrivals(
 ) -> impl IntoView {
     let recent = Memo::new(move |_| {
         products.with(|list| {
-            let mut newest: Vec<Product> = list.to_vec();
-            newest.sort_by(|a, b| b.ingested_at.cmp(&a.ingested_at).then(b.id.cmp(&a.id)));
-            newest.truncate(SHOWN);
-            newest
+            // Runs on every live event: order references, clone only the few shown.
+            let mut newest: Vec<&Product> = list.iter().collect();
+            newest.sort_unstable_by(|a, b| b.ingested_at.cmp(&a.ingested_at).then(b.id.cmp(&a.id)));
+            newest.into_iter().take(SHOWN).cloned().collect::<Vec<_>>()
         })
     });
     view! {
