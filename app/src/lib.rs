@@ -11,11 +11,18 @@
 
 pub mod app;
 pub mod board;
+#[cfg(feature = "hydrate")]
+mod browser;
 pub mod components;
+pub mod dash;
 #[cfg(feature = "hydrate")]
 mod live;
+pub mod select;
+#[cfg(feature = "hydrate")]
+mod timeline_input;
 #[cfg(feature = "hydrate")]
 mod uploader;
+pub mod view;
 
 pub use app::{shell, App};
 

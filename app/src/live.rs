@@ -88,7 +88,12 @@ fn connect(live: Rc<Live>) {
     let on_close = {
         let live = live.clone();
         Closure::<dyn FnMut(CloseEvent)>::new(move |_| {
-            live.status.set(ConnState::Reconnecting);
+            // Keep the time of the first failure: "offline since" counts from it.
+            if !matches!(live.status.get_untracked(), ConnState::Down { .. }) {
+                live.status.set(ConnState::Down {
+                    since: chrono::Utc::now(),
+                });
+            }
             retry_later(live.clone());
         })
     };

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { expect, type APIRequestContext } from '@playwright/test';
 
 /** The drop folder of the server under test. */
 export const incoming = path.join(process.env.E2E_DATA_DIR!, 'incoming');
@@ -15,9 +16,51 @@ export function stamp(date = new Date()): string {
   return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
+/** `YYYYMMDDhhmm` in UTC: the time token of names and of the `t=` of URLs. */
+export function minute(date: Date): string {
+  return stamp(date).slice(0, 12);
+}
+
+/** `date` moved by `hours` (fractions allowed), truncated to the minute. */
+export function shift(date: Date, hours: number): Date {
+  const t = new Date(date.getTime() + hours * 3_600_000);
+  t.setUTCSeconds(0, 0);
+  return t;
+}
+
+/** A platform name no other test uses, so each test owns its lanes. */
+export function platform(prefix: string): string {
+  return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+}
+
 /** Drops a file the way careful providers do: write `.name.part`, rename. */
-export function dropFile(name: string, bytes: Buffer): void {
-  const part = path.join(incoming, `.${name}.part`);
+export function dropFile(name: string, bytes: Buffer, folder = incoming): void {
+  const part = path.join(folder, `.${name}.part`);
   fs.writeFileSync(part, bytes);
-  fs.renameSync(part, path.join(incoming, name));
+  fs.renameSync(part, path.join(folder, name));
+}
+
+export type ProductJson = { id: number; file_name: string; valid_time: string };
+
+/** Waits until the catalogue holds `count` products of `platform`; returns them. */
+export async function catalogued(
+  request: APIRequestContext,
+  platform: string,
+  count: number,
+): Promise<ProductJson[]> {
+  let products: ProductJson[] = [];
+  await expect
+    .poll(async () => {
+      products = await (await request.get(`/api/v1/products?platform=${platform}`)).json();
+      return products.length;
+    })
+    .toBe(count);
+  return products;
+}
+
+/** The id of the product named `name` among `products`. */
+export function idOf(products: ProductJson[], name: string): number {
+  const found = products.find((p) => p.file_name === name);
+  if (!found) throw new Error(`${name} is not catalogued`);
+  return found.id;
 }

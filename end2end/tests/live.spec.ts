@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { dropFile, PNG, stamp } from './helpers';
+import { dropFile, platform, PNG, stamp } from './helpers';
 
 test('a dropped file appears on the open board within a second, without reload', async ({ page }) => {
   await page.goto('/');
@@ -10,25 +10,29 @@ test('a dropped file appears on the open board within a second, without reload',
     if (frame === page.mainFrame()) navigations += 1;
   });
 
-  const name = `satellite.E2E.${stamp()}.ir108.png`;
+  const name = `satellite.${platform('LIVE')}.${stamp()}.ir108.png`;
   dropFile(name, PNG);
 
   const mark = page.locator(`.timeline .mark[data-file-name="${name}"]`);
   await expect(mark).toBeVisible({ timeout: 1_000 });
+  await expect(mark).toHaveClass(/fresh/);
   await expect(page.locator(`.arrivals [data-file-name="${name}"]`)).toBeVisible();
   expect(navigations).toBe(0);
   await page.screenshot({ path: test.info().outputPath('board-live.png'), fullPage: true });
 
-  // A click on an image product opens it in the viewer.
+  // A click on a mark opens it in the viewer, and the URL says so.
   await mark.click();
-  const image = page.locator('.viewer img');
+  const image = page.locator('.viewer img.viewer-image');
   await expect(image).toBeVisible();
   await expect
     .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
     .toBe(1);
+  await expect(page).toHaveURL(/[?&]open=\d+/);
+  await expect(page.locator('.viewer .metadata')).toContainText('SHA-256');
   await page.screenshot({ path: test.info().outputPath('viewer.png') });
   await page.keyboard.press('Escape');
   await expect(page.locator('.viewer')).toHaveCount(0);
+  await expect(page).not.toHaveURL(/open=/);
 });
 
 test('a rejected file is listed with its reason, live', async ({ page }) => {

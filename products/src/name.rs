@@ -85,6 +85,14 @@ fn lead_prefix(product: &str) -> Option<u32> {
         .flatten()
 }
 
+/// A model product token without its lead-time prefix, if it has one.
+pub fn strip_lead(product: &str) -> &str {
+    match (lead_prefix(product), product.split_once("h_")) {
+        (Some(_), Some((_, field))) => field,
+        _ => product,
+    }
+}
+
 /// Why a file name was refused. Each message is written for the provider who
 /// sent the file: it names the token at fault and what was expected.
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
@@ -230,6 +238,14 @@ mod tests {
 
     fn parse(name: &str) -> Result<ProductName, NameError> {
         NameRules::default().parse(name)
+    }
+
+    #[test]
+    fn strips_only_a_real_lead_prefix() {
+        assert_eq!(strip_lead("024h_precip"), "precip");
+        assert_eq!(strip_lead("precip"), "precip");
+        assert_eq!(strip_lead("xh_precip"), "xh_precip");
+        assert_eq!(strip_lead("024h_"), "024h_");
     }
 
     #[test]

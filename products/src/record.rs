@@ -64,6 +64,17 @@ impl Product {
         (self.category.clone(), self.platform.clone())
     }
 
+    /// What a forecast forecasts: the product token without its lead-time
+    /// prefix (`024h_precip` → `precip`), so that every lead and every run of
+    /// a field share one timeline lane. Other products: the token itself.
+    pub fn field(&self) -> &str {
+        if self.category == crate::name::MODEL {
+            crate::name::strip_lead(&self.product)
+        } else {
+            &self.product
+        }
+    }
+
     /// Whether the dashboard can show the file itself as an image.
     pub fn is_image(&self) -> bool {
         crate::media::is_image(&self.media_type)

@@ -170,12 +170,24 @@ pub struct ServeArgs {
     #[arg(long, env = "OPSBOARD_MAX_UPLOAD_BYTES", default_value_t = 1 << 30)]
     pub max_upload_bytes: u64,
 
+    /// An IANA time zone (e.g. `Europe/Paris`) whose time the header shows
+    /// beside UTC: the operations centre's local time.
+    #[arg(long, env = "OPSBOARD_LOCAL_TZ")]
+    pub local_tz: Option<String>,
+
     /// The built site (wasm, JS, CSS, public assets), as written by `cargo leptos build`.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
 }
 
 impl ServeArgs {
+    /// What the pages need to know of these settings.
+    pub fn site_config(&self) -> app::board::SiteConfig {
+        app::board::SiteConfig {
+            local_tz: self.local_tz.clone(),
+        }
+    }
+
     /// Settings for a server on `data_dir` listening on a free loopback port,
     /// with everything else at its default but previews off (their
     /// `product.updated` events would interleave with what tests count):
@@ -196,6 +208,7 @@ impl ServeArgs {
                 preview_max_bytes: PreviewLimits::default().max_bytes,
             },
             preview_workers: None,
+            local_tz: None,
             site_root: PathBuf::from("target/site"),
         }
     }

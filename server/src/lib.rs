@@ -140,7 +140,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
     };
     let app = Router::new()
         .merge(api::router())
-        .merge(site::router(&state))
+        .merge(site::router(&state, args.site_config()))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     let mut stop = shutdown_rx;

@@ -3,11 +3,14 @@
 use std::net::SocketAddr;
 use std::path::Path;
 
+use app::board::SiteConfig;
 use app::{shell, App};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
 
 use crate::state::AppState;
 
@@ -23,18 +26,30 @@ pub fn leptos_options(site_root: &Path, addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-/// The dashboard routes, rendered with the catalogue in context, and the site's
-/// files (wasm, JS, CSS, assets) for everything else.
-pub fn router(state: &AppState) -> Router<AppState> {
+/// The dashboard routes, rendered with the catalogue and the site settings in
+/// context; the built wasm, JS and CSS under `/pkg`, brotli or gzip files
+/// chosen by `Accept-Encoding` where a release build wrote them
+/// (`--precompress`); the public assets for everything else.
+pub fn router(state: &AppState, config: SiteConfig) -> Router<AppState> {
     let routes = generate_route_list(App);
     let catalogue = state.catalogue.clone();
     let options = state.leptos_options.clone();
+    let pkg = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     Router::new()
         .leptos_routes_with_context(
             state,
             routes,
-            move || provide_context(catalogue.clone()),
+            move || {
+                provide_context(catalogue.clone());
+                provide_context(config.clone());
+            },
             move || shell(options.clone()),
+        )
+        // Pages carry the board as JSON: compressed, they cross a satcom link.
+        .layer(CompressionLayer::new())
+        .nest_service(
+            "/pkg",
+            ServeDir::new(pkg).precompressed_br().precompressed_gzip(),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
 }

@@ -1,18 +1,36 @@
-//! The dashboard page: loads the board, then keeps it current from the live stream.
+//! The dashboard page: loads the board for the view in the URL, then keeps it
+//! current from the live stream. The briefing screen: timeline on top, the
+//! situation at the cursor below, the viewer over both.
 
 use leptos::prelude::*;
-use products::{Event, EventKind, Product, Rejection};
+use leptos_router::hooks::use_query_map;
+use products::{Event, EventKind, Product};
 
 use crate::board::{load_board, Board, RECENT_REJECTIONS};
 use crate::components::arrivals::Arrivals;
-use crate::components::connection::{ConnIndicator, ConnState};
+use crate::components::controls::Controls;
+use crate::components::header::Header;
+use crate::components::help::Help;
 use crate::components::rejections::Rejections;
+use crate::components::runs::RunToRun;
+use crate::components::situation::Situation;
 use crate::components::timeline::Timeline;
 use crate::components::viewer::Viewer;
+use crate::dash::Dash;
+use crate::view::ViewState;
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
-    let board = Resource::new(|| (), |_| load_board());
+    let query = use_query_map();
+    // Loaded once per page, for the window the URL names; later view changes
+    // are navigations within the page and do not reload.
+    let board = Resource::new(
+        || (),
+        move |_| {
+            let view = query.with_untracked(|q| ViewState::from_query(|k| q.get(k)));
+            load_board(view.from, view.span_hours, view.open)
+        },
+    );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the catalogue…"</p> }>
             {move || Suspend::new(async move {
@@ -29,52 +47,52 @@ pub fn Dashboard() -> impl IntoView {
 
 #[component]
 fn BoardView(board: Board) -> impl IntoView {
-    let now = board.now;
-    let products = RwSignal::new(board.products);
-    let rejections = RwSignal::new(board.rejections);
-    let conn = RwSignal::new(ConnState::Static);
-    let selected = RwSignal::new(None::<Product>);
+    let dash = Dash::new(&board);
+    provide_context(dash);
 
     #[cfg(feature = "hydrate")]
     {
         let last_seq = board.last_seq;
         Effect::new(move |_| {
-            crate::live::start(last_seq, conn, move |event| {
-                apply_event(&event, products, rejections)
-            });
+            crate::live::start(last_seq, dash.conn, move |event| apply_event(&event, dash));
+            crate::browser::start(dash);
         });
     }
 
     view! {
-        <header class="top">
-            <h1>"opsboard"</h1>
-            <ConnIndicator state=conn/>
-            <span class="count">{move || products.with(Vec::len)} " products"</span>
-            <a class="nav" href="/upload">"Upload"</a>
-        </header>
+        <Header/>
         <main class="board">
-            <Timeline products now selected/>
+            <div class="main-column">
+                <Controls/>
+                <Timeline/>
+                <RunToRun/>
+                <Situation/>
+            </div>
             <aside class="side">
-                <Arrivals products now selected/>
-                <Rejections rejections/>
+                <Arrivals/>
+                <Rejections rejections=dash.rejections/>
             </aside>
         </main>
-        <Viewer selected/>
+        <Viewer/>
+        <Help/>
     }
     .into_any()
 }
 
 /// Applies a live event to the page's lists.
-pub fn apply_event(
-    event: &Event,
-    products: RwSignal<Vec<Product>>,
-    rejections: RwSignal<Vec<Rejection>>,
-) {
+pub fn apply_event(event: &Event, dash: Dash) {
     match &event.kind {
         EventKind::ProductAdded { product } | EventKind::ProductUpdated { product } => {
-            products.update(|list| upsert(list, product.clone()))
+            #[cfg(feature = "hydrate")]
+            let hidden = crate::browser::hidden();
+            #[cfg(not(feature = "hydrate"))]
+            let hidden = false;
+            if matches!(event.kind, EventKind::ProductAdded { .. }) && hidden {
+                dash.away.update(|n| *n += 1);
+            }
+            dash.products.update(|list| upsert(list, product.clone()))
         }
-        EventKind::ProductRejected { rejection } => rejections.update(|list| {
+        EventKind::ProductRejected { rejection } => dash.rejections.update(|list| {
             list.insert(0, rejection.clone());
             list.truncate(RECENT_REJECTIONS);
         }),

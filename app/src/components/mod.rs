@@ -2,8 +2,14 @@
 
 pub mod arrivals;
 pub mod connection;
+pub mod controls;
 pub mod dashboard;
+pub mod filters;
+pub mod header;
+pub mod help;
 pub mod rejections;
+pub mod runs;
+pub mod situation;
 pub mod timeline;
 pub mod upload;
 pub mod viewer;

@@ -1,227 +1,261 @@
-//! The timeline: one lane per category/platform, each product a mark at its time.
+//! The timeline: rows by family, platform and lane (forecasts one row per
+//! run), a UTC axis with day boundaries, the now line and the time cursor.
+//!
+//! Rows are recomputed from the product list and the view, and re-rendered
+//! only when what they draw changes; dense stretches are drawn as counts
+//! (see [`crate::select::bin`]), so ten thousand products stay light.
 
-use chrono::{DateTime, Duration, DurationRound, Timelike, Utc};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use products::record::family;
-use products::Product;
+use products::name::format_time;
 
-/// The time span drawn, and how a time maps to a horizontal position.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Window {
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-}
+use crate::dash::use_dash;
+use crate::select::{timeline_rows, Item, Row, RowKind};
+use crate::view::Window;
 
-/// One axis label.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Tick {
-    pub pct: f64,
-    pub label: String,
-    /// Midnight UTC: the day changes here.
-    pub day: bool,
-}
-
-impl Window {
-    /// The last day and the next hours around `now`, widened to show every
-    /// product (at its valid time), with a little margin so edge marks stay clickable.
-    pub fn fit(products: &[Product], now: DateTime<Utc>) -> Self {
-        let mut start = now - Duration::hours(24);
-        let mut end = now + Duration::hours(6);
-        for p in products {
-            start = start.min(p.valid_time);
-            end = end.max(p.valid_time);
-        }
-        let margin = (end - start) / 50;
-        Self {
-            start: start - margin,
-            end: end + margin,
-        }
-    }
-
-    /// Position of `t` as a percentage of the width (may fall outside 0-100).
-    pub fn pct(&self, t: DateTime<Utc>) -> f64 {
-        let span = (self.end - self.start).num_milliseconds().max(1) as f64;
-        (t - self.start).num_milliseconds() as f64 / span * 100.0
-    }
-
-    /// Labels at a round step chosen so that about eight fit.
-    pub fn ticks(&self) -> Vec<Tick> {
-        let hours = (self.end - self.start).num_hours().max(1);
-        let step = [1, 3, 6, 12, 24, 48, 96, 168]
-            .into_iter()
-            .find(|s| hours / s <= 8)
-            .unwrap_or(336);
-        let step = Duration::hours(step);
-        // Truncating from the epoch aligns steps of up to a day on UTC hours and midnights.
-        let Ok(mut t) = self.start.duration_trunc(step) else {
-            return Vec::new();
-        };
-        let mut ticks = Vec::new();
-        while t <= self.end {
-            if t >= self.start {
-                let day = t.hour() == 0;
-                ticks.push(Tick {
-                    pct: self.pct(t),
-                    label: if day {
-                        t.format("%a %d %b").to_string()
-                    } else {
-                        t.format("%H:%M").to_string()
-                    },
-                    day,
-                });
-            }
-            t += step;
-        }
-        ticks
-    }
-}
-
-/// Lanes in display order: by family, then category, then platform.
-pub fn lane_keys(products: &[Product]) -> Vec<(String, String)> {
-    let mut keys: Vec<(String, String)> = products.iter().map(Product::lane).collect();
-    keys.sort_by(|a, b| {
-        (family(&a.0).order(), &a.0, &a.1).cmp(&(family(&b.0).order(), &b.0, &b.1))
-    });
-    keys.dedup();
-    keys
-}
-
-fn pct_style(pct: f64) -> String {
+fn left(pct: f64) -> String {
     format!("{pct:.3}%")
 }
 
 #[component]
-pub fn Timeline(
-    products: RwSignal<Vec<Product>>,
-    now: DateTime<Utc>,
-    selected: RwSignal<Option<Product>>,
-) -> impl IntoView {
-    let window = Memo::new(move |_| products.with(|list| Window::fit(list, now)));
-    let lanes = Memo::new(move |_| products.with(|list| lane_keys(list)));
+pub fn Timeline() -> impl IntoView {
+    let dash = use_dash();
+    let folded = Memo::new(move |_| dash.view.with(|v| v.folded.clone()));
+    let rows = Memo::new(move |_| {
+        let window = dash.window.get();
+        folded.with(|folded| {
+            dash.with_visible(|list| {
+                timeline_rows(&list, window.render_range(), window.bin(), &|id| {
+                    folded.contains(id)
+                })
+            })
+        })
+    });
+    // How far a drag in progress has moved the tracks, in pixels.
+    let pan = RwSignal::new(0.0_f64);
+    let section = NodeRef::<leptos::html::Section>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(element) = section.get() {
+            crate::timeline_input::attach(element.into(), dash, pan);
+        }
+    });
+    let ticks = Memo::new(move |_| dash.window.get().ticks());
+    let days = move || {
+        ticks
+            .get()
+            .into_iter()
+            .filter(|t| t.day)
+            .collect::<Vec<_>>()
+    };
+    let keyed_rows = move || {
+        let window = dash.window.get();
+        rows.get()
+            .into_iter()
+            .map(move |row| (window, row))
+            .collect::<Vec<_>>()
+    };
     view! {
-        <section class="timeline" aria-label="Timeline of products, UTC">
-            <div class="axis" aria-hidden="true">
-                <div class="lane-label"></div>
-                <div class="track">
-                    {move || {
-                        window
-                            .get()
-                            .ticks()
-                            .into_iter()
-                            .map(|tick| {
-                                view! {
-                                    <span class="tick" class:day=tick.day style:left=pct_style(tick.pct)>
-                                        {tick.label}
-                                    </span>
-                                }
-                            })
-                            .collect_view()
-                    }}
+        <section
+            class="timeline"
+            aria-label="Timeline of products, UTC"
+            node_ref=section
+            style=move || format!("--pan: {:.1}px", pan.get())
+        >
+            <div class="axis">
+                <div class="lane-label axis-label">"UTC"</div>
+                <div class="track" title="Click to put the time cursor here">
+                    <div class="marks">
+                        <For each=move || ticks.get() key=|tick| (tick.label.clone(), (tick.pct * 1000.0) as i64) let:tick>
+                            <span class="tick" class:day=tick.day style:left=left(tick.pct)>{tick.label}</span>
+                        </For>
+                    </div>
                 </div>
             </div>
-            <Show when=move || lanes.with(|l| !l.is_empty()) fallback=|| view! { <p class="empty">"No products in this window yet."</p> }>
-                <For each=move || lanes.get() key=|lane| lane.clone() let:lane>
-                    <Lane lane products window now selected/>
-                </For>
-            </Show>
+            <div class="timeline-body">
+                <Show when=move || rows.with(|r| !r.is_empty()) fallback=|| view! { <p class="empty">"No products match this view yet."</p> }>
+                    <For
+                        each=keyed_rows
+                        key=|(window, row)| (row.id.clone(), row.signature(), window.start.timestamp(), window.span.num_seconds())
+                        children=move |(window, row)| view! { <TimelineRow row window/> }
+                    />
+                </Show>
+                <div class="overlay" aria-hidden="true">
+                    <div class="marks">
+                        <For each=days key=|tick| tick.label.clone() let:tick>
+                            <div class="day-line" style:left=left(tick.pct)></div>
+                        </For>
+                        <div class="now-line" style:left=move || left(dash.window.get().pct(dash.now.get()))></div>
+                        <div class="cursor-line" style:left=move || left(dash.window.get().pct(dash.cursor.get()))></div>
+                    </div>
+                </div>
+            </div>
         </section>
     }
     .into_any()
 }
 
 #[component]
-fn Lane(
-    lane: (String, String),
-    products: RwSignal<Vec<Product>>,
-    window: Memo<Window>,
-    now: DateTime<Utc>,
-    selected: RwSignal<Option<Product>>,
-) -> impl IntoView {
-    let (category, platform) = lane.clone();
-    let fam = family(&category);
-    let marks = Memo::new(move |_| {
-        products.with(|list| {
-            list.iter()
-                .filter(|p| p.category == lane.0 && p.platform == lane.1)
-                .cloned()
-                .collect::<Vec<_>>()
-        })
+fn TimelineRow(row: Row, window: Window) -> impl IntoView {
+    let dash = use_dash();
+    let Row {
+        id,
+        kind,
+        label,
+        depth,
+        family,
+        foldable,
+        folded,
+        count,
+        items,
+    } = row;
+    let fold = foldable.then(|| {
+        let id = id.clone();
+        let (symbol, name) = if folded { ("▸", "Unfold") } else { ("▾", "Fold") };
+        view! {
+            <a class="fold" href=move || dash.href(|v| v.with_fold(&id)) data-noscroll="" aria-label=format!("{name} {label}", label = label.clone()) aria-expanded=(!folded).to_string()>{symbol}</a>
+        }
     });
+    let pin = match &kind {
+        RowKind::Lane(lane) => {
+            let lane = lane.clone();
+            let shown = {
+                let lane = lane.clone();
+                move || dash.lanes.with(|l| l.contains(&lane))
+            };
+            let href = {
+                let lane = lane.clone();
+                move || {
+                    let current = dash.lanes.get();
+                    dash.href(|v| v.with_lane_toggled(&lane, &current))
+                }
+            };
+            let (shown2, shown3) = (shown.clone(), shown.clone());
+            Some(view! {
+                <a
+                    class="pin"
+                    class:on=shown3
+                    href=href
+                    data-noscroll=""
+                    aria-label=move || {
+                        if shown2() {
+                            format!("Remove {} from the situation grid", lane.id())
+                        } else {
+                            format!("Show {} in the situation grid", lane.id())
+                        }
+                    }
+                    title="Show in the situation grid"
+                >
+                    {move || if shown() { "✓" } else { "+" }}
+                </a>
+            })
+        }
+        _ => None,
+    };
+    let lane_id = match &kind {
+        RowKind::Lane(lane) | RowKind::Run(lane, _) => Some(lane.id()),
+        _ => None,
+    };
+    let run = match &kind {
+        RowKind::Run(_, run) => Some(format_time(*run)),
+        _ => None,
+    };
+    let header = matches!(kind, RowKind::Family(_) | RowKind::Group);
+    let now = dash.now.get_untracked();
+    let items = items
+        .into_iter()
+        .map(|item| view_item(item, &window, now))
+        .collect_view();
     view! {
-        <div class=format!("lane fam-{}", fam.key()) data-lane=format!("{category}/{platform}")>
-            <div class="lane-label" title=fam.label()>
-                <span class="lane-category">{category.clone()}</span>
-                <span class="lane-platform">{platform.clone()}</span>
+        <div
+            class=format!("row depth-{depth} fam-{}", family.key())
+            class:header=header
+            class:folded=folded
+            data-row=id
+            data-lane=lane_id
+            data-run=run
+        >
+            <div class="lane-label">
+                {fold}
+                <span class="row-name">{label}</span>
+                <span class="row-count" title="Products loaded">{count}</span>
+                {pin}
             </div>
             <div class="track">
-                <div class="now-line" style:left=move || pct_style(window.get().pct(now)) aria-hidden="true"></div>
-                <For each=move || marks.get() key=|p| (p.id, p.version) let:product>
-                    <Mark product window now selected/>
-                </For>
+                <div class="marks">{items}</div>
             </div>
         </div>
     }
     .into_any()
 }
 
-#[component]
-fn Mark(
-    product: Product,
-    window: Memo<Window>,
-    now: DateTime<Utc>,
-    selected: RwSignal<Option<Product>>,
-) -> impl IntoView {
-    // Forecasts sit at their valid time: what matters when planning a flight.
-    let time = product.valid_time;
-    let image = product.is_image();
-    let fresh = product.ingested_at > now;
-    let label = match product.lead_hours {
-        Some(lead) => format!(
-            "{} — valid {} UTC (+{lead} h)",
-            product.file_name,
-            product.valid_time.format("%Y-%m-%d %H:%M")
-        ),
-        None => format!(
-            "{} — {} UTC",
-            product.file_name,
-            product.valid_time.format("%Y-%m-%d %H:%M")
-        ),
-    };
-    let open = product.clone();
-    view! {
-        <a
-            class="mark"
-            class:image=image
-            class:fresh=fresh
-            href=product.file_url.clone()
-            data-id=product.id
-            data-file-name=product.file_name.clone()
-            title=label.clone()
-            aria-label=label
-            style:left=move || pct_style(window.get().pct(time))
-            on:click=move |ev| {
-                if image {
-                    ev.prevent_default();
-                    selected.set(Some(open.clone()));
-                }
-            }
-        ></a>
+/// What a mark says on hover: the name and every time that matters.
+fn describe(product: &products::Product) -> String {
+    let mut text = format!(
+        "{}\nvalid {} UTC",
+        product.file_name,
+        product.valid_time.format("%a %d %b %H:%M")
+    );
+    if let (Some(run), Some(lead)) = (product.run_time, product.lead_hours) {
+        text.push_str(&format!(
+            "\nrun {} UTC +{lead} h",
+            run.format("%d %b %H:%M")
+        ));
     }
+    text.push_str(&format!(
+        "\narrived {} UTC",
+        product.ingested_at.format("%d %b %H:%M:%S")
+    ));
+    text
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn window_covers_now_and_every_product() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
-        let empty = Window::fit(&[], now);
-        assert!(empty.pct(now) > 0.0 && empty.pct(now) < 100.0);
-        let ticks = empty.ticks();
-        assert!(!ticks.is_empty() && ticks.len() <= 9, "{ticks:?}");
-        assert!(ticks.iter().any(|t| t.day), "a day boundary is labelled");
-        assert!(ticks.iter().all(|t| (0.0..=100.0).contains(&t.pct)));
+fn view_item(item: Item, window: &Window, now: DateTime<Utc>) -> AnyView {
+    let pct = window.pct(item.time());
+    match item {
+        Item::Mark(product) => {
+            // Arrived in the last few seconds: flashes once as it appears.
+            let fresh =
+                (now - product.ingested_at).num_seconds().abs() < 10 || product.ingested_at > now;
+            let title = describe(&product);
+            view! {
+                <a
+                    class="mark"
+                    class:image=product.is_image()
+                    class:fresh=fresh
+                    class:missing=product.missing
+                    href=product.file_url.clone()
+                    rel="external"
+                    tabindex="-1"
+                    data-id=product.id
+                    data-file-name=product.file_name.clone()
+                    title=title.clone()
+                    aria-label=title
+                    style:left=left(pct)
+                ></a>
+            }
+            .into_any()
+        }
+        Item::Cluster { first, last, count } => {
+            let title = format!(
+                "{count} products, {} – {} UTC; click to zoom in",
+                first.format("%d %b %H:%M"),
+                last.format("%d %b %H:%M")
+            );
+            view! {
+                <button
+                    type="button"
+                    class="cluster"
+                    tabindex="-1"
+                    data-zoom=format_time(first + (last - first) / 2)
+                    data-count=count
+                    title=title.clone()
+                    aria-label=title
+                    style:left=left(pct)
+                >
+                    {count}
+                </button>
+            }
+            .into_any()
+        }
     }
 }

@@ -1,46 +1,211 @@
-//! The image viewer: opens over the board when an image product is clicked.
+//! The viewer: a product's preview (linked to the original), all it is known
+//! by, download, previous/next in its sequence, and loop playback — the leads
+//! of a forecast run, or a lane's images across the window.
 
 use leptos::prelude::*;
 use products::Product;
 
-fn viewer_source(product: &Product) -> String {
+use crate::dash::use_dash;
+use crate::select;
+
+/// Frames preloaded ahead of the one shown, so a loop plays without gaps.
+const PRELOAD: usize = 24;
+/// Loop speeds offered, in frames per second.
+const SPEEDS: [u32; 5] = [1, 2, 4, 8, 12];
+
+/// What the viewer shows for an image: the screen preview when made (light on
+/// satcom links), the original otherwise, and always for GIFs, whose
+/// animation it keeps. `None` when there is nothing to show as an image.
+fn picture(product: &Product) -> Option<String> {
     match &product.preview_url {
-        Some(preview) if product.media_type != "image/gif" => preview.clone(),
-        _ => product.file_url.clone(),
+        Some(preview) if product.media_type != "image/gif" => Some(preview.clone()),
+        _ if product.is_image() => Some(product.file_url.clone()),
+        _ => None,
     }
 }
 
 #[component]
-pub fn Viewer(selected: RwSignal<Option<Product>>) -> impl IntoView {
+pub fn Viewer() -> impl IntoView {
+    let dash = use_dash();
+    // The open product and its sequence, as ids (cheap to compare).
+    let state = Memo::new(move |_| {
+        let open = dash.view.with(|v| v.open)?;
+        let window = dash.window.get();
+        dash.products.with(|list| {
+            let product = list.iter().find(|p| p.id == open)?.clone();
+            let frames: Vec<Product> =
+                select::sequence(list, &product, (window.start, window.end()))
+                    .into_iter()
+                    .cloned()
+                    .collect();
+            Some((product, frames))
+        })
+    });
+
     #[cfg(feature = "hydrate")]
-    {
-        let handle = window_event_listener(leptos::ev::keydown, move |ev| {
-            if ev.key() == "Escape" {
-                selected.set(None);
+    Effect::new(
+        move |previous: Option<Option<leptos::leptos_dom::helpers::IntervalHandle>>| {
+            if let Some(Some(handle)) = previous {
+                handle.clear();
+            }
+            if !dash.playing.get() || dash.view.with(|v| v.open.is_none()) {
+                return None;
+            }
+            let every = std::time::Duration::from_millis(1000 / u64::from(dash.fps.get().max(1)));
+            set_interval_with_handle(move || crate::browser::step_frame(dash, 1), every).ok()
+        },
+    );
+
+    move || {
+        let open = dash.view.with(|v| v.open)?;
+        let Some((product, frames)) = state.get() else {
+            return Some(
+                view! {
+                    <div class="viewer" role="dialog" aria-modal="true" aria-label="Product not loaded">
+                        <div class="viewer-bar">
+                            <span class="viewer-title">"Product " {open} " is not in the loaded stretch."</span>
+                            <a href=products::Product::file_url_for(open) rel="external">"Download"</a>
+                            <a class="close" href=move || dash.href(|v| v.with_open(None)) data-noscroll="" aria-label="Close viewer">"×"</a>
+                        </div>
+                    </div>
+                }
+                .into_any(),
+            );
+        };
+        let at = frames.iter().position(|p| p.id == product.id).unwrap_or(0);
+        let neighbour = |by: isize| {
+            let len = frames.len() as isize;
+            (len > 1).then(|| frames[((at as isize + by).rem_euclid(len)) as usize].id)
+        };
+        let (prev, next) = (neighbour(-1), neighbour(1));
+        let preload: Vec<String> = frames
+            .iter()
+            .cycle()
+            .skip(at + 1)
+            .take(PRELOAD.min(frames.len().saturating_sub(1)))
+            .filter_map(picture)
+            .collect();
+        let title = format!(
+            "{} · valid {} UTC",
+            product.file_name,
+            product.valid_time.format("%Y-%m-%d %H:%M")
+        );
+        let runs = product.lead_hours.map(|_| {
+            let lane = select::LaneKey::of(&product);
+            let valid = product.valid_time;
+            view! { <a href=move || dash.href(|v| v.with_open(None).with_runs(Some((lane.clone(), valid)))) data-noscroll="">"Compare runs"</a> }
+        });
+        let image = picture(&product).map(|src| {
+            view! {
+                <a class="viewer-picture" href=product.file_url.clone() rel="external" title="Open the original">
+                    <img class="viewer-image" src=src alt=title.clone()/>
+                </a>
             }
         });
-        on_cleanup(move || handle.remove());
-    }
-    move || {
-        selected.get().map(|product| {
-            let title = format!(
-                "{} · {} UTC",
-                product.file_name,
-                product.time.format("%Y-%m-%d %H:%M")
-            );
-            let (label, heading) = (title.clone(), title.clone());
+        let frame_link = move |id: Option<i64>, label: &'static str, text: &'static str| {
+            id.map(|id| view! { <a class="control" href=move || dash.href(|v| v.with_open(Some(id))) data-noscroll="" aria-label=label title=label>{text}</a> })
+        };
+        Some(
             view! {
-                <div class="viewer" role="dialog" aria-modal="true" aria-label=label>
+                <div class="viewer" role="dialog" aria-modal="true" aria-label=title.clone() data-id=product.id data-playing=move || dash.playing.get().to_string()>
                     <div class="viewer-bar">
-                        <span class="viewer-title">{heading}</span>
-                        <a href=product.file_url.clone() download=product.file_name.clone()>"Download"</a>
-                        <button type="button" aria-label="Close viewer" on:click=move |_| selected.set(None)>"×"</button>
+                        <span class="viewer-title">{title.clone()}</span>
+                        <span class="frame-count">{format!("{} / {}", at + 1, frames.len())}</span>
+                        {frame_link(prev, "Previous frame (←)", "◀")}
+                        <button
+                            type="button"
+                            class="control play"
+                            disabled=frames.len() < 2
+                            aria-label=move || if dash.playing.get() { "Pause loop (space)" } else { "Play loop (space)" }
+                            on:click=move |_| dash.playing.update(|p| *p = !*p)
+                        >
+                            {move || if dash.playing.get() { "❚❚" } else { "▶" }}
+                        </button>
+                        {frame_link(next, "Next frame (→)", "▶|")}
+                        <label class="speed">
+                            <span class="visually-hidden">"Loop speed"</span>
+                            <select aria-label="Loop speed" on:change=move |ev| {
+                                if let Ok(fps) = event_target_value(&ev).parse() {
+                                    dash.fps.set(fps);
+                                }
+                            }>
+                                {SPEEDS.into_iter().map(|fps| view! {
+                                    <option value=fps selected=move || dash.fps.get() == fps>{format!("{fps} fps")}</option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        {runs}
+                        <a href=product.file_url.clone() download=product.file_name.clone() rel="external">"Download"</a>
+                        <a class="close" href=move || dash.href(|v| v.with_open(None)) data-noscroll="" aria-label="Close viewer">"×"</a>
                     </div>
-                    // The screen preview when made (light on satcom links); the original
-                    // otherwise, and always for GIFs, whose animation it keeps.
-                    <img class="viewer-image" src=viewer_source(&product) alt=title/>
+                    <div class="viewer-body">
+                        {image}
+                        <Metadata product=product.clone()/>
+                    </div>
+                    <div class="preload" aria-hidden="true">
+                        {preload.into_iter().map(|src| view! { <img src=src alt=""/> }).collect_view()}
+                    </div>
                 </div>
             }
-        })
+            .into_any(),
+        )
+    }
+}
+
+/// Everything known about a product, as a definition list.
+#[component]
+fn Metadata(product: Product) -> impl IntoView {
+    let time = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+    let meta = &product.meta;
+    let mut rows: Vec<(&str, String)> = vec![
+        ("Category", product.category.clone()),
+        ("Platform", product.platform.clone()),
+        ("Product", product.product.clone()),
+        ("Valid", time(product.valid_time)),
+    ];
+    if let Some(run) = product.run_time {
+        rows.push(("Run", time(run)));
+    }
+    if let Some(lead) = product.lead_hours {
+        rows.push(("Lead", format!("{lead} h")));
+    }
+    rows.extend([
+        ("Version", product.version.to_string()),
+        ("Arrived", time(product.ingested_at)),
+        ("Type", product.media_type.clone()),
+        ("Size", format!("{} bytes", product.size)),
+        ("SHA-256", product.sha256.clone()),
+    ]);
+    let optional = [
+        ("Title", meta.title.clone()),
+        ("Description", meta.description.clone()),
+        ("Provider", meta.provider.clone()),
+        ("Units", meta.units.clone()),
+        ("Tags", meta.tags.as_ref().map(|t| t.join(", "))),
+        (
+            "Area",
+            meta.bbox
+                .map(|b| format!("W {} S {} E {} N {}", b[0], b[1], b[2], b[3])),
+        ),
+        (
+            "Restricted",
+            meta.restricted.filter(|r| *r).map(|_| "yes".to_string()),
+        ),
+        (
+            "Preview",
+            product.preview_error.clone().map(|e| format!("none: {e}")),
+        ),
+        (
+            "Missing",
+            product
+                .missing
+                .then(|| "the bytes have vanished from the archive".to_string()),
+        ),
+    ];
+    rows.extend(optional.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))));
+    view! {
+        <dl class="metadata">
+            {rows.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+        </dl>
     }
 }

@@ -1,0 +1,203 @@
+//! What only a browser does for a page: the ticking clock, the keyboard, the
+//! tab title while hidden, loading stretches a pan reaches, the local clock.
+
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Utc};
+use leptos::ev;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::dash::Dash;
+use crate::select;
+
+/// Starts everything; called once, after hydration.
+pub fn start(dash: Dash) {
+    let _ = set_interval_with_handle(move || dash.now.set(Utc::now()), StdDuration::from_secs(1));
+    dash.now.set(Utc::now());
+    keyboard(dash);
+    tab_title(dash);
+    load_beyond(dash);
+    if let Some(body) = document().body() {
+        // Marks the moment the page became interactive (benchmarks read it).
+        let _ = body.set_attribute("data-hydrated", "1");
+        if let Some(at) = window().performance().map(|p| p.now()) {
+            let _ = body.set_attribute("data-hydrated-at", &format!("{at:.1}"));
+        }
+    }
+}
+
+/// Whether the tab is in the background.
+pub fn hidden() -> bool {
+    document().hidden()
+}
+
+/// Counts arrivals while the tab is hidden, in the title too; the count
+/// stays on the page until dismissed.
+fn tab_title(dash: Dash) {
+    let handle = window_event_listener(ev::visibilitychange, move |_| {
+        if hidden() {
+            dash.away.set(0);
+        } else {
+            document().set_title("opsboard");
+        }
+    });
+    std::mem::forget(handle);
+    Effect::new(move |_| {
+        let away = dash.away.get();
+        if hidden() && away > 0 {
+            document().set_title(&format!("({away}) opsboard"));
+        }
+    });
+}
+
+fn typing(ev: &web_sys::KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+}
+
+/// The keyboard: `←`/`→` step the cursor (or the viewer's frames), `+`/`-`
+/// zoom, `f` follows now, `n` puts the cursor back on now, space plays the
+/// loop, `?` shows the help, Escape closes what is open.
+fn keyboard(dash: Dash) {
+    let handle = window_event_listener(ev::keydown, move |ev| {
+        if typing(&ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let view = dash.view.get_untracked();
+        let now = dash.now.get_untracked();
+        let viewing = view.open.is_some();
+        let handled = match ev.key().as_str() {
+            "?" => {
+                dash.help.update(|h| *h = !*h);
+                true
+            }
+            "Escape" => {
+                if dash.help.get_untracked() {
+                    dash.help.set(false);
+                } else if viewing {
+                    dash.playing.set(false);
+                    dash.go(view.with_open(None));
+                } else if view.runs.is_some() {
+                    dash.go(view.with_runs(None));
+                }
+                true
+            }
+            " " if viewing => {
+                dash.playing.update(|p| *p = !*p);
+                true
+            }
+            "ArrowLeft" | "ArrowRight" if viewing => {
+                step_frame(dash, if ev.key() == "ArrowRight" { 1 } else { -1 });
+                true
+            }
+            "ArrowLeft" | "ArrowRight" => {
+                let from = dash.cursor.get_untracked();
+                let forward = ev.key() == "ArrowRight";
+                if let Some(t) = dash.with_visible(|list| select::step(list, from, forward)) {
+                    dash.go(view.with_cursor(Some(t), now));
+                }
+                true
+            }
+            "+" | "=" => {
+                dash.go(view.zoomed(-1, 0.5, now));
+                true
+            }
+            "-" | "_" => {
+                dash.go(view.zoomed(1, 0.5, now));
+                true
+            }
+            "f" => {
+                dash.go(if view.follows_now() {
+                    view.panned(0.0, now)
+                } else {
+                    view.following_now()
+                });
+                true
+            }
+            "n" => {
+                dash.go(view.with_cursor(None, now));
+                true
+            }
+            _ => false,
+        };
+        if handled {
+            ev.prevent_default();
+        }
+    });
+    std::mem::forget(handle);
+}
+
+/// Moves the viewer `by` frames along its sequence, wrapping at the ends.
+pub fn step_frame(dash: Dash, by: i64) {
+    let view = dash.view.get_untracked();
+    let Some(open) = view.open else { return };
+    let window = dash.window.get_untracked();
+    let next = dash.products.with_untracked(|list| {
+        let current = list.iter().find(|p| p.id == open)?;
+        let frames = select::sequence(list, current, (window.start, window.end()));
+        let at = frames.iter().position(|p| p.id == open)? as i64;
+        let len = frames.len() as i64;
+        Some(frames[(at + by).rem_euclid(len) as usize].id)
+    });
+    if let Some(id) = next {
+        dash.go(view.with_open(Some(id)));
+    }
+}
+
+/// Loads the products of stretches a pan or zoom reaches beyond what the page
+/// holds, and merges them in.
+fn load_beyond(dash: Dash) {
+    Effect::new(move |_| {
+        let (start, end) = dash.window.get().render_range();
+        let (have_from, have_to) = dash.loaded.get_untracked();
+        if start >= have_from && end <= have_to {
+            return;
+        }
+        let week = chrono::Duration::days(7);
+        let (from, to) = (start.min(have_from) - week, end.max(have_to) + week);
+        dash.loaded.set((from, to));
+        leptos::task::spawn_local(async move {
+            match crate::board::load_products(from, to).await {
+                Ok(more) => dash.products.update(|list| {
+                    for product in more {
+                        crate::components::dashboard::upsert(list, product);
+                    }
+                }),
+                Err(error) => leptos::logging::warn!("could not load {from}–{to}: {error}"),
+            }
+        });
+    });
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Intl.DateTimeFormat`, whose constructor throws on an unknown zone.
+    #[wasm_bindgen(js_namespace = Intl, js_name = DateTimeFormat)]
+    type DateTimeFormat;
+    #[wasm_bindgen(catch, constructor, js_namespace = Intl, js_class = DateTimeFormat)]
+    fn new(locale: &str, options: &JsValue) -> Result<DateTimeFormat, JsValue>;
+    #[wasm_bindgen(method, js_class = DateTimeFormat)]
+    fn format(this: &DateTimeFormat, date: &js_sys::Date) -> String;
+}
+
+/// `t` as `HH:MM` with the zone's abbreviation in the IANA zone `tz`, by the
+/// browser's own zone data (none is shipped in the wasm); `None` for an
+/// unknown zone.
+pub fn local_time(t: DateTime<Utc>, tz: &str) -> Option<String> {
+    let options = js_sys::Object::new();
+    for (key, value) in [
+        ("timeZone", tz),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("hourCycle", "h23"),
+        ("timeZoneName", "short"),
+    ] {
+        js_sys::Reflect::set(&options, &key.into(), &value.into()).ok()?;
+    }
+    let format = DateTimeFormat::new("en-GB", &options).ok()?;
+    let date = js_sys::Date::new(&JsValue::from_f64(t.timestamp_millis() as f64));
+    Some(format.format(&date))
+}

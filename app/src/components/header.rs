@@ -1,0 +1,58 @@
+//! The header: name, clocks (UTC, and the operations centre's zone), the live
+//! state, products count, arrivals while away, links and the keyboard help.
+
+use leptos::prelude::*;
+
+use crate::components::connection::ConnIndicator;
+use crate::dash::use_dash;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let dash = use_dash();
+    let utc = move || dash.now.get().format("%H:%M:%S").to_string();
+    let date = move || dash.now.get().format("%a %d %b %Y").to_string();
+    let local = dash.local_tz.get_value().map(|tz| {
+        let label = tz.clone();
+        let aria = format!("Local time, {label}");
+        let title = label.clone();
+        let time = move || {
+            #[cfg(feature = "hydrate")]
+            {
+                crate::browser::local_time(dash.now.get(), &tz)
+                    .unwrap_or_else(|| "unknown zone".into())
+            }
+            #[cfg(not(feature = "hydrate"))]
+            {
+                let _ = &tz;
+                "--:--".to_string()
+            }
+        };
+        view! {
+            <span class="clock local" title=title aria-label=aria>
+                <span class="clock-time">{time}</span>
+                <span class="clock-zone">{label}</span>
+            </span>
+        }
+    });
+    view! {
+        <header class="top">
+            <h1><a href="/" rel="external">"opsboard"</a></h1>
+            <span class="clock utc" aria-label="Time now, UTC">
+                <span class="clock-time">{utc}</span>
+                <span class="clock-zone">"UTC"</span>
+                <span class="clock-date">{date}</span>
+            </span>
+            {local}
+            <ConnIndicator state=dash.conn now=dash.now/>
+            <Show when=move || dash.away.get() != 0>
+                <button type="button" class="away" title="Dismiss" on:click=move |_| dash.away.set(0)>
+                    {move || dash.away.get()} " new while away"
+                </button>
+            </Show>
+            <span class="count">{move || dash.products.with(Vec::len)} " products"</span>
+            <a class="nav" href="/upload" rel="external">"Upload"</a>
+            <button type="button" class="help-button" aria-label="Keyboard shortcuts" aria-keyshortcuts="?" on:click=move |_| dash.help.update(|h| *h = !*h)>"?"</button>
+        </header>
+    }
+    .into_any()
+}

@@ -1,0 +1,120 @@
+//! The situation at the cursor: for each chosen lane, the product valid
+//! nearest to the cursor time, how far from it, greyed when stale. The
+//! briefing screen; it follows the live stream like the rest of the page.
+
+use leptos::prelude::*;
+use products::Product;
+
+use crate::dash::use_dash;
+use crate::select::{self, LaneKey};
+
+#[component]
+pub fn Situation() -> impl IntoView {
+    let dash = use_dash();
+    let cells = Memo::new(move |_| {
+        let at = dash.cursor.get();
+        let lanes = dash.lanes.get();
+        dash.with_visible(|list| {
+            lanes
+                .into_iter()
+                .map(|lane| {
+                    let nearest = select::nearest(list.iter().copied(), &lane, at).cloned();
+                    (lane, nearest)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <section class="panel situation" aria-labelledby="situation-title">
+            <h2 id="situation-title">
+                "Situation at "
+                <time datetime=move || dash.cursor.get().to_rfc3339()>
+                    {move || dash.cursor.get().format("%a %d %b %H:%M UTC").to_string()}
+                </time>
+            </h2>
+            <Show
+                when=move || cells.with(|c| !c.is_empty())
+                fallback=|| view! { <p class="empty">"No lanes chosen: add one with + beside a lane of the timeline."</p> }
+            >
+                <div class="situation-grid">
+                    <For
+                        each=move || cells.get()
+                        key=|(lane, p)| (lane.id(), p.as_ref().map(|p| (p.id, p.version, p.thumbnail_url.is_some())))
+                        children=move |(lane, product)| view! { <Cell lane product/> }
+                    />
+                </div>
+            </Show>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Cell(lane: LaneKey, product: Option<Product>) -> impl IntoView {
+    let dash = use_dash();
+    let remove = {
+        let lane = lane.clone();
+        move || {
+            let current = dash.lanes.get();
+            dash.href(|v| v.with_lane_toggled(&lane, &current))
+        }
+    };
+    let family = lane.family();
+    let valid = product.as_ref().map(|p| p.valid_time);
+    let stale = move || valid.is_none_or(|v| select::is_stale(family, v - dash.cursor.get()));
+    let body = product.map(|p| {
+        let valid = p.valid_time;
+        let offset = move || valid - dash.cursor.get();
+        let runs = (p.lead_hours.is_some()).then(|| {
+            let lane = lane.clone();
+            view! {
+                <a class="runs-link" href=move || dash.href(|v| v.with_runs(Some((lane.clone(), valid)))) data-noscroll="">"Runs"</a>
+            }
+        });
+        let run = p
+            .run_time
+            .zip(p.lead_hours)
+            .map(|(run, lead)| format!("run {} +{lead} h", run.format("%d %Hz")));
+        view! {
+            <a class="cell-open" href=move || dash.href(|v| v.with_open(Some(p.id))) data-noscroll="" data-id=p.id>
+                <Thumb product=p.clone()/>
+            </a>
+            <div class="cell-meta">
+                <span class="offset" data-offset-minutes=move || offset().num_minutes()>{move || select::offset_label(offset())}</span>
+                <time datetime=valid.to_rfc3339()>{valid.format("%d %b %H:%M UTC").to_string()}</time>
+                {run.map(|r| view! { <span class="run">{r}</span> })}
+                {runs}
+            </div>
+        }
+        .into_any()
+    });
+    view! {
+        <article class=format!("cell fam-{}", family.key()) class:stale=stale data-lane=lane.id()>
+            <header>
+                <span class="cell-title">{lane.platform.clone()} " · " {lane.field.clone()}</span>
+                <a class="remove" href=remove data-noscroll="" aria-label=format!("Remove {} from the situation grid", lane.id())>"×"</a>
+            </header>
+            {body.unwrap_or_else(|| view! { <p class="empty">"Nothing in this lane."</p> }.into_any())}
+        </article>
+    }
+    .into_any()
+}
+
+/// A product's small picture: its thumbnail when made, the image itself when
+/// small enough to be one, or its kind in words.
+#[component]
+pub fn Thumb(product: Product) -> impl IntoView {
+    let alt = product.file_name.clone();
+    match (&product.thumbnail_url, product.is_image()) {
+        (Some(src), _) => {
+            view! { <img class="thumb" src=src.clone() alt=alt loading="lazy"/> }.into_any()
+        }
+        (None, true) => {
+            view! { <img class="thumb" src=product.file_url.clone() alt=alt loading="lazy"/> }
+                .into_any()
+        }
+        (None, false) => {
+            view! { <span class="thumb kind">{product.media_type.clone()}</span> }.into_any()
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! The state one dashboard page shares between its components: the product
+//! list kept current by the live stream, the clock, and the view read from
+//! the URL. Components take it from context; it is a handful of signal
+//! handles, so it is `Copy` and moves freely into closures.
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use leptos::prelude::*;
+#[cfg(feature = "hydrate")]
+use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::use_query_map;
+#[cfg(feature = "hydrate")]
+use leptos_router::NavigateOptions;
+use products::{Product, Rejection};
+
+use crate::components::connection::ConnState;
+use crate::select::{self, LaneKey};
+use crate::view::{default_lanes, Filter, ViewState, Window};
+
+/// The router's navigation, taking a `?query` of the same page.
+#[cfg(feature = "hydrate")]
+type Navigate = Box<dyn Fn(&str)>;
+
+#[derive(Clone, Copy)]
+pub struct Dash {
+    /// Every loaded product, newest version of each.
+    pub products: RwSignal<Vec<Product>>,
+    pub rejections: RwSignal<Vec<Rejection>>,
+    pub conn: RwSignal<ConnState>,
+    /// The wall clock, ticking every second in the browser.
+    pub now: RwSignal<DateTime<Utc>>,
+    /// When the page was loaded: "new since I opened the page" counts from here.
+    pub opened: DateTime<Utc>,
+    /// The valid times `products` covers; panning beyond it loads more.
+    pub loaded: RwSignal<(DateTime<Utc>, DateTime<Utc>)>,
+    /// The view, parsed from the URL: the single source of truth for what is shown.
+    pub view: Memo<ViewState>,
+    pub window: Memo<Window>,
+    /// The cursor time ("now" to the minute while none is set).
+    pub cursor: Memo<DateTime<Utc>>,
+    pub filter: Memo<Filter>,
+    /// The situation grid's lanes: the URL's, or the page's choice.
+    pub lanes: Memo<Vec<LaneKey>>,
+    /// Whether the keyboard help is open.
+    pub help: RwSignal<bool>,
+    /// Loop playback in the viewer, and its speed in frames per second.
+    pub playing: RwSignal<bool>,
+    pub fps: RwSignal<u32>,
+    /// Products that arrived while the tab was hidden.
+    pub away: RwSignal<usize>,
+    /// An IANA zone shown beside UTC.
+    pub local_tz: StoredValue<Option<String>>,
+    /// Browser only: a local value would be dropped on another thread of the
+    /// server's runtime, and the server never navigates.
+    #[cfg(feature = "hydrate")]
+    navigate: StoredValue<Navigate, LocalStorage>,
+}
+
+impl Dash {
+    /// Creates the page state; call inside the router.
+    pub fn new(board: &crate::board::Board) -> Self {
+        let query = use_query_map();
+        let view = Memo::new(move |_| query.with(|q| ViewState::from_query(|k| q.get(k))));
+        let now = RwSignal::new(board.now);
+        let opened = board.now;
+        let products = RwSignal::new(board.products.clone());
+        let window = Memo::new(move |_| view.with(|v| v.window(now.get())));
+        let cursor = Memo::new(move |_| {
+            let now = now.get();
+            view.with(|v| v.cursor)
+                .unwrap_or_else(|| now.duration_trunc(Duration::minutes(1)).unwrap_or(now))
+        });
+        let filter = Memo::new(move |_| view.with(|v| v.filter.clone()));
+        let lanes = Memo::new(move |_| {
+            view.with(|v| v.lanes.clone()).unwrap_or_else(|| {
+                let filter = filter.get();
+                products.with(|list| {
+                    default_lanes(&select::lanes(
+                        list.iter().filter(|p| filter.matches(p, opened)),
+                    ))
+                })
+            })
+        });
+        #[cfg(feature = "hydrate")]
+        let navigate: Navigate = {
+            let navigate = use_navigate();
+            Box::new(move |href: &str| {
+                navigate(
+                    href,
+                    NavigateOptions {
+                        replace: true,
+                        scroll: false,
+                        ..Default::default()
+                    },
+                )
+            })
+        };
+        Self {
+            products,
+            rejections: RwSignal::new(board.rejections.clone()),
+            conn: RwSignal::new(ConnState::Static),
+            now,
+            opened,
+            loaded: RwSignal::new(board.loaded),
+            view,
+            window,
+            cursor,
+            filter,
+            lanes,
+            help: RwSignal::new(false),
+            playing: RwSignal::new(false),
+            fps: RwSignal::new(4),
+            away: RwSignal::new(0),
+            local_tz: StoredValue::new(board.config.local_tz.clone()),
+            #[cfg(feature = "hydrate")]
+            navigate: StoredValue::new_local(navigate),
+        }
+    }
+
+    /// Shows `view`, replacing the current history entry (keys, drags and
+    /// playback would otherwise bury the back button).
+    pub fn go(&self, view: ViewState) {
+        #[cfg(feature = "hydrate")]
+        self.navigate.with_value(|nav| nav(&view.href()));
+        #[cfg(not(feature = "hydrate"))]
+        let _ = view;
+    }
+
+    /// A link to the current view changed by `change`.
+    pub fn href(&self, change: impl Fn(&ViewState) -> ViewState) -> String {
+        self.view.with(|v| change(v).href())
+    }
+
+    /// The products the filters let through, by reference.
+    pub fn with_visible<R>(&self, f: impl FnOnce(Vec<&Product>) -> R) -> R {
+        let opened = self.opened;
+        self.filter.with(|filter| {
+            self.products
+                .with(|list| f(list.iter().filter(|p| filter.matches(p, opened)).collect()))
+        })
+    }
+
+    /// The product with `id`, if loaded.
+    pub fn product(&self, id: i64) -> Option<Product> {
+        self.products
+            .with(|list| list.iter().find(|p| p.id == id).cloned())
+    }
+}
+
+/// The page's state, from context.
+pub fn use_dash() -> Dash {
+    expect_context::<Dash>()
+}

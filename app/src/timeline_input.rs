@@ -1,0 +1,201 @@
+//! Pointer input on the timeline, in the browser: drag to pan, wheel to zoom
+//! around the pointer, click on the axis to place the cursor, click on a mark
+//! to open it, click on a count to zoom into it.
+//!
+//! Listeners are attached to the timeline element directly: the wheel one must
+//! not be passive (it stops the page from scrolling while zooming), and one
+//! listener serves every mark.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use products::name::parse_time;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{AddEventListenerOptions, Element, MouseEvent, PointerEvent, WheelEvent};
+
+use crate::dash::Dash;
+
+/// Pixels a pointer must move before a press becomes a drag.
+const DRAG_THRESHOLD: f64 = 4.0;
+/// Wheel distance that makes one zoom step (one notch of a mouse wheel).
+const WHEEL_STEP: f64 = 100.0;
+
+/// A press on the tracks, possibly turning into a drag.
+#[derive(Clone, Copy)]
+struct Press {
+    x: f64,
+    width: f64,
+    dragging: bool,
+}
+
+pub fn attach(section: Element, dash: Dash, pan: RwSignal<f64>) {
+    let press: Rc<Cell<Option<Press>>> = Rc::new(Cell::new(None));
+    // Set when a drag ends, so the click that follows does not open a mark.
+    let just_dragged = Rc::new(Cell::new(false));
+    let wheel_total = Rc::new(Cell::new(0.0_f64));
+
+    let track_rect = {
+        let section = section.clone();
+        move || {
+            section
+                .query_selector(".axis .track")
+                .ok()
+                .flatten()
+                .map(|t| t.get_bounding_client_rect())
+        }
+    };
+
+    let on_down = {
+        let (press, track_rect, just_dragged) =
+            (press.clone(), track_rect.clone(), just_dragged.clone());
+        Closure::<dyn FnMut(PointerEvent)>::new(move |ev: PointerEvent| {
+            just_dragged.set(false);
+            let on_track = closest(&ev, ".track").is_some() && closest(&ev, ".axis").is_none();
+            if ev.button() != 0 || !on_track {
+                return;
+            }
+            if let Some(rect) = track_rect() {
+                press.set(Some(Press {
+                    x: ev.client_x() as f64,
+                    width: rect.width(),
+                    dragging: false,
+                }));
+            }
+        })
+    };
+    let on_move = {
+        let (press, section) = (press.clone(), section.clone());
+        Closure::<dyn FnMut(PointerEvent)>::new(move |ev: PointerEvent| {
+            let Some(mut p) = press.get() else { return };
+            let dx = ev.client_x() as f64 - p.x;
+            if !p.dragging && dx.abs() > DRAG_THRESHOLD {
+                p.dragging = true;
+                let _ = section.set_pointer_capture(ev.pointer_id());
+                let _ = section.class_list().add_1("dragging");
+            }
+            press.set(Some(p));
+            if p.dragging {
+                pan.set(dx);
+            }
+        })
+    };
+    let on_up = {
+        let (press, just_dragged, section) = (press.clone(), just_dragged.clone(), section.clone());
+        Closure::<dyn FnMut(PointerEvent)>::new(move |ev: PointerEvent| {
+            let Some(p) = press.take() else { return };
+            if !p.dragging {
+                return;
+            }
+            let _ = section.class_list().remove_1("dragging");
+            let dx = ev.client_x() as f64 - p.x;
+            just_dragged.set(true);
+            pan.set(0.0);
+            let view = dash.view.get_untracked();
+            dash.go(view.panned(-dx / p.width.max(1.0), dash.now.get_untracked()));
+        })
+    };
+    let on_click = {
+        let (just_dragged, track_rect) = (just_dragged.clone(), track_rect.clone());
+        Closure::<dyn FnMut(MouseEvent)>::new(move |ev: MouseEvent| {
+            if just_dragged.replace(false) {
+                ev.prevent_default();
+                return;
+            }
+            if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0 {
+                return;
+            }
+            let view = dash.view.get_untracked();
+            let now = dash.now.get_untracked();
+            if let Some(mark) = closest(&ev, "[data-id]") {
+                if let Some(id) = mark.get_attribute("data-id").and_then(|v| v.parse().ok()) {
+                    ev.prevent_default();
+                    dash.go(view.with_open(Some(id)));
+                }
+            } else if let Some(cluster) = closest(&ev, "[data-zoom]") {
+                if let Some(t) = cluster
+                    .get_attribute("data-zoom")
+                    .and_then(|v| parse_time(&v).ok())
+                {
+                    dash.go(view.zoomed(-2, 0.5, now).with_centre(t));
+                }
+            } else if closest(&ev, ".axis").is_some() {
+                if let Some(rect) = track_rect() {
+                    let fraction = (ev.client_x() as f64 - rect.left()) / rect.width().max(1.0);
+                    if (0.0..=1.0).contains(&fraction) {
+                        let t = dash.window.get_untracked().at(fraction);
+                        let t =
+                            chrono::DurationRound::duration_round(t, chrono::Duration::minutes(1))
+                                .unwrap_or(t);
+                        dash.go(view.with_cursor(Some(t), now));
+                    }
+                }
+            }
+        })
+    };
+    let on_wheel = {
+        let (wheel_total, track_rect) = (wheel_total.clone(), track_rect.clone());
+        Closure::<dyn FnMut(WheelEvent)>::new(move |ev: WheelEvent| {
+            if ev.ctrl_key() {
+                return; // the browser's own page zoom
+            }
+            let Some(rect) = track_rect() else { return };
+            let fraction = (ev.client_x() as f64 - rect.left()) / rect.width().max(1.0);
+            if !(0.0..=1.0).contains(&fraction) {
+                return;
+            }
+            ev.prevent_default();
+            let total = wheel_total.get() + ev.delta_y();
+            if total.abs() < WHEEL_STEP {
+                wheel_total.set(total);
+                return;
+            }
+            wheel_total.set(0.0);
+            let view = dash.view.get_untracked();
+            let steps = if total > 0.0 { 1 } else { -1 };
+            if view.can_zoom(steps) {
+                let now = dash.now.get_untracked();
+                // Zooming around the pointer pins the window.
+                let pinned = if view.follows_now() {
+                    view.panned(0.0, now)
+                } else {
+                    view
+                };
+                dash.go(pinned.zoomed(steps, fraction, now));
+            }
+        })
+    };
+
+    let listen = |name: &str, f: &JsValue| {
+        let _ = section.add_event_listener_with_callback(name, f.unchecked_ref());
+    };
+    listen("pointerdown", on_down.as_ref());
+    listen("pointermove", on_move.as_ref());
+    listen("pointerup", on_up.as_ref());
+    listen("pointercancel", on_up.as_ref());
+    listen("click", on_click.as_ref());
+    let options = AddEventListenerOptions::new();
+    options.set_passive(false);
+    let _ = section.add_event_listener_with_callback_and_add_event_listener_options(
+        "wheel",
+        on_wheel.as_ref().unchecked_ref(),
+        &options,
+    );
+    // The timeline lives as long as the page.
+    on_down.forget();
+    on_move.forget();
+    on_up.forget();
+    on_click.forget();
+    on_wheel.forget();
+}
+
+/// The nearest ancestor of the event's target matching `selector`.
+fn closest(ev: &web_sys::Event, selector: &str) -> Option<Element> {
+    ev.target()?
+        .dyn_into::<Element>()
+        .ok()?
+        .closest(selector)
+        .ok()
+        .flatten()
+}

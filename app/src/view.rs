@@ -1,0 +1,527 @@
+//! The view a dashboard shows, kept in the URL's query: time cursor, zoom,
+//! window, filters, open product, briefing lanes, run-to-run, folded rows.
+//! Every view is therefore a permalink, the server renders exactly what a
+//! link names, and without JavaScript every control is a plain link.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use products::name::{format_time, parse_time};
+use products::record::{family, Family};
+use products::Product;
+
+use crate::select::LaneKey;
+
+/// Zoom levels: the span of the timeline in hours, from six hours to 30 days.
+pub const ZOOMS: [i64; 8] = [6, 12, 24, 48, 96, 168, 336, 720];
+/// The span a page opens with.
+pub const DEFAULT_SPAN: i64 = 48;
+/// Where "now" sits in a window that follows it: three quarters along, so
+/// the recent past dominates and the next forecasts stay in sight.
+const FOLLOW_AT: f64 = 0.75;
+
+/// Everything a view is; see the module documentation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewState {
+    /// The time cursor (`t`); `None` stands for "now".
+    pub cursor: Option<DateTime<Utc>>,
+    /// Start of the window (`from`); `None` follows now.
+    pub from: Option<DateTime<Utc>>,
+    /// Width of the window in hours (`span`), one of [`ZOOMS`].
+    pub span_hours: i64,
+    pub filter: Filter,
+    /// The product open in the viewer (`open`).
+    pub open: Option<i64>,
+    /// The lanes of the situation grid (`lanes`); `None` lets the page choose.
+    pub lanes: Option<Vec<LaneKey>>,
+    /// The run-to-run comparison shown (`runs` lane and `valid` time).
+    pub runs: Option<(LaneKey, DateTime<Utc>)>,
+    /// Ids of folded timeline rows (`fold`).
+    pub folded: BTreeSet<String>,
+}
+
+impl Default for ViewState {
+    /// The page as first opened: around now, following it, two days wide.
+    fn default() -> Self {
+        Self::from_query(|_| None)
+    }
+}
+
+/// Which products a view shows.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Filter {
+    /// Families shown (`fam`); empty means all.
+    pub families: BTreeSet<Family>,
+    pub category: Option<String>,
+    pub platform: Option<String>,
+    /// Words that must all appear in the file name or title (`q`).
+    pub text: String,
+    /// Only products that arrived after this page was opened (`new=1`).
+    pub new_only: bool,
+}
+
+impl Filter {
+    /// Whether `product` passes; `opened` is when the page was loaded.
+    pub fn matches(&self, product: &Product, opened: DateTime<Utc>) -> bool {
+        (self.families.is_empty() || self.families.contains(&family(&product.category)))
+            && self
+                .category
+                .as_ref()
+                .is_none_or(|c| *c == product.category)
+            && self
+                .platform
+                .as_ref()
+                .is_none_or(|p| *p == product.platform)
+            && (!self.new_only || product.ingested_at > opened)
+            && self.text.split_whitespace().all(|word| {
+                let word = word.to_lowercase();
+                product.file_name.to_lowercase().contains(&word)
+                    || product
+                        .meta
+                        .title
+                        .as_ref()
+                        .is_some_and(|t| t.to_lowercase().contains(&word))
+            })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Filter::default()
+    }
+}
+
+/// The time span the timeline draws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub start: DateTime<Utc>,
+    pub span: Duration,
+}
+
+impl Window {
+    pub fn end(&self) -> DateTime<Utc> {
+        self.start + self.span
+    }
+
+    /// Position of `t` as a percentage of the width (outside 0–100 when off screen).
+    pub fn pct(&self, t: DateTime<Utc>) -> f64 {
+        let span = self.span.num_milliseconds().max(1) as f64;
+        (t - self.start).num_milliseconds() as f64 / span * 100.0
+    }
+
+    /// The time at `fraction` (0–1) of the width.
+    pub fn at(&self, fraction: f64) -> DateTime<Utc> {
+        self.start + Duration::milliseconds((self.span.num_milliseconds() as f64 * fraction) as i64)
+    }
+
+    /// What is drawn: the window and one span either side, so that a drag
+    /// shows its neighbours before it is committed.
+    pub fn render_range(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        (self.start - self.span, self.end() + self.span)
+    }
+
+    /// The width of a bin of the timeline: about 150 per window.
+    pub fn bin(&self) -> Duration {
+        (self.span / 150).max(Duration::seconds(60))
+    }
+}
+
+/// Steps of the axis labels, in hours: about eight labels per window.
+const TICK_STEPS: [i64; 8] = [1, 3, 6, 12, 24, 48, 96, 168];
+
+/// One axis label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tick {
+    pub pct: f64,
+    pub label: String,
+    /// Midnight UTC: the day changes here.
+    pub day: bool,
+}
+
+impl Window {
+    /// Labels at a round step, each midnight marked as a day boundary.
+    pub fn ticks(&self) -> Vec<Tick> {
+        use chrono::Timelike;
+        let hours = self.span.num_hours().max(1);
+        let step = TICK_STEPS
+            .into_iter()
+            .find(|s| hours / s <= 8)
+            .unwrap_or(336);
+        let step = Duration::hours(step);
+        let Ok(mut t) = self.start.duration_trunc(step) else {
+            return Vec::new();
+        };
+        let mut ticks = Vec::new();
+        while t <= self.end() {
+            if t >= self.start {
+                let day = t.hour() == 0;
+                ticks.push(Tick {
+                    pct: self.pct(t),
+                    label: if day {
+                        t.format("%a %d %b").to_string()
+                    } else {
+                        t.format("%H:%M").to_string()
+                    },
+                    day,
+                });
+            }
+            t += step;
+        }
+        ticks
+    }
+}
+
+impl ViewState {
+    /// Reads a view from query parameters; anything unreadable is ignored,
+    /// so an old or hand-edited link still opens.
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        let time = |key: &str| get(key).and_then(|v| parse_time(&v).ok());
+        let list = |key: &str| -> Vec<String> {
+            get(key)
+                .map(|v| {
+                    v.split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let span = get("span")
+            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|s| ZOOMS.contains(s))
+            .unwrap_or(DEFAULT_SPAN);
+        let nonempty = |key: &str| get(key).filter(|v| !v.trim().is_empty());
+        let families = list("fam")
+            .iter()
+            .filter_map(|key| ALL_FAMILIES.into_iter().find(|f| f.key() == key))
+            .collect();
+        Self {
+            cursor: time("t"),
+            from: time("from"),
+            span_hours: span,
+            filter: Filter {
+                families,
+                category: nonempty("cat"),
+                platform: nonempty("plat"),
+                text: get("q").unwrap_or_default().trim().to_string(),
+                new_only: get("new").is_some_and(|v| v == "1" || v == "on"),
+            },
+            open: get("open").and_then(|v| v.parse().ok()),
+            lanes: get("lanes").map(|_| {
+                list("lanes")
+                    .iter()
+                    .filter_map(|l| LaneKey::parse(l))
+                    .collect()
+            }),
+            runs: get("runs")
+                .and_then(|l| LaneKey::parse(&l))
+                .zip(time("valid")),
+            folded: list("fold").into_iter().collect(),
+        }
+    }
+
+    /// The query string of this view (`?…`), or `?` for the default view.
+    pub fn href(&self) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        if let Some(t) = self.cursor {
+            q.append_pair("t", &format_time(t));
+        }
+        if let Some(from) = self.from {
+            q.append_pair("from", &format_time(from));
+        }
+        if self.span_hours != DEFAULT_SPAN {
+            q.append_pair("span", &self.span_hours.to_string());
+        }
+        let f = &self.filter;
+        if !f.families.is_empty() {
+            let keys: Vec<&str> = f.families.iter().map(|f| f.key()).collect();
+            q.append_pair("fam", &keys.join(","));
+        }
+        if let Some(c) = &f.category {
+            q.append_pair("cat", c);
+        }
+        if let Some(p) = &f.platform {
+            q.append_pair("plat", p);
+        }
+        if !f.text.is_empty() {
+            q.append_pair("q", &f.text);
+        }
+        if f.new_only {
+            q.append_pair("new", "1");
+        }
+        if let Some(lanes) = &self.lanes {
+            let ids: Vec<String> = lanes.iter().map(LaneKey::id).collect();
+            q.append_pair("lanes", &ids.join(","));
+        }
+        if let Some((lane, valid)) = &self.runs {
+            q.append_pair("runs", &lane.id());
+            q.append_pair("valid", &format_time(*valid));
+        }
+        if !self.folded.is_empty() {
+            let ids: Vec<&str> = self.folded.iter().map(String::as_str).collect();
+            q.append_pair("fold", &ids.join(","));
+        }
+        if let Some(open) = self.open {
+            q.append_pair("open", &open.to_string());
+        }
+        format!("?{}", q.finish())
+    }
+
+    /// The window at `now`: fixed when `from` is set, otherwise following now
+    /// (moved in steps of 1 % of the span, so it does not redraw every second).
+    pub fn window(&self, now: DateTime<Utc>) -> Window {
+        let span = Duration::hours(self.span_hours);
+        let start = match self.from {
+            Some(from) => from,
+            None => {
+                let start = now
+                    - Duration::milliseconds((span.num_milliseconds() as f64 * FOLLOW_AT) as i64);
+                start.duration_trunc(span / 100).unwrap_or(start)
+            }
+        };
+        Window { start, span }
+    }
+
+    pub fn follows_now(&self) -> bool {
+        self.from.is_none()
+    }
+
+    /// The cursor time, "now" when none is set.
+    pub fn cursor_at(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        self.cursor.unwrap_or(now)
+    }
+
+    /// One zoom level in (`-1`) or out (`+1`), keeping the time at `anchor`
+    /// (a fraction of the width) where it is.
+    pub fn zoomed(&self, steps: i32, anchor: f64, now: DateTime<Utc>) -> Self {
+        let index = ZOOMS
+            .iter()
+            .position(|z| *z == self.span_hours)
+            .unwrap_or(3) as i32;
+        let index = (index + steps).clamp(0, ZOOMS.len() as i32 - 1) as usize;
+        let mut next = self.clone();
+        next.span_hours = ZOOMS[index];
+        if !self.follows_now() {
+            let window = self.window(now);
+            let pivot = window.at(anchor);
+            let span = Duration::hours(next.span_hours);
+            next.from = Some(
+                pivot - Duration::milliseconds((span.num_milliseconds() as f64 * anchor) as i64),
+            );
+        }
+        next
+    }
+
+    pub fn can_zoom(&self, steps: i32) -> bool {
+        let index = ZOOMS
+            .iter()
+            .position(|z| *z == self.span_hours)
+            .unwrap_or(3) as i32;
+        (0..ZOOMS.len() as i32).contains(&(index + steps))
+    }
+
+    /// The window moved by `fraction` of its width (negative: earlier); it
+    /// then stops following now.
+    pub fn panned(&self, fraction: f64, now: DateTime<Utc>) -> Self {
+        let window = self.window(now);
+        let mut next = self.clone();
+        next.from = Some(
+            window
+                .at(fraction)
+                .duration_trunc(Duration::minutes(1))
+                .unwrap_or(window.at(fraction)),
+        );
+        next
+    }
+
+    /// The window pinned with `t` in its middle.
+    pub fn with_centre(&self, t: DateTime<Utc>) -> Self {
+        Self {
+            from: Some(t - Duration::hours(self.span_hours) / 2),
+            ..self.clone()
+        }
+    }
+
+    pub fn following_now(&self) -> Self {
+        Self {
+            from: None,
+            ..self.clone()
+        }
+    }
+
+    /// The cursor at `t`; the window moves to show it if it is off screen.
+    pub fn with_cursor(&self, t: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Self {
+        let mut next = Self {
+            cursor: t,
+            ..self.clone()
+        };
+        if let Some(t) = t {
+            let window = self.window(now);
+            if t < window.start || t > window.end() {
+                next.from = Some(t - window.span / 2);
+            }
+        }
+        next
+    }
+
+    pub fn with_open(&self, open: Option<i64>) -> Self {
+        Self {
+            open,
+            ..self.clone()
+        }
+    }
+
+    pub fn with_runs(&self, runs: Option<(LaneKey, DateTime<Utc>)>) -> Self {
+        Self {
+            runs,
+            ..self.clone()
+        }
+    }
+
+    pub fn with_fold(&self, id: &str) -> Self {
+        let mut next = self.clone();
+        if !next.folded.remove(id) {
+            next.folded.insert(id.to_string());
+        }
+        next
+    }
+
+    /// The situation lanes with `lane` added or removed; `current` is what
+    /// the grid shows now (the page's choice while the URL names none).
+    pub fn with_lane_toggled(&self, lane: &LaneKey, current: &[LaneKey]) -> Self {
+        let mut lanes: Vec<LaneKey> = self.lanes.clone().unwrap_or_else(|| current.to_vec());
+        if let Some(i) = lanes.iter().position(|l| l == lane) {
+            lanes.remove(i);
+        } else {
+            lanes.push(lane.clone());
+        }
+        Self {
+            lanes: Some(lanes),
+            ..self.clone()
+        }
+    }
+
+    pub fn with_filter(&self, filter: Filter) -> Self {
+        Self {
+            filter,
+            ..self.clone()
+        }
+    }
+}
+
+/// Every family, in display order.
+pub const ALL_FAMILIES: [Family; 5] = [
+    Family::Forecast,
+    Family::RemoteSensing,
+    Family::InSitu,
+    Family::Operations,
+    Family::Other,
+];
+
+/// Lanes the situation grid shows until the user picks: the first of each
+/// platform, up to eight, in timeline order.
+pub fn default_lanes(all: &[LaneKey]) -> Vec<LaneKey> {
+    let mut picked: Vec<LaneKey> = Vec::new();
+    for lane in all {
+        if !picked.iter().any(|p| p.group() == lane.group()) {
+            picked.push(lane.clone());
+        }
+    }
+    picked.truncate(8);
+    picked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use std::collections::HashMap;
+
+    fn parse(query: &str) -> ViewState {
+        let map: HashMap<String, String> =
+            form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+                .into_owned()
+                .collect();
+        ViewState::from_query(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn a_view_survives_its_own_url() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 28, 14, 20, 0).unwrap();
+        let view = ViewState {
+            cursor: Some(t),
+            from: Some(t - Duration::hours(12)),
+            span_hours: 24,
+            filter: Filter {
+                families: [Family::Forecast, Family::InSitu].into_iter().collect(),
+                category: Some("model".into()),
+                platform: None,
+                text: "gulf of lion & co".into(),
+                new_only: true,
+            },
+            open: Some(42),
+            lanes: Some(vec![LaneKey::parse("satellite.MSG.ir108").unwrap()]),
+            runs: Some((LaneKey::parse("model.AROME.precip").unwrap(), t)),
+            folded: ["f:ops".to_string()].into_iter().collect(),
+        };
+        assert_eq!(parse(&view.href()), view);
+        assert_eq!(ViewState::default().with_open(None).href().len(), 1);
+    }
+
+    #[test]
+    fn junk_in_the_url_falls_back_to_defaults() {
+        let view = parse("?t=yesterday&span=5&fam=bogus&open=x&lanes=a.b,c.d.e&runs=model.X.y");
+        assert_eq!(view.cursor, None);
+        assert_eq!(view.span_hours, DEFAULT_SPAN);
+        assert!(view.filter.families.is_empty());
+        assert_eq!(view.open, None);
+        assert_eq!(view.lanes, Some(vec![LaneKey::parse("c.d.e").unwrap()]));
+        assert_eq!(view.runs, None, "a run-to-run needs its valid time");
+    }
+
+    #[test]
+    fn zoom_keeps_the_anchor_and_stays_within_limits() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+        let view = ViewState {
+            span_hours: 48,
+            ..Default::default()
+        }
+        .panned(0.0, now);
+        let before = view.window(now).at(0.5);
+        let zoomed = view.zoomed(-1, 0.5, now);
+        assert_eq!(zoomed.span_hours, 24);
+        assert_eq!(zoomed.window(now).at(0.5), before);
+        let mut v = view.clone();
+        for _ in 0..20 {
+            v = v.zoomed(1, 0.5, now);
+        }
+        assert_eq!(v.span_hours, 720);
+        assert!(!v.can_zoom(1) && v.can_zoom(-1));
+    }
+
+    #[test]
+    fn a_following_window_keeps_now_in_sight() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 34, 56).unwrap();
+        let window = ViewState {
+            span_hours: 48,
+            ..Default::default()
+        }
+        .window(now);
+        let pct = window.pct(now);
+        assert!((74.0..=76.0).contains(&pct), "{pct}");
+        let ticks = window.ticks();
+        assert!(ticks.iter().any(|t| t.day), "a day boundary is labelled");
+        assert!(ticks.len() <= 9);
+    }
+
+    #[test]
+    fn a_cursor_off_screen_brings_the_window_along() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+        let far = now - Duration::days(10);
+        let view = ViewState {
+            span_hours: 24,
+            ..Default::default()
+        }
+        .with_cursor(Some(far), now);
+        let window = view.window(now);
+        assert!(window.start < far && far < window.end());
+    }
+}

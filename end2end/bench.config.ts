@@ -1,0 +1,45 @@
+import { defineConfig } from '@playwright/test';
+import path from 'node:path';
+
+// The dashboard benchmark (`make bench`): a release build, 5 000 products in
+// view, figures printed. Not part of `make test`: targets are met here, not in
+// timed tests.
+process.env.BENCH_DATA_DIR ??= path.join(__dirname, '.data', `bench-${Date.now()}`);
+const port = Number(process.env.BENCH_PORT ?? 3919);
+const root = path.join(__dirname, '..');
+
+export default defineConfig({
+  testDir: './bench',
+  testMatch: '**/*.bench.ts',
+  outputDir: './test-results/bench',
+  timeout: 600_000,
+  workers: 1,
+  reporter: [['list']],
+  globalSetup: './bench/seed.ts',
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    command: `${path.join(root, 'target/release/opsboard')} serve --no-previews --listen 127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}/api/v1/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      OPSBOARD_DATA_DIR: process.env.BENCH_DATA_DIR,
+      LEPTOS_SITE_ROOT: path.join(root, 'target/site'),
+      RUST_LOG: 'warn',
+    },
+  },
+});

@@ -1,0 +1,81 @@
+import { test, expect } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+
+const RUNS = 15;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+test('dashboard figures: server render, time to interactive, bundle size', async ({ browser, request, baseURL }) => {
+  const health = await (await request.get('/api/v1/health')).json();
+  console.log(`catalogue: ${health.products} products`);
+
+  // 1. The server renders the day's timeline (the whole page, HTML only).
+  const renders: number[] = [];
+  let htmlBytes = 0;
+  let gzipBytes = 0;
+  for (let i = 0; i < RUNS + 2; i++) {
+    const started = performance.now();
+    const response = await fetch(`${baseURL}/`, { headers: { 'accept-encoding': 'identity' } });
+    const body = await response.text();
+    const elapsed = performance.now() - started;
+    if (i >= 2) renders.push(elapsed); // two warm-up requests
+    htmlBytes = Buffer.byteLength(body);
+    gzipBytes = zlib.gzipSync(body).length;
+  }
+
+  // 2. Time to interactive in headless Chromium: navigation start until the
+  //    page is hydrated (the app stamps the moment on <body>).
+  const ttis: number[] = [];
+  const marks: number[] = [];
+  for (let i = 0; i < RUNS + 1; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto('/');
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', '1', { timeout: 30_000 });
+    const at = Number(await page.locator('body').getAttribute('data-hydrated-at'));
+    if (i >= 1) ttis.push(at); // one warm-up (the server's caches)
+    marks.push(await page.locator('.timeline .mark, .timeline .cluster').count());
+    await context.close();
+  }
+
+  // 3. What the browser downloads to run the page, precompressed by the release build.
+  const pkg = path.join(__dirname, '../../target/site/pkg');
+  const size = (ext: string) =>
+    fs.readdirSync(pkg).filter((f) => f.endsWith(ext)).reduce((sum, f) => sum + fs.statSync(path.join(pkg, f)).size, 0);
+  const wasm = await fetch(`${baseURL}/pkg/opsboard.wasm`, { headers: { 'accept-encoding': 'br' } });
+  const served = wasm.headers.get('content-encoding');
+  await wasm.arrayBuffer();
+
+  const figures = {
+    products: health.products,
+    server_render_median_ms: median(renders),
+    server_render_max_ms: Math.max(...renders),
+    html_bytes: htmlBytes,
+    html_gzip_bytes: gzipBytes,
+    tti_median_ms: median(ttis),
+    tti_max_ms: Math.max(...ttis),
+    timeline_elements: marks[marks.length - 1],
+    wasm_js_raw_bytes: size('.wasm') + size('.js'),
+    wasm_js_brotli_bytes: size('.wasm.br') + size('.js.br'),
+    wasm_served_encoding: served,
+  };
+  console.log(`
+dashboard benchmark (${RUNS} runs each, loopback, release build)
+  products in view             ${figures.products}
+  server render of /           median ${fmt(figures.server_render_median_ms)}, max ${fmt(figures.server_render_max_ms)}   (target ≤ 50 ms)
+  page size                    ${(htmlBytes / 1024).toFixed(0)} KiB HTML, ${(gzipBytes / 1024).toFixed(0)} KiB gzip
+  time to interactive          median ${fmt(figures.tti_median_ms)}, max ${fmt(figures.tti_max_ms)}   (target ≤ 1000 ms)
+  timeline marks and counts    ${figures.timeline_elements}
+  wasm + JS                    ${(figures.wasm_js_raw_bytes / 1024).toFixed(0)} KiB raw, ${(figures.wasm_js_brotli_bytes / 1024).toFixed(0)} KiB brotli   (target ≤ 400 KB), served as ${served}
+`);
+  fs.mkdirSync(test.info().outputDir, { recursive: true });
+  fs.writeFileSync(test.info().outputPath('figures.json'), JSON.stringify(figures, null, 2));
+});

@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** How many products the benchmark puts in view. */
+export const PRODUCTS = 5_000;
+
+const minute = (t: Date) => t.toISOString().replace(/[-:T]/g, '').slice(0, 12);
+
+/**
+ * Writes 5 000 small products spread over the 36 hours before now (all inside
+ * the default two-day window) across forecast, satellite, radar, surface and
+ * sounding lanes, and imports them with the real command line.
+ */
+export default function seed(): void {
+  const dataDir = process.env.BENCH_DATA_DIR!;
+  const source = path.join(dataDir, '..', `${path.basename(dataDir)}-source`);
+  fs.mkdirSync(source, { recursive: true });
+  const now = Date.now();
+  const lanes = [
+    ...['AROME', 'ARPEGE', 'IFS'].flatMap((m) => ['precip', 't2m', 'wind10m', 'cape'].map((f) => ['model', m, f])),
+    ...['MSG', 'GOES'].flatMap((s) => ['ir108', 'wv062', 'vis06', 'rgb'].map((f) => ['satellite', s, f])),
+    ...['NIMES', 'BOLLENE'].map((r) => ['radar', r, 'refl']),
+    ...Array.from({ length: 12 }, (_, i) => ['surface', `ST${String(i).padStart(2, '0')}`, 't2m']),
+    ...['SETE', 'NIMES', 'CANDILLARGUES'].map((s) => ['upperair', s, 'sounding']),
+  ];
+  const perLane = Math.ceil(PRODUCTS / lanes.length);
+  let written = 0;
+  for (const [category, platform, field] of lanes) {
+    for (let i = 0; i < perLane && written < PRODUCTS; i++, written++) {
+      const t = new Date(now - 36 * 3_600_000 + (i * 36 * 3_600_000) / perLane);
+      t.setUTCSeconds(0, 0);
+      let name;
+      if (category === 'model') {
+        // A run every 6 h from 42 h ago, 17 hourly leads each: one row per run.
+        const first = new Date(now - 42 * 3_600_000);
+        first.setUTCHours(first.getUTCHours() - (first.getUTCHours() % 6), 0, 0, 0);
+        const run = new Date(first.getTime() + Math.floor(i / 17) * 6 * 3_600_000);
+        const lead = String(i % 17).padStart(3, '0');
+        name = `${category}.${platform}.${minute(run)}.${lead}h_${field}.csv`;
+      } else {
+        name = `${category}.${platform}.${minute(t)}${String(i % 60).padStart(2, '0')}.${field}.csv`;
+      }
+      fs.writeFileSync(path.join(source, name), `time,value\n${t.toISOString()},${i}\n`);
+    }
+  }
+  const started = Date.now();
+  execFileSync(path.join(__dirname, '../../target/release/opsboard'), ['import', source, '--data-dir', dataDir], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, RUST_LOG: 'warn' },
+  });
+  console.log(`seeded ${written} products in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
