@@ -43,6 +43,8 @@ export default defineConfig({
       OPSBOARD_DATA_DIR: process.env.E2E_DATA_DIR,
       LEPTOS_SITE_ROOT: path.join(root, 'target/site'),
       RUST_LOG: 'info,tower_http=warn',
+      // The header shows this zone's time beside UTC.
+      OPSBOARD_LOCAL_TZ: 'Europe/Paris',
     },
   },
 });

@@ -16,6 +16,7 @@ use crate::select;
 pub fn start(dash: Dash) {
     let _ = set_interval_with_handle(move || dash.now.set(Utc::now()), StdDuration::from_secs(1));
     dash.now.set(Utc::now());
+    dash.hydrated.set(true);
     keyboard(dash);
     tab_title(dash);
     load_beyond(dash);

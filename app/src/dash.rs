@@ -45,6 +45,10 @@ pub struct Dash {
     /// Loop playback in the viewer, and its speed in frames per second.
     pub playing: RwSignal<bool>,
     pub fps: RwSignal<u32>,
+    /// Turns true once the browser has taken over the page: what only the
+    /// browser can compute (the local clock) waits for it, so that the first
+    /// client render matches the server's.
+    pub hydrated: RwSignal<bool>,
     /// Products that arrived while the tab was hidden.
     pub away: RwSignal<usize>,
     /// An IANA zone shown beside UTC.
@@ -109,6 +113,7 @@ impl Dash {
             help: RwSignal::new(false),
             playing: RwSignal::new(false),
             fps: RwSignal::new(4),
+            hydrated: RwSignal::new(false),
             away: RwSignal::new(0),
             local_tz: StoredValue::new(board.config.local_tz.clone()),
             #[cfg(feature = "hydrate")]

@@ -216,3 +216,47 @@ test('the viewer loops through a run, plays and stops', async ({ page, request }
   await page.waitForTimeout(500);
   await expect(viewer).toHaveAttribute('data-id', stopped!);
 });
+
+test('filters narrow the board, and arrivals while hidden are counted', async ({ page, request }) => {
+  const plat = platform('FLT');
+  const now = new Date();
+  const old = [`satellite.${plat}.${minute(shift(now, -2))}.ir108.png`, `surface.${plat}.${minute(shift(now, -2))}.t2m.png`];
+  for (const name of old) dropFile(name, PNG);
+  await catalogued(request, plat, 2);
+  await open(page, `?plat=${plat}`);
+  const marks = page.locator('.timeline .mark');
+  await expect(marks).toHaveCount(2);
+
+  // By family, by words, and "new since I opened the page".
+  await page.getByRole('checkbox', { name: 'In situ' }).check();
+  await expect.poll(() => param(page, 'fam')).toBe('insitu');
+  await expect(marks).toHaveCount(1);
+  await page.getByRole('checkbox', { name: 'In situ' }).uncheck();
+  await page.getByRole('searchbox', { name: 'Search product names' }).fill('ir108');
+  await expect.poll(() => param(page, 'q')).toBe('ir108');
+  await expect(marks).toHaveCount(1);
+  await expect(marks.first()).toHaveAttribute('data-file-name', old[0]);
+  await page.getByRole('searchbox', { name: 'Search product names' }).fill('');
+  await page.getByRole('checkbox', { name: 'New since opened' }).check();
+  await expect(marks).toHaveCount(0);
+
+  // The tab goes to the background; what arrives meanwhile is counted, in the title too.
+  const setHidden = (hidden: boolean) =>
+    page.evaluate((h) => {
+      Object.defineProperty(document, 'hidden', { value: h, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+    }, hidden);
+  await setHidden(true);
+  const fresh = `satellite.${plat}.${minute(now)}.wv062.png`;
+  dropFile(fresh, PNG);
+  await expect(page).toHaveTitle('(1) opsboard');
+  await expect(marks).toHaveCount(1); // new since opened
+  await setHidden(false);
+  await expect(page).toHaveTitle('opsboard');
+  await expect(page.locator('.away')).toHaveText('1 new while away');
+
+  // The header shows UTC and the configured local zone.
+  await expect(page.locator('.clock.utc .clock-time')).toHaveText(/^\d\d:\d\d:\d\d$/);
+  await expect(page.locator('.clock.local .clock-time')).toHaveText(/^\d\d:\d\d (CET|CEST|GMT\+\d)$/);
+  await expect(page.locator('.clock.local .clock-zone')).toHaveText('Europe/Paris');
+});

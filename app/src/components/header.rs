@@ -16,6 +16,10 @@ pub fn Header() -> impl IntoView {
         let aria = format!("Local time, {label}");
         let title = label.clone();
         let time = move || {
+            if !dash.hydrated.get() {
+                // The server has no zone data: the browser fills this in.
+                return "--:--".to_string();
+            }
             #[cfg(feature = "hydrate")]
             {
                 crate::browser::local_time(dash.now.get(), &tz)
