@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 pub const LOAD_BEFORE: Duration = Duration::days(7);
 pub const LOAD_AFTER: Duration = Duration::days(10);
 /// Most products sent with a page or one extra stretch.
-pub const MAX_PRODUCTS: i64 = 20_000;
+pub const MAX_PRODUCTS: usize = 20_000;
 /// Rejections shown on the board.
 pub const RECENT_REJECTIONS: usize = 20;
 
@@ -23,9 +23,8 @@ pub struct SiteConfig {
     pub local_tz: Option<String>,
 }
 
-/// The state of the catalogue at page load. `last_seq` is read before the
-/// products, so the live stream resumes after it without a gap (a product both
-/// listed and replayed is simply applied twice, by id).
+/// The state of the catalogue at page load: the products as of event
+/// `last_seq`, from which the live stream resumes without a gap.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Board {
     pub now: DateTime<Utc>,
@@ -47,13 +46,16 @@ pub async fn load_board(
 ) -> Result<Board, ServerFnError> {
     let catalogue = catalogue()?;
     let now = Utc::now();
-    let last_seq = catalogue.last_seq().await.map_err(ServerFnError::new)?;
     let start = from.unwrap_or(now - Duration::hours(span_hours));
     let loaded = (
         start - LOAD_BEFORE,
         start + Duration::hours(span_hours.clamp(1, 24 * 31)) + LOAD_AFTER,
     );
-    let mut products = load_products(loaded.0, loaded.1).await?;
+    // The products and the last event they reflect, read together, so the
+    // live stream resumes exactly after them.
+    let current = current()?;
+    catalogue.sync(&current).await.map_err(ServerFnError::new)?;
+    let (last_seq, mut products) = current.window(loaded.0, loaded.1, MAX_PRODUCTS);
     if let Some(id) = open.filter(|id| !products.iter().any(|p| p.id == *id)) {
         if let Some(stored) = catalogue.product(id).await.map_err(ServerFnError::new)? {
             products.push(stored.product);
@@ -80,20 +82,23 @@ pub async fn load_products(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<Product>, ServerFnError> {
-    use products::catalogue::ProductQuery;
+    let current = current()?;
     catalogue()?
-        .products(&ProductQuery {
-            from: Some(from),
-            to: Some(to),
-            limit: Some(MAX_PRODUCTS),
-            ..Default::default()
-        })
+        .sync(&current)
         .await
-        .map_err(ServerFnError::new)
+        .map_err(ServerFnError::new)?;
+    Ok(current.window(from, to, MAX_PRODUCTS).1)
 }
 
 #[cfg(feature = "ssr")]
 fn catalogue() -> Result<products::catalogue::Catalogue, ServerFnError> {
     use_context::<products::catalogue::Catalogue>()
         .ok_or_else(|| ServerFnError::new("the catalogue is not available"))
+}
+
+/// The current products in memory, kept by the hub.
+#[cfg(feature = "ssr")]
+fn current() -> Result<products::catalogue::Current, ServerFnError> {
+    use_context::<products::catalogue::Current>()
+        .ok_or_else(|| ServerFnError::new("the product index is not available"))
 }

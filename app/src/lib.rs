@@ -2,9 +2,12 @@
 //! hydrated in the browser from one codebase.
 //!
 //! [`app`] holds the HTML shell and the routes, [`board`] the data a page
-//! starts from (and the server function that loads it), [`components`] the
-//! pieces of the screen, and `live` (browser only) the websocket client that
-//! keeps a page current.
+//! starts from (and the server functions that load it), [`view`] the view a
+//! URL names and [`select`] what it selects (lanes, nearest products, runs,
+//! counts), [`dash`] the state a page shares, [`components`] the pieces of the
+//! screen. Browser only: `live`, the websocket client that keeps a page
+//! current; `browser`, the clock, keyboard and tab title; `timeline_input`,
+//! drag, wheel and clicks on the timeline.
 
 // The dashboard's nested view types are deep; components also erase theirs with `into_any`.
 #![recursion_limit = "256"]
@@ -31,5 +34,9 @@ pub use app::{shell, App};
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // Where time to interactive goes: benchmarks read this mark.
+    if let Some(performance) = leptos::prelude::window().performance() {
+        let _ = performance.mark("opsboard-hydrate-start");
+    }
     leptos::mount::hydrate_body(App);
 }

@@ -34,6 +34,9 @@ test('dashboard figures: server render, time to interactive, bundle size', async
   // 2. Time to interactive in headless Chromium: navigation start until the
   //    page is hydrated (the app stamps the moment on <body>).
   const ttis: number[] = [];
+  const htmlDone: number[] = [];
+  const wasmDone: number[] = [];
+  const hydrateStart: number[] = [];
   const marks: number[] = [];
   for (let i = 0; i < RUNS + 1; i++) {
     const context = await browser.newContext();
@@ -41,7 +44,18 @@ test('dashboard figures: server render, time to interactive, bundle size', async
     await page.goto('/');
     await expect(page.locator('body')).toHaveAttribute('data-hydrated', '1', { timeout: 30_000 });
     const at = Number(await page.locator('body').getAttribute('data-hydrated-at'));
-    if (i >= 1) ttis.push(at); // one warm-up (the server's caches)
+    const phases = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      const wasm = performance.getEntriesByType('resource').find((r) => r.name.endsWith('.wasm')) as PerformanceResourceTiming;
+      const start = performance.getEntriesByName('opsboard-hydrate-start')[0];
+      return { html: nav.responseEnd, wasm: wasm?.responseEnd ?? 0, hydrateStart: start?.startTime ?? 0 };
+    });
+    if (i >= 1) {
+      ttis.push(at); // one warm-up (the server's caches)
+      htmlDone.push(phases.html);
+      wasmDone.push(phases.wasm);
+      hydrateStart.push(phases.hydrateStart);
+    }
     marks.push(await page.locator('.timeline .mark, .timeline .cluster').count());
     await context.close();
   }
@@ -62,6 +76,9 @@ test('dashboard figures: server render, time to interactive, bundle size', async
     html_gzip_bytes: gzipBytes,
     tti_median_ms: median(ttis),
     tti_max_ms: Math.max(...ttis),
+    html_received_median_ms: median(htmlDone),
+    wasm_received_median_ms: median(wasmDone),
+    hydrate_start_median_ms: median(hydrateStart),
     timeline_elements: marks[marks.length - 1],
     wasm_js_raw_bytes: size('.wasm') + size('.js'),
     wasm_js_brotli_bytes: size('.wasm.br') + size('.js.br'),
@@ -73,6 +90,7 @@ dashboard benchmark (${RUNS} runs each, loopback, release build)
   server render of /           median ${fmt(figures.server_render_median_ms)}, max ${fmt(figures.server_render_max_ms)}   (target ≤ 50 ms)
   page size                    ${(htmlBytes / 1024).toFixed(0)} KiB HTML, ${(gzipBytes / 1024).toFixed(0)} KiB gzip
   time to interactive          median ${fmt(figures.tti_median_ms)}, max ${fmt(figures.tti_max_ms)}   (target ≤ 1000 ms)
+    of which (medians)         HTML received ${fmt(figures.html_received_median_ms)}, wasm received ${fmt(figures.wasm_received_median_ms)}, hydration starts ${fmt(figures.hydrate_start_median_ms)}
   timeline marks and counts    ${figures.timeline_elements}
   wasm + JS                    ${(figures.wasm_js_raw_bytes / 1024).toFixed(0)} KiB raw, ${(figures.wasm_js_brotli_bytes / 1024).toFixed(0)} KiB brotli   (target ≤ 400 KB), served as ${served}
 `);

@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** How many products the benchmark puts in view. */
-export const PRODUCTS = 5_000;
+export const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 5_000);
 
 const minute = (t: Date) => t.toISOString().replace(/[-:T]/g, '').slice(0, 12);
 
 /**
- * Writes 5 000 small products spread over the 36 hours before now (all inside
+ * Writes 5 000 (`BENCH_PRODUCTS`) small products spread over the 36 hours before now (all inside
  * the default two-day window) across forecast, satellite, radar, surface and
  * sounding lanes, and imports them with the real command line.
  */

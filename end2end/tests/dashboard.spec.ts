@@ -46,6 +46,12 @@ test('the timeline groups lanes, zooms, pans, folds and shows help', async ({ pa
   await expect(page.locator('.tick.day').first()).toBeVisible();
   await expect(page.locator('.now-line')).toHaveCount(1);
   await page.screenshot({ path: test.info().outputPath('timeline.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect
+    .poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor))
+    .toBe('rgb(16, 20, 24)'); // the dark theme follows the system
+  await page.screenshot({ path: test.info().outputPath('timeline-dark.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // Zoom with the keyboard, the buttons and the wheel.
   await page.keyboard.press('+');
@@ -259,4 +265,17 @@ test('filters narrow the board, and arrivals while hidden are counted', async ({
   await expect(page.locator('.clock.utc .clock-time')).toHaveText(/^\d\d:\d\d:\d\d$/);
   await expect(page.locator('.clock.local .clock-time')).toHaveText(/^\d\d:\d\d (CET|CEST|GMT\+\d)$/);
   await expect(page.locator('.clock.local .clock-zone')).toHaveText('Europe/Paris');
+});
+
+test('zooming out beyond the loaded stretch loads it', async ({ page, request }) => {
+  const plat = platform('OLD');
+  const old = `surface.${plat}.${minute(shift(new Date(), -20 * 24))}.t2m.png`;
+  dropFile(old, PNG);
+  await catalogued(request, plat, 1);
+  await open(page, `?plat=${plat}`);
+  // Twenty days back is outside what the page loaded (a week before the window).
+  await expect(page.locator(`.row[data-lane="surface.${plat}.t2m"]`)).toHaveCount(0);
+  for (let i = 0; i < 4; i++) await page.keyboard.press('-');
+  await expect.poll(() => param(page, 'span')).toBe('720');
+  await expect(page.locator(`.mark[data-file-name="${old}"]`)).toBeVisible();
 });

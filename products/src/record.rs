@@ -59,11 +59,6 @@ pub struct Product {
 }
 
 impl Product {
-    /// The timeline lane this product belongs to.
-    pub fn lane(&self) -> (String, String) {
-        (self.category.clone(), self.platform.clone())
-    }
-
     /// What a forecast forecasts: the product token without its lead-time
     /// prefix (`024h_precip` → `precip`), so that every lead and every run of
     /// a field share one timeline lane. Other products: the token itself.

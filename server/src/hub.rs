@@ -9,7 +9,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use products::catalogue::{Catalogue, CatalogueError};
+use products::catalogue::{Catalogue, CatalogueError, Current};
 use products::Event;
 use tokio::sync::{broadcast, Mutex};
 
@@ -24,17 +24,22 @@ pub struct Hub {
 
 struct Inner {
     catalogue: Catalogue,
+    /// The current products in memory, updated with each event before it is
+    /// broadcast (pages render from it).
+    current: Current,
     sender: broadcast::Sender<Arc<Event>>,
     /// Held from the catalogue write to the broadcast, so broadcast order is `seq` order.
     writer: Mutex<()>,
 }
 
 impl Hub {
-    pub fn new(catalogue: Catalogue) -> Self {
+    /// A hub over `catalogue`; `current` must reflect it as it is now.
+    pub fn new(catalogue: Catalogue, current: Current) -> Self {
         let (sender, _) = broadcast::channel(BROADCAST_CAPACITY);
         Self {
             inner: Arc::new(Inner {
                 catalogue,
+                current,
                 sender,
                 writer: Mutex::new(()),
             }),
@@ -45,6 +50,10 @@ impl Hub {
         &self.inner.catalogue
     }
 
+    pub fn current(&self) -> &Current {
+        &self.inner.current
+    }
+
     /// Runs a catalogue write that produces an event, then publishes the event.
     pub async fn record<F, Fut>(&self, write: F) -> Result<Event, CatalogueError>
     where
@@ -53,6 +62,7 @@ impl Hub {
     {
         let _serialised = self.inner.writer.lock().await;
         let event = write(self.inner.catalogue.clone()).await?;
+        self.inner.current.apply(&event);
         // No subscriber is not an error: the event is stored for later replay.
         let _ = self.inner.sender.send(Arc::new(event.clone()));
         Ok(event)

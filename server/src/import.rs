@@ -63,7 +63,8 @@ pub async fn import(args: &ImportArgs) -> anyhow::Result<Summary> {
     let ingest = Ingest::new(
         data.clone(),
         name_rules(&args.categories),
-        Hub::new(catalogue.clone()),
+        // Nothing renders pages here: an empty in-memory index is enough.
+        Hub::new(catalogue.clone(), products::catalogue::Current::default()),
         // Renditions are made by the server at its next start.
         None,
     );

@@ -24,7 +24,7 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use axum::Router;
-use products::catalogue::Catalogue;
+use products::catalogue::{Catalogue, Current, ProductQuery};
 use products::store::DataDir;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
@@ -60,7 +60,11 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
     let catalogue = Catalogue::open(&data.database())
         .await
         .with_context(|| format!("opening the catalogue {}", data.database().display()))?;
-    let hub = Hub::new(catalogue.clone());
+    let current = Current::new(
+        catalogue.last_seq().await?,
+        catalogue.products(&ProductQuery::default()).await?,
+    );
+    let hub = Hub::new(catalogue.clone(), current);
     let report = reconcile::reconcile(&data, &hub)
         .await
         .context("reconciling the archive with the catalogue")?;

@@ -33,6 +33,7 @@ pub fn leptos_options(site_root: &Path, addr: SocketAddr) -> LeptosOptions {
 pub fn router(state: &AppState, config: SiteConfig) -> Router<AppState> {
     let routes = generate_route_list(App);
     let catalogue = state.catalogue.clone();
+    let current = state.hub.current().clone();
     let options = state.leptos_options.clone();
     let pkg = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     Router::new()
@@ -41,6 +42,7 @@ pub fn router(state: &AppState, config: SiteConfig) -> Router<AppState> {
             routes,
             move || {
                 provide_context(catalogue.clone());
+                provide_context(current.clone());
                 provide_context(config.clone());
             },
             move || shell(options.clone()),

@@ -31,7 +31,6 @@ pub fn Arrivals() -> impl IntoView {
             </Show>
         </section>
     }
-    .into_any()
 }
 
 #[component]

@@ -2,6 +2,7 @@
 //! "follow now", and the filters. Every control is a link to the view it
 //! leads to, so it works without JavaScript and can be opened in a new tab.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::components::filters::Filters;
@@ -58,7 +59,6 @@ pub fn Controls() -> impl IntoView {
             <Filters/>
         </nav>
     }
-    .into_any()
 }
 
 /// A control that is a link when it can act and a disabled button otherwise.
@@ -68,11 +68,13 @@ fn ControlLink(
     label: &'static str,
     text: &'static str,
 ) -> impl IntoView {
-    move || {
-        match href.get() {
-        Some(href) => view! { <a class="control" href=href data-noscroll="" aria-label=label title=label>{text}</a> }.into_any(),
-        None => view! { <button type="button" class="control" disabled aria-label=label title=label>{text}</button> }.into_any(),
-    }
+    move || match href.get() {
+        Some(href) => Either::Left(
+            view! { <a class="control" href=href data-noscroll="" aria-label=label title=label>{text}</a> },
+        ),
+        None => Either::Right(
+            view! { <button type="button" class="control" disabled aria-label=label title=label>{text}</button> },
+        ),
     }
 }
 

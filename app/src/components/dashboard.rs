@@ -2,6 +2,7 @@
 //! current from the live stream. The briefing screen: timeline on top, the
 //! situation at the cursor below, the viewer over both.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use products::{Event, EventKind, Product};
@@ -35,10 +36,10 @@ pub fn Dashboard() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading the catalogue…"</p> }>
             {move || Suspend::new(async move {
                 match board.await {
-                    Ok(board) => view! { <BoardView board/> }.into_any(),
-                    Err(error) => view! {
+                    Ok(board) => Either::Left(view! { <BoardView board/> }),
+                    Err(error) => Either::Right(view! {
                         <p class="error">"The catalogue could not be loaded: " {error.to_string()}</p>
-                    }.into_any(),
+                    }),
                 }
             })}
         </Suspense>
@@ -76,7 +77,6 @@ fn BoardView(board: Board) -> impl IntoView {
         <Viewer/>
         <Help/>
     }
-    .into_any()
 }
 
 /// Applies a live event to the page's lists.

@@ -124,5 +124,4 @@ pub fn Filters() -> impl IntoView {
             <button type="submit" class="apply">"Apply"</button>
         </form>
     }
-    .into_any()
 }

@@ -58,5 +58,4 @@ pub fn Header() -> impl IntoView {
             <button type="button" class="help-button" aria-label="Keyboard shortcuts" aria-keyshortcuts="?" on:click=move |_| dash.help.update(|h| *h = !*h)>"?"</button>
         </header>
     }
-    .into_any()
 }

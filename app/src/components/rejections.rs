@@ -28,5 +28,4 @@ pub fn Rejections(rejections: RwSignal<Vec<Rejection>>) -> impl IntoView {
             </Show>
         </section>
     }
-    .into_any()
 }

@@ -2,6 +2,7 @@
 //! nearest to the cursor time, how far from it, greyed when stale. The
 //! briefing screen; it follows the live stream like the rest of the page.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use products::Product;
 
@@ -46,7 +47,6 @@ pub fn Situation() -> impl IntoView {
             </Show>
         </section>
     }
-    .into_any()
 }
 
 #[component]
@@ -86,7 +86,6 @@ fn Cell(lane: LaneKey, product: Option<Product>) -> impl IntoView {
                 {runs}
             </div>
         }
-        .into_any()
     });
     view! {
         <article class=format!("cell fam-{}", family.key()) class:stale=stale data-lane=lane.id()>
@@ -94,10 +93,12 @@ fn Cell(lane: LaneKey, product: Option<Product>) -> impl IntoView {
                 <span class="cell-title">{lane.platform.clone()} " · " {lane.field.clone()}</span>
                 <a class="remove" href=remove data-noscroll="" aria-label=format!("Remove {} from the situation grid", lane.id())>"×"</a>
             </header>
-            {body.unwrap_or_else(|| view! { <p class="empty">"Nothing in this lane."</p> }.into_any())}
+            {match body {
+                Some(body) => Either::Left(body),
+                None => Either::Right(view! { <p class="empty">"Nothing in this lane."</p> }),
+            }}
         </article>
     }
-    .into_any()
 }
 
 /// A product's small picture: its thumbnail when made, the image itself when
@@ -105,16 +106,15 @@ fn Cell(lane: LaneKey, product: Option<Product>) -> impl IntoView {
 #[component]
 pub fn Thumb(product: Product) -> impl IntoView {
     let alt = product.file_name.clone();
-    match (&product.thumbnail_url, product.is_image()) {
-        (Some(src), _) => {
-            view! { <img class="thumb" src=src.clone() alt=alt loading="lazy"/> }.into_any()
-        }
-        (None, true) => {
-            view! { <img class="thumb" src=product.file_url.clone() alt=alt loading="lazy"/> }
-                .into_any()
-        }
-        (None, false) => {
-            view! { <span class="thumb kind">{product.media_type.clone()}</span> }.into_any()
+    let src = match (&product.thumbnail_url, product.is_image()) {
+        (Some(src), _) => Some(src.clone()),
+        (None, true) => Some(product.file_url.clone()),
+        (None, false) => None,
+    };
+    match src {
+        Some(src) => Either::Left(view! { <img class="thumb" src=src alt=alt loading="lazy"/> }),
+        None => {
+            Either::Right(view! { <span class="thumb kind">{product.media_type.clone()}</span> })
         }
     }
 }

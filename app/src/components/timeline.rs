@@ -6,6 +6,7 @@
 //! (see [`crate::select::bin`]), so ten thousand products stay light.
 
 use chrono::{DateTime, Utc};
+use leptos::either::Either;
 use leptos::prelude::*;
 use products::name::format_time;
 
@@ -92,7 +93,6 @@ pub fn Timeline() -> impl IntoView {
             </div>
         </section>
     }
-    .into_any()
 }
 
 #[component]
@@ -186,10 +186,10 @@ fn TimelineRow(row: Row, window: Window) -> impl IntoView {
             </div>
         </div>
     }
-    .into_any()
 }
 
-/// What a mark says on hover: the name and every time that matters.
+/// What a mark says on hover (and, as its title, to screen readers): the
+/// name and every time that matters.
 fn describe(product: &products::Product) -> String {
     let mut text = format!(
         "{}\nvalid {} UTC",
@@ -209,7 +209,7 @@ fn describe(product: &products::Product) -> String {
     text
 }
 
-fn view_item(item: Item, window: &Window, now: DateTime<Utc>) -> AnyView {
+fn view_item(item: Item, window: &Window, now: DateTime<Utc>) -> impl IntoView {
     let pct = window.pct(item.time());
     match item {
         Item::Mark(product) => {
@@ -217,23 +217,20 @@ fn view_item(item: Item, window: &Window, now: DateTime<Utc>) -> AnyView {
             let fresh =
                 (now - product.ingested_at).num_seconds().abs() < 10 || product.ingested_at > now;
             let title = describe(&product);
-            view! {
+            Either::Left(view! {
                 <a
                     class="mark"
                     class:image=product.is_image()
                     class:fresh=fresh
                     class:missing=product.missing
                     href=product.file_url.clone()
-                    rel="external"
                     tabindex="-1"
                     data-id=product.id
                     data-file-name=product.file_name.clone()
-                    title=title.clone()
-                    aria-label=title
+                    title=title
                     style:left=left(pct)
                 ></a>
-            }
-            .into_any()
+            })
         }
         Item::Cluster { first, last, count } => {
             let title = format!(
@@ -241,21 +238,19 @@ fn view_item(item: Item, window: &Window, now: DateTime<Utc>) -> AnyView {
                 first.format("%d %b %H:%M"),
                 last.format("%d %b %H:%M")
             );
-            view! {
+            Either::Right(view! {
                 <button
                     type="button"
                     class="cluster"
                     tabindex="-1"
                     data-zoom=format_time(first + (last - first) / 2)
                     data-count=count
-                    title=title.clone()
-                    aria-label=title
+                    title=title
                     style:left=left(pct)
                 >
                     {count}
                 </button>
-            }
-            .into_any()
+            })
         }
     }
 }

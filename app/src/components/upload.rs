@@ -159,7 +159,6 @@ pub fn UploadPage() -> impl IntoView {
             </section>
         </main>
     }
-    .into_any()
 }
 
 #[component]

@@ -2,6 +2,7 @@
 //! by, download, previous/next in its sequence, and loop playback — the leads
 //! of a forecast run, or a lane's images across the window.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use products::Product;
 
@@ -59,18 +60,15 @@ pub fn Viewer() -> impl IntoView {
     move || {
         let open = dash.view.with(|v| v.open)?;
         let Some((product, frames)) = state.get() else {
-            return Some(
-                view! {
-                    <div class="viewer" role="dialog" aria-modal="true" aria-label="Product not loaded">
-                        <div class="viewer-bar">
-                            <span class="viewer-title">"Product " {open} " is not in the loaded stretch."</span>
-                            <a href=products::Product::file_url_for(open) rel="external">"Download"</a>
-                            <a class="close" href=move || dash.href(|v| v.with_open(None)) data-noscroll="" aria-label="Close viewer">"×"</a>
-                        </div>
+            return Some(Either::Left(view! {
+                <div class="viewer" role="dialog" aria-modal="true" aria-label="Product not loaded">
+                    <div class="viewer-bar">
+                        <span class="viewer-title">"Product " {open} " is not in the loaded stretch."</span>
+                        <a href=products::Product::file_url_for(open) rel="external">"Download"</a>
+                        <a class="close" href=move || dash.href(|v| v.with_open(None)) data-noscroll="" aria-label="Close viewer">"×"</a>
                     </div>
-                }
-                .into_any(),
-            );
+                </div>
+            }));
         };
         let at = frames.iter().position(|p| p.id == product.id).unwrap_or(0);
         let neighbour = |by: isize| {
@@ -105,50 +103,47 @@ pub fn Viewer() -> impl IntoView {
         let frame_link = move |id: Option<i64>, label: &'static str, text: &'static str| {
             id.map(|id| view! { <a class="control" href=move || dash.href(|v| v.with_open(Some(id))) data-noscroll="" aria-label=label title=label>{text}</a> })
         };
-        Some(
-            view! {
-                <div class="viewer" role="dialog" aria-modal="true" aria-label=title.clone() data-id=product.id data-playing=move || dash.playing.get().to_string()>
-                    <div class="viewer-bar">
-                        <span class="viewer-title">{title.clone()}</span>
-                        <span class="frame-count">{format!("{} / {}", at + 1, frames.len())}</span>
-                        {frame_link(prev, "Previous frame (←)", "◀")}
-                        <button
-                            type="button"
-                            class="control play"
-                            disabled=frames.len() < 2
-                            aria-label=move || if dash.playing.get() { "Pause loop (space)" } else { "Play loop (space)" }
-                            on:click=move |_| dash.playing.update(|p| *p = !*p)
-                        >
-                            {move || if dash.playing.get() { "❚❚" } else { "▶" }}
-                        </button>
-                        {frame_link(next, "Next frame (→)", "▶|")}
-                        <label class="speed">
-                            <span class="visually-hidden">"Loop speed"</span>
-                            <select aria-label="Loop speed" on:change=move |ev| {
-                                if let Ok(fps) = event_target_value(&ev).parse() {
-                                    dash.fps.set(fps);
-                                }
-                            }>
-                                {SPEEDS.into_iter().map(|fps| view! {
-                                    <option value=fps selected=move || dash.fps.get() == fps>{format!("{fps} fps")}</option>
-                                }).collect_view()}
-                            </select>
-                        </label>
-                        {runs}
-                        <a href=product.file_url.clone() download=product.file_name.clone() rel="external">"Download"</a>
-                        <a class="close" href=move || dash.href(|v| v.with_open(None)) data-noscroll="" aria-label="Close viewer">"×"</a>
-                    </div>
-                    <div class="viewer-body">
-                        {image}
-                        <Metadata product=product.clone()/>
-                    </div>
-                    <div class="preload" aria-hidden="true">
-                        {preload.into_iter().map(|src| view! { <img src=src alt=""/> }).collect_view()}
-                    </div>
+        Some(Either::Right(view! {
+            <div class="viewer" role="dialog" aria-modal="true" aria-label=title.clone() data-id=product.id data-playing=move || dash.playing.get().to_string()>
+                <div class="viewer-bar">
+                    <span class="viewer-title">{title.clone()}</span>
+                    <span class="frame-count">{format!("{} / {}", at + 1, frames.len())}</span>
+                    {frame_link(prev, "Previous frame (←)", "◀")}
+                    <button
+                        type="button"
+                        class="control play"
+                        disabled=frames.len() < 2
+                        aria-label=move || if dash.playing.get() { "Pause loop (space)" } else { "Play loop (space)" }
+                        on:click=move |_| dash.playing.update(|p| *p = !*p)
+                    >
+                        {move || if dash.playing.get() { "❚❚" } else { "▶" }}
+                    </button>
+                    {frame_link(next, "Next frame (→)", "▶|")}
+                    <label class="speed">
+                        <span class="visually-hidden">"Loop speed"</span>
+                        <select aria-label="Loop speed" on:change=move |ev| {
+                            if let Ok(fps) = event_target_value(&ev).parse() {
+                                dash.fps.set(fps);
+                            }
+                        }>
+                            {SPEEDS.into_iter().map(|fps| view! {
+                                <option value=fps selected=move || dash.fps.get() == fps>{format!("{fps} fps")}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    {runs}
+                    <a href=product.file_url.clone() download=product.file_name.clone() rel="external">"Download"</a>
+                    <a class="close" href=move || dash.href(|v| v.with_open(None)) data-noscroll="" aria-label="Close viewer">"×"</a>
                 </div>
-            }
-            .into_any(),
-        )
+                <div class="viewer-body">
+                    {image}
+                    <Metadata product=product.clone()/>
+                </div>
+                <div class="preload" aria-hidden="true">
+                    {preload.into_iter().map(|src| view! { <img src=src alt=""/> }).collect_view()}
+                </div>
+            </div>
+        }))
     }
 }
 

@@ -22,7 +22,10 @@ use crate::name::ProductName;
 use crate::record::{Event, EventKind, Product, Rejection};
 use crate::sidecar::{ProductMeta, Sidecar, Timing};
 
+pub mod current;
 mod providers;
+
+pub use current::Current;
 
 /// Catalogue failures. Storage errors are not the provider's fault, so they are
 /// kept apart from the name errors that are.
@@ -452,6 +455,21 @@ impl Catalogue {
                 provider: r.get("provider"),
             })
             .collect())
+    }
+
+    /// Brings `current` up to the catalogue's last event, reading back what
+    /// other processes wrote (one cheap query when nothing did).
+    pub async fn sync(&self, current: &Current) -> Result<()> {
+        const PAGE: i64 = 2000;
+        let last = self.last_seq().await?;
+        while current.synced() < last {
+            let events = self.events_after(current.synced(), PAGE).await?;
+            if events.is_empty() {
+                break;
+            }
+            current.apply_all_after_synced(&events);
+        }
+        Ok(())
     }
 
     /// Up to `limit` events with `seq > after`, in order.
