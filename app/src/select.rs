@@ -202,7 +202,7 @@ pub fn is_stale(family: Family, offset: Duration) -> bool {
 pub enum Item {
     /// One product.
     Mark(Box<Product>),
-    /// A stretch too dense for separate marks, drawn as a count.
+    /// A stretch too dense for separate marks, drawn as a bar with its count.
     Cluster {
         first: DateTime<Utc>,
         last: DateTime<Utc>,
@@ -211,20 +211,27 @@ pub enum Item {
 }
 
 impl Item {
-    /// The time the item is drawn at.
+    /// Where the item starts: a mark's time, a stretch's first product.
     pub fn time(&self) -> DateTime<Utc> {
         match self {
             Item::Mark(p) => p.valid_time,
-            Item::Cluster { first, last, .. } => *first + (*last - *first) / 2,
+            Item::Cluster { first, .. } => *first,
         }
     }
 }
 
 /// More products than this in one bin fold into a count.
 pub const MAX_MARKS_PER_BIN: usize = 3;
+/// Adjacent occupied bins holding at least this many products between them
+/// are a dense stretch: their marks would touch.
+const DENSE_RUN: usize = 4;
 
 /// Bins `products` by `bin` width (aligned on the epoch, so bins stay put
-/// while panning); sparse bins keep their marks, dense ones become counts.
+/// while panning; about one mark wide). Runs of adjacent occupied bins that
+/// are dense — a bin over [`MAX_MARKS_PER_BIN`], or [`DENSE_RUN`] products
+/// over two bins or more — fold into one count spanning the stretch; the
+/// rest stay marks. A lane of images every few minutes, seen over two days,
+/// is one bar with its count rather than hundreds of overlapping marks.
 pub fn bin<'a>(products: impl IntoIterator<Item = &'a Product>, bin: Duration) -> Vec<Item> {
     let width = bin.num_milliseconds().max(1);
     let mut bins: BTreeMap<i64, Vec<&Product>> = BTreeMap::new();
@@ -233,18 +240,31 @@ pub fn bin<'a>(products: impl IntoIterator<Item = &'a Product>, bin: Duration) -
             .or_default()
             .push(p);
     }
+    let mut runs: Vec<Vec<Vec<&Product>>> = Vec::new();
+    let mut last_index = None;
+    for (index, members) in bins {
+        match runs.last_mut() {
+            Some(run) if last_index == Some(index - 1) => run.push(members),
+            _ => runs.push(vec![members]),
+        }
+        last_index = Some(index);
+    }
     let mut items = Vec::new();
-    for (_, mut members) in bins {
-        if members.len() <= MAX_MARKS_PER_BIN {
-            members.sort_by_key(|p| (p.valid_time, p.id));
-            items.extend(members.into_iter().map(|p| Item::Mark(Box::new(p.clone()))));
-        } else {
+    for run in runs {
+        let total: usize = run.iter().map(Vec::len).sum();
+        let dense = run.iter().any(|b| b.len() > MAX_MARKS_PER_BIN)
+            || (run.len() >= 2 && total >= DENSE_RUN);
+        let mut members: Vec<&Product> = run.into_iter().flatten().collect();
+        if dense {
             let times = members.iter().map(|p| p.valid_time);
             items.push(Item::Cluster {
                 first: times.clone().min().unwrap_or_default(),
                 last: times.max().unwrap_or_default(),
-                count: members.len(),
+                count: total,
             });
+        } else {
+            members.sort_by_key(|p| (p.valid_time, p.id));
+            items.extend(members.into_iter().map(|p| Item::Mark(Box::new(p.clone()))));
         }
     }
     items
@@ -635,6 +655,33 @@ mod tests {
             3,
             "three marks stay marks"
         );
+    }
+
+    #[test]
+    fn a_dense_series_is_one_stretch_and_sparse_ones_stay_marks() {
+        // Every 15 minutes for six hours, in 30-minute bins: one stretch.
+        let list: Vec<Product> = (0..24)
+            .map(|i| {
+                let t = at(28, 6, 0) + Duration::minutes(15 * i);
+                let name = format!("satellite.MSG.{}.ir108.png", products::name::format_time(t));
+                product(i, &name)
+            })
+            .collect();
+        let items = bin(&list, Duration::minutes(30));
+        assert_eq!(items.len(), 1);
+        match &items[0] {
+            Item::Cluster { first, last, count } => {
+                assert_eq!((*first, *last, *count), (at(28, 6, 0), at(28, 11, 45), 24))
+            }
+            other => panic!("expected a stretch, got {other:?}"),
+        }
+        // Hourly, in 30-minute bins: an empty bin between each, all marks.
+        let hourly: Vec<Product> = (0..6)
+            .map(|i| product(i, &format!("surface.S1.20261128{:02}00.t2m.csv", 6 + i)))
+            .collect();
+        let items = bin(&hourly, Duration::minutes(30));
+        assert_eq!(items.len(), 6);
+        assert!(items.iter().all(|i| matches!(i, Item::Mark(_))));
     }
 
     #[test]

@@ -118,9 +118,9 @@ impl Window {
         (self.start - self.span, self.end() + self.span)
     }
 
-    /// The width of a bin of the timeline: about 150 per window.
+    /// The width of a bin of the timeline: about a mark's width (90 per window).
     pub fn bin(&self) -> Duration {
-        (self.span / 150).max(Duration::seconds(60))
+        (self.span / 90).max(Duration::seconds(60))
     }
 }
 

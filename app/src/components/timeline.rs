@@ -191,21 +191,36 @@ fn TimelineRow(row: Row, window: Window) -> impl IntoView {
 /// What a mark says on hover (and, as its title, to screen readers): the
 /// name and every time that matters.
 fn describe(product: &products::Product) -> String {
-    let mut text = format!(
-        "{}\nvalid {} UTC",
-        product.file_name,
-        product.valid_time.format("%a %d %b %H:%M")
-    );
+    // Hand-formatted: this runs for every mark of the page, and chrono's
+    // `format` parses its pattern each time.
+    use chrono::{Datelike, Timelike};
+    use std::fmt::Write;
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let stamp = |text: &mut String, t: DateTime<Utc>| {
+        let month = MONTHS[t.month0() as usize];
+        let _ = write!(
+            text,
+            "{:02} {month} {:02}:{:02}",
+            t.day(),
+            t.hour(),
+            t.minute()
+        );
+    };
+    let mut text = String::with_capacity(120);
+    text.push_str(&product.file_name);
+    text.push_str("\nvalid ");
+    stamp(&mut text, product.valid_time);
+    text.push_str(" UTC");
     if let (Some(run), Some(lead)) = (product.run_time, product.lead_hours) {
-        text.push_str(&format!(
-            "\nrun {} UTC +{lead} h",
-            run.format("%d %b %H:%M")
-        ));
+        text.push_str("\nrun ");
+        stamp(&mut text, run);
+        let _ = write!(text, " UTC +{lead} h");
     }
-    text.push_str(&format!(
-        "\narrived {} UTC",
-        product.ingested_at.format("%d %b %H:%M:%S")
-    ));
+    text.push_str("\narrived ");
+    stamp(&mut text, product.ingested_at);
+    let _ = write!(text, ":{:02} UTC", product.ingested_at.second());
     text
 }
 
@@ -233,6 +248,7 @@ fn view_item(item: Item, window: &Window, now: DateTime<Utc>) -> impl IntoView {
             })
         }
         Item::Cluster { first, last, count } => {
+            let width = window.pct(last) - window.pct(first);
             let title = format!(
                 "{count} products, {} – {} UTC; click to zoom in",
                 first.format("%d %b %H:%M"),
@@ -247,6 +263,7 @@ fn view_item(item: Item, window: &Window, now: DateTime<Utc>) -> impl IntoView {
                     data-count=count
                     title=title
                     style:left=left(pct)
+                    style:width=left(width)
                 >
                     {count}
                 </button>
