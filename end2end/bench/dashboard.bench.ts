@@ -17,16 +17,24 @@ test('dashboard figures: server render, time to interactive, bundle size', async
   const health = await (await request.get('/api/v1/health')).json();
   console.log(`catalogue: ${health.products} products`);
 
-  // 1. The server renders the day's timeline (the whole page, HTML only).
+  // 1. The server renders the day's timeline: the page is rendered whole
+  //    before its first byte is sent (SsrMode::Async), so the time to the
+  //    response headers is the render time; the body then crosses loopback.
   const renders: number[] = [];
+  const downloads: number[] = [];
   let htmlBytes = 0;
   let gzipBytes = 0;
   for (let i = 0; i < RUNS + 2; i++) {
     const started = performance.now();
     const response = await fetch(`${baseURL}/`, { headers: { 'accept-encoding': 'identity' } });
+    const rendered = performance.now() - started;
     const body = await response.text();
     const elapsed = performance.now() - started;
-    if (i >= 2) renders.push(elapsed); // two warm-up requests
+    if (i >= 2) {
+      // two warm-up requests
+      renders.push(rendered);
+      downloads.push(elapsed);
+    }
     htmlBytes = Buffer.byteLength(body);
     gzipBytes = zlib.gzipSync(body).length;
   }
@@ -57,6 +65,7 @@ test('dashboard figures: server render, time to interactive, bundle size', async
       hydrateStart.push(phases.hydrateStart);
     }
     marks.push(await page.locator('.timeline .mark, .timeline .cluster').count());
+    if (i === RUNS) await page.screenshot({ path: test.info().outputPath('board-5000.png'), fullPage: true });
     await context.close();
   }
 
@@ -72,6 +81,7 @@ test('dashboard figures: server render, time to interactive, bundle size', async
     products: health.products,
     server_render_median_ms: median(renders),
     server_render_max_ms: Math.max(...renders),
+    page_download_median_ms: median(downloads),
     html_bytes: htmlBytes,
     html_gzip_bytes: gzipBytes,
     tti_median_ms: median(ttis),
@@ -87,7 +97,8 @@ test('dashboard figures: server render, time to interactive, bundle size', async
   console.log(`
 dashboard benchmark (${RUNS} runs each, loopback, release build)
   products in view             ${figures.products}
-  server render of /           median ${fmt(figures.server_render_median_ms)}, max ${fmt(figures.server_render_max_ms)}   (target ≤ 50 ms)
+  server render of /           median ${fmt(figures.server_render_median_ms)}, max ${fmt(figures.server_render_max_ms)}   (target ≤ 50 ms; time to the first byte)
+  whole page received          median ${fmt(figures.page_download_median_ms)}
   page size                    ${(htmlBytes / 1024).toFixed(0)} KiB HTML, ${(gzipBytes / 1024).toFixed(0)} KiB gzip
   time to interactive          median ${fmt(figures.tti_median_ms)}, max ${fmt(figures.tti_max_ms)}   (target ≤ 1000 ms)
     of which (medians)         HTML received ${fmt(figures.html_received_median_ms)}, wasm received ${fmt(figures.wasm_received_median_ms)}, hydration starts ${fmt(figures.hydrate_start_median_ms)}
