@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import path from 'node:path';
+import { chromium } from './chromium';
 
 // The dashboard benchmark (`make bench`): a release build, 5 000 products in
 // view, figures printed. Not part of `make test`: targets are met here, not in
@@ -18,18 +19,7 @@ export default defineConfig({
   globalSetup: './bench/seed.ts',
   use: {
     baseURL: `http://127.0.0.1:${port}`,
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: chromium,
   },
   webServer: {
     command: `${path.join(root, 'target/release/opsboard')} serve --no-previews --listen 127.0.0.1:${port}`,

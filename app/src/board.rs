@@ -231,33 +231,17 @@ mod tests {
     #[test]
     fn a_board_survives_its_wire_form() {
         let time = Utc::now();
-        let name = "model.AROME.202611281200.024h_precip.png";
-        let parsed = products::NameRules::default().parse(name).unwrap();
-        let product = Product {
-            id: 42,
-            category: parsed.category.clone(),
-            platform: parsed.platform.clone(),
-            product: parsed.product.clone(),
-            time: parsed.time,
-            run_time: parsed.run_time(),
-            lead_hours: parsed.lead_hours,
-            valid_time: parsed.valid_time(),
-            version: 2,
-            file_name: name.into(),
-            media_type: "image/png".into(),
-            size: 1234,
-            sha256: "ab".repeat(32),
-            ingested_at: Utc.timestamp_millis_opt(time.timestamp_millis()).unwrap(),
-            file_url: Product::file_url_for(42),
-            missing: true,
-            thumbnail_url: Some("/t".into()),
-            preview_url: None,
-            preview_error: Some("too big".into()),
-            meta: products::sidecar::ProductMeta {
-                title: Some("Precipitation".into()),
-                bbox: Some([1.0, 42.0, 6.0, 45.0]),
-                ..Default::default()
-            },
+        let mut product = crate::fixtures::product(42, "model.AROME.202611281200.024h_precip.png");
+        product.version = 2;
+        product.sha256 = "ab".repeat(32);
+        product.ingested_at = Utc.timestamp_millis_opt(time.timestamp_millis()).unwrap();
+        product.missing = true;
+        product.thumbnail_url = Some("/t".into());
+        product.preview_error = Some("too big".into());
+        product.meta = products::sidecar::ProductMeta {
+            title: Some("Precipitation".into()),
+            bbox: Some([1.0, 42.0, 6.0, 45.0]),
+            ..Default::default()
         };
         let board = Board {
             now: time,

@@ -3,8 +3,8 @@
 //!
 //! [`app`] holds the HTML shell and the routes, [`board`] the data a page
 //! starts from (and the server functions that load it), [`view`] the view a
-//! URL names and [`select`] what it selects (lanes, nearest products, runs,
-//! counts), [`dash`] the state a page shares, [`components`] the pieces of the
+//! URL names, [`select`] what it picks (lanes, nearest products, runs) and
+//! [`rows`] how the timeline lays them out, [`dash`] the state a page shares, [`components`] the pieces of the
 //! screen. Browser only: `live`, the websocket client that keeps a page
 //! current; `browser`, the clock, keyboard and tab title; `timeline_input`,
 //! drag, wheel and clicks on the timeline.
@@ -18,8 +18,11 @@ pub mod board;
 mod browser;
 pub mod components;
 pub mod dash;
+#[cfg(test)]
+mod fixtures;
 #[cfg(feature = "hydrate")]
 mod live;
+pub mod rows;
 pub mod select;
 #[cfg(feature = "hydrate")]
 mod timeline_input;

@@ -115,32 +115,11 @@ pub fn upsert(list: &mut Vec<Product>, product: Product) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{TimeZone, Utc};
 
     fn product(id: i64, version: i64) -> Product {
-        let time = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
-        Product {
-            id,
-            run_time: Some(time),
-            lead_hours: None,
-            valid_time: time,
-            meta: Default::default(),
-            missing: false,
-            thumbnail_url: None,
-            preview_url: None,
-            preview_error: None,
-            category: "model".into(),
-            platform: "AROME".into(),
-            product: "precip".into(),
-            time,
-            version,
-            file_name: "model.AROME.202611281200.precip.png".into(),
-            media_type: "image/png".into(),
-            size: 1,
-            sha256: "x".into(),
-            ingested_at: Utc::now(),
-            file_url: Product::file_url_for(id),
-        }
+        let mut product = crate::fixtures::product(id, "model.AROME.202611281200.precip.png");
+        product.version = version;
+        product
     }
 
     #[test]

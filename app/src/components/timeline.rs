@@ -3,7 +3,7 @@
 //!
 //! Rows are recomputed from the product list and the view, and re-rendered
 //! only when what they draw changes; dense stretches are drawn as counts
-//! (see [`crate::select::bin`]), so ten thousand products stay light.
+//! (see [`crate::rows::bin`]), so ten thousand products stay light.
 
 use chrono::{DateTime, Utc};
 use leptos::either::Either;
@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use products::name::format_time;
 
 use crate::dash::use_dash;
-use crate::select::{timeline_rows, Item, Row, RowKind};
+use crate::rows::{timeline_rows, Item, Row, RowKind};
 use crate::view::Window;
 
 fn left(pct: f64) -> String {

@@ -1,0 +1,36 @@
+//! Products for unit tests, described as the catalogue would describe them.
+
+use chrono::{DateTime, TimeZone, Utc};
+use products::Product;
+
+pub fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, day, hour, minute, 0)
+        .unwrap()
+}
+
+/// A product as the catalogue would describe it for `name`.
+pub fn product(id: i64, name: &str) -> Product {
+    let parsed = products::NameRules::default().parse(name).unwrap();
+    Product {
+        id,
+        category: parsed.category.clone(),
+        platform: parsed.platform.clone(),
+        product: parsed.product.clone(),
+        time: parsed.time,
+        run_time: parsed.run_time(),
+        lead_hours: parsed.lead_hours,
+        valid_time: parsed.valid_time(),
+        version: 1,
+        file_name: name.into(),
+        media_type: "image/png".into(),
+        size: 1,
+        sha256: "x".into(),
+        ingested_at: parsed.time,
+        file_url: Product::file_url_for(id),
+        missing: false,
+        thumbnail_url: None,
+        preview_url: None,
+        preview_error: None,
+        meta: Default::default(),
+    }
+}

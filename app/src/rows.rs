@@ -1,0 +1,379 @@
+//! The rows of the timeline: families, platforms, lanes, forecast runs, and
+//! what each draws — marks, or one counted bar where a stretch is too dense.
+//!
+//! Plain functions over the page's product list, like [`crate::select`].
+
+use std::cmp::Reverse;
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use products::record::{family, Family};
+use products::Product;
+
+use crate::select::LaneKey;
+
+/// What the timeline draws at one place of a row.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    /// One product.
+    Mark(Box<Product>),
+    /// A stretch too dense for separate marks, drawn as a bar with its count.
+    Cluster {
+        first: DateTime<Utc>,
+        last: DateTime<Utc>,
+        count: usize,
+    },
+}
+
+impl Item {
+    /// Where the item starts: a mark's time, a stretch's first product.
+    pub fn time(&self) -> DateTime<Utc> {
+        match self {
+            Item::Mark(p) => p.valid_time,
+            Item::Cluster { first, .. } => *first,
+        }
+    }
+}
+
+/// More products than this in one bin fold into a count.
+pub const MAX_MARKS_PER_BIN: usize = 3;
+/// Adjacent occupied bins holding at least this many products between them
+/// are a dense stretch: their marks would touch.
+const DENSE_RUN: usize = 4;
+
+/// Bins `products` by `bin` width (aligned on the epoch, so bins stay put
+/// while panning; about one mark wide). Runs of adjacent occupied bins that
+/// are dense — a bin over [`MAX_MARKS_PER_BIN`], or [`DENSE_RUN`] products
+/// over two bins or more — fold into one count spanning the stretch; the
+/// rest stay marks. A lane of images every few minutes, seen over two days,
+/// is one bar with its count rather than hundreds of overlapping marks.
+pub fn bin<'a>(products: impl IntoIterator<Item = &'a Product>, bin: Duration) -> Vec<Item> {
+    let width = bin.num_milliseconds().max(1);
+    let mut bins: BTreeMap<i64, Vec<&Product>> = BTreeMap::new();
+    for p in products {
+        bins.entry(p.valid_time.timestamp_millis().div_euclid(width))
+            .or_default()
+            .push(p);
+    }
+    let mut runs: Vec<Vec<Vec<&Product>>> = Vec::new();
+    let mut last_index = None;
+    for (index, members) in bins {
+        match runs.last_mut() {
+            Some(run) if last_index == Some(index - 1) => run.push(members),
+            _ => runs.push(vec![members]),
+        }
+        last_index = Some(index);
+    }
+    let mut items = Vec::new();
+    for run in runs {
+        let total: usize = run.iter().map(Vec::len).sum();
+        let dense = run.iter().any(|b| b.len() > MAX_MARKS_PER_BIN)
+            || (run.len() >= 2 && total >= DENSE_RUN);
+        let mut members: Vec<&Product> = run.into_iter().flatten().collect();
+        if dense {
+            let times = members.iter().map(|p| p.valid_time);
+            items.push(Item::Cluster {
+                first: times.clone().min().unwrap_or_default(),
+                last: times.max().unwrap_or_default(),
+                count: total,
+            });
+        } else {
+            members.sort_by_key(|p| (p.valid_time, p.id));
+            items.extend(members.into_iter().map(|p| Item::Mark(Box::new(p.clone()))));
+        }
+    }
+    items
+}
+
+/// What a row of the timeline is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RowKind {
+    Family(Family),
+    /// A category and platform (`model.AROME`).
+    Group,
+    Lane(LaneKey),
+    /// One run of a forecast lane.
+    Run(LaneKey, DateTime<Utc>),
+}
+
+/// One row of the timeline, header or lane, with what it draws.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// Stable across renders: the key of folding and of the DOM.
+    pub id: String,
+    pub kind: RowKind,
+    pub label: String,
+    /// Indentation level: family 0, group 1, lane 2, run 3.
+    pub depth: u8,
+    pub family: Family,
+    /// Whether the row can fold, and whether it is folded.
+    pub foldable: bool,
+    pub folded: bool,
+    /// Products under the row in the whole loaded list (all times).
+    pub count: usize,
+    /// Drawn items within the render range (for a folded header: everything under it).
+    pub items: Vec<Item>,
+}
+
+impl Row {
+    /// A digest of everything the row draws: the DOM key, so that a row is
+    /// rebuilt exactly when it changed.
+    pub fn signature(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&self.id, &self.label, self.folded, self.count).hash(&mut h);
+        for item in &self.items {
+            match item {
+                Item::Mark(p) => {
+                    (p.id, p.version, p.valid_time, p.missing, &p.thumbnail_url).hash(&mut h)
+                }
+                Item::Cluster { first, last, count } => (first, last, count).hash(&mut h),
+            }
+        }
+        h.finish()
+    }
+}
+
+/// Newest runs drawn per forecast lane; older ones stay reachable by panning
+/// back or folding the lane.
+pub const MAX_RUNS: usize = 6;
+
+/// The rows of the timeline for `products` (already filtered): families, then
+/// platforms, then lanes, forecasts one row per run. `range` bounds what is
+/// drawn; `folded` holds the ids of folded rows.
+pub fn timeline_rows(
+    products: &[&Product],
+    range: (DateTime<Utc>, DateTime<Utc>),
+    bin_width: Duration,
+    folded: &dyn Fn(&str) -> bool,
+) -> Vec<Row> {
+    let in_range = |p: &&&Product| (range.0..=range.1).contains(&p.valid_time);
+    // A family or platform header: empty while open, drawing all it holds when folded.
+    let header =
+        |id: String, label: String, kind: RowKind, depth: u8, fam: Family, all: &[&Product]| {
+            let is_folded = folded(&id);
+            let items = if is_folded {
+                bin(all.iter().filter(in_range).copied(), bin_width)
+            } else {
+                Vec::new()
+            };
+            let row = Row {
+                id,
+                kind,
+                label,
+                depth,
+                family: fam,
+                foldable: true,
+                folded: is_folded,
+                count: all.len(),
+                items,
+            };
+            (row, is_folded)
+        };
+    let mut tree: BTreeMap<(u8, String, String, String), Vec<&Product>> = BTreeMap::new();
+    for p in products {
+        let lane = LaneKey::of(p);
+        let (o, c, pl, f) = lane.order();
+        tree.entry((o, c.to_string(), pl.to_string(), f.to_string()))
+            .or_default()
+            .push(p);
+    }
+    let mut rows = Vec::new();
+    let mut lanes = tree.into_iter().peekable();
+    while let Some(((order, ..), _)) = lanes.peek() {
+        let order = *order;
+        let mut family_lanes = Vec::new();
+        while let Some(entry) = lanes.next_if(|((o, ..), _)| *o == order) {
+            family_lanes.push(entry);
+        }
+        let fam = family(&family_lanes[0].0 .1);
+        let all: Vec<&Product> = family_lanes
+            .iter()
+            .flat_map(|(_, ps)| ps.iter().copied())
+            .collect();
+        let (row, is_folded) = header(
+            format!("f:{}", fam.key()),
+            fam.label().to_string(),
+            RowKind::Family(fam),
+            0,
+            fam,
+            &all,
+        );
+        rows.push(row);
+        if is_folded {
+            continue;
+        }
+        let mut groups = family_lanes.into_iter().peekable();
+        while let Some(((_, category, platform, _), _)) = groups.peek() {
+            let (category, platform) = (category.clone(), platform.clone());
+            let mut group_lanes = Vec::new();
+            while let Some(entry) =
+                groups.next_if(|((_, c, p, _), _)| *c == category && *p == platform)
+            {
+                group_lanes.push(entry);
+            }
+            let all: Vec<&Product> = group_lanes
+                .iter()
+                .flat_map(|(_, ps)| ps.iter().copied())
+                .collect();
+            let (row, is_folded) = header(
+                format!("g:{category}.{platform}"),
+                format!("{category} · {platform}"),
+                RowKind::Group,
+                1,
+                fam,
+                &all,
+            );
+            rows.push(row);
+            if is_folded {
+                continue;
+            }
+            for ((_, category, platform, field), lane_products) in group_lanes {
+                let lane = LaneKey {
+                    category,
+                    platform,
+                    field,
+                };
+                let forecast = lane_products
+                    .iter()
+                    .any(|p| p.lead_hours.is_some() && p.run_time.is_some());
+                let id = format!("l:{}", lane.id());
+                let is_folded = forecast && folded(&id);
+                let mut lane_row = Row {
+                    label: lane.field.clone(),
+                    kind: RowKind::Lane(lane.clone()),
+                    depth: 2,
+                    family: fam,
+                    foldable: forecast,
+                    folded: is_folded,
+                    count: lane_products.len(),
+                    items: Vec::new(),
+                    id,
+                };
+                if !forecast || is_folded {
+                    lane_row.items = bin(lane_products.iter().filter(in_range).copied(), bin_width);
+                    rows.push(lane_row);
+                    continue;
+                }
+                let mut by_run: BTreeMap<Reverse<DateTime<Utc>>, Vec<&Product>> = BTreeMap::new();
+                for p in lane_products.iter().filter(in_range) {
+                    if let Some(run) = p.run_time {
+                        by_run.entry(Reverse(run)).or_default().push(p);
+                    }
+                }
+                let hidden = by_run.len().saturating_sub(MAX_RUNS);
+                if hidden > 0 {
+                    lane_row.label = format!("{} (+{hidden} older runs)", lane.field);
+                }
+                rows.push(lane_row);
+                for (Reverse(run), run_products) in by_run.into_iter().take(MAX_RUNS) {
+                    rows.push(Row {
+                        id: format!("r:{}.{}", lane.id(), products::name::format_time(run)),
+                        label: run.format("run %d %Hz").to_string(),
+                        kind: RowKind::Run(lane.clone(), run),
+                        depth: 3,
+                        family: fam,
+                        foldable: false,
+                        folded: false,
+                        count: run_products.len(),
+                        items: bin(run_products, bin_width),
+                    });
+                }
+            }
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{at, product};
+
+    #[test]
+    fn dense_bins_fold_into_counts() {
+        let mut list = Vec::new();
+        for minute in 0..10 {
+            list.push(product(
+                minute,
+                &format!("satellite.MSG.2026112812{minute:02}.ir108.png"),
+            ));
+        }
+        list.push(product(99, "satellite.MSG.202611281800.ir108.png"));
+        let items = bin(&list, Duration::hours(1));
+        assert_eq!(items.len(), 2);
+        assert!(matches!(items[0], Item::Cluster { count: 10, .. }));
+        assert!(matches!(&items[1], Item::Mark(p) if p.id == 99));
+        assert_eq!(
+            bin(&list[..3], Duration::hours(1)).len(),
+            3,
+            "three marks stay marks"
+        );
+    }
+
+    #[test]
+    fn a_dense_series_is_one_stretch_and_sparse_ones_stay_marks() {
+        // Every 15 minutes for six hours, in 30-minute bins: one stretch.
+        let list: Vec<Product> = (0..24)
+            .map(|i| {
+                let t = at(28, 6, 0) + Duration::minutes(15 * i);
+                let name = format!("satellite.MSG.{}.ir108.png", products::name::format_time(t));
+                product(i, &name)
+            })
+            .collect();
+        let items = bin(&list, Duration::minutes(30));
+        assert_eq!(items.len(), 1);
+        match &items[0] {
+            Item::Cluster { first, last, count } => {
+                assert_eq!((*first, *last, *count), (at(28, 6, 0), at(28, 11, 45), 24))
+            }
+            other => panic!("expected a stretch, got {other:?}"),
+        }
+        // Hourly, in 30-minute bins: an empty bin between each, all marks.
+        let hourly: Vec<Product> = (0..6)
+            .map(|i| product(i, &format!("surface.S1.20261128{:02}00.t2m.csv", 6 + i)))
+            .collect();
+        let items = bin(&hourly, Duration::minutes(30));
+        assert_eq!(items.len(), 6);
+        assert!(items.iter().all(|i| matches!(i, Item::Mark(_))));
+    }
+
+    #[test]
+    fn rows_group_by_family_platform_lane_and_run() {
+        let list = [
+            product(1, "surface.S1.202611281200.temp.csv"),
+            product(2, "model.AROME.202611281200.006h_precip.png"),
+            product(3, "model.AROME.202611280000.018h_precip.png"),
+            product(4, "satellite.MSG.202611281200.ir108.png"),
+        ];
+        let refs: Vec<&Product> = list.iter().collect();
+        let range = (at(27, 0, 0), at(30, 0, 0));
+        let rows = timeline_rows(&refs, range, Duration::minutes(10), &|_| false);
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            vec![
+                "f:forecast",
+                "g:model.AROME",
+                "l:model.AROME.precip",
+                "r:model.AROME.precip.202611281200",
+                "r:model.AROME.precip.202611280000",
+                "f:remote",
+                "g:satellite.MSG",
+                "l:satellite.MSG.ir108",
+                "f:insitu",
+                "g:surface.S1",
+                "l:surface.S1.temp",
+            ]
+        );
+        let folded = timeline_rows(&refs, range, Duration::minutes(10), &|id| {
+            id == "f:forecast"
+        });
+        assert_eq!(
+            folded[0].items.len(),
+            2,
+            "a folded family draws what it holds"
+        );
+        assert_eq!(folded[1].id, "f:remote");
+    }
+}
