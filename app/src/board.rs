@@ -7,11 +7,13 @@ use leptos::prelude::*;
 use products::{Product, Rejection};
 use serde::{Deserialize, Serialize};
 
-/// Loaded around the window of a page, beyond what is drawn: the week before
-/// and the forecasts ahead, so that panning and the situation grid rarely
-/// need more. Farther pans load their stretch with [`load_products`].
-pub const LOAD_BEFORE: Duration = Duration::days(7);
-pub const LOAD_AFTER: Duration = Duration::days(10);
+/// Loaded around the window of a page (by product time, a forecast's being
+/// its run): three days before, for the runs whose leads reach the window and
+/// for the situation grid's nearest products, and two after, for plans.
+/// Farther pans load their stretch with [`load_products`]. Every product
+/// loaded is in the page, so this is kept to what a view needs.
+pub const LOAD_BEFORE: Duration = Duration::days(3);
+pub const LOAD_AFTER: Duration = Duration::days(2);
 /// Most products sent with a page or one extra stretch.
 pub const MAX_PRODUCTS: usize = 20_000;
 /// Rejections shown on the board.
