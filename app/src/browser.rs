@@ -139,9 +139,7 @@ pub fn step_frame(dash: Dash, by: i64) {
     let next = dash.products.with_untracked(|list| {
         let current = list.iter().find(|p| p.id == open)?;
         let frames = select::sequence(list, current, (window.start, window.end()));
-        let at = frames.iter().position(|p| p.id == open)? as i64;
-        let len = frames.len() as i64;
-        Some(frames[(at + by).rem_euclid(len) as usize].id)
+        select::frame_after(&frames, open, by)
     });
     if let Some(id) = next {
         dash.go(view.with_open(Some(id)));

@@ -167,6 +167,15 @@ pub fn sequence<'a>(
     frames
 }
 
+/// The id `by` frames away from `id` in `frames`, wrapping at the ends (a
+/// loop plays on from the last frame to the first); `None` when `id` is not a
+/// frame or there is no other frame to go to.
+pub fn frame_after(frames: &[impl std::borrow::Borrow<Product>], id: i64, by: i64) -> Option<i64> {
+    let len = frames.len() as i64;
+    let at = frames.iter().position(|p| p.borrow().id == id)? as i64;
+    (len > 1).then(|| frames[(at + by).rem_euclid(len) as usize].borrow().id)
+}
+
 /// How far a product is from the cursor, in the words of a briefing:
 /// "at cursor", "−12 min", "+3 h", "+2 h 30 min", "−4 d".
 pub fn offset_label(offset: Duration) -> String {
@@ -322,6 +331,24 @@ mod tests {
             .map(|p| p.id)
             .collect();
         assert_eq!(ids, vec![2, 1], "only the frames in the window");
+    }
+
+    #[test]
+    fn frames_step_and_wrap_around() {
+        let list = vec![
+            product(1, "model.AROME.202611281200.000h_precip.png"),
+            product(2, "model.AROME.202611281200.003h_precip.png"),
+            product(3, "model.AROME.202611281200.006h_precip.png"),
+        ];
+        assert_eq!(frame_after(&list, 1, 1), Some(2));
+        assert_eq!(frame_after(&list, 3, 1), Some(1), "the loop wraps");
+        assert_eq!(frame_after(&list, 1, -1), Some(3));
+        assert_eq!(frame_after(&list, 9, 1), None);
+        assert_eq!(
+            frame_after(&list[..1], 1, 1),
+            None,
+            "a single frame goes nowhere"
+        );
     }
 
     #[test]

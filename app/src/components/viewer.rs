@@ -28,7 +28,7 @@ fn picture(product: &Product) -> Option<String> {
 #[component]
 pub fn Viewer() -> impl IntoView {
     let dash = use_dash();
-    // The open product and its sequence, as ids (cheap to compare).
+    // The open product and the frames of its sequence.
     let state = Memo::new(move |_| {
         let open = dash.view.with(|v| v.open)?;
         let window = dash.window.get();
@@ -43,13 +43,17 @@ pub fn Viewer() -> impl IntoView {
         })
     });
 
+    // Playback: one interval while playing, kept across frames (it is
+    // restarted only when play, speed or the viewer's being open change).
+    #[cfg(feature = "hydrate")]
+    let viewing = Memo::new(move |_| dash.view.with(|v| v.open.is_some()));
     #[cfg(feature = "hydrate")]
     Effect::new(
         move |previous: Option<Option<leptos::leptos_dom::helpers::IntervalHandle>>| {
             if let Some(Some(handle)) = previous {
                 handle.clear();
             }
-            if !dash.playing.get() || dash.view.with(|v| v.open.is_none()) {
+            if !dash.playing.get() || !viewing.get() {
                 return None;
             }
             let every = std::time::Duration::from_millis(1000 / u64::from(dash.fps.get().max(1)));
@@ -71,11 +75,10 @@ pub fn Viewer() -> impl IntoView {
             }));
         };
         let at = frames.iter().position(|p| p.id == product.id).unwrap_or(0);
-        let neighbour = |by: isize| {
-            let len = frames.len() as isize;
-            (len > 1).then(|| frames[((at as isize + by).rem_euclid(len)) as usize].id)
-        };
-        let (prev, next) = (neighbour(-1), neighbour(1));
+        let (prev, next) = (
+            select::frame_after(&frames, product.id, -1),
+            select::frame_after(&frames, product.id, 1),
+        );
         let preload: Vec<String> = frames
             .iter()
             .cycle()
