@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use products::Event;
+use products::{Event, Reset};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
@@ -81,6 +81,10 @@ fn connect(live: Rc<Live>) {
                     (live.on_event)(event);
                 }
                 Ok(_) => {}
+                // The page holds another catalogue's state: start afresh.
+                Err(_) if serde_json::from_str::<Reset>(&text).is_ok() => {
+                    let _ = window().location().reload();
+                }
                 Err(error) => leptos::logging::warn!("unreadable event: {error}"),
             }
         })

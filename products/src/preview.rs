@@ -14,7 +14,7 @@ use std::path::Path;
 
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-use image::{ExtendedColorType, ImageEncoder, ImageReader, Rgb, RgbImage};
+use image::{ExtendedColorType, ImageDecoder, ImageEncoder, ImageReader, Rgb, RgbImage};
 use thiserror::Error;
 
 /// Width of a thumbnail, in pixels.
@@ -31,6 +31,10 @@ pub struct PreviewLimits {
     pub max_pixels: u64,
     /// Largest file read, in bytes.
     pub max_bytes: u64,
+    /// Most memory one job may use for decoded pixels, in bytes: checked
+    /// from the header before decoding, and given to the decoders as their
+    /// allocation limit. Worker count is bounded by it too.
+    pub max_memory: u64,
 }
 
 impl Default for PreviewLimits {
@@ -38,6 +42,7 @@ impl Default for PreviewLimits {
         Self {
             max_pixels: 150_000_000,
             max_bytes: 512 * 1024 * 1024,
+            max_memory: 512 * 1024 * 1024,
         }
     }
 }
@@ -68,6 +73,8 @@ pub enum PreviewError {
     TooManyPixels { width: u64, height: u64, max: u64 },
     #[error("the file is {size} bytes; previews are made up to {max} bytes")]
     TooManyBytes { size: u64, max: u64 },
+    #[error("decoding the image needs {} MiB; previews are made within {} MiB", needed >> 20, max >> 20)]
+    TooMuchMemory { needed: u64, max: u64 },
     #[error("the image could not be decoded: {0}")]
     Decode(String),
     #[error("no numeric series to plot: {0}")]
@@ -113,11 +120,21 @@ struct Pixels {
 }
 
 fn check_pixels(width: u64, height: u64, limits: &PreviewLimits) -> Result<(), PreviewError> {
-    if width * height > limits.max_pixels {
+    if width.saturating_mul(height) > limits.max_pixels {
         return Err(PreviewError::TooManyPixels {
             width,
             height,
             max: limits.max_pixels,
+        });
+    }
+    Ok(())
+}
+
+fn check_memory(needed: u64, limits: &PreviewLimits) -> Result<(), PreviewError> {
+    if needed > limits.max_memory {
+        return Err(PreviewError::TooMuchMemory {
+            needed,
+            max: limits.max_memory,
         });
     }
     Ok(())
@@ -150,6 +167,10 @@ fn decode_jpeg(path: &Path, limits: &PreviewLimits) -> Result<Pixels, PreviewErr
     let (width, height) = decoder
         .scale(pw as u16, ph as u16)
         .map_err(|e| PreviewError::Decode(e.to_string()))?;
+    // Decoded samples (up to 4 bytes a pixel) and their RGB copy.
+    let pixels = u64::from(width) * u64::from(height);
+    check_memory(pixels * (4 + 3), limits)?;
+    decoder.set_max_decoding_buffer_size(usize::try_from(limits.max_memory).unwrap_or(usize::MAX));
     let raw = decoder
         .decode()
         .map_err(|e| PreviewError::Decode(e.to_string()))?;
@@ -178,23 +199,25 @@ fn decode_jpeg(path: &Path, limits: &PreviewLimits) -> Result<Pixels, PreviewErr
 }
 
 fn decode_image(path: &Path, limits: &PreviewLimits) -> Result<Pixels, PreviewError> {
-    let reader = || -> Result<ImageReader<BufReader<File>>, PreviewError> {
-        ImageReader::new(BufReader::new(File::open(path)?))
-            .with_guessed_format()
-            .map_err(PreviewError::Io)
-    };
-    // The header alone says how large the image claims to be.
-    let (w, h) = reader()?
-        .into_dimensions()
-        .map_err(|e| PreviewError::Decode(e.to_string()))?;
-    check_pixels(w.into(), h.into(), limits)?;
-    let mut reader = reader()?;
+    let decode = |e: image::ImageError| PreviewError::Decode(e.to_string());
+    let mut reader = ImageReader::new(BufReader::new(File::open(path)?))
+        .with_guessed_format()
+        .map_err(PreviewError::Io)?;
     let mut image_limits = image::Limits::default();
-    image_limits.max_alloc = Some(limits.max_pixels.saturating_mul(8));
+    image_limits.max_alloc = Some(limits.max_memory);
     reader.limits(image_limits);
-    let image = reader
-        .decode()
-        .map_err(|e| PreviewError::Decode(e.to_string()))?;
+    // The header alone says how large the image claims to be, and in what
+    // sample format: checked before a byte of pixels is allocated.
+    let decoder = reader.into_decoder().map_err(decode)?;
+    let (w, h) = decoder.dimensions();
+    check_pixels(w.into(), h.into(), limits)?;
+    let pixels = u64::from(w) * u64::from(h);
+    let conversion = match decoder.color_type() {
+        image::ColorType::Rgb8 | image::ColorType::Rgba8 => 0,
+        _ => pixels * 4,
+    };
+    check_memory(decoder.total_bytes().saturating_add(conversion), limits)?;
+    let image = image::DynamicImage::from_decoder(decoder).map_err(decode)?;
     let alpha = image.color().has_alpha();
     let (width, height, data) = if alpha {
         let rgba = image.into_rgba8();
@@ -305,18 +328,60 @@ struct Series {
 
 /// Largest series file plotted; beyond, the plot would be unreadable anyway.
 const MAX_SERIES_BYTES: u64 = 64 * 1024 * 1024;
+/// Longest line read, header included: a line of 64 MB of commas is refused
+/// before it is split, not after.
+const MAX_LINE_BYTES: usize = 64 * 1024;
+/// Most header lines an ICARTT file may declare (real ones have tens).
+const MAX_HEADER_LINES: usize = 10_000;
+/// Most rows kept: far more than the 960 px of a plot can show.
+const MAX_ROWS: usize = 500_000;
+/// Columns kept: the abscissa and the four plotted series.
+const KEPT_COLUMNS: usize = 5;
 /// Fill values that mean "missing" in ICARTT and common CSV exports.
 const MISSING: [f64; 4] = [-9999.0, -99999.0, -8888.0, -7777.0];
 
+/// Lines of a text file, each at most [`MAX_LINE_BYTES`], from at most
+/// [`MAX_SERIES_BYTES`] of it.
+struct Lines {
+    reader: std::io::Take<BufReader<File>>,
+    buf: Vec<u8>,
+}
+
+impl Lines {
+    fn open(path: &Path) -> Result<Self, PreviewError> {
+        Ok(Self {
+            reader: BufReader::new(File::open(path)?).take(MAX_SERIES_BYTES),
+            buf: Vec::new(),
+        })
+    }
+
+    /// The next line without its end, or `None` at the end of the file.
+    fn next_line(&mut self) -> Result<Option<&str>, PreviewError> {
+        use std::io::BufRead;
+        self.buf.clear();
+        let limit = MAX_LINE_BYTES as u64 + 1;
+        let read = (&mut self.reader)
+            .take(limit)
+            .read_until(b'\n', &mut self.buf)?;
+        if read == 0 {
+            return Ok(None);
+        }
+        if self.buf.len() > MAX_LINE_BYTES {
+            return Err(PreviewError::NoSeries(format!(
+                "a line is longer than {} KiB",
+                MAX_LINE_BYTES / 1024
+            )));
+        }
+        let line = std::str::from_utf8(&self.buf)
+            .map_err(|_| PreviewError::NoSeries("the file is not UTF-8 text".into()))?;
+        Ok(Some(line.trim_end_matches(['\n', '\r'])))
+    }
+}
+
 fn read_series(path: &Path, format: SeriesFormat) -> Result<Series, PreviewError> {
-    let mut text = String::new();
-    File::open(path)?
-        .take(MAX_SERIES_BYTES)
-        .read_to_string(&mut text)
-        .map_err(|e| PreviewError::NoSeries(e.to_string()))?;
-    let mut lines = text.lines();
+    let mut lines = Lines::open(path)?;
     if format == SeriesFormat::Icartt {
-        let first = lines.next().unwrap_or_default();
+        let first = lines.next_line()?.unwrap_or_default();
         let mut fields = first.split(',').map(str::trim);
         let nlhead: usize = fields.next().and_then(|n| n.parse().ok()).ok_or_else(|| {
             PreviewError::NoSeries("the first line must be `NLHEAD, 1001`".into())
@@ -326,22 +391,40 @@ fn read_series(path: &Path, format: SeriesFormat) -> Result<Series, PreviewError
                 "only ICARTT format 1001 is plotted".into(),
             ));
         }
+        if !(2..=MAX_HEADER_LINES).contains(&nlhead) {
+            return Err(PreviewError::NoSeries(format!(
+                "NLHEAD is {nlhead}; ICARTT headers of 2 to {MAX_HEADER_LINES} lines are read"
+            )));
+        }
         // The column names are the last header line; the first line was read.
-        for _ in 1..nlhead.saturating_sub(1) {
-            lines.next();
+        for _ in 1..nlhead - 1 {
+            if lines.next_line()?.is_none() {
+                return Err(PreviewError::NoSeries(format!(
+                    "the file ends inside its {nlhead}-line header"
+                )));
+            }
         }
     }
     let header = lines
-        .next()
+        .next_line()?
         .ok_or_else(|| PreviewError::NoSeries("the file is empty".into()))?;
-    let width = header.split(',').count();
+    let width = header.split(',').take(KEPT_COLUMNS).count();
     let mut series = Series {
         columns: vec![Vec::new(); width],
     };
-    for line in lines.filter(|l| !l.trim().is_empty()) {
-        for (i, cell) in line.split(',').take(width).enumerate() {
-            let value = parse_cell(cell.trim());
-            series.columns[i].push(value.filter(|v| !MISSING.contains(v)));
+    let mut rows = 0;
+    while let Some(line) = lines.next_line()? {
+        if line.trim().is_empty() {
+            continue;
+        }
+        if rows == MAX_ROWS {
+            break;
+        }
+        rows += 1;
+        let mut cells = line.split(',');
+        for column in series.columns.iter_mut() {
+            let value = cells.next().and_then(|cell| parse_cell(cell.trim()));
+            column.push(value.filter(|v| !MISSING.contains(v)));
         }
     }
     let plotted = series
@@ -543,6 +626,7 @@ mod tests {
         let tight = PreviewLimits {
             max_pixels: 1000,
             max_bytes: 10,
+            max_memory: 1 << 20,
         };
         assert!(matches!(
             render(&big, "png", &tight),
@@ -552,6 +636,65 @@ mod tests {
             render(&big, "nc", &PreviewLimits::default()),
             Err(PreviewError::NotSupported)
         ));
+    }
+
+    #[test]
+    fn decoded_size_is_checked_against_the_memory_budget_before_decoding() {
+        let tmp = tempfile::tempdir().unwrap();
+        // 16-bit RGB: 6 bytes a pixel decoded, plus the 8-bit copy.
+        let wide = image::DynamicImage::ImageRgb16(image::ImageBuffer::from_pixel(
+            400,
+            300,
+            image::Rgb([1000u16, 2000, 3000]),
+        ));
+        let path = write(tmp.path(), "w.png", &encoded(wide, image::ImageFormat::Png));
+        let budget = |max_memory| PreviewLimits {
+            max_memory,
+            ..PreviewLimits::default()
+        };
+        let needed = 400 * 300 * (6 + 4);
+        match render(&path, "png", &budget(needed - 1)) {
+            Err(PreviewError::TooMuchMemory { needed: n, .. }) => assert_eq!(n, needed),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert!(render(&path, "png", &budget(needed)).is_ok());
+        let jpg = write(
+            tmp.path(),
+            "j.jpg",
+            &encoded(gradient(400, 300), image::ImageFormat::Jpeg),
+        );
+        assert!(matches!(
+            render(&jpg, "jpg", &budget(1000)),
+            Err(PreviewError::TooMuchMemory { .. })
+        ));
+    }
+
+    #[test]
+    fn hostile_series_headers_are_refused_at_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let limits = PreviewLimits::default();
+        let nlhead = write(tmp.path(), "n.ict", b"18446744073709551615, 1001\nx\n");
+        let err = render(&nlhead, "ict", &limits).unwrap_err().to_string();
+        assert!(err.contains("NLHEAD is 18446744073709551615"), "{err}");
+        let short = write(tmp.path(), "s.ict", b"50, 1001\nPI\n");
+        let err = render(&short, "ict", &limits).unwrap_err().to_string();
+        assert!(err.contains("ends inside its 50-line header"), "{err}");
+        let mut commas = vec![b','; MAX_LINE_BYTES + 10];
+        commas.extend_from_slice(b"\n1,2\n3,4\n");
+        let wide = write(tmp.path(), "c.csv", &commas);
+        let err = render(&wide, "csv", &limits).unwrap_err().to_string();
+        assert!(err.contains("longer than 64 KiB"), "{err}");
+        // Many columns within the line limit: only the plotted ones are kept.
+        let mut many = (0..5000)
+            .map(|i| format!("c{i}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        many.push('\n');
+        for row in 0..3 {
+            many.push_str(&format!("{row},{}\n", row * 2));
+        }
+        let csv = write(tmp.path(), "m.csv", many.as_bytes());
+        assert!(render(&csv, "csv", &limits).is_ok());
     }
 
     #[test]

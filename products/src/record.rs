@@ -124,6 +124,17 @@ pub enum EventKind {
     ProductRejected { rejection: Rejection },
 }
 
+/// Sent on the event stream, instead of silence, to a client that resumes
+/// after a `seq` this catalogue never reached (it was restored from a backup,
+/// or the page came from another server): what the client holds is not this
+/// catalogue's, so it must load the board again. `{"type":"reset","last_seq":N}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "reset")]
+pub struct Reset {
+    /// The newest `seq` stored; live events follow from it.
+    pub last_seq: i64,
+}
+
 impl EventKind {
     /// The `type` tag, for storage next to the payload.
     pub fn type_name(&self) -> &'static str {

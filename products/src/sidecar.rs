@@ -10,6 +10,9 @@ use crate::name::ProductName;
 
 /// Largest sidecar accepted, in bytes: metadata, not data.
 pub const MAX_SIDECAR_BYTES: u64 = 64 * 1024;
+/// Longest forecast lead a sidecar may state, in hours (about 14 months):
+/// far beyond any model, and small enough that no time arithmetic overflows.
+pub const MAX_LEAD_HOURS: u32 = 10_000;
 
 /// Descriptive metadata kept with a product and shown in its JSON.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -77,6 +80,17 @@ pub enum SidecarError {
     Json(String),
     #[error("bbox must be [west, south, east, north] in degrees with south <= north: {0}")]
     BadBbox(String),
+    #[error("lead_hours is {0}; at most {MAX_LEAD_HOURS} hours are accepted")]
+    LeadTooLong(u32),
+}
+
+/// A product whose times cannot be represented: a run time near the end of
+/// the calendar plus a lead. Refused with the file rather than wrapped.
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+#[error("the valid time ({base} + {lead_hours} h) is beyond the calendar opsboard can store")]
+pub struct TimingError {
+    pub base: DateTime<Utc>,
+    pub lead_hours: u32,
 }
 
 impl Sidecar {
@@ -97,6 +111,9 @@ impl Sidecar {
                     "." => SidecarError::Json(e.inner().to_string()),
                     path => SidecarError::Json(format!("{path}: {}", e.inner())),
                 })?;
+        if let Some(lead) = sidecar.lead_hours.filter(|&h| h > MAX_LEAD_HOURS) {
+            return Err(SidecarError::LeadTooLong(lead));
+        }
         if let Some([west, south, east, north]) = sidecar.bbox {
             let lon = |v: f64| (-180.0..=180.0).contains(&v);
             let lat = |v: f64| (-90.0..=90.0).contains(&v);
@@ -133,19 +150,29 @@ pub struct Timing {
 
 impl Timing {
     /// The sidecar overrides the name field by field; a valid time not given
-    /// is the run time plus the lead, or the product time.
-    pub fn resolve(name: &ProductName, sidecar: Option<&Sidecar>) -> Self {
+    /// is the run time plus the lead, or the product time. The addition is
+    /// checked: a sidecar is input, and input never panics the pipeline.
+    pub fn resolve(name: &ProductName, sidecar: Option<&Sidecar>) -> Result<Self, TimingError> {
         let run_time = sidecar.and_then(|s| s.run_time).or(name.run_time());
         let lead_hours = sidecar.and_then(|s| s.lead_hours).or(name.lead_hours);
-        let valid_time = sidecar.and_then(|s| s.valid_time).unwrap_or_else(|| {
-            let base = run_time.unwrap_or(name.time);
-            base + chrono::Duration::hours(lead_hours.unwrap_or(0).into())
-        });
-        Self {
+        let valid_time = match sidecar.and_then(|s| s.valid_time) {
+            Some(valid) => valid,
+            None => {
+                let base = run_time.unwrap_or(name.time);
+                let lead = lead_hours.unwrap_or(0);
+                chrono::Duration::try_hours(lead.into())
+                    .and_then(|d| base.checked_add_signed(d))
+                    .ok_or(TimingError {
+                        base,
+                        lead_hours: lead,
+                    })?
+            }
+        };
+        Ok(Self {
             run_time,
             lead_hours,
             valid_time,
-        }
+        })
     }
 }
 
@@ -179,7 +206,7 @@ mod tests {
         let name = crate::NameRules::default()
             .parse("model.AROME.202611281200.024h_precip.png")
             .unwrap();
-        let from_name = Timing::resolve(&name, None);
+        let from_name = Timing::resolve(&name, None).unwrap();
         assert_eq!(
             from_name.valid_time.to_rfc3339(),
             "2026-11-29T12:00:00+00:00"
@@ -188,7 +215,7 @@ mod tests {
             run_time: Some("2026-11-28T18:00:00Z".parse().unwrap()),
             ..Default::default()
         };
-        let t = Timing::resolve(&name, Some(&later_run));
+        let t = Timing::resolve(&name, Some(&later_run)).unwrap();
         assert_eq!(t.valid_time.to_rfc3339(), "2026-11-29T18:00:00+00:00");
         assert_eq!(t.lead_hours, Some(24));
         let valid = Sidecar {
@@ -196,9 +223,33 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            Timing::resolve(&name, Some(&valid)).valid_time.to_rfc3339(),
+            Timing::resolve(&name, Some(&valid))
+                .unwrap()
+                .valid_time
+                .to_rfc3339(),
             "2026-11-30T00:00:00+00:00"
         );
+    }
+
+    #[test]
+    fn leads_are_bounded_where_read_and_times_never_overflow() {
+        let err = Sidecar::parse(br#"{"lead_hours": 4294967295}"#).unwrap_err();
+        assert_eq!(err, SidecarError::LeadTooLong(u32::MAX));
+        assert!(err.to_string().contains("at most 10000 hours"), "{err}");
+        assert!(Sidecar::parse(br#"{"lead_hours": 10000}"#).is_ok());
+        // A run time at the end of the calendar plus the longest lead: refused,
+        // not wrapped and not a panic.
+        let name = crate::NameRules::default()
+            .parse("model.AROME.999912312300.024h_precip.png")
+            .unwrap();
+        let late = Sidecar {
+            run_time: Some(DateTime::<Utc>::MAX_UTC - chrono::Duration::hours(1)),
+            lead_hours: Some(MAX_LEAD_HOURS),
+            ..Default::default()
+        };
+        let err = Timing::resolve(&name, Some(&late)).unwrap_err();
+        assert_eq!(err.lead_hours, MAX_LEAD_HOURS);
+        assert!(err.to_string().contains("beyond the calendar"), "{err}");
     }
 
     #[test]

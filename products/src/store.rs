@@ -57,6 +57,71 @@ impl DataDir {
     pub fn database(&self) -> PathBuf {
         self.root.join("opsboard.sqlite")
     }
+    /// Where HTTP uploads are written before ingest takes them.
+    pub fn uploads(&self) -> PathBuf {
+        self.root.join("uploads")
+    }
+
+    /// Takes the data dir for this process: two processes writing one
+    /// catalogue and one archive (a second `serve`, an `import` during
+    /// `serve`) would each repair what the other is doing. The lock is the
+    /// OS's (released by a crash too), on `opsboard.lock`, which names the
+    /// holder's process id for the message the second one prints.
+    pub fn lock(&self) -> Result<DataLock, LockError> {
+        let path = self.root.join("opsboard.lock");
+        let mut file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|error| LockError::Io {
+                path: path.clone(),
+                error,
+            })?;
+        match file.try_lock() {
+            Ok(()) => {
+                file.set_len(0)
+                    .and_then(|()| file.write_all(format!("{}\n", std::process::id()).as_bytes()))
+                    .map_err(|error| LockError::Io {
+                        path: path.clone(),
+                        error,
+                    })?;
+                Ok(DataLock { _file: file })
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                let holder = fs::read_to_string(&path).unwrap_or_default();
+                Err(LockError::Held {
+                    root: self.root.clone(),
+                    pid: holder.trim().to_string(),
+                })
+            }
+            Err(fs::TryLockError::Error(error)) => Err(LockError::Io { path, error }),
+        }
+    }
+
+    /// Removes what `uploads/` holds: at start, only uploads whose sender
+    /// never got an answer (an answer comes after ingest took the file), who
+    /// will send them again. Returns how many entries were removed.
+    pub fn sweep_uploads(&self) -> io::Result<usize> {
+        let dir = self.uploads();
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        let mut removed = 0;
+        for entry in entries {
+            let entry = entry?;
+            if entry.file_type()?.is_dir() {
+                fs::remove_dir_all(entry.path())?;
+            } else {
+                fs::remove_file(entry.path())?;
+            }
+            removed += 1;
+        }
+        Ok(removed)
+    }
 
     /// Where version `version` of a product is archived, relative to the root.
     /// Version 1 keeps its file name; later ones get a `~vN` suffix beside it.
@@ -80,6 +145,16 @@ impl DataDir {
         match archived.rsplit_once("~v") {
             Some((name, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => name,
             _ => archived,
+        }
+    }
+
+    /// The version an archived file's name carries: `~vN`, or 1 without one.
+    pub fn archived_version(archived: &str) -> i64 {
+        match archived.rsplit_once("~v") {
+            Some((_, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+                n.parse().unwrap_or(i64::MAX)
+            }
+            _ => 1,
         }
     }
 
@@ -111,6 +186,24 @@ impl DataDir {
         move_file(from, &target)?;
         Ok(target)
     }
+}
+
+/// The data dir, held by this process until dropped.
+#[derive(Debug)]
+pub struct DataLock {
+    _file: fs::File,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error(
+        "another opsboard (process {pid}) is using the data dir {}: stop it first; \
+         to add files while it runs, drop them into its incoming/ folder or upload them",
+        root.display()
+    )]
+    Held { root: PathBuf, pid: String },
+    #[error("locking {}: {error}", path.display())]
+    Io { path: PathBuf, error: io::Error },
 }
 
 /// `<file>.reason.txt`, beside the rejected file.
@@ -199,6 +292,8 @@ mod tests {
         assert_eq!(DataDir::original_name("a.b.c.d.png~v12"), "a.b.c.d.png");
         assert_eq!(DataDir::original_name("a.b.c.d.png"), "a.b.c.d.png");
         assert_eq!(DataDir::original_name("a.b.c.d.png~vx"), "a.b.c.d.png~vx");
+        assert_eq!(DataDir::archived_version("a.b.c.d.png~v12"), 12);
+        assert_eq!(DataDir::archived_version("a.b.c.d.png"), 1);
     }
 
     #[test]
@@ -227,6 +322,30 @@ mod tests {
             fs::read_to_string(rejected.join("bad.name~2.reason.txt")).unwrap(),
             "expected 5 tokens\n"
         );
+    }
+
+    #[test]
+    fn a_data_dir_is_held_by_one_process_at_a_time() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = DataDir::new(tmp.path());
+        let held = data.lock().unwrap();
+        let err = data.lock().unwrap_err().to_string();
+        assert!(err.contains("another opsboard (process"), "{err}");
+        assert!(err.contains(&std::process::id().to_string()), "{err}");
+        drop(held);
+        assert!(data.lock().is_ok(), "released when dropped");
+    }
+
+    #[test]
+    fn sweeping_uploads_leaves_the_folder_empty() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = DataDir::new(tmp.path());
+        assert_eq!(data.sweep_uploads().unwrap(), 0, "no folder yet");
+        fs::create_dir_all(data.uploads().join("123-0")).unwrap();
+        fs::write(data.uploads().join("123-0").join("x.png"), b"half").unwrap();
+        fs::write(data.uploads().join("stray"), b"x").unwrap();
+        assert_eq!(data.sweep_uploads().unwrap(), 2);
+        assert_eq!(fs::read_dir(data.uploads()).unwrap().count(), 0);
     }
 
     #[test]

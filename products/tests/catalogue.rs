@@ -8,7 +8,7 @@ use products::{EventKind, NameRules, ProductMeta, Rejection, Sidecar};
 fn new_product(file_name: &str, sha: &str, version: i64) -> NewProduct {
     let name = NameRules::default().parse(file_name).unwrap();
     NewProduct {
-        timing: Timing::resolve(&name, None),
+        timing: Timing::resolve(&name, None).expect("a representable time"),
         meta: ProductMeta::default(),
         name,
         file_name: file_name.to_string(),
@@ -184,7 +184,7 @@ async fn sidecars_are_kept_by_name_and_update_a_product_in_place() {
     let updated = catalogue
         .update_metadata(
             current.product.id,
-            &Timing::resolve(&name, Some(&sidecar)),
+            &Timing::resolve(&name, Some(&sidecar)).expect("a representable time"),
             &sidecar.meta(),
         )
         .await

@@ -5,9 +5,12 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use products::catalogue::CatalogueError;
 use products::preview::PreviewLimits;
 use products::NameRules;
 
@@ -22,12 +25,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Watch the drop folder, catalogue what arrives and serve the dashboard.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage the providers that upload over HTTP.
     Provider(ProviderArgs),
     /// Import a folder of files (a past campaign) through the ingest pipeline.
-    /// The files are copied, never moved. Run it while the server is stopped,
-    /// or open dashboards will see the imports only after a reload.
+    /// The files are copied, never moved. Runs only while no server uses the
+    /// data dir (it refuses otherwise); to add files to a running server, drop
+    /// them into its incoming/ folder.
     Import(ImportArgs),
     /// Make the thumbnails and previews the server would make, for operators
     /// and benchmarks: `<name>.thumbnail.<ext>` and `<name>.preview.<ext>` in --out.
@@ -58,6 +62,10 @@ pub struct PreviewLimitArgs {
     /// Largest file turned into a preview, in bytes.
     #[arg(long, env = "OPSBOARD_PREVIEW_MAX_BYTES", default_value_t = PreviewLimits::default().max_bytes)]
     pub preview_max_bytes: u64,
+
+    /// Most memory one preview job may use for decoded pixels, in bytes.
+    #[arg(long, env = "OPSBOARD_PREVIEW_MAX_MEMORY", default_value_t = PreviewLimits::default().max_memory)]
+    pub preview_max_memory: u64,
 }
 
 impl PreviewLimitArgs {
@@ -65,6 +73,7 @@ impl PreviewLimitArgs {
         PreviewLimits {
             max_pixels: self.preview_max_pixels,
             max_bytes: self.preview_max_bytes,
+            max_memory: self.preview_max_memory,
         }
     }
 }
@@ -162,13 +171,27 @@ pub struct ServeArgs {
     pub preview_limits: PreviewLimitArgs,
 
     /// Previews made at once (default: one less than the cores, at least one,
-    /// so that ingest always has a core).
+    /// so that ingest always has a core, and no more than half the memory
+    /// holds at the preview memory budget each).
     #[arg(long, env = "OPSBOARD_PREVIEW_WORKERS")]
     pub preview_workers: Option<usize>,
 
     /// Largest file accepted by `PUT /api/v1/drops/{name}`, in bytes.
     #[arg(long, env = "OPSBOARD_MAX_UPLOAD_BYTES", default_value_t = 1 << 30)]
     pub max_upload_bytes: u64,
+
+    /// Most live websocket sessions (open dashboards) at once.
+    #[arg(long, env = "OPSBOARD_MAX_WEBSOCKETS", default_value_t = 4096)]
+    pub max_websockets: usize,
+
+    /// Most live websocket sessions from one address (an operations centre
+    /// behind one NAT has tens of screens).
+    #[arg(
+        long,
+        env = "OPSBOARD_MAX_WEBSOCKETS_PER_ADDRESS",
+        default_value_t = 256
+    )]
+    pub max_websockets_per_address: usize,
 
     /// An IANA time zone (e.g. `Europe/Paris`) whose time the header shows
     /// beside UTC: the operations centre's local time.
@@ -178,6 +201,57 @@ pub struct ServeArgs {
     /// The built site (wasm, JS, CSS, public assets), as written by `cargo leptos build`.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+
+    /// Faults and thresholds the tests set; no flag reaches them.
+    #[arg(skip)]
+    pub hooks: TestHooks,
+}
+
+/// What the integration tests inject to prove that opsboard survives a bug,
+/// a stall or a failed write. All off unless a test sets them; there is no
+/// flag or variable for them.
+#[derive(Clone, Debug, Default)]
+pub struct TestHooks {
+    /// Ingest panics on a file whose name contains this text.
+    pub panic_on: Option<String>,
+    /// Ingest spends this long on a file whose name contains the text.
+    pub stall_on: Option<(String, Duration)>,
+    /// The next catalogue writes of products whose name contains the text fail
+    /// (as a full disk would), as many times as the counter says.
+    pub fail_writes_on: Option<(String, Arc<AtomicU32>)>,
+    /// How long an item may be in hand before health says stuck
+    /// (default [`crate::supervisor::STUCK_AFTER`]).
+    pub stuck_after: Option<Duration>,
+}
+
+impl TestHooks {
+    /// Called by ingest on each file before anything else.
+    pub async fn before_ingest(&self, file_name: &str) {
+        if let Some(text) = &self.panic_on {
+            assert!(
+                !file_name.contains(text.as_str()),
+                "test fault on {file_name}"
+            );
+        }
+        if let Some((text, stall)) = &self.stall_on {
+            if file_name.contains(text.as_str()) {
+                tokio::time::sleep(*stall).await;
+            }
+        }
+    }
+
+    /// A failure to use in place of the catalogue write of `file_name`, if one is due.
+    pub fn catalogue_write_fault(&self, file_name: &str) -> Option<CatalogueError> {
+        let (text, left) = self.fail_writes_on.as_ref()?;
+        let due = file_name.contains(text.as_str())
+            && left
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok();
+        // What a catalogue too busy or too full to take a write answers.
+        due.then_some(CatalogueError::Database(
+            products::catalogue::SqlxError::PoolTimedOut,
+        ))
+    }
 }
 
 impl ServeArgs {
@@ -202,14 +276,18 @@ impl ServeArgs {
             settle_ms: 2000,
             settle_only: false,
             max_upload_bytes: 1 << 30,
+            max_websockets: 4096,
+            max_websockets_per_address: 256,
             no_previews: true,
             preview_limits: PreviewLimitArgs {
                 preview_max_pixels: PreviewLimits::default().max_pixels,
                 preview_max_bytes: PreviewLimits::default().max_bytes,
+                preview_max_memory: PreviewLimits::default().max_memory,
             },
             preview_workers: None,
             local_tz: None,
             site_root: PathBuf::from("target/site"),
+            hooks: TestHooks::default(),
         }
     }
 
@@ -219,10 +297,14 @@ impl ServeArgs {
 
     pub fn preview_workers(&self) -> usize {
         self.preview_workers.unwrap_or_else(|| {
-            std::thread::available_parallelism()
+            let cores = std::thread::available_parallelism()
                 .map(|n| n.get().saturating_sub(1))
-                .unwrap_or(1)
-                .max(1)
+                .unwrap_or(1);
+            let budget = self.preview_limits.preview_max_memory.max(1);
+            let by_memory = memory_bytes().map_or(usize::MAX, |total| {
+                usize::try_from(total / 2 / budget).unwrap_or(usize::MAX)
+            });
+            cores.min(by_memory).max(1)
         })
     }
 
@@ -237,6 +319,20 @@ impl ServeArgs {
     pub fn settle(&self) -> Duration {
         Duration::from_millis(self.settle_ms)
     }
+}
+
+/// The machine's memory, from `/proc/meminfo` where there is one.
+fn memory_bytes() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let kib: u64 = info
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    kib.checked_mul(1024)
 }
 
 /// The naming rules for a configured category list (empty: the defaults).

@@ -30,6 +30,9 @@ pub enum ApiError {
     /// The file was refused; for uploads of a bare name its bytes are kept in rejected/.
     #[error("{0}")]
     Rejected(String),
+    /// The server is stopping (or a part of it is down): send again later.
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Ingest(#[from] crate::ingest::IngestError),
     #[error(transparent)]
@@ -48,6 +51,7 @@ impl ApiError {
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::Rejected(_) => (StatusCode::UNPROCESSABLE_ENTITY, "rejected"),
+            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::Ingest(_) | ApiError::Catalogue(_) | ApiError::Io(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }

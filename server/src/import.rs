@@ -11,9 +11,10 @@ use products::catalogue::Catalogue;
 use products::store::DataDir;
 use products::EventKind;
 
-use crate::config::{name_rules, ImportArgs};
+use crate::config::{name_rules, ImportArgs, TestHooks};
 use crate::hub::Hub;
 use crate::ingest::{Ingest, Outcome};
+use crate::supervisor::Tasks;
 use crate::watcher::list_files;
 
 /// What an import did.
@@ -59,6 +60,9 @@ pub async fn import(args: &ImportArgs) -> anyhow::Result<Summary> {
     let data = DataDir::new(&args.data_dir);
     data.create_all()
         .with_context(|| format!("creating the data dir {}", args.data_dir.display()))?;
+    // Not while a server runs on this data dir: the two would each repair
+    // what the other is doing. Held until the import ends.
+    let _lock = data.lock()?;
     let catalogue = Catalogue::open(&data.database()).await?;
     let ingest = Ingest::new(
         data.clone(),
@@ -67,10 +71,11 @@ pub async fn import(args: &ImportArgs) -> anyhow::Result<Summary> {
         Hub::new(catalogue.clone(), products::catalogue::Current::default()),
         // Renditions are made by the server at its next start.
         None,
+        Tasks::default().register("import"),
+        TestHooks::default(),
     );
     let staging = data
-        .root()
-        .join("uploads")
+        .uploads()
         .join(format!("import-{}", chrono::Utc::now().timestamp_millis()));
     std::fs::create_dir_all(&staging)?;
 

@@ -14,10 +14,23 @@ use products::name::is_in_progress;
 use products::sidecar::{sidecar_target, Timing, MAX_SIDECAR_BYTES};
 use products::store::{hash_file, move_file, DataDir};
 use products::{Event, EventKind, NameRules, ProductMeta, ProductName, Rejection, Sidecar};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
+use crate::config::TestHooks;
 use crate::hub::Hub;
 use crate::previews::Previews;
+use crate::supervisor::{panic_message, TaskHandle};
+
+/// Pause after a catalogue write failed, before the next file.
+const STORAGE_BACKOFF: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// What the ingest task takes files from: the watcher's complete drops and
+/// the uploads. Kept outside the task so that a restarted task finds the
+/// queues as they were.
+pub struct Inbox {
+    pub ready: mpsc::Receiver<PathBuf>,
+    pub uploads: mpsc::Receiver<Upload>,
+}
 
 /// What became of one file.
 #[derive(Debug)]
@@ -88,40 +101,80 @@ pub struct Ingest {
     hub: Hub,
     /// Where new product files are sent for thumbnails (none: not made now).
     previews: Option<Previews>,
+    /// Where the task says which file it is on (for health).
+    task: TaskHandle,
+    hooks: TestHooks,
 }
 
 impl Ingest {
-    pub fn new(data: DataDir, rules: NameRules, hub: Hub, previews: Option<Previews>) -> Self {
+    pub fn new(
+        data: DataDir,
+        rules: NameRules,
+        hub: Hub,
+        previews: Option<Previews>,
+        task: TaskHandle,
+        hooks: TestHooks,
+    ) -> Self {
         Self {
             data,
             rules,
             hub,
             previews,
+            task,
+            hooks,
         }
     }
 
-    /// Takes dropped files from `ready` and uploaded ones from `uploads`, one
-    /// at a time, until both channels close. Failures are logged and the file
-    /// is left where it is, to be retried at the next start.
-    pub async fn run(
-        self,
-        mut ready: mpsc::Receiver<PathBuf>,
-        mut uploads: mpsc::Receiver<Upload>,
-    ) {
+    /// Takes dropped files and uploads from `inbox`, one at a time, until
+    /// shutdown is signalled or both channels close. The file in hand when
+    /// shutdown comes is finished; queued drops stay in the drop folder for the
+    /// next start, queued uploads are answered "stopping".
+    pub async fn run(&self, inbox: &mut Inbox, mut shutdown: watch::Receiver<bool>) {
         loop {
-            tokio::select! {
-                Some(path) = ready.recv() => {
-                    let outcome = self.ingest_file(&path, None).await;
-                    log_outcome(&path, &outcome);
-                }
-                Some(upload) = uploads.recv() => {
-                    let outcome = self.ingest_file(&upload.path, Some(&upload.provider)).await;
-                    log_outcome(&upload.path, &outcome);
-                    // The uploader may have gone; the outcome is logged anyway.
-                    let _ = upload.reply.send(outcome);
+            let (path, provider, reply) = tokio::select! {
+                biased;
+                _ = shutdown.wait_for(|stopping| *stopping) => return,
+                Some(path) = inbox.ready.recv() => (path, None, None),
+                Some(upload) = inbox.uploads.recv() => {
+                    (upload.path, Some(upload.provider), Some(upload.reply))
                 }
                 else => return,
+            };
+            let outcome = self.take(&path, provider).await;
+            log_outcome(&path, &outcome);
+            let storage_failed = matches!(outcome, Err(IngestError::Catalogue(_)));
+            if let Some(reply) = reply {
+                // The uploader may have gone; the outcome is logged anyway.
+                let _ = reply.send(outcome);
             }
+            if storage_failed {
+                // The catalogue is in trouble (full disk, locked): give it a
+                // moment rather than fail every file in the queue at once.
+                tokio::time::sleep(STORAGE_BACKOFF).await;
+            }
+        }
+    }
+
+    /// One file, in a task of its own: a panic on it (a bug meeting an input
+    /// nobody foresaw) refuses that file with the reason and the pipeline
+    /// goes on with the next one.
+    async fn take(&self, path: &Path, provider: Option<String>) -> Result<Outcome, IngestError> {
+        let _busy = self.task.busy(path.display().to_string());
+        let (this, file, sender) = (self.clone(), path.to_path_buf(), provider.clone());
+        let handled =
+            tokio::spawn(async move { this.ingest_file(&file, sender.as_deref()).await }).await;
+        match handled {
+            Ok(outcome) => outcome,
+            Err(error) if error.is_panic() => {
+                let cause = panic_message(error.into_panic());
+                tracing::error!(path = %path.display(), %cause, "ingest panicked on a file");
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                let reason = format!(
+                    "opsboard failed on this file (internal error: {cause}); it is kept for the operators"
+                );
+                self.reject(path, provider.as_deref(), &name, reason).await
+            }
+            Err(error) => Err(error.into()),
         }
     }
 
@@ -138,6 +191,7 @@ impl Ingest {
         if is_in_progress(&lossy_name) {
             return Ok(Outcome::Skipped);
         }
+        self.hooks.before_ingest(&lossy_name).await;
         let meta = match tokio::fs::symlink_metadata(path).await {
             Ok(meta) => meta,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Outcome::Skipped),
@@ -198,8 +252,20 @@ impl Ingest {
         if snapshot(path).await != Some((meta.len(), meta.modified().ok())) {
             return Ok(Outcome::Skipped);
         }
+        let sidecar = self.hub.catalogue().sidecar(file_name).await?;
+        let timing = match Timing::resolve(&name, sidecar.as_ref()) {
+            Ok(timing) => timing,
+            Err(error) => {
+                return self
+                    .reject(path, provider, file_name, error.to_string())
+                    .await
+            }
+        };
         let latest = self.hub.catalogue().latest_version(&name).await?;
         let version = match latest {
+            Some(latest) if latest.sha256 == sha256 && latest.missing => {
+                return self.restore(path, latest).await;
+            }
             Some(latest) if latest.sha256 == sha256 => {
                 tokio::fs::remove_file(path).await?;
                 return Ok(Outcome::Unchanged {
@@ -211,14 +277,11 @@ impl Ingest {
         };
 
         let stored_path = self.data.archive_path(&name, file_name, version);
-        let from = path.to_path_buf();
-        let to = self.data.root().join(&stored_path);
-        tokio::task::spawn_blocking(move || move_file(&from, &to)).await??;
-
-        let sidecar = self.hub.catalogue().sidecar(file_name).await?;
+        let (from, to) = (path.to_path_buf(), self.data.root().join(&stored_path));
+        move_blocking(&from, &to).await?;
         let new = NewProduct {
-            timing: Timing::resolve(&name, sidecar.as_ref()),
-            meta: with_provider(sidecar.map(|s| s.meta()).unwrap_or_default(), provider),
+            timing,
+            meta: with_uploader(sidecar.map(|s| s.meta()).unwrap_or_default(), provider),
             media_type: media_type_for(&name.ext).to_string(),
             name,
             file_name: file_name.to_string(),
@@ -227,10 +290,26 @@ impl Ingest {
             version,
             stored_path: stored_path.to_string_lossy().into_owned(),
         };
-        let event = self
-            .hub
-            .record(|catalogue| async move { catalogue.insert_product(&new).await })
-            .await?;
+        let recorded = match self.hooks.catalogue_write_fault(file_name) {
+            Some(fault) => Err(fault),
+            None => {
+                self.hub
+                    .record(|catalogue| async move { catalogue.insert_product(&new).await })
+                    .await
+            }
+        };
+        let event = match recorded {
+            Ok(event) => event,
+            Err(error) => {
+                // Out of the archive again, so the name is not blocked: a
+                // drop goes back to the drop folder (and is tried again), an
+                // upload is answered with the error and sent again.
+                if let Err(undo) = move_blocking(&to, &from).await {
+                    tracing::error!(%undo, file = %to.display(), "could not take back an uncatalogued file; it is recovered at the next start");
+                }
+                return Err(error.into());
+            }
+        };
         if let (
             Some(previews),
             EventKind::ProductAdded { product } | EventKind::ProductUpdated { product },
@@ -238,6 +317,25 @@ impl Ingest {
         {
             previews.request(product.id, &stored_path.to_string_lossy(), file_name);
         }
+        Ok(Outcome::Catalogued(event))
+    }
+
+    /// The bytes of a product marked missing, sent again: they go back where
+    /// the catalogue expects them and the product is whole again.
+    async fn restore(
+        &self,
+        path: &Path,
+        latest: products::catalogue::LatestVersion,
+    ) -> Result<Outcome, IngestError> {
+        let Some(to) = self.data.resolve(Path::new(&latest.stored_path)) else {
+            return Ok(Outcome::Skipped);
+        };
+        move_blocking(path, &to).await?;
+        tracing::info!(id = latest.id, path = %to.display(), "missing bytes restored");
+        let event = self
+            .hub
+            .record(|catalogue| async move { catalogue.set_missing(latest.id, false).await })
+            .await?;
         Ok(Outcome::Catalogued(event))
     }
 
@@ -274,9 +372,16 @@ impl Ingest {
                     .await
             }
         };
+        let timing = match Timing::resolve(&name, Some(&sidecar)) {
+            Ok(timing) => timing,
+            Err(error) => {
+                return self
+                    .reject(path, provider, file_name, error.to_string())
+                    .await
+            }
+        };
         let stored_path = self.free_archive_path(&name, file_name);
-        let (from, to) = (path.to_path_buf(), self.data.root().join(&stored_path));
-        tokio::task::spawn_blocking(move || move_file(&from, &to)).await??;
+        move_blocking(path, &self.data.root().join(&stored_path)).await?;
         let catalogue = self.hub.catalogue();
         catalogue
             .save_sidecar(target, &sidecar, &stored_path.to_string_lossy())
@@ -284,8 +389,8 @@ impl Ingest {
         let Some(current) = catalogue.current_product(&name).await? else {
             return Ok(Outcome::SidecarKept);
         };
-        let timing = Timing::resolve(&name, Some(&sidecar));
-        let meta = with_provider(
+        // The product keeps the provider it was uploaded by.
+        let meta = with_uploader(
             sidecar.meta(),
             current.product.meta.provider.as_deref().or(provider),
         );
@@ -355,12 +460,19 @@ async fn snapshot(path: &Path) -> Option<(u64, Option<std::time::SystemTime>)> {
     Some((meta.len(), meta.modified().ok()))
 }
 
-/// The sidecar's provider if it names one, else the uploader.
-fn with_provider(mut meta: ProductMeta, uploader: Option<&str>) -> ProductMeta {
-    if meta.provider.is_none() {
-        meta.provider = uploader.map(str::to_string);
+/// The authenticated uploader, which a sidecar's `provider` never overrides;
+/// for files from the drop folder (no uploader), what the sidecar says.
+fn with_uploader(mut meta: ProductMeta, uploader: Option<&str>) -> ProductMeta {
+    if let Some(uploader) = uploader {
+        meta.provider = Some(uploader.to_string());
     }
     meta
+}
+
+/// [`move_file`] off the async runtime (it syncs folders).
+async fn move_blocking(from: &Path, to: &Path) -> Result<(), IngestError> {
+    let (from, to) = (from.to_path_buf(), to.to_path_buf());
+    Ok(tokio::task::spawn_blocking(move || move_file(&from, &to)).await??)
 }
 
 fn log_outcome(path: &Path, outcome: &Result<Outcome, IngestError>) {

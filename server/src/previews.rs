@@ -2,15 +2,31 @@
 //! they never delay `product.added`), off the async runtime, a few at a time,
 //! and announced with `product.updated` when ready, or with the reason there
 //! are none (`preview_error`).
+//!
+//! Each job has a time limit and the renderer a memory budget, so no file can
+//! hold a worker for good; a job that panics is recorded as failed; an I/O
+//! failure (a full disk) is not the file's fault and is tried again later
+//! rather than stored as the product's error.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use products::preview::{has_preview, render, PreviewError, PreviewLimits, Renditions};
 use products::store::DataDir;
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::{mpsc, watch, Mutex, Semaphore};
+use tokio::task::JoinHandle;
 
 use crate::hub::Hub;
+use crate::supervisor::{panic_message, supervise, TaskHandle};
+
+/// The longest one rendition job may take.
+pub const JOB_TIME_LIMIT: Duration = Duration::from_secs(30);
+/// Attempts of a job whose failures are the machine's (I/O), not the file's.
+const ATTEMPTS: u32 = 3;
+/// Pause before such a job is tried again.
+const RETRY_AFTER: Duration = Duration::from_secs(20);
 
 /// One product to render.
 struct Job {
@@ -18,6 +34,7 @@ struct Job {
     /// Relative to the data dir.
     stored_path: String,
     ext: String,
+    attempt: u32,
 }
 
 /// The door to the preview workers. Cheap to clone.
@@ -26,17 +43,48 @@ pub struct Previews {
     sender: mpsc::UnboundedSender<Job>,
 }
 
+/// What every job needs.
+#[derive(Clone)]
+struct Workers {
+    data: DataDir,
+    hub: Hub,
+    limits: PreviewLimits,
+    permits: Arc<Semaphore>,
+    count: u32,
+    task: TaskHandle,
+    /// For jobs sent again after a temporary failure.
+    retry: Previews,
+}
+
 impl Previews {
     /// Starts the workers; `workers` renditions are made at once at most.
+    /// The returned task ends at `stop`, once the jobs in hand are done.
     pub fn start(
         data: DataDir,
         hub: Hub,
         limits: PreviewLimits,
         workers: usize,
-    ) -> (Self, tokio::task::JoinHandle<()>) {
+        task: TaskHandle,
+        stop: watch::Receiver<bool>,
+    ) -> (Self, JoinHandle<()>) {
         let (sender, receiver) = mpsc::unbounded_channel();
-        let task = tokio::spawn(run(receiver, data, hub, limits, workers.max(1)));
-        (Self { sender }, task)
+        let previews = Self { sender };
+        let count = workers.clamp(1, 64) as u32;
+        let workers = Workers {
+            data,
+            hub,
+            limits,
+            permits: Arc::new(Semaphore::new(count as usize)),
+            count,
+            task: task.clone(),
+            retry: previews.clone(),
+        };
+        let receiver = Arc::new(Mutex::new(receiver));
+        let handle = supervise(task, move || {
+            let (workers, receiver, stop) = (workers.clone(), receiver.clone(), stop.clone());
+            async move { dispatch(&mut *receiver.lock().await, workers, stop).await }
+        });
+        (previews, handle)
     }
 
     /// Asks for the renditions of product `id`, archived at `stored_path`
@@ -48,60 +96,80 @@ impl Previews {
                 id,
                 stored_path: stored_path.to_string(),
                 ext: ext.to_string(),
+                attempt: 1,
             });
         }
     }
 }
 
-async fn run(
-    mut jobs: mpsc::UnboundedReceiver<Job>,
-    data: DataDir,
-    hub: Hub,
-    limits: PreviewLimits,
-    workers: usize,
+/// Hands jobs to free workers until `stop`, then waits for the jobs in hand.
+/// Jobs still queued are left: the catalogue lists them at the next start.
+async fn dispatch(
+    jobs: &mut mpsc::UnboundedReceiver<Job>,
+    workers: Workers,
+    mut stop: watch::Receiver<bool>,
 ) {
-    let permits = Arc::new(Semaphore::new(workers));
-    while let Some(job) = jobs.recv().await {
-        let Ok(permit) = permits.clone().acquire_owned().await else {
-            return;
+    loop {
+        let job = tokio::select! {
+            biased;
+            _ = stop.wait_for(|stopping| *stopping) => break,
+            job = jobs.recv() => match job {
+                Some(job) => job,
+                None => break,
+            },
         };
-        let (data, hub) = (data.clone(), hub.clone());
+        let permit = tokio::select! {
+            biased;
+            _ = stop.wait_for(|stopping| *stopping) => break,
+            permit = workers.permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+        };
+        let workers = workers.clone();
         tokio::spawn(async move {
-            make(job, &data, &hub, limits).await;
+            make(job, &workers).await;
             drop(permit);
         });
     }
+    let _ = workers.permits.acquire_many(workers.count).await;
 }
 
-async fn make(job: Job, data: &DataDir, hub: &Hub, limits: PreviewLimits) {
-    let Some(source) = data.resolve(Path::new(&job.stored_path)) else {
-        return;
-    };
-    let folder = Path::new("previews").join(job.id.to_string());
-    let root = data.root().to_path_buf();
-    let out = folder.clone();
-    let made = tokio::task::spawn_blocking(move || -> Result<(PathBuf, PathBuf), PreviewError> {
-        let renditions = render(&source, &job.ext, &limits)?;
-        write_renditions(&root.join(&out), &renditions).map(|(t, p)| (out.join(t), out.join(p)))
-    })
-    .await;
+/// What became of one job.
+enum Made {
+    Done(String, String),
+    /// The file's fault (or its kind's): stored as the product's reason.
+    Failed(String),
+    /// The machine's fault: try again later.
+    Temporary(String),
+    NotSupported,
+}
+
+async fn make(job: Job, workers: &Workers) {
+    let _busy = workers.task.busy(format!("product {}", job.id));
+    let made = render_job(&job, workers).await;
     let (thumbnail, preview, error) = match made {
-        Ok(Ok((t, p))) => (
-            Some(t.to_string_lossy().into_owned()),
-            Some(p.to_string_lossy().into_owned()),
-            None,
-        ),
-        Ok(Err(PreviewError::NotSupported)) => return,
-        Ok(Err(error)) => {
-            tracing::warn!(id = job.id, %error, "no preview");
-            (None, None, Some(error.to_string()))
-        }
-        Err(error) => {
-            tracing::error!(id = job.id, %error, "preview worker failed");
+        Made::Done(t, p) => (Some(t), Some(p), None),
+        Made::NotSupported => return,
+        Made::Temporary(reason) if job.attempt < ATTEMPTS => {
+            tracing::warn!(id = job.id, %reason, attempt = job.attempt, "preview failed for now; trying again later");
+            let retry = workers.retry.sender.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(RETRY_AFTER).await;
+                let _ = retry.send(Job {
+                    attempt: job.attempt + 1,
+                    ..job
+                });
+            });
             return;
         }
+        Made::Temporary(reason) | Made::Failed(reason) => {
+            tracing::warn!(id = job.id, %reason, "no preview");
+            (None, None, Some(reason))
+        }
     };
-    let recorded = hub
+    let recorded = workers
+        .hub
         .record(|catalogue| async move {
             catalogue
                 .set_renditions(
@@ -118,7 +186,50 @@ async fn make(job: Job, data: &DataDir, hub: &Hub, limits: PreviewLimits) {
     }
 }
 
-/// Writes `thumbnail.<ext>` and `preview.<ext>` into `folder`; returns their names.
+/// Renders and writes one job's renditions, within [`JOB_TIME_LIMIT`].
+async fn render_job(job: &Job, workers: &Workers) -> Made {
+    let Some(source) = workers.data.resolve(Path::new(&job.stored_path)) else {
+        return Made::Failed("the stored path is not inside the data dir".into());
+    };
+    let folder = Path::new("previews").join(job.id.to_string());
+    let (root, out, ext, limits) = (
+        workers.data.root().to_path_buf(),
+        folder.clone(),
+        job.ext.clone(),
+        workers.limits,
+    );
+    let work = tokio::task::spawn_blocking(move || -> Result<(PathBuf, PathBuf), PreviewError> {
+        let renditions = render(&source, &ext, &limits)?;
+        write_renditions(&root.join(&out), &renditions).map(|(t, p)| (out.join(t), out.join(p)))
+    });
+    // A job over the limit is abandoned: its thread ends on its own (the
+    // renderer's own caps bound how long), the worker slot is free now.
+    match tokio::time::timeout(JOB_TIME_LIMIT, work).await {
+        Ok(Ok(Ok((t, p)))) => Made::Done(
+            t.to_string_lossy().into_owned(),
+            p.to_string_lossy().into_owned(),
+        ),
+        Ok(Ok(Err(PreviewError::NotSupported))) => Made::NotSupported,
+        Ok(Ok(Err(PreviewError::Io(error)))) => {
+            Made::Temporary(format!("reading or writing: {error}"))
+        }
+        Ok(Ok(Err(error))) => Made::Failed(error.to_string()),
+        Ok(Err(error)) if error.is_panic() => {
+            let cause = panic_message(error.into_panic());
+            tracing::error!(id = job.id, %cause, "the preview maker panicked");
+            Made::Failed(format!("the preview maker failed on this file ({cause})"))
+        }
+        Ok(Err(error)) => Made::Temporary(error.to_string()),
+        Err(_) => Made::Failed(format!(
+            "making the preview took longer than {} s",
+            JOB_TIME_LIMIT.as_secs()
+        )),
+    }
+}
+
+/// Writes `thumbnail.<ext>` and `preview.<ext>` into `folder`; returns their
+/// names. Each is written to a temporary file, synced, then renamed, so a
+/// crash leaves either the whole rendition or none.
 pub fn write_renditions(
     folder: &Path,
     renditions: &Renditions,
@@ -126,8 +237,16 @@ pub fn write_renditions(
     std::fs::create_dir_all(folder)?;
     let thumbnail = format!("thumbnail.{}", renditions.thumbnail.ext);
     let preview = format!("preview.{}", renditions.preview.ext);
-    std::fs::write(folder.join(&thumbnail), &renditions.thumbnail.bytes)?;
-    std::fs::write(folder.join(&preview), &renditions.preview.bytes)?;
+    for (name, bytes) in [
+        (&thumbnail, &renditions.thumbnail.bytes),
+        (&preview, &renditions.preview.bytes),
+    ] {
+        let mut file = tempfile::NamedTempFile::new_in(folder)?;
+        file.write_all(bytes)?;
+        file.as_file().sync_all()?;
+        file.persist(folder.join(name)).map_err(|e| e.error)?;
+    }
+    std::fs::File::open(folder)?.sync_all()?;
     Ok((thumbnail, preview))
 }
 

@@ -7,10 +7,16 @@
 //! pipeline decides versions from the catalogue. Conversely, products whose
 //! bytes have vanished are marked missing (and unmarked if they come back),
 //! never silently dropped.
+//!
+//! Sidecars are archived at every sending (`~v2`, `~v3`…) but only the newest
+//! is the catalogue's: older copies are history, left in place, and only a
+//! copy newer than the catalogue's (sent just before a crash) is taken again.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::Context;
+use products::sidecar::sidecar_target;
 use products::store::{move_file, DataDir};
 
 use crate::hub::Hub;
@@ -32,6 +38,7 @@ pub struct Report {
 pub async fn reconcile(data: &DataDir, hub: &Hub) -> anyhow::Result<Report> {
     let mut report = Report::default();
     let known = hub.catalogue().stored_paths().await?;
+    let sidecars = hub.catalogue().sidecar_paths().await?;
     let archive = data.archive();
     let files = tokio::task::spawn_blocking(move || list_files(&archive)).await?;
     let stamp = chrono::Utc::now().timestamp_millis();
@@ -44,6 +51,9 @@ pub async fn reconcile(data: &DataDir, hub: &Hub) -> anyhow::Result<Report> {
         }
         let archived = file.file_name().unwrap_or_default().to_string_lossy();
         let name = DataDir::original_name(&archived);
+        if is_older_sidecar(name, &archived, &sidecars) {
+            continue;
+        }
         let mut target = data.incoming().join(name);
         if target.symlink_metadata().is_ok() {
             target = data
@@ -75,4 +85,19 @@ pub async fn reconcile(data: &DataDir, hub: &Hub) -> anyhow::Result<Report> {
             .await?;
     }
     Ok(report)
+}
+
+/// Whether `archived` is a copy of the sidecar `name` older than (or the
+/// same as) the newest one the catalogue holds (`newest` is keyed by the
+/// name of the file a sidecar describes).
+fn is_older_sidecar(name: &str, archived: &str, newest: &HashMap<String, String>) -> bool {
+    sidecar_target(name)
+        .and_then(|target| newest.get(target))
+        .is_some_and(|known| {
+            let known_name = Path::new(known)
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy();
+            DataDir::archived_version(archived) <= DataDir::archived_version(&known_name)
+        })
 }

@@ -1,13 +1,17 @@
 //! The state shared by every handler.
 
+use std::time::Duration;
+
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use products::catalogue::Catalogue;
 use products::store::DataDir;
 use tokio::sync::watch;
 
+use crate::connections::Connections;
 use crate::hub::Hub;
 use crate::ingest::Uploads;
+use crate::supervisor::Tasks;
 
 /// One value, cloned into every request: cheap handles only.
 #[derive(Clone)]
@@ -26,6 +30,12 @@ pub struct AppState {
     /// Turns true at shutdown, so long-lived websocket sessions close and the
     /// server can stop gracefully.
     pub shutdown: watch::Receiver<bool>,
+    /// What the background tasks report, for health.
+    pub tasks: Tasks,
+    /// How long a task may be on one item before health says it is stuck.
+    pub stuck_after: Duration,
+    /// Websocket sessions open, under their caps.
+    pub connections: Connections,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -10,12 +10,16 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RenameMode};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
 use tokio::time::Instant;
+
+use crate::supervisor::{supervise, TaskHandle};
 
 /// Whether this platform's watcher reports when a writer closes a file. Where it
 /// does, nothing is taken on a timer: a slow writer is never cut short.
@@ -43,21 +47,42 @@ pub struct DropWatcher {
     _watcher: RecommendedWatcher,
 }
 
-/// Starts watching `incoming` recursively; complete files are sent on `ready`.
+/// Starts watching `incoming` recursively; complete files are sent on `ready`
+/// until `stop` turns true. The loop runs supervised: a new one (after a
+/// panic) first rescans the folder, as the events in flight are lost.
 pub fn spawn(
     incoming: PathBuf,
     completion: Completion,
     settle: Duration,
     ready: mpsc::Sender<PathBuf>,
-) -> notify::Result<DropWatcher> {
+    task: TaskHandle,
+    stop: watch::Receiver<bool>,
+) -> notify::Result<(DropWatcher, JoinHandle<()>)> {
     let (raw_tx, raw_rx) = mpsc::unbounded_channel();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         // The receiver only goes away at shutdown.
         let _ = raw_tx.send(res);
     })?;
     watcher.watch(&incoming, RecursiveMode::Recursive)?;
-    tokio::spawn(settle_loop(incoming, raw_rx, completion, settle, ready));
-    Ok(DropWatcher { _watcher: watcher })
+    let raw = Arc::new(tokio::sync::Mutex::new(raw_rx));
+    let mut restarted = false;
+    let task = supervise(task, move || {
+        let (incoming, raw, ready, stop) =
+            (incoming.clone(), raw.clone(), ready.clone(), stop.clone());
+        let rescan = std::mem::replace(&mut restarted, true);
+        async move {
+            let mut raw = raw.lock().await;
+            if rescan {
+                for path in list_files(&incoming) {
+                    if ready.send(path).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            settle_loop(incoming, &mut raw, completion, settle, ready, stop).await
+        }
+    });
+    Ok((DropWatcher { _watcher: watcher }, task))
 }
 
 /// What a notification means for the file it names.
@@ -108,20 +133,26 @@ struct Pending {
 
 async fn settle_loop(
     incoming: PathBuf,
-    mut raw: mpsc::UnboundedReceiver<notify::Result<notify::Event>>,
+    raw: &mut mpsc::UnboundedReceiver<notify::Result<notify::Event>>,
     completion: Completion,
     settle: Duration,
     ready: mpsc::Sender<PathBuf>,
+    mut stop: watch::Receiver<bool>,
 ) {
     let mut pending: HashMap<PathBuf, Pending> = HashMap::new();
     loop {
         let next_due = pending.values().map(|p| p.due).min();
-        let received = match next_due {
-            Some(due) => tokio::select! {
-                r = raw.recv() => Some(r),
-                _ = tokio::time::sleep_until(due) => None,
-            },
-            None => Some(raw.recv().await),
+        let due = async move {
+            match next_due {
+                Some(due) => tokio::time::sleep_until(due).await,
+                None => std::future::pending().await,
+            }
+        };
+        let received = tokio::select! {
+            biased;
+            _ = stop.wait_for(|stopping| *stopping) => return,
+            r = raw.recv() => Some(r),
+            _ = due => None,
         };
         match received {
             Some(None) => return,

@@ -4,84 +4,17 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::net::TcpListener;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::process::{walk, Opsboard};
 use common::{next_event, png, TestServer};
 use products::{EventKind, Product};
-
-/// The binary, serving `data` on a free loopback port.
-struct Opsboard {
-    child: Child,
-    base: String,
-}
-
-impl Opsboard {
-    async fn start(data: &Path) -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_opsboard"))
-            .arg("serve")
-            .arg("--data-dir")
-            .arg(data)
-            .arg("--listen")
-            .arg(format!("127.0.0.1:{port}"))
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the binary starts");
-        let server = Self {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-        };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while server.health().await.is_none() {
-            assert!(Instant::now() < deadline, "the server did not come up");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        server
-    }
-
-    async fn health(&self) -> Option<serde_json::Value> {
-        let response = reqwest::get(format!("{}/api/v1/health", self.base))
-            .await
-            .ok()?;
-        response.json().await.ok()
-    }
-
-    async fn get(&self, path: &str) -> serde_json::Value {
-        reqwest::get(format!("{}{path}", self.base))
-            .await
-            .expect("request")
-            .json()
-            .await
-            .expect("JSON")
-    }
-
-    fn kill(mut self) {
-        // SIGKILL: no shutdown code runs.
-        self.child.kill().expect("kill");
-        self.child.wait().expect("reap");
-    }
-}
-
-impl Drop for Opsboard {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[tokio::test]
 async fn sigkill_during_a_burst_loses_nothing_and_doubles_nothing() {
     const DROPS: usize = 300;
     let dir = tempfile::tempdir().unwrap();
-    let server = Opsboard::start(dir.path()).await;
+    let server = Opsboard::start(dir.path(), &[]).await;
     let incoming = dir.path().join("incoming");
     let name = |i: usize| format!("surface.S{i:03}.202611281200.t2m.csv");
     // Half the burst as fast as the disk takes it; ingest (which syncs every
@@ -101,16 +34,10 @@ async fn sigkill_during_a_burst_loses_nothing_and_doubles_nothing() {
         std::fs::write(incoming.join(name(i)), format!("time,t2m\n{i}\n")).unwrap();
     }
 
-    let server = Opsboard::start(dir.path()).await;
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let health = server.health().await.expect("health");
-        if health["products"] == DROPS {
-            break;
-        }
-        assert!(Instant::now() < deadline, "stuck at {health}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let server = Opsboard::start(dir.path(), &[]).await;
+    server
+        .wait_for_products(DROPS, Duration::from_secs(60))
+        .await;
     let products: Vec<Product> =
         serde_json::from_value(server.get("/api/v1/products").await).unwrap();
     let names: BTreeSet<String> = products.iter().map(|p| p.file_name.clone()).collect();
@@ -135,18 +62,6 @@ async fn sigkill_during_a_burst_loses_nothing_and_doubles_nothing() {
     }
     let left: Vec<_> = walk(&incoming);
     assert!(left.is_empty(), "left in the drop folder: {left:?}");
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        if entry.file_type().unwrap().is_dir() {
-            files.extend(walk(&entry.path()));
-        } else {
-            files.push(entry.path());
-        }
-    }
-    files
 }
 
 #[tokio::test]

@@ -165,29 +165,3 @@ async fn built_files_are_sent_precompressed_when_the_browser_accepts_it() {
     assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
     assert_eq!(plain.text().await.unwrap(), "console.log('plain');");
 }
-
-#[tokio::test]
-async fn products_imported_beside_a_running_server_show_on_the_next_page() {
-    let t = TestServer::start().await;
-    let before = page(&t, "").await;
-    let source = tempfile::tempdir().unwrap();
-    let time = format_time(Utc::now().duration_trunc(Duration::hours(1)).unwrap());
-    let name = format!("surface.IMPORTED.{time}.t2m.png");
-    std::fs::write(source.path().join(&name), png(3)).unwrap();
-    assert!(!before.contains(&name));
-
-    // Another process writes the catalogue: the page reads its events back.
-    let data = t.data().to_string_lossy().into_owned();
-    let (ok, out) = common::opsboard_cli(&[
-        "import",
-        &source.path().to_string_lossy(),
-        "--data-dir",
-        &data,
-    ]);
-    assert!(ok, "{out}");
-    let after = page(&t, "").await;
-    assert!(
-        after.contains(&format!(r#"data-file-name="{name}""#)),
-        "the import is on the page"
-    );
-}

@@ -26,6 +26,8 @@ pub mod current;
 mod providers;
 
 pub use current::Current;
+/// The database driver's error, for callers that simulate one.
+pub use sqlx::Error as SqlxError;
 
 /// Catalogue failures. Storage errors are not the provider's fault, so they are
 /// kept apart from the name errors that are.
@@ -91,6 +93,10 @@ pub struct LatestVersion {
     pub id: i64,
     pub version: i64,
     pub sha256: String,
+    /// Relative to the data dir.
+    pub stored_path: String,
+    /// Its bytes were found gone at a start: the same bytes sent again restore it.
+    pub missing: bool,
 }
 
 const PRODUCT_COLUMNS: &str = "id, category, platform, product, time_ms, version, file_name, \
@@ -124,7 +130,7 @@ impl Catalogue {
     /// The newest version of (category, platform, time, product), if any.
     pub async fn latest_version(&self, name: &ProductName) -> Result<Option<LatestVersion>> {
         let row = sqlx::query(
-            "SELECT id, version, sha256 FROM products
+            "SELECT id, version, sha256, stored_path, missing FROM products
              WHERE category = ? AND platform = ? AND time_ms = ? AND product = ?
              ORDER BY version DESC LIMIT 1",
         )
@@ -138,6 +144,8 @@ impl Catalogue {
             id: r.get("id"),
             version: r.get("version"),
             sha256: r.get("sha256"),
+            stored_path: r.get("stored_path"),
+            missing: r.get::<i64, _>("missing") != 0,
         }))
     }
 
@@ -284,6 +292,16 @@ impl Catalogue {
         .fetch_all(&self.pool)
         .await?;
         Ok(paths.into_iter().collect())
+    }
+
+    /// The archived path of the newest sidecar of each file name.
+    pub async fn sidecar_paths(&self) -> Result<std::collections::HashMap<String, String>> {
+        let rows = sqlx::query("SELECT file_name, stored_path FROM sidecars")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("file_name")?, r.try_get("stored_path")?)))
+            .collect()
     }
 
     /// Every product (any version) with where its bytes are and whether they

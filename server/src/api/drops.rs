@@ -22,7 +22,7 @@ use products::EventKind;
 use tokio::io::AsyncWriteExt;
 
 use crate::error::ApiError;
-use crate::ingest::Outcome;
+use crate::ingest::{IngestError, Outcome};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -59,7 +59,7 @@ async fn upload(
         return Err(ApiError::TooLarge(state.max_upload_bytes));
     }
 
-    let dir = state.data.root().join("uploads").join(unique_folder());
+    let dir = state.data.uploads().join(unique_folder());
     tokio::fs::create_dir_all(&dir).await?;
     let path = dir.join(&file_name);
     if let Err(error) = stream_to_file(body, &path, state.max_upload_bytes).await {
@@ -67,9 +67,19 @@ async fn upload(
         return Err(error);
     }
     let outcome = state.uploads.submit(path, provider.name.clone()).await;
-    // Empty once the pipeline has moved the file; kept (with it) otherwise.
-    let _ = tokio::fs::remove_dir(&dir).await;
-    match outcome? {
+    // Empty once the pipeline has taken the file. Otherwise the upload was not
+    // taken and the answer says so: the sender still has the bytes and sends
+    // them again, so nothing is kept here.
+    let _ = tokio::fs::remove_dir_all(&dir).await;
+    let outcome = match outcome {
+        Err(IngestError::Stopped) => {
+            return Err(ApiError::Unavailable(
+                "the server is stopping; send the file again in a minute".into(),
+            ))
+        }
+        other => other?,
+    };
+    match outcome {
         Outcome::Catalogued(event) => match event.kind {
             EventKind::ProductAdded { product } | EventKind::ProductUpdated { product } => {
                 Ok((StatusCode::CREATED, Json(product)).into_response())

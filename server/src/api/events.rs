@@ -6,19 +6,26 @@
 //! leaves no duplicate at the seam. A session that falls behind the broadcast
 //! reads what it missed from the catalogue. A client that stops reading is
 //! dropped after [`SEND_TIMEOUT`], or when it stops answering pings.
+//!
+//! A client resuming after a `seq` the catalogue never reached gets
+//! `{"type":"reset","last_seq":N}` and then live events after N. Clients send
+//! nothing but control frames, so messages are capped at [`MAX_MESSAGE`], and
+//! sessions are capped in all and per address (see [`crate::connections`]).
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use products::Event;
+use products::{Event, Reset};
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{timeout, Instant};
 
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// How often the server pings each client.
@@ -29,6 +36,8 @@ const SILENCE_LIMIT: Duration = Duration::from_secs(75);
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Events read from the catalogue per query while catching up.
 const REPLAY_PAGE: i64 = 500;
+/// Largest message or frame a client may send, in bytes.
+const MAX_MESSAGE: usize = 4 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/events", get(upgrade))
@@ -43,13 +52,22 @@ struct EventsParams {
 async fn upgrade(
     State(state): State<AppState>,
     Query(params): Query<EventsParams>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ws: WebSocketUpgrade,
-) -> Response {
-    ws.on_upgrade(move |socket| async move {
-        if let Err(reason) = session(socket, state, params.after).await {
-            tracing::debug!(%reason, "websocket session ended");
-        }
-    })
+) -> Result<Response, ApiError> {
+    let admitted = state
+        .connections
+        .admit(peer.ip())
+        .map_err(|refused| ApiError::Unavailable(refused.to_string()))?;
+    Ok(ws
+        .max_message_size(MAX_MESSAGE)
+        .max_frame_size(MAX_MESSAGE)
+        .on_upgrade(move |socket| async move {
+            if let Err(reason) = session(socket, state, params.after).await {
+                tracing::debug!(%reason, "websocket session ended");
+            }
+            drop(admitted);
+        }))
 }
 
 /// Why a session ended (for the log).
@@ -57,13 +75,20 @@ type Ended = String;
 
 async fn session(mut socket: WebSocket, state: AppState, after: Option<i64>) -> Result<(), Ended> {
     let mut live = state.hub.subscribe();
+    let stored = state
+        .catalogue
+        .last_seq()
+        .await
+        .map_err(|e| e.to_string())?;
     let mut last = match after {
+        Some(seq) if seq > stored => {
+            let reset =
+                serde_json::to_string(&Reset { last_seq: stored }).map_err(|e| e.to_string())?;
+            send_text(&mut socket, reset).await?;
+            stored
+        }
         Some(seq) => seq.max(0),
-        None => state
-            .catalogue
-            .last_seq()
-            .await
-            .map_err(|e| e.to_string())?,
+        None => stored,
     };
     catch_up(&mut socket, &state, &mut last).await?;
 
@@ -108,11 +133,15 @@ async fn session(mut socket: WebSocket, state: AppState, after: Option<i64>) -> 
 /// Sends every stored event after `last`, advancing it.
 async fn catch_up(socket: &mut WebSocket, state: &AppState, last: &mut i64) -> Result<(), Ended> {
     loop {
+        // One read at a time per turn: a thousand replays never hold every
+        // catalogue connection, and nothing is held while sending.
+        let turn = state.connections.replay_read().await;
         let page = state
             .catalogue
             .events_after(*last, REPLAY_PAGE)
             .await
             .map_err(|e| e.to_string())?;
+        drop(turn);
         let Some(newest) = page.last().map(|e| e.seq) else {
             return Ok(());
         };
@@ -124,7 +153,14 @@ async fn catch_up(socket: &mut WebSocket, state: &AppState, last: &mut i64) -> R
 }
 
 async fn send(socket: &mut WebSocket, event: &Event) -> Result<(), Ended> {
-    let text = serde_json::to_string(event).map_err(|e| e.to_string())?;
+    send_text(
+        socket,
+        serde_json::to_string(event).map_err(|e| e.to_string())?,
+    )
+    .await
+}
+
+async fn send_text(socket: &mut WebSocket, text: String) -> Result<(), Ended> {
     timeout(
         SEND_TIMEOUT,
         socket.send(Message::Text(Utf8Bytes::from(text))),

@@ -2,6 +2,8 @@
 //! and a real websocket client, for the integration tests and the benchmark.
 #![allow(dead_code)]
 
+pub mod process;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

@@ -1,0 +1,304 @@
+//! Start-up and shutdown of `opsboard serve`.
+//!
+//! **Start**, in this order: lock the data dir (a second `serve` or an
+//! `import` on it refuses), sweep `uploads/` (a crash leaves only uploads
+//! whose sender never got an answer, and who will send again), open the
+//! catalogue, reconcile the archive with it, start the supervised tasks
+//! (previews, ingest, the drop-folder watcher), queue the files that arrived
+//! while the server was down, then serve HTTP.
+//!
+//! **Shutdown** drains, as tokio-rs/mini-redis does: one `watch` flag turns
+//! true and every task sees it.
+//! - HTTP stops accepting; requests in flight finish; websocket sessions
+//!   send a close frame and end.
+//! - Ingest finishes the file in hand and stops taking new ones. Queued drops
+//!   stay in the drop folder for the next start; queued uploads are answered
+//!   503 "stopping" and their bytes removed (the sender keeps them).
+//! - Preview workers finish the job in hand within the drain limit; jobs not
+//!   started are made at the next start (the catalogue knows which).
+//! - The catalogue is closed (its WAL checkpointed), then the lock released.
+//!
+//! Everything is given [`DRAIN_LIMIT`] in all, so a stop never takes more
+//! than ten seconds whatever a client or a file does; what a crash or that
+//! limit interrupts is repaired at the next start.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use products::catalogue::{Catalogue, Current, ProductQuery};
+use products::store::{DataDir, DataLock};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::ServeArgs;
+use crate::connections::Connections;
+use crate::hub::Hub;
+use crate::ingest::{Inbox, Ingest, Uploads};
+use crate::previews::Previews;
+use crate::state::AppState;
+use crate::supervisor::{supervise, Tasks, STUCK_AFTER};
+use crate::{api, demo, reconcile, site, watcher};
+
+/// Files waiting for the ingest task. Large enough for a bulk drop; the
+/// watcher waits when it is full rather than losing a file.
+const READY_QUEUE: usize = 8192;
+/// Uploads waiting for the ingest task.
+const UPLOAD_QUEUE: usize = 64;
+/// The longest a stop waits for requests, the file in hand and previews.
+pub const DRAIN_LIMIT: Duration = Duration::from_secs(8);
+
+/// A running server. Dropping it without [`Server::shutdown`] leaves the tasks
+/// running until the runtime ends.
+pub struct Server {
+    /// The address actually bound (useful with port 0).
+    pub addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    http: JoinHandle<std::io::Result<()>>,
+    /// Drained at shutdown.
+    tasks: Vec<JoinHandle<()>>,
+    /// Only feed the drop folder (backlog, demo): stopped at once.
+    feeders: Vec<JoinHandle<()>>,
+    catalogue: Catalogue,
+    watcher: watcher::DropWatcher,
+    lock: DataLock,
+}
+
+/// Opens the catalogue, starts watching the drop folder, takes what is already
+/// in it, and serves HTTP on `args.listen`.
+pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
+    let data = DataDir::new(&args.data_dir);
+    data.create_all()
+        .with_context(|| format!("creating the data dir {}", args.data_dir.display()))?;
+    let lock = data.lock()?;
+    let swept = data.sweep_uploads()?;
+    if swept > 0 {
+        tracing::warn!(
+            swept,
+            "removed uploads left unanswered by an interrupted run"
+        );
+    }
+    let catalogue = Catalogue::open(&data.database())
+        .await
+        .with_context(|| format!("opening the catalogue {}", data.database().display()))?;
+    let current = Current::new(
+        catalogue.last_seq().await?,
+        catalogue.products(&ProductQuery::default()).await?,
+    );
+    let hub = Hub::new(catalogue.clone(), current);
+    let report = reconcile::reconcile(&data, &hub)
+        .await
+        .context("reconciling the archive with the catalogue")?;
+    if report != reconcile::Report::default() {
+        tracing::warn!(?report, "archive reconciled");
+    }
+
+    let (shutdown, stop) = watch::channel(false);
+    let tasks = Tasks::default();
+    let mut drained = Vec::new();
+    let previews = if args.no_previews {
+        None
+    } else {
+        let (previews, task) = Previews::start(
+            data.clone(),
+            hub.clone(),
+            args.preview_limits.limits(),
+            args.preview_workers(),
+            tasks.register("previews"),
+            stop.clone(),
+        );
+        drained.push(task);
+        // Products whose renditions an interrupted run did not make.
+        for pending in catalogue.renditions_pending().await? {
+            previews.request(
+                pending.product.id,
+                &pending.stored_path,
+                &pending.product.file_name,
+            );
+        }
+        Some(previews)
+    };
+
+    let (ready_tx, ready_rx) = mpsc::channel(READY_QUEUE);
+    let (uploads_tx, uploads_rx) = mpsc::channel(UPLOAD_QUEUE);
+    let ingest_task = tasks.register("ingest");
+    let ingest = Ingest::new(
+        data.clone(),
+        args.name_rules(),
+        hub.clone(),
+        previews,
+        ingest_task.clone(),
+        args.hooks.clone(),
+    );
+    // The queues outlive a restarted task (see the supervisor).
+    let inbox = Arc::new(tokio::sync::Mutex::new(Inbox {
+        ready: ready_rx,
+        uploads: uploads_rx,
+    }));
+    let ingest_stop = stop.clone();
+    drained.push(supervise(ingest_task, move || {
+        let (ingest, inbox, stop) = (ingest.clone(), inbox.clone(), ingest_stop.clone());
+        async move { ingest.run(&mut *inbox.lock().await, stop).await }
+    }));
+
+    let (watcher, watch_task) = watcher::spawn(
+        data.incoming(),
+        args.completion(),
+        args.settle(),
+        ready_tx.clone(),
+        tasks.register("watcher"),
+        stop.clone(),
+    )
+    .context("watching the drop folder")?;
+    drained.push(watch_task);
+    let feeders = feed_backlog(&data, &args, ready_tx);
+
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    let state = AppState {
+        catalogue: catalogue.clone(),
+        hub,
+        data,
+        rules: args.name_rules(),
+        uploads: Uploads::new(uploads_tx),
+        max_upload_bytes: args.max_upload_bytes,
+        leptos_options: site::leptos_options(&args.site_root, addr),
+        shutdown: stop.clone(),
+        tasks,
+        stuck_after: args.hooks.stuck_after.unwrap_or(STUCK_AFTER),
+        connections: Connections::new(args.max_websockets, args.max_websockets_per_address),
+    };
+    let app = Router::new()
+        .merge(api::router())
+        .merge(site::router(&state, args.site_config()))
+        // A bug in one handler answers 500 to that request; the server goes on.
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state);
+    let mut http_stop = stop;
+    let http = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = http_stop.wait_for(|stopped| *stopped).await;
+        })
+        .await
+    });
+    tracing::info!(%addr, data_dir = %args.data_dir.display(), "opsboard is serving");
+    Ok(Server {
+        addr,
+        shutdown,
+        http,
+        tasks: drained,
+        feeders,
+        catalogue,
+        watcher,
+        lock,
+    })
+}
+
+/// The files that arrived while the server was down (the watch is already
+/// on, so nothing slips between this scan and the live events), and the demo
+/// feeder if asked for.
+fn feed_backlog(
+    data: &DataDir,
+    args: &ServeArgs,
+    ready: mpsc::Sender<std::path::PathBuf>,
+) -> Vec<JoinHandle<()>> {
+    let backlog = watcher::list_files(&data.incoming());
+    if !backlog.is_empty() {
+        tracing::info!(
+            files = backlog.len(),
+            "taking files already in the drop folder"
+        );
+    }
+    let mut feeders = vec![tokio::spawn(async move {
+        for path in backlog {
+            if ready.send(path).await.is_err() {
+                break;
+            }
+        }
+    })];
+    if args.demo {
+        feeders.push(tokio::spawn(demo::run(
+            data.incoming(),
+            Duration::from_millis(args.demo_interval_ms),
+        )));
+    }
+    feeders
+}
+
+impl Server {
+    /// Drains as the module documentation says, within [`DRAIN_LIMIT`].
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        let _ = self.shutdown.send(true);
+        for feeder in &self.feeders {
+            feeder.abort();
+        }
+        drop(self.watcher);
+        let http = self.http;
+        let tasks = self.tasks;
+        let drained = tokio::time::timeout(DRAIN_LIMIT, async move {
+            let served = http.await;
+            futures_util::future::join_all(tasks).await;
+            served
+        })
+        .await;
+        let result = match drained {
+            Ok(served) => served.map_err(anyhow::Error::from).and_then(|r| Ok(r?)),
+            Err(_) => {
+                tracing::warn!(
+                    "the drain took longer than {DRAIN_LIMIT:?}; stopping anyway (the next start repairs)"
+                );
+                Ok(())
+            }
+        };
+        if tokio::time::timeout(Duration::from_secs(1), self.catalogue.close())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                "the catalogue did not close in time; SQLite recovers its WAL at the next start"
+            );
+        }
+        drop(self.lock);
+        result
+    }
+}
+
+/// `opsboard serve`: runs until Ctrl-C or SIGTERM, then drains.
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let server = start(args).await?;
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    server.shutdown().await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
