@@ -116,19 +116,32 @@ pub fn png(seed: u8) -> Vec<u8> {
 /// A PNG whose header claims `w` × `h` pixels, followed by the first bytes of
 /// a zlib stream: a decompression bomb as far as any decoder can tell.
 pub fn png_bomb(w: u32, h: u32) -> Vec<u8> {
+    png_of(w, h, 8, &[0x78, 0x9c, 0xed, 0xc1, 0x01, 0x0d, 0x00, 0x00])
+}
+
+/// A complete, valid 16-bit RGB PNG of `w` × `h` black pixels: a few MB on
+/// disk, `w × h × 6` bytes once decoded.
+pub fn png_black_16bit(w: u32, h: u32) -> Vec<u8> {
+    let raw = u64::from(h) * (u64::from(w) * 6 + 1);
+    png_of(w, h, 16, &zlib_of_zeros(raw))
+}
+
+fn png_of(w: u32, h: u32, depth: u8, idat: &[u8]) -> Vec<u8> {
     fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = 0xFFFF_FFFFu32;
-        for &b in bytes {
-            crc ^= b as u32;
-            for _ in 0..8 {
-                crc = if crc & 1 != 0 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
+        let table: Vec<u32> = (0..256u32)
+            .map(|n| {
+                (0..8).fold(n, |c, _| {
+                    if c & 1 != 0 {
+                        (c >> 1) ^ 0xEDB8_8320
+                    } else {
+                        c >> 1
+                    }
+                })
+            })
+            .collect();
+        !bytes.iter().fold(0xFFFF_FFFFu32, |crc, &b| {
+            table[((crc ^ b as u32) & 0xFF) as usize] ^ (crc >> 8)
+        })
     }
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
     let mut chunk = |kind: &[u8], data: &[u8]| {
@@ -140,13 +153,69 @@ pub fn png_bomb(w: u32, h: u32) -> Vec<u8> {
     let ihdr = [
         &w.to_be_bytes()[..],
         &h.to_be_bytes()[..],
-        &[8, 2, 0, 0, 0][..],
+        &[depth, 2, 0, 0, 0][..],
     ]
     .concat();
     chunk(b"IHDR", &ihdr);
-    chunk(b"IDAT", &[0x78, 0x9c, 0xed, 0xc1, 0x01, 0x0d, 0x00, 0x00]);
+    chunk(b"IDAT", idat);
     chunk(b"IEND", &[]);
     png
+}
+
+/// A zlib stream of `n` zero bytes: one fixed-Huffman deflate block of a
+/// literal zero and then copies of 258 bytes at distance 1 (13 bits each).
+fn zlib_of_zeros(n: u64) -> Vec<u8> {
+    struct Bits {
+        out: Vec<u8>,
+        acc: u32,
+        len: u32,
+    }
+    impl Bits {
+        /// `count` bits of `value`, least significant first (headers, extra bits).
+        fn lsb(&mut self, value: u32, count: u32) {
+            for i in 0..count {
+                self.acc |= ((value >> i) & 1) << self.len;
+                self.len += 1;
+                if self.len == 8 {
+                    self.out.push(self.acc as u8);
+                    (self.acc, self.len) = (0, 0);
+                }
+            }
+        }
+        /// A Huffman code, most significant bit first.
+        fn code(&mut self, code: u32, count: u32) {
+            for i in (0..count).rev() {
+                self.lsb((code >> i) & 1, 1);
+            }
+        }
+    }
+    let mut bits = Bits {
+        out: vec![0x78, 0x01],
+        acc: 0,
+        len: 0,
+    };
+    bits.lsb(1, 1); // the final block
+    bits.lsb(1, 2); // fixed Huffman codes
+    let literal_zero = |bits: &mut Bits| bits.code(0x30, 8);
+    if n > 0 {
+        literal_zero(&mut bits);
+    }
+    let mut left = n.saturating_sub(1);
+    while left >= 258 {
+        bits.code(0xC5, 8); // length 258
+        bits.code(0, 5); // distance 1
+        left -= 258;
+    }
+    for _ in 0..left {
+        literal_zero(&mut bits);
+    }
+    bits.code(0, 7); // end of block
+    if bits.len > 0 {
+        bits.out.push(bits.acc as u8);
+    }
+    let adler = ((n % 65521) << 16) as u32 | 1;
+    bits.out.extend(adler.to_be_bytes());
+    bits.out
 }
 
 /// An encoded test image of `w` × `h` pixels.

@@ -1,0 +1,163 @@
+//! Clients that misbehave, by mistake or on purpose: a resume point from
+//! another catalogue, a 64 MiB websocket message, too many sessions, a
+//! thousand dashboards replaying history at once, an upload cut mid-body.
+//! Each through the real server on loopback with real clients.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{next_event, png, TestServer};
+use futures_util::{SinkExt, StreamExt};
+use products::EventKind;
+use tokio::io::AsyncWriteExt;
+use tokio_tungstenite::tungstenite::Message;
+
+/// Drops `n` products and waits for each event; returns the last `seq`.
+async fn drop_many(t: &TestServer, n: usize) -> i64 {
+    let mut ws = t.events(None).await;
+    let mut last = 0;
+    for i in 0..n {
+        t.drop_file(
+            &format!("surface.S{i:04}.202611281200.t2m.png"),
+            &png(i as u8),
+        );
+        last = next_event(&mut ws).await.seq;
+    }
+    last
+}
+
+#[tokio::test]
+async fn a_resume_beyond_the_log_gets_a_reset_then_live_events() {
+    let t = TestServer::start().await;
+    let last = drop_many(&t, 3).await;
+    let mut ws = t.events(Some(last + 1000)).await;
+    let first = tokio::time::timeout(common::PATIENCE, ws.next())
+        .await
+        .expect("an answer, not silence")
+        .unwrap()
+        .unwrap();
+    let reset: serde_json::Value = serde_json::from_str(first.to_text().unwrap()).unwrap();
+    assert_eq!(
+        reset,
+        serde_json::json!({"type": "reset", "last_seq": last})
+    );
+    t.drop_file("surface.LATE.202611281200.t2m.png", &png(9));
+    assert_eq!(
+        next_event(&mut ws).await.seq,
+        last + 1,
+        "live from last_seq"
+    );
+}
+
+#[tokio::test]
+async fn a_64_mib_websocket_message_closes_that_session_only() {
+    let t = TestServer::start().await;
+    let mut bystander = t.events(None).await;
+    let mut attacker = t.events(None).await;
+    // The server refuses the frame from its header; the send may or may not
+    // complete before it hangs up.
+    let _ = attacker
+        .send(Message::Binary(vec![0u8; 64 << 20].into()))
+        .await;
+    let ended = tokio::time::timeout(common::PATIENCE, async {
+        loop {
+            match attacker.next().await {
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the session was closed");
+    t.drop_file("surface.AFTER.202611281200.t2m.png", &png(1));
+    assert!(matches!(
+        next_event(&mut bystander).await.kind,
+        EventKind::ProductAdded { .. }
+    ));
+}
+
+#[tokio::test]
+async fn sessions_over_the_per_address_cap_are_refused_with_503() {
+    let t = TestServer::start_with(tempfile::tempdir().unwrap(), |args| {
+        args.max_websockets_per_address = 2;
+    })
+    .await;
+    let url = format!("ws://{}/api/v1/events", t.server.addr);
+    let first = t.events(None).await;
+    let _second = t.events(None).await;
+    let refused = tokio_tungstenite::connect_async(&url).await.unwrap_err();
+    match refused {
+        tokio_tungstenite::tungstenite::Error::Http(response) => {
+            assert_eq!(response.status(), 503)
+        }
+        other => panic!("expected an HTTP refusal, got {other:?}"),
+    }
+    // A closed session frees its place.
+    drop(first);
+    let deadline = Instant::now() + common::PATIENCE;
+    while tokio_tungstenite::connect_async(&url).await.is_err() {
+        assert!(Instant::now() < deadline, "the place was never freed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_thousand_replaying_sessions_do_not_delay_a_drop_for_a_fresh_client() {
+    const SESSIONS: usize = 1000;
+    let t = TestServer::start_with(tempfile::tempdir().unwrap(), |args| {
+        args.max_websockets_per_address = SESSIONS + 10;
+    })
+    .await;
+    drop_many(&t, 200).await;
+    // A thousand dashboards all resume from the start, reading nothing back
+    // (their sockets fill), as a reconnect storm after an outage would.
+    let mut storm = Vec::with_capacity(SESSIONS);
+    for _ in 0..SESSIONS {
+        storm.push(t.events(Some(0)).await);
+    }
+    let mut fresh = t.events(None).await;
+    let dropped = Instant::now();
+    t.drop_file("surface.URGENT.202611281200.t2m.png", &png(1));
+    let event = next_event(&mut fresh).await;
+    let took = dropped.elapsed();
+    assert!(matches!(event.kind, EventKind::ProductAdded { .. }));
+    assert!(took < Duration::from_secs(1), "took {took:?}");
+    // The storm was served too: one of them reads its whole replay.
+    let mut one = storm.pop().unwrap();
+    let mut seen = 0;
+    while seen < 201 {
+        seen = next_event(&mut one).await.seq;
+    }
+}
+
+#[tokio::test]
+async fn an_upload_cut_mid_body_leaves_nothing_behind() {
+    let t = TestServer::start().await;
+    let token = common::add_provider(t.data(), "relay", &[]);
+    let mut stream = tokio::net::TcpStream::connect(t.server.addr).await.unwrap();
+    let head = format!(
+        "PUT /api/v1/drops/surface.SETE.202611281200.t2m.png HTTP/1.1\r\nHost: x\r\n\
+         Authorization: Bearer {token}\r\nContent-Length: 100000\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&[7u8; 1000]).await.unwrap();
+    stream.flush().await.unwrap();
+    // Wait until the partial body is on disk, then cut the connection.
+    let uploads = t.data().join("uploads");
+    let deadline = Instant::now() + common::PATIENCE;
+    while common::process::walk(&uploads).is_empty() {
+        assert!(Instant::now() < deadline, "the upload never started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    drop(stream);
+    let deadline = Instant::now() + common::PATIENCE;
+    while !common::process::walk(&uploads).is_empty()
+        || std::fs::read_dir(&uploads).unwrap().count() > 0
+    {
+        assert!(Instant::now() < deadline, "left in uploads/");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (_, health) = t.get_json("/api/v1/health").await;
+    assert_eq!(health["products"], 0);
+}

@@ -1,0 +1,224 @@
+//! What only the real process shows: a SIGTERM in the middle of drops and
+//! uploads drains within ten seconds and loses nothing; a stalled upload
+//! cannot hold a stop; decompression and CSV bombs stay within a stated
+//! memory budget, read from `/proc`.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use common::process::{walk, Opsboard};
+use common::{add_provider, png, png_black_16bit};
+use products::Product;
+use tokio::io::AsyncWriteExt;
+
+/// How long a stop may take, by the issue's contract.
+const STOP_LIMIT: Duration = Duration::from_secs(10);
+/// Peak resident memory allowed to a server that is sent the bombs below,
+/// previews on: the catalogue, the page index and one preview job's budget
+/// (512 MiB of decoded pixels at most, none of which the bombs reach;
+/// measured: about 30 MiB).
+const RSS_BUDGET_KIB: u64 = 128 * 1024;
+
+#[tokio::test]
+async fn sigterm_during_drops_and_uploads_drains_and_every_file_is_catalogued_once() {
+    const DROPS: usize = 300;
+    const UPLOADS: usize = 5;
+    let dir = tempfile::tempdir().unwrap();
+    let token = add_provider(dir.path(), "relay", &[]);
+    let server = Opsboard::start(dir.path(), &[]).await;
+    let incoming = dir.path().join("incoming");
+    let drop_name = |i: usize| format!("surface.D{i:03}.202611281200.t2m.csv");
+    let upload_name = |i: usize| format!("surface.U{i:03}.202611281200.t2m.csv");
+    let upload_body = |i: usize| format!("time,t2m\n{i},{}\n", "1".repeat(1 << 20)).into_bytes();
+    let put = |base: String, i: usize| {
+        let token = token.clone();
+        async move {
+            reqwest::Client::new()
+                .put(format!("{base}/api/v1/drops/{}", upload_name(i)))
+                .bearer_auth(token)
+                .body(upload_body(i))
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        }
+    };
+    let uploads: Vec<_> = (0..UPLOADS)
+        .map(|i| tokio::spawn(put(server.base.clone(), i)))
+        .collect();
+    for i in 0..DROPS / 2 {
+        std::fs::write(incoming.join(drop_name(i)), format!("time,t2m\n{i}\n")).unwrap();
+    }
+    let (status, took) = tokio::task::spawn_blocking(move || server.terminate())
+        .await
+        .unwrap();
+    assert!(status.success(), "a clean exit: {status}");
+    assert!(took < STOP_LIMIT, "the stop took {took:?}");
+    eprintln!("SIGTERM to exit during the burst: {took:?}");
+    let mut resend = Vec::new();
+    for (i, upload) in uploads.into_iter().enumerate() {
+        match upload.await.unwrap() {
+            Ok(201) => {}
+            // Refused as "stopping", or never accepted: the sender sends again.
+            Ok(503) | Err(_) => resend.push(i),
+            Ok(other) => panic!("upload {i} answered {other}"),
+        }
+    }
+    eprintln!("uploads to send again after the stop: {resend:?}");
+    assert!(
+        walk(&dir.path().join("uploads")).is_empty(),
+        "a clean stop leaves no upload behind"
+    );
+    for i in DROPS / 2..DROPS {
+        std::fs::write(incoming.join(drop_name(i)), format!("time,t2m\n{i}\n")).unwrap();
+    }
+
+    let server = Opsboard::start(dir.path(), &[]).await;
+    for i in resend {
+        assert_eq!(put(server.base.clone(), i).await.unwrap(), 201);
+    }
+    server
+        .wait_for_products(DROPS + UPLOADS, Duration::from_secs(60))
+        .await;
+    let products: Vec<Product> =
+        serde_json::from_value(server.get("/api/v1/products").await).unwrap();
+    let names: BTreeSet<String> = products.iter().map(|p| p.file_name.clone()).collect();
+    let expected: BTreeSet<String> = (0..DROPS)
+        .map(drop_name)
+        .chain((0..UPLOADS).map(upload_name))
+        .collect();
+    assert_eq!(names, expected, "every file catalogued exactly once");
+    assert_eq!(products.len(), DROPS + UPLOADS);
+    assert!(products.iter().all(|p| p.version == 1 && !p.missing));
+    let rejections = server.get("/api/v1/rejections").await;
+    assert_eq!(rejections.as_array().map(Vec::len), Some(0), "{rejections}");
+    assert!(walk(&incoming).is_empty(), "the drop folder is empty");
+}
+
+#[tokio::test]
+async fn a_stalled_upload_cannot_hold_a_stop_and_leaves_nothing_after_a_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = add_provider(dir.path(), "relay", &[]);
+    let server = Opsboard::start(dir.path(), &[]).await;
+    let address = server.base.trim_start_matches("http://").to_string();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "PUT /api/v1/drops/surface.SETE.202611281200.t2m.png HTTP/1.1\r\nHost: x\r\n\
+         Authorization: Bearer {token}\r\nContent-Length: 10000000\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&[1u8; 4096]).await.unwrap();
+    stream.flush().await.unwrap();
+    let uploads = dir.path().join("uploads");
+    let deadline = std::time::Instant::now() + common::PATIENCE;
+    while walk(&uploads).is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the upload never started"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The client never sends the rest.
+    let (status, took) = tokio::task::spawn_blocking(move || server.terminate())
+        .await
+        .unwrap();
+    assert!(took < STOP_LIMIT, "the stop took {took:?} ({status})");
+    drop(stream);
+    let server = Opsboard::start(dir.path(), &[]).await;
+    assert!(walk(&uploads).is_empty(), "swept at start");
+    let health = server.health().await.unwrap();
+    assert_eq!(
+        (health["status"].as_str(), health["products"].as_i64()),
+        (Some("ok"), Some(0))
+    );
+}
+
+#[test]
+fn the_16_bit_test_image_is_a_valid_png() {
+    let decoded = image::load_from_memory(&png_black_16bit(37, 11)).expect("decodes");
+    assert_eq!((decoded.width(), decoded.height()), (37, 11));
+    assert_eq!(decoded.color(), image::ColorType::Rgb16);
+    assert!(decoded.to_rgb8().pixels().all(|p| p.0 == [0, 0, 0]));
+}
+
+#[tokio::test]
+async fn bombs_get_a_reason_within_the_memory_budget_and_previews_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    // The binary's defaults: previews on, 150 Mpx and 512 MiB per job.
+    let server = Opsboard::start(dir.path(), &[]).await;
+    let incoming = dir.path().join("incoming");
+    // 150 Mpx of 16-bit RGB: 900 MB decoded, a few MB on disk.
+    std::fs::write(
+        incoming.join("satellite.GOES.202611281200.bomb.png"),
+        png_black_16bit(12_247, 12_247),
+    )
+    .unwrap();
+    // A CSV whose header is 64 MB of commas.
+    let mut commas = vec![b','; 64 << 20];
+    commas.extend_from_slice(b"\n1,2\n3,4\n");
+    std::fs::write(incoming.join("surface.SETE.202611281200.wide.csv"), commas).unwrap();
+    // An ICARTT file that declares 1.8e19 header lines.
+    std::fs::write(
+        incoming.join("aircraft.ATR42.202611281200.o3.ict"),
+        b"18446744073709551615, 1001\nPI\n",
+    )
+    .unwrap();
+    std::fs::write(
+        incoming.join("satellite.MSG.202611281200.ir108.png"),
+        png(4),
+    )
+    .unwrap();
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let products = loop {
+        let products: Vec<Product> =
+            serde_json::from_value(server.get("/api/v1/products").await).unwrap();
+        let settled = products.len() == 4
+            && products
+                .iter()
+                .all(|p| p.thumbnail_url.is_some() || p.preview_error.is_some());
+        if settled {
+            break products;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not settled: {products:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let reason = |product: &str| {
+        let p = products.iter().find(|p| p.product == product).unwrap();
+        p.preview_error.clone().unwrap_or_default()
+    };
+    assert!(
+        reason("bomb").contains("within 512 MiB"),
+        "{}",
+        reason("bomb")
+    );
+    assert!(
+        reason("wide").contains("longer than 64 KiB"),
+        "{}",
+        reason("wide")
+    );
+    assert!(
+        reason("o3").contains("NLHEAD is 18446744073709551615"),
+        "{}",
+        reason("o3")
+    );
+    let good = products.iter().find(|p| p.product == "ir108").unwrap();
+    assert!(
+        good.thumbnail_url.is_some(),
+        "the good image still gets previews"
+    );
+    let peak = server.peak_rss_kib();
+    eprintln!("peak RSS with the bombs: {} MiB", peak / 1024);
+    assert!(
+        peak < RSS_BUDGET_KIB,
+        "peak RSS {} MiB, budget {} MiB",
+        peak / 1024,
+        RSS_BUDGET_KIB / 1024
+    );
+    let page = reqwest::get(server.url("/")).await.unwrap();
+    assert_eq!(page.status(), 200);
+}
