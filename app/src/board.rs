@@ -16,6 +16,8 @@ pub const LOAD_BEFORE: Duration = Duration::days(3);
 pub const LOAD_AFTER: Duration = Duration::days(2);
 /// Most products sent with a page or one extra stretch.
 pub const MAX_PRODUCTS: usize = 20_000;
+/// Widest window a page loads, in hours: the widest zoom.
+pub const MAX_SPAN_HOURS: i64 = 24 * 31;
 /// Rejections shown on the board.
 pub const RECENT_REJECTIONS: usize = 20;
 
@@ -50,13 +52,20 @@ pub async fn load_board(
     span_hours: i64,
     open: Option<i64>,
 ) -> Result<Board, ServerFnError> {
+    // Server functions are endpoints anyone can call: every number is checked.
+    if !(1..=MAX_SPAN_HOURS).contains(&span_hours) {
+        return Err(refuse(format!(
+            "span_hours is {span_hours}; windows of 1 to {MAX_SPAN_HOURS} hours are loaded"
+        )));
+    }
     let catalogue = catalogue()?;
     let now = Utc::now();
-    let start = from.unwrap_or(now - Duration::hours(span_hours));
-    let loaded = (
-        start - LOAD_BEFORE,
-        start + Duration::hours(span_hours.clamp(1, 24 * 31)) + LOAD_AFTER,
-    );
+    let span = Duration::hours(span_hours);
+    let start = from.unwrap_or(now - span);
+    let loaded = start
+        .checked_sub_signed(LOAD_BEFORE)
+        .zip(start.checked_add_signed(span + LOAD_AFTER))
+        .ok_or_else(|| refuse(format!("a window from {start} is beyond the calendar")))?;
     // The products and the last event they reflect, read together, so the
     // live stream resumes exactly after them.
     let current = current()?;
@@ -94,6 +103,15 @@ pub async fn load_products(
         .await
         .map_err(ServerFnError::new)?;
     Ok(current.window(from, to, MAX_PRODUCTS).1)
+}
+
+/// An error for a request that asks for what cannot be: answered 400.
+#[cfg(feature = "ssr")]
+fn refuse(reason: String) -> ServerFnError {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::BAD_REQUEST);
+    }
+    ServerFnError::new(reason)
 }
 
 #[cfg(feature = "ssr")]

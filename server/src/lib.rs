@@ -19,6 +19,7 @@ pub mod ingest;
 pub mod previews;
 pub mod providers;
 pub mod reconcile;
+pub mod security_headers;
 pub mod site;
 pub mod startup;
 pub mod state;

@@ -42,7 +42,7 @@ use crate::ingest::{Inbox, Ingest, Uploads};
 use crate::previews::Previews;
 use crate::state::AppState;
 use crate::supervisor::{supervise, Tasks, STUCK_AFTER};
-use crate::{api, demo, reconcile, site, watcher};
+use crate::{api, demo, reconcile, security_headers, site, watcher};
 
 /// Files waiting for the ingest task. Large enough for a bulk drop; the
 /// watcher waits when it is full rather than losing a file.
@@ -176,7 +176,8 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
     };
     let app = Router::new()
         .merge(api::router())
-        .merge(site::router(&state, args.site_config()))
+        .merge(site::router(&state, args.site_config()));
+    let app = security_headers::apply(app)
         // A bug in one handler answers 500 to that request; the server goes on.
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http())

@@ -161,3 +161,41 @@ async fn an_upload_cut_mid_body_leaves_nothing_behind() {
     let (_, health) = t.get_json("/api/v1/health").await;
     assert_eq!(health["products"], 0);
 }
+
+#[tokio::test]
+async fn the_board_loader_refuses_windows_it_cannot_hold_with_400() {
+    use leptos::server_fn::ServerFn;
+    let t = TestServer::start().await;
+    let loader = t.url(app::board::LoadBoard::PATH);
+    for body in [
+        "span_hours=9223372036854775807".to_string(),
+        "span_hours=-5".to_string(),
+        "span_hours=48&from=%2B262142-12-31T00%3A00%3A00Z".to_string(),
+    ] {
+        let response = t
+            .http
+            .post(&loader)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert_eq!(status, 400, "{body}: {text}");
+        assert!(
+            text.contains("span_hours is") || text.contains("beyond the calendar"),
+            "{text}"
+        );
+    }
+    let fine = t
+        .http
+        .post(&loader)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("span_hours=48")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fine.status(), 200);
+    assert_eq!(t.http.get(t.url("/")).send().await.unwrap().status(), 200);
+}

@@ -165,3 +165,55 @@ async fn built_files_are_sent_precompressed_when_the_browser_accepts_it() {
     assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
     assert_eq!(plain.text().await.unwrap(), "console.log('plain');");
 }
+
+#[tokio::test]
+async fn every_response_carries_security_headers_and_pages_a_nonce_policy() {
+    let t = TestServer::start().await;
+    let mut ws = t.events(None).await;
+    t.drop_file("satellite.MSG.202611281200.ir108.png", &png(1));
+    let EventKind::ProductAdded { product } = next_event(&mut ws).await.kind else {
+        panic!("expected product.added")
+    };
+    for path in [
+        "/".to_string(),
+        "/api/v1/health".to_string(),
+        "/api/v1/nowhere".to_string(),
+        product.file_url.clone(),
+    ] {
+        let response = t.http.get(t.url(&path)).send().await.unwrap();
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
+        let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+    }
+    let page = t.http.get(t.url("/")).send().await.unwrap();
+    let csp = page.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let html = page.text().await.unwrap();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy");
+    assert!(!csp.contains("unsafe-eval'") || csp.contains("wasm-unsafe-eval"));
+    // Every inline script of the page carries this response's nonce.
+    let scripts = html.matches("<script").count();
+    assert!(scripts > 0);
+    assert_eq!(
+        html.matches(&format!(r#"nonce="{nonce}""#)).count(),
+        scripts,
+        "{html}"
+    );
+    let again = t.http.get(t.url("/")).send().await.unwrap();
+    assert!(
+        !again.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains(nonce),
+        "a new nonce for every page"
+    );
+}
