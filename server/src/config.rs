@@ -222,6 +222,9 @@ pub struct TestHooks {
     /// How long an item may be in hand before health says stuck
     /// (default [`crate::supervisor::STUCK_AFTER`]).
     pub stuck_after: Option<Duration>,
+    /// Just before ingest moves a file whose name contains the text into the
+    /// archive, the file is replaced by a symbolic link to the path given.
+    pub swap_before_archive: Option<(String, PathBuf)>,
 }
 
 impl TestHooks {
@@ -237,6 +240,22 @@ impl TestHooks {
             if file_name.contains(text.as_str()) {
                 tokio::time::sleep(*stall).await;
             }
+        }
+    }
+
+    /// Called by ingest just before it moves a file into the archive.
+    pub fn before_archive(&self, path: &std::path::Path) {
+        let Some((text, target)) = &self.swap_before_archive else {
+            return;
+        };
+        let named = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().contains(text.as_str()));
+        #[cfg(unix)]
+        if named {
+            let swapped =
+                std::fs::remove_file(path).and_then(|()| std::os::unix::fs::symlink(target, path));
+            assert!(swapped.is_ok(), "test fault: could not swap {path:?}");
         }
     }
 

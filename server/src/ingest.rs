@@ -12,7 +12,9 @@ use products::catalogue::{CatalogueError, NewProduct};
 use products::media::media_type_for;
 use products::name::is_in_progress;
 use products::sidecar::{sidecar_target, Timing, MAX_SIDECAR_BYTES};
-use products::store::{hash_file, move_file, DataDir};
+use products::store::{
+    hash_regular_file, move_file, read_regular_file, DataDir, FileIdentity, Hashed, TakeError,
+};
 use products::{Event, EventKind, NameRules, ProductMeta, ProductName, Rejection, Sidecar};
 use tokio::sync::{mpsc, oneshot, watch};
 
@@ -245,11 +247,27 @@ impl Ingest {
         }
 
         let to_hash = path.to_path_buf();
-        let (size, sha256) = tokio::task::spawn_blocking(move || hash_file(&to_hash)).await??;
+        let hashed = match tokio::task::spawn_blocking(move || hash_regular_file(&to_hash)).await? {
+            Ok(hashed) => hashed,
+            Err(TakeError::NotRegular) => {
+                let reason = TakeError::NotRegular.to_string();
+                return self.reject(path, provider, file_name, reason).await;
+            }
+            Err(TakeError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Outcome::Skipped)
+            }
+            Err(TakeError::Io(e)) => return Err(e.into()),
+        };
+        let Hashed {
+            identity,
+            size,
+            sha256,
+        } = hashed;
         // Another writer may have reopened the file (the same name dropped
         // twice at once): if it changed while it was read, wait for that
         // writer's close, which brings the file back here.
-        if snapshot(path).await != Some((meta.len(), meta.modified().ok())) {
+        if snapshot(path).await != Some((meta.len(), meta.modified().ok())) || !identity.is_at(path)
+        {
             return Ok(Outcome::Skipped);
         }
         let sidecar = self.hub.catalogue().sidecar(file_name).await?;
@@ -264,7 +282,7 @@ impl Ingest {
         let latest = self.hub.catalogue().latest_version(&name).await?;
         let version = match latest {
             Some(latest) if latest.sha256 == sha256 && latest.missing => {
-                return self.restore(path, latest).await;
+                return self.restore(path, identity, latest).await;
             }
             Some(latest) if latest.sha256 == sha256 => {
                 tokio::fs::remove_file(path).await?;
@@ -278,7 +296,9 @@ impl Ingest {
 
         let stored_path = self.data.archive_path(&name, file_name, version);
         let (from, to) = (path.to_path_buf(), self.data.root().join(&stored_path));
-        move_blocking(&from, &to).await?;
+        if let Err(swapped) = self.archive(&from, &to, identity).await? {
+            return self.reject(&to, provider, file_name, swapped).await;
+        }
         let new = NewProduct {
             timing,
             meta: with_uploader(sidecar.map(|s| s.meta()).unwrap_or_default(), provider),
@@ -325,12 +345,16 @@ impl Ingest {
     async fn restore(
         &self,
         path: &Path,
+        identity: FileIdentity,
         latest: products::catalogue::LatestVersion,
     ) -> Result<Outcome, IngestError> {
         let Some(to) = self.data.resolve(Path::new(&latest.stored_path)) else {
             return Ok(Outcome::Skipped);
         };
-        move_blocking(path, &to).await?;
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if let Err(swapped) = self.archive(path, &to, identity).await? {
+            return self.reject(&to, None, &name, swapped).await;
+        }
         tracing::info!(id = latest.id, path = %to.display(), "missing bytes restored");
         let event = self
             .hub
@@ -364,7 +388,19 @@ impl Ingest {
                 format!("the sidecar is {size} bytes; at most {MAX_SIDECAR_BYTES} are accepted");
             return self.reject(path, provider, file_name, reason).await;
         }
-        let sidecar = match Sidecar::parse(&tokio::fs::read(path).await?) {
+        let to_read = path.to_path_buf();
+        let read =
+            tokio::task::spawn_blocking(move || read_regular_file(&to_read, MAX_SIDECAR_BYTES));
+        let (bytes, identity) = match read.await? {
+            Ok(read) => read,
+            Err(TakeError::Io(e)) => return Err(e.into()),
+            Err(not_regular) => {
+                return self
+                    .reject(path, provider, file_name, not_regular.to_string())
+                    .await
+            }
+        };
+        let sidecar = match Sidecar::parse(&bytes) {
             Ok(sidecar) => sidecar,
             Err(error) => {
                 return self
@@ -381,7 +417,10 @@ impl Ingest {
             }
         };
         let stored_path = self.free_archive_path(&name, file_name);
-        move_blocking(path, &self.data.root().join(&stored_path)).await?;
+        let to = self.data.root().join(&stored_path);
+        if let Err(swapped) = self.archive(path, &to, identity).await? {
+            return self.reject(&to, provider, file_name, swapped).await;
+        }
         let catalogue = self.hub.catalogue();
         catalogue
             .save_sidecar(target, &sidecar, &stored_path.to_string_lossy())
@@ -403,6 +442,28 @@ impl Ingest {
             })
             .await?;
         Ok(Outcome::Catalogued(event))
+    }
+
+    /// Moves the file taken as `identity` from `from` into the archive at
+    /// `to`, and checks that what arrived is that file: one swapped in at the
+    /// last moment (a symbolic link to a secret, say) is never catalogued and
+    /// never served. `Ok(Err(reason))`: it was swapped, and lies at `to`.
+    async fn archive(
+        &self,
+        from: &Path,
+        to: &Path,
+        identity: FileIdentity,
+    ) -> Result<Result<(), String>, IngestError> {
+        self.hooks.before_archive(from);
+        move_blocking(from, to).await?;
+        if identity.is_at(to) {
+            return Ok(Ok(()));
+        }
+        tracing::error!(path = %from.display(), "the file was replaced while it was being taken");
+        Ok(Err(
+            "the file was replaced (by another file or a symbolic link) while it was being taken"
+                .into(),
+        ))
     }
 
     /// An archive path for a file of which earlier copies may exist (sidecars

@@ -266,3 +266,47 @@ async fn import_refuses_while_a_server_holds_the_data_dir() {
     ]);
     assert!(ok, "once the server is stopped: {out}");
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_symlink_swapped_in_at_the_last_moment_is_never_catalogued_or_served() {
+    let secret_dir = tempfile::tempdir().unwrap();
+    let secret = secret_dir.path().join("secret.txt");
+    std::fs::write(&secret, b"the operations centre's private key").unwrap();
+    let target = secret.clone();
+    let t = TestServer::start_with(tempfile::tempdir().unwrap(), move |args| {
+        args.hooks.swap_before_archive = Some(("swapped".into(), target));
+    })
+    .await;
+    let mut ws = t.events(None).await;
+    let name = "surface.SETE.202611281200.swapped.png";
+    t.drop_file(name, &png(1));
+    let refusal = rejected(&mut ws).await;
+    assert_eq!(refusal.file_name, name);
+    assert!(
+        refusal.reason.contains("was replaced"),
+        "{}",
+        refusal.reason
+    );
+    let (_, listed) = t.get_json("/api/v1/products").await;
+    assert_eq!(listed.as_array().map(Vec::len), Some(0), "{listed}");
+    let archived = common::process::walk(&t.data().join("archive"));
+    assert!(
+        archived.is_empty(),
+        "nothing left in the archive: {archived:?}"
+    );
+    // A symlink dropped as such is refused at the door too.
+    let link = t.incoming().join("surface.SETE.202611281200.link.png");
+    std::os::unix::fs::symlink(&secret, &link).unwrap();
+    let refusal = rejected(&mut ws).await;
+    assert!(
+        refusal.reason.contains("symbolic links"),
+        "{}",
+        refusal.reason
+    );
+    assert_eq!(
+        std::fs::read(&secret).unwrap(),
+        b"the operations centre's private key"
+    );
+    still_serving(&t, &mut ws, 8).await;
+}

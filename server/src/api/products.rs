@@ -131,6 +131,9 @@ async fn rendition(
     let path = relative
         .and_then(|r| state.data.resolve(FsPath::new(&r)))
         .ok_or(ApiError::NotFound(what))?;
+    if !is_regular_file(&path).await {
+        return Err(ApiError::NotFound(what));
+    }
     let mime = if path.extension().is_some_and(|e| e == "png") {
         mime::IMAGE_PNG
     } else {
@@ -169,6 +172,10 @@ async fn file(
         .data
         .resolve(FsPath::new(&stored.stored_path))
         .ok_or(ApiError::FileMissing(id))?;
+    // Never a symbolic link, whatever one the archive may come to hold.
+    if !is_regular_file(&path).await {
+        return Err(ApiError::FileMissing(id));
+    }
     let etag = HeaderValue::from_str(&format!("\"{}\"", product.sha256))
         .map_err(|e| ApiError::BadRequest(e.to_string()))?;
 
@@ -218,4 +225,11 @@ async fn file(
         );
     }
     Ok(response)
+}
+
+/// Whether `path` is a regular file itself (a symbolic link is not followed).
+async fn is_regular_file(path: &FsPath) -> bool {
+    tokio::fs::symlink_metadata(path)
+        .await
+        .is_ok_and(|meta| meta.file_type().is_file())
 }
