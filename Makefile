@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 DATA_DIR ?= ./data
 LISTEN ?= 127.0.0.1:3000
 
-.PHONY: setup release run build test lint unit e2e bench bench-dashboard clean-e2e
+.PHONY: setup release run build test lint unit e2e bench bench-dashboard fuzz clean-e2e
 
 setup:
 	@scripts/setup.sh
@@ -49,3 +49,8 @@ bench: setup bench-dashboard
 # server render time, time to interactive, wasm + JS size.
 bench-dashboard: release
 	cd end2end && npx playwright test --config bench.config.ts
+
+# Every fuzz target for FUZZ_SECONDS each (default 60), with a nightly
+# toolchain and cargo-fuzz that scripts/fuzz.sh installs if missing.
+fuzz:
+	@scripts/fuzz.sh

@@ -9,13 +9,17 @@
 //! CPU-bound: callers run it off the async runtime.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader, Cursor, Read, Seek};
 use std::path::Path;
+
+pub mod series;
 
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-use image::{ExtendedColorType, ImageDecoder, ImageEncoder, ImageReader, Rgb, RgbImage};
+use image::{ExtendedColorType, ImageDecoder, ImageEncoder, ImageReader};
 use thiserror::Error;
+
+use series::SeriesFormat;
 
 /// Width of a thumbnail, in pixels.
 pub const THUMBNAIL_WIDTH: u32 = 320;
@@ -95,24 +99,47 @@ pub fn has_preview(ext: &str) -> bool {
 
 /// Makes the renditions of the file at `path`, whose name ends in `.ext`.
 pub fn render(path: &Path, ext: &str, limits: &PreviewLimits) -> Result<Renditions, PreviewError> {
-    let size = std::fs::metadata(path)?.len();
+    let file = File::open(path)?;
+    check_bytes(file.metadata()?.len(), limits)?;
+    render_from(BufReader::new(file), ext, limits)
+}
+
+/// The same from a file's bytes in memory (what the fuzz targets feed).
+pub fn render_bytes(
+    bytes: &[u8],
+    ext: &str,
+    limits: &PreviewLimits,
+) -> Result<Renditions, PreviewError> {
+    check_bytes(bytes.len() as u64, limits)?;
+    render_from(Cursor::new(bytes), ext, limits)
+}
+
+fn check_bytes(size: u64, limits: &PreviewLimits) -> Result<(), PreviewError> {
     if size > limits.max_bytes {
         return Err(PreviewError::TooManyBytes {
             size,
             max: limits.max_bytes,
         });
     }
+    Ok(())
+}
+
+fn render_from<R: BufRead + Seek>(
+    source: R,
+    ext: &str,
+    limits: &PreviewLimits,
+) -> Result<Renditions, PreviewError> {
     match ext.to_ascii_lowercase().as_str() {
-        "jpg" | "jpeg" => renditions_of(decode_jpeg(path, limits)?),
-        "png" | "gif" | "webp" => renditions_of(decode_image(path, limits)?),
-        "csv" => renditions_of(plot(&read_series(path, SeriesFormat::Csv)?)),
-        "ict" => renditions_of(plot(&read_series(path, SeriesFormat::Icartt)?)),
+        "jpg" | "jpeg" => renditions_of(decode_jpeg(source, limits)?),
+        "png" | "gif" | "webp" => renditions_of(decode_image(source, limits)?),
+        "csv" => renditions_of(series::plot(&series::read(source, SeriesFormat::Csv)?)),
+        "ict" => renditions_of(series::plot(&series::read(source, SeriesFormat::Icartt)?)),
         _ => Err(PreviewError::NotSupported),
     }
 }
 
 /// Decoded pixels, RGB or RGBA, 8 bits.
-struct Pixels {
+pub(crate) struct Pixels {
     width: u32,
     height: u32,
     alpha: bool,
@@ -153,8 +180,8 @@ fn preview_size(width: u32, height: u32) -> (u32, u32) {
     )
 }
 
-fn decode_jpeg(path: &Path, limits: &PreviewLimits) -> Result<Pixels, PreviewError> {
-    let mut decoder = jpeg_decoder::Decoder::new(BufReader::new(File::open(path)?));
+fn decode_jpeg(source: impl Read, limits: &PreviewLimits) -> Result<Pixels, PreviewError> {
+    let mut decoder = jpeg_decoder::Decoder::new(source);
     decoder
         .read_info()
         .map_err(|e| PreviewError::Decode(e.to_string()))?;
@@ -198,9 +225,12 @@ fn decode_jpeg(path: &Path, limits: &PreviewLimits) -> Result<Pixels, PreviewErr
     })
 }
 
-fn decode_image(path: &Path, limits: &PreviewLimits) -> Result<Pixels, PreviewError> {
+fn decode_image<R: BufRead + Seek>(
+    source: R,
+    limits: &PreviewLimits,
+) -> Result<Pixels, PreviewError> {
     let decode = |e: image::ImageError| PreviewError::Decode(e.to_string());
-    let mut reader = ImageReader::new(BufReader::new(File::open(path)?))
+    let mut reader = ImageReader::new(source)
         .with_guessed_format()
         .map_err(PreviewError::Io)?;
     let mut image_limits = image::Limits::default();
@@ -310,232 +340,10 @@ fn renditions_of(pixels: Pixels) -> Result<Renditions, PreviewError> {
     })
 }
 
-/// The textual series formats that get a plot.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum SeriesFormat {
-    /// A header line, then comma-separated rows; the first column is the abscissa.
-    Csv,
-    /// NASA ICARTT, file format index 1001: `NLHEAD, 1001` on the first line,
-    /// NLHEAD header lines of which the last names the columns, then rows.
-    Icartt,
-}
-
-/// Columns of numbers: the first is the abscissa, the others are plotted.
-#[derive(Debug, Default)]
-struct Series {
-    columns: Vec<Vec<Option<f64>>>,
-}
-
-/// Largest series file plotted; beyond, the plot would be unreadable anyway.
-const MAX_SERIES_BYTES: u64 = 64 * 1024 * 1024;
-/// Longest line read, header included: a line of 64 MB of commas is refused
-/// before it is split, not after.
-const MAX_LINE_BYTES: usize = 64 * 1024;
-/// Most header lines an ICARTT file may declare (real ones have tens).
-const MAX_HEADER_LINES: usize = 10_000;
-/// Most rows kept: far more than the 960 px of a plot can show.
-const MAX_ROWS: usize = 500_000;
-/// Columns kept: the abscissa and the four plotted series.
-const KEPT_COLUMNS: usize = 5;
-/// Fill values that mean "missing" in ICARTT and common CSV exports.
-const MISSING: [f64; 4] = [-9999.0, -99999.0, -8888.0, -7777.0];
-
-/// Lines of a text file, each at most [`MAX_LINE_BYTES`], from at most
-/// [`MAX_SERIES_BYTES`] of it.
-struct Lines {
-    reader: std::io::Take<BufReader<File>>,
-    buf: Vec<u8>,
-}
-
-impl Lines {
-    fn open(path: &Path) -> Result<Self, PreviewError> {
-        Ok(Self {
-            reader: BufReader::new(File::open(path)?).take(MAX_SERIES_BYTES),
-            buf: Vec::new(),
-        })
-    }
-
-    /// The next line without its end, or `None` at the end of the file.
-    fn next_line(&mut self) -> Result<Option<&str>, PreviewError> {
-        use std::io::BufRead;
-        self.buf.clear();
-        let limit = MAX_LINE_BYTES as u64 + 1;
-        let read = (&mut self.reader)
-            .take(limit)
-            .read_until(b'\n', &mut self.buf)?;
-        if read == 0 {
-            return Ok(None);
-        }
-        if self.buf.len() > MAX_LINE_BYTES {
-            return Err(PreviewError::NoSeries(format!(
-                "a line is longer than {} KiB",
-                MAX_LINE_BYTES / 1024
-            )));
-        }
-        let line = std::str::from_utf8(&self.buf)
-            .map_err(|_| PreviewError::NoSeries("the file is not UTF-8 text".into()))?;
-        Ok(Some(line.trim_end_matches(['\n', '\r'])))
-    }
-}
-
-fn read_series(path: &Path, format: SeriesFormat) -> Result<Series, PreviewError> {
-    let mut lines = Lines::open(path)?;
-    if format == SeriesFormat::Icartt {
-        let first = lines.next_line()?.unwrap_or_default();
-        let mut fields = first.split(',').map(str::trim);
-        let nlhead: usize = fields.next().and_then(|n| n.parse().ok()).ok_or_else(|| {
-            PreviewError::NoSeries("the first line must be `NLHEAD, 1001`".into())
-        })?;
-        if fields.next() != Some("1001") {
-            return Err(PreviewError::NoSeries(
-                "only ICARTT format 1001 is plotted".into(),
-            ));
-        }
-        if !(2..=MAX_HEADER_LINES).contains(&nlhead) {
-            return Err(PreviewError::NoSeries(format!(
-                "NLHEAD is {nlhead}; ICARTT headers of 2 to {MAX_HEADER_LINES} lines are read"
-            )));
-        }
-        // The column names are the last header line; the first line was read.
-        for _ in 1..nlhead - 1 {
-            if lines.next_line()?.is_none() {
-                return Err(PreviewError::NoSeries(format!(
-                    "the file ends inside its {nlhead}-line header"
-                )));
-            }
-        }
-    }
-    let header = lines
-        .next_line()?
-        .ok_or_else(|| PreviewError::NoSeries("the file is empty".into()))?;
-    let width = header.split(',').take(KEPT_COLUMNS).count();
-    let mut series = Series {
-        columns: vec![Vec::new(); width],
-    };
-    let mut rows = 0;
-    while let Some(line) = lines.next_line()? {
-        if line.trim().is_empty() {
-            continue;
-        }
-        if rows == MAX_ROWS {
-            break;
-        }
-        rows += 1;
-        let mut cells = line.split(',');
-        for column in series.columns.iter_mut() {
-            let value = cells.next().and_then(|cell| parse_cell(cell.trim()));
-            column.push(value.filter(|v| !MISSING.contains(v)));
-        }
-    }
-    let plotted = series
-        .columns
-        .iter()
-        .skip(1)
-        .any(|c| c.iter().flatten().count() >= 2);
-    if !plotted {
-        return Err(PreviewError::NoSeries(
-            "no column after the first has two numbers".into(),
-        ));
-    }
-    Ok(series)
-}
-
-/// A number, or an RFC 3339 time as seconds (so time columns become abscissae).
-fn parse_cell(cell: &str) -> Option<f64> {
-    cell.parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
-        .or_else(|| {
-            chrono::DateTime::parse_from_rfc3339(cell)
-                .ok()
-                .map(|t| t.timestamp() as f64)
-        })
-}
-
-/// Up to four series as lines on a light background, each scaled to its own
-/// range (a quick look, not a figure).
-fn plot(series: &Series) -> Pixels {
-    const W: u32 = 960;
-    const H: u32 = 540;
-    const PAD: i64 = 24;
-    const COLOURS: [[u8; 3]; 4] = [[0, 114, 178], [213, 94, 0], [0, 158, 115], [204, 121, 167]];
-    let mut img = RgbImage::from_pixel(W, H, Rgb([250, 251, 252]));
-    let grey = Rgb([200, 205, 210]);
-    for x in PAD..(W as i64 - PAD) {
-        img.put_pixel(x as u32, (H as i64 - PAD) as u32, grey);
-    }
-    for y in PAD..(H as i64 - PAD) {
-        img.put_pixel(PAD as u32, y as u32, grey);
-    }
-    let rows = series.columns.first().map(Vec::len).unwrap_or(0);
-    let xs: Vec<f64> = (0..rows)
-        .map(|i| series.columns[0][i].unwrap_or(i as f64))
-        .collect();
-    let range = |values: &mut dyn Iterator<Item = f64>| {
-        values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-            (lo.min(v), hi.max(v))
-        })
-    };
-    let (x0, x1) = range(&mut xs.iter().copied());
-    let span = |lo: f64, hi: f64| if hi > lo { hi - lo } else { 1.0 };
-    let to_px = |x: f64, y: f64, y0: f64, y1: f64| {
-        let px = PAD + ((x - x0) / span(x0, x1) * (W as i64 - 2 * PAD) as f64) as i64;
-        let py = (H as i64 - PAD) - ((y - y0) / span(y0, y1) * (H as i64 - 2 * PAD) as f64) as i64;
-        (px, py)
-    };
-    for (column, colour) in series.columns.iter().skip(1).zip(COLOURS) {
-        let (y0, y1) = range(&mut column.iter().flatten().copied());
-        let mut last: Option<(i64, i64)> = None;
-        for (x, y) in xs.iter().zip(column) {
-            let Some(y) = y else {
-                last = None;
-                continue;
-            };
-            let point = to_px(*x, *y, y0, y1);
-            if let Some(from) = last {
-                line(&mut img, from, point, Rgb(colour));
-            }
-            last = Some(point);
-        }
-    }
-    Pixels {
-        width: W,
-        height: H,
-        alpha: false,
-        data: img.into_raw(),
-    }
-}
-
-/// A 2-pixel-wide line (Bresenham).
-fn line(img: &mut RgbImage, (mut x0, mut y0): (i64, i64), (x1, y1): (i64, i64), colour: Rgb<u8>) {
-    let (dx, dy) = ((x1 - x0).abs(), -(y1 - y0).abs());
-    let (sx, sy) = (if x0 < x1 { 1 } else { -1 }, if y0 < y1 { 1 } else { -1 });
-    let mut err = dx + dy;
-    loop {
-        for (ox, oy) in [(0, 0), (0, 1)] {
-            let (x, y) = (x0 + ox, y0 + oy);
-            if x >= 0 && y >= 0 && (x as u32) < img.width() && (y as u32) < img.height() {
-                img.put_pixel(x as u32, y as u32, colour);
-            }
-        }
-        if x0 == x1 && y0 == y1 {
-            break;
-        }
-        let e2 = 2 * err;
-        if e2 >= dy {
-            err += dy;
-            x0 += sx;
-        }
-        if e2 <= dx {
-            err += dx;
-            y0 += sy;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::{Rgb, RgbImage};
     use std::io::{Cursor, Write};
 
     fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
@@ -666,57 +474,6 @@ mod tests {
         assert!(matches!(
             render(&jpg, "jpg", &budget(1000)),
             Err(PreviewError::TooMuchMemory { .. })
-        ));
-    }
-
-    #[test]
-    fn hostile_series_headers_are_refused_at_once() {
-        let tmp = tempfile::tempdir().unwrap();
-        let limits = PreviewLimits::default();
-        let nlhead = write(tmp.path(), "n.ict", b"18446744073709551615, 1001\nx\n");
-        let err = render(&nlhead, "ict", &limits).unwrap_err().to_string();
-        assert!(err.contains("NLHEAD is 18446744073709551615"), "{err}");
-        let short = write(tmp.path(), "s.ict", b"50, 1001\nPI\n");
-        let err = render(&short, "ict", &limits).unwrap_err().to_string();
-        assert!(err.contains("ends inside its 50-line header"), "{err}");
-        let mut commas = vec![b','; MAX_LINE_BYTES + 10];
-        commas.extend_from_slice(b"\n1,2\n3,4\n");
-        let wide = write(tmp.path(), "c.csv", &commas);
-        let err = render(&wide, "csv", &limits).unwrap_err().to_string();
-        assert!(err.contains("longer than 64 KiB"), "{err}");
-        // Many columns within the line limit: only the plotted ones are kept.
-        let mut many = (0..5000)
-            .map(|i| format!("c{i}"))
-            .collect::<Vec<_>>()
-            .join(",");
-        many.push('\n');
-        for row in 0..3 {
-            many.push_str(&format!("{row},{}\n", row * 2));
-        }
-        let csv = write(tmp.path(), "m.csv", many.as_bytes());
-        assert!(render(&csv, "csv", &limits).is_ok());
-    }
-
-    #[test]
-    fn csv_and_icartt_series_are_plotted() {
-        let tmp = tempfile::tempdir().unwrap();
-        let csv = write(
-            tmp.path(),
-            "s.csv",
-            b"time,t2m,rh\n2026-11-28T10:00:00Z,10.5,70\n2026-11-28T10:10:00Z,11.0,-9999\n2026-11-28T10:20:00Z,11.8,65\n",
-        );
-        let r = render(&csv, "csv", &PreviewLimits::default()).unwrap();
-        assert_eq!((r.preview.width, r.thumbnail.width), (960, 320));
-        let ict = write(
-            tmp.path(),
-            "f.ict",
-            b"4, 1001\nPI\nINSTITUTION\nStart_UTC, O3_ppbv, CO_ppbv\n36000, 41.2, 110\n36001, 41.9, 112\n36002, -9999, 111\n",
-        );
-        assert!(render(&ict, "ict", &PreviewLimits::default()).is_ok());
-        let words = write(tmp.path(), "w.csv", b"a,b\nx,y\n");
-        assert!(matches!(
-            render(&words, "csv", &PreviewLimits::default()),
-            Err(PreviewError::NoSeries(_))
         ));
     }
 }
