@@ -1,7 +1,7 @@
 //! The catalogue against a real SQLite file in a temporary folder.
 
 use chrono::{Duration, TimeZone, Utc};
-use products::catalogue::{Catalogue, NewProduct, ProductQuery};
+use products::catalogue::{Catalogue, EventLog, NewProduct, ProductQuery};
 use products::sidecar::Timing;
 use products::{EventKind, NameRules, ProductMeta, Rejection, Sidecar};
 
@@ -24,14 +24,14 @@ fn new_product(file_name: &str, sha: &str, version: i64) -> NewProduct {
 async fn products_and_events_are_stored_together_in_order() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("c.sqlite");
-    let catalogue = Catalogue::open(&db).await.unwrap();
+    let (log, catalogue) = EventLog::open(&db).await.unwrap();
     assert_eq!(catalogue.last_seq().await.unwrap(), 0);
 
-    let a = catalogue
+    let a = log
         .insert_product(&new_product("model.AROME.202611281200.precip.png", "aa", 1))
         .await
         .unwrap();
-    let r = catalogue
+    let r = log
         .insert_rejection(
             &Rejection {
                 file_name: "bad".into(),
@@ -43,7 +43,7 @@ async fn products_and_events_are_stored_together_in_order() {
         )
         .await
         .unwrap();
-    let b = catalogue
+    let b = log
         .insert_product(&new_product(
             "satellite.MSG.202611281215.ir108.jpg",
             "bb",
@@ -70,14 +70,13 @@ async fn products_and_events_are_stored_together_in_order() {
 #[tokio::test]
 async fn listing_filters_by_time_category_and_platform() {
     let tmp = tempfile::tempdir().unwrap();
-    let catalogue = Catalogue::open(&tmp.path().join("c.sqlite")).await.unwrap();
+    let (log, catalogue) = EventLog::open(&tmp.path().join("c.sqlite")).await.unwrap();
     for name in [
         "model.AROME.202611281200.precip.png",
         "model.ARPEGE.202611281800.precip.png",
         "satellite.MSG.202611290000.ir108.jpg",
     ] {
-        catalogue
-            .insert_product(&new_product(name, "x", 1))
+        log.insert_product(&new_product(name, "x", 1))
             .await
             .unwrap();
     }
@@ -119,9 +118,9 @@ async fn listing_filters_by_time_category_and_platform() {
 #[tokio::test]
 async fn a_new_version_replaces_the_current_one_and_keeps_the_old() {
     let tmp = tempfile::tempdir().unwrap();
-    let catalogue = Catalogue::open(&tmp.path().join("c.sqlite")).await.unwrap();
+    let (log, catalogue) = EventLog::open(&tmp.path().join("c.sqlite")).await.unwrap();
     let name = "model.AROME.202611281200.precip.png";
-    let first = catalogue
+    let first = log
         .insert_product(&new_product(name, "aa", 1))
         .await
         .unwrap();
@@ -129,7 +128,7 @@ async fn a_new_version_replaces_the_current_one_and_keeps_the_old() {
     let latest = catalogue.latest_version(&parsed).await.unwrap().unwrap();
     assert_eq!((latest.version, latest.sha256.as_str()), (1, "aa"));
 
-    let second = catalogue
+    let second = log
         .insert_product(&new_product(name, "bb", 2))
         .await
         .unwrap();
@@ -152,9 +151,9 @@ async fn a_new_version_replaces_the_current_one_and_keeps_the_old() {
 #[tokio::test]
 async fn sidecars_are_kept_by_name_and_update_a_product_in_place() {
     let tmp = tempfile::tempdir().unwrap();
-    let catalogue = Catalogue::open(&tmp.path().join("c.sqlite")).await.unwrap();
+    let (log, catalogue) = EventLog::open(&tmp.path().join("c.sqlite")).await.unwrap();
     let file = "model.AROME.202611281200.024h_precip.png";
-    let added = catalogue
+    let added = log
         .insert_product(&new_product(file, "aa", 1))
         .await
         .unwrap();
@@ -181,7 +180,7 @@ async fn sidecars_are_kept_by_name_and_update_a_product_in_place() {
     );
     let name = NameRules::default().parse(file).unwrap();
     let current = catalogue.current_product(&name).await.unwrap().unwrap();
-    let updated = catalogue
+    let updated = log
         .update_metadata(
             current.product.id,
             &Timing::resolve(&name, Some(&sidecar)).expect("a representable time"),

@@ -1,7 +1,11 @@
-//! The event hub: the one place where catalogue changes become live events.
+//! The event hub: the one place where catalogue changes become live events,
+//! and the only writer of them.
 //!
-//! A change is written to the catalogue together with its event (which gets the
-//! next `seq`), then broadcast to every websocket session. Writes go through a
+//! Each kind of change is a method here ([`Hub::add_product`],
+//! [`Hub::reject`]…). The hub holds the process's one [`EventLog`], so no other
+//! code can write an event it would not announce. A change is written to the
+//! catalogue together with its event (which gets the next `seq`), then
+//! broadcast to every websocket session. Writes go through a
 //! single lock so that events are broadcast in `seq` order; sessions that fall
 //! behind read what they missed back from the catalogue, so a slow client never
 //! slows the hub nor the other clients.
@@ -9,9 +13,12 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use products::catalogue::{Catalogue, CatalogueError, Current};
-use products::Event;
+use products::catalogue::{Catalogue, CatalogueError, Current, EventLog, NewProduct};
+use products::sidecar::{ProductMeta, Timing};
+use products::{Event, Rejection};
 use tokio::sync::{broadcast, Mutex};
+
+type Result<T, E = CatalogueError> = std::result::Result<T, E>;
 
 /// How many events a session may lag before it must catch up from the catalogue.
 const BROADCAST_CAPACITY: usize = 1024;
@@ -24,6 +31,7 @@ pub struct Hub {
 
 struct Inner {
     catalogue: Catalogue,
+    log: EventLog,
     /// The current products in memory, updated with each event before it is
     /// broadcast (pages render from it).
     current: Current,
@@ -33,12 +41,14 @@ struct Inner {
 }
 
 impl Hub {
-    /// A hub over `catalogue`; `current` must reflect it as it is now.
-    pub fn new(catalogue: Catalogue, current: Current) -> Self {
+    /// A hub over the catalogue `log` writes to; `current` must reflect it as
+    /// it is now.
+    pub fn new(log: EventLog, catalogue: Catalogue, current: Current) -> Self {
         let (sender, _) = broadcast::channel(BROADCAST_CAPACITY);
         Self {
             inner: Arc::new(Inner {
                 catalogue,
+                log,
                 current,
                 sender,
                 writer: Mutex::new(()),
@@ -54,14 +64,53 @@ impl Hub {
         &self.inner.current
     }
 
-    /// Runs a catalogue write that produces an event, then publishes the event.
-    pub async fn record<F, Fut>(&self, write: F) -> Result<Event, CatalogueError>
-    where
-        F: FnOnce(Catalogue) -> Fut,
-        Fut: Future<Output = Result<Event, CatalogueError>>,
-    {
+    /// A new product or version (`product.added` or `product.updated`).
+    pub async fn add_product(&self, new: &NewProduct) -> Result<Event> {
+        self.announce(self.inner.log.insert_product(new)).await
+    }
+
+    /// New times and metadata from a sidecar (`product.updated`).
+    pub async fn update_metadata(
+        &self,
+        id: i64,
+        timing: &Timing,
+        meta: &ProductMeta,
+    ) -> Result<Event> {
+        self.announce(self.inner.log.update_metadata(id, timing, meta))
+            .await
+    }
+
+    /// A product's bytes found missing, or back (`product.updated`).
+    pub async fn set_missing(&self, id: i64, missing: bool) -> Result<Event> {
+        self.announce(self.inner.log.set_missing(id, missing)).await
+    }
+
+    /// A product's renditions, or why there are none (`product.updated`).
+    pub async fn set_renditions(
+        &self,
+        id: i64,
+        thumbnail_path: Option<&str>,
+        preview_path: Option<&str>,
+        error: Option<&str>,
+    ) -> Result<Event> {
+        let write = self
+            .inner
+            .log
+            .set_renditions(id, thumbnail_path, preview_path, error);
+        self.announce(write).await
+    }
+
+    /// A refused file (`product.rejected`).
+    pub async fn reject(&self, rejection: &Rejection, stored_path: Option<&str>) -> Result<Event> {
+        self.announce(self.inner.log.insert_rejection(rejection, stored_path))
+            .await
+    }
+
+    /// Runs `write` (not started until the lock is held: futures are lazy),
+    /// then publishes its event: broadcast order is `seq` order.
+    async fn announce(&self, write: impl Future<Output = Result<Event>>) -> Result<Event> {
         let _serialised = self.inner.writer.lock().await;
-        let event = write(self.inner.catalogue.clone()).await?;
+        let event = write.await?;
         self.inner.current.apply(&event);
         // No subscriber is not an error: the event is stored for later replay.
         let _ = self.inner.sender.send(Arc::new(event.clone()));

@@ -7,9 +7,8 @@ use std::path::Path;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use products::catalogue::Catalogue;
+use products::catalogue::EventLog;
 use products::store::DataDir;
-use products::EventKind;
 
 use crate::config::{name_rules, ImportArgs, TestHooks};
 use crate::hub::Hub;
@@ -63,12 +62,16 @@ pub async fn import(args: &ImportArgs) -> anyhow::Result<Summary> {
     // Not while a server runs on this data dir: the two would each repair
     // what the other is doing. Held until the import ends.
     let _lock = data.lock()?;
-    let catalogue = Catalogue::open(&data.database()).await?;
+    let (log, catalogue) = EventLog::open(&data.database()).await?;
     let ingest = Ingest::new(
         data.clone(),
         name_rules(&args.categories),
         // Nothing renders pages here: an empty in-memory index is enough.
-        Hub::new(catalogue.clone(), products::catalogue::Current::default()),
+        Hub::new(
+            log,
+            catalogue.clone(),
+            products::catalogue::Current::default(),
+        ),
         // Renditions are made by the server at its next start.
         None,
         Tasks::default().register("import"),
@@ -94,16 +97,12 @@ pub async fn import(args: &ImportArgs) -> anyhow::Result<Summary> {
             .to_string();
         bar.set_message(shown.clone());
         match import_one(&ingest, file, &staging).await {
-            Ok(Outcome::Catalogued(event)) => match event.kind {
-                EventKind::ProductAdded { .. } => summary.added += 1,
-                _ => summary.updated += 1,
-            },
+            Ok(Outcome::Added { .. }) => summary.added += 1,
+            Ok(Outcome::Updated { .. }) => summary.updated += 1,
             Ok(Outcome::Unchanged { .. }) => summary.unchanged += 1,
             Ok(Outcome::SidecarKept) => summary.sidecars_kept += 1,
-            Ok(Outcome::Rejected(event)) => {
-                if let EventKind::ProductRejected { rejection } = event.kind {
-                    summary.rejected.push((shown, rejection.reason));
-                }
+            Ok(Outcome::Rejected { rejection, .. }) => {
+                summary.rejected.push((shown, rejection.reason))
             }
             Ok(Outcome::Skipped) => {}
             Err(error) => summary.failed.push((shown, format!("{error:#}"))),

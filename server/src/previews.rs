@@ -170,16 +170,12 @@ async fn make(job: Job, workers: &Workers) {
     };
     let recorded = workers
         .hub
-        .record(|catalogue| async move {
-            catalogue
-                .set_renditions(
-                    job.id,
-                    thumbnail.as_deref(),
-                    preview.as_deref(),
-                    error.as_deref(),
-                )
-                .await
-        })
+        .set_renditions(
+            job.id,
+            thumbnail.as_deref(),
+            preview.as_deref(),
+            error.as_deref(),
+        )
         .await;
     if let Err(error) = recorded {
         tracing::error!(id = job.id, %error, "could not record the renditions");

@@ -81,8 +81,7 @@ pub async fn reconcile(data: &DataDir, hub: &Hub) -> anyhow::Result<Report> {
             tracing::warn!(id, path = %stored, "the bytes of a catalogued product are missing");
             report.missing += 1;
         }
-        hub.record(|catalogue| async move { catalogue.set_missing(id, !present).await })
-            .await?;
+        hub.set_missing(id, !present).await?;
     }
     Ok(report)
 }

@@ -28,7 +28,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
-use products::catalogue::{Catalogue, Current, ProductQuery};
+use products::catalogue::{Catalogue, Current, EventLog, ProductQuery};
 use products::store::{DataDir, DataLock};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
@@ -82,14 +82,14 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
             "removed uploads left unanswered by an interrupted run"
         );
     }
-    let catalogue = Catalogue::open(&data.database())
+    let (log, catalogue) = EventLog::open(&data.database())
         .await
         .with_context(|| format!("opening the catalogue {}", data.database().display()))?;
     let current = Current::new(
         catalogue.last_seq().await?,
         catalogue.products(&ProductQuery::default()).await?,
     );
-    let hub = Hub::new(catalogue.clone(), current);
+    let hub = Hub::new(log, catalogue.clone(), current);
     let report = reconcile::reconcile(&data, &hub)
         .await
         .context("reconciling the archive with the catalogue")?;

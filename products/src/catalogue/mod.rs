@@ -19,13 +19,15 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 use thiserror::Error;
 
 use crate::name::ProductName;
-use crate::record::{Event, EventKind, Product, Rejection};
+use crate::record::{Event, Product, Rejection};
 use crate::sidecar::{ProductMeta, Sidecar, Timing};
 
 pub mod current;
+mod events;
 mod providers;
 
 pub use current::Current;
+pub use events::EventLog;
 /// The database driver's error, for callers that simulate one.
 pub use sqlx::Error as SqlxError;
 
@@ -113,19 +115,9 @@ impl Catalogue {
     /// out again. NORMAL would risk exactly that in WAL mode, for a few ms
     /// a write that a drop pipeline syncing its moves does not notice.
     pub async fn open(path: &Path) -> Result<Self> {
-        let options = SqliteConnectOptions::from_str("sqlite://")?
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool: connect(path).await?,
+        })
     }
 
     /// Closes the pool, checkpointing the WAL.
@@ -153,55 +145,6 @@ impl Catalogue {
             stored_path: r.get("stored_path"),
             missing: r.get::<i64, _>("missing") != 0,
         }))
-    }
-
-    /// Records a product and its event (`product.added` for version 1,
-    /// `product.updated` after) in one transaction.
-    pub async fn insert_product(&self, new: &NewProduct) -> Result<Event> {
-        let ingested_at = now_ms();
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE products SET is_current = 0
-             WHERE category = ? AND platform = ? AND time_ms = ? AND product = ?",
-        )
-        .bind(&new.name.category)
-        .bind(&new.name.platform)
-        .bind(new.name.time.timestamp_millis())
-        .bind(&new.name.product)
-        .execute(&mut *tx)
-        .await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO products (category, platform, time_ms, product, version, is_current,
-                 file_name, media_type, size, sha256, stored_path, ingested_ms,
-                 run_ms, lead_hours, valid_ms, meta)
-             VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(&new.name.category)
-        .bind(&new.name.platform)
-        .bind(new.name.time.timestamp_millis())
-        .bind(&new.name.product)
-        .bind(new.version)
-        .bind(&new.file_name)
-        .bind(&new.media_type)
-        .bind(new.size as i64)
-        .bind(&new.sha256)
-        .bind(&new.stored_path)
-        .bind(ingested_at)
-        .bind(new.timing.run_time.map(|t| t.timestamp_millis()))
-        .bind(new.timing.lead_hours.map(i64::from))
-        .bind(new.timing.valid_time.timestamp_millis())
-        .bind(serde_json::to_string(&new.meta)?)
-        .fetch_one(&mut *tx)
-        .await?;
-        let product = fetch_product(&mut tx, id).await?;
-        let kind = if new.version <= 1 {
-            EventKind::ProductAdded { product }
-        } else {
-            EventKind::ProductUpdated { product }
-        };
-        let event = insert_event(&mut tx, kind).await?;
-        tx.commit().await?;
-        Ok(event)
     }
 
     /// The current version of the product a file name denotes.
@@ -251,44 +194,6 @@ impl Catalogue {
         Ok(body.map(|b| serde_json::from_str(&b)).transpose()?)
     }
 
-    /// Replaces a product's times and metadata (a sidecar arrived after its
-    /// file) and records `product.updated`; the version does not change.
-    pub async fn update_metadata(
-        &self,
-        id: i64,
-        timing: &Timing,
-        meta: &ProductMeta,
-    ) -> Result<Event> {
-        let meta = serde_json::to_string(meta)?;
-        self.update_and_announce(
-            id,
-            sqlx::query(
-                "UPDATE products SET run_ms = ?, lead_hours = ?, valid_ms = ?, meta = ? WHERE id = ?",
-            )
-            .bind(timing.run_time.map(|t| t.timestamp_millis()))
-            .bind(timing.lead_hours.map(i64::from))
-            .bind(timing.valid_time.timestamp_millis())
-            .bind(meta)
-            .bind(id),
-        )
-        .await
-    }
-
-    /// Runs `update` on product `id` and records the resulting
-    /// `product.updated`, in one transaction.
-    async fn update_and_announce<'q>(
-        &self,
-        id: i64,
-        update: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
-    ) -> Result<Event> {
-        let mut tx = self.pool.begin().await?;
-        update.execute(&mut *tx).await?;
-        let product = fetch_product(&mut tx, id).await?;
-        let event = insert_event(&mut tx, EventKind::ProductUpdated { product }).await?;
-        tx.commit().await?;
-        Ok(event)
-    }
-
     /// Every path the catalogue points at (products of any version and
     /// sidecars), relative to the data dir: what the archive should hold.
     pub async fn stored_paths(&self) -> Result<std::collections::HashSet<String>> {
@@ -327,40 +232,6 @@ impl Catalogue {
             .collect()
     }
 
-    /// Marks a product's bytes missing (or found again) and records
-    /// `product.updated`.
-    pub async fn set_missing(&self, id: i64, missing: bool) -> Result<Event> {
-        self.update_and_announce(
-            id,
-            sqlx::query("UPDATE products SET missing = ? WHERE id = ?")
-                .bind(missing as i64)
-                .bind(id),
-        )
-        .await
-    }
-
-    /// Records a product's renditions, or why there are none, and
-    /// `product.updated`.
-    pub async fn set_renditions(
-        &self,
-        id: i64,
-        thumbnail_path: Option<&str>,
-        preview_path: Option<&str>,
-        error: Option<&str>,
-    ) -> Result<Event> {
-        self.update_and_announce(
-            id,
-            sqlx::query(
-                "UPDATE products SET thumbnail_path = ?, preview_path = ?, preview_error = ? WHERE id = ?",
-            )
-            .bind(thumbnail_path)
-            .bind(preview_path)
-            .bind(error)
-            .bind(id),
-        )
-        .await
-    }
-
     /// Current products with neither renditions nor a reason for their
     /// absence (an ingest interrupted before its previews were made).
     pub async fn renditions_pending(&self) -> Result<Vec<StoredProduct>> {
@@ -370,35 +241,6 @@ impl Catalogue {
         );
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
         Ok(rows.iter().map(stored_product).collect::<Result<_, _>>()?)
-    }
-
-    /// Records a rejection and its `product.rejected` event.
-    pub async fn insert_rejection(
-        &self,
-        rejection: &Rejection,
-        stored_path: Option<&str>,
-    ) -> Result<Event> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO rejections (file_name, reason, stored_path, rejected_ms, provider)
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(&rejection.file_name)
-        .bind(&rejection.reason)
-        .bind(stored_path)
-        .bind(rejection.rejected_at.timestamp_millis())
-        .bind(&rejection.provider)
-        .execute(&mut *tx)
-        .await?;
-        let event = insert_event(
-            &mut tx,
-            EventKind::ProductRejected {
-                rejection: rejection.clone(),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(event)
     }
 
     /// One product (any version) by id, with where its bytes are.
@@ -525,23 +367,21 @@ impl Catalogue {
     }
 }
 
-async fn fetch_product(tx: &mut sqlx::SqliteConnection, id: i64) -> Result<Product> {
-    let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = ?");
-    let row = sqlx::query(&sql).bind(id).fetch_one(tx).await?;
-    Ok(stored_product(&row)?.product)
-}
-
-async fn insert_event(tx: &mut sqlx::SqliteConnection, kind: EventKind) -> Result<Event> {
-    let payload = serde_json::to_string(&kind)?;
-    let seq: i64 = sqlx::query_scalar(
-        "INSERT INTO events (type, payload, created_ms) VALUES (?, ?, ?) RETURNING seq",
-    )
-    .bind(kind.type_name())
-    .bind(payload)
-    .bind(now_ms())
-    .fetch_one(tx)
-    .await?;
-    Ok(Event { seq, kind })
+/// The pool on the catalogue at `path`, created if needed, migrated.
+async fn connect(path: &Path) -> Result<SqlitePool> {
+    let options = SqliteConnectOptions::from_str("sqlite://")?
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await?;
+    sqlx::migrate!("./migrations").run(&pool).await?;
+    Ok(pool)
 }
 
 fn stored_product(row: &SqliteRow) -> Result<StoredProduct, sqlx::Error> {

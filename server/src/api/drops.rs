@@ -18,7 +18,6 @@ use futures_util::StreamExt;
 use products::name::{is_in_progress, MAX_NAME_BYTES};
 use products::provider::{hash_token, Provider};
 use products::sidecar::sidecar_target;
-use products::EventKind;
 use tokio::io::AsyncWriteExt;
 
 use crate::error::ApiError;
@@ -80,12 +79,9 @@ async fn upload(
         other => other?,
     };
     match outcome {
-        Outcome::Catalogued(event) => match event.kind {
-            EventKind::ProductAdded { product } | EventKind::ProductUpdated { product } => {
-                Ok((StatusCode::CREATED, Json(product)).into_response())
-            }
-            EventKind::ProductRejected { rejection } => Err(ApiError::Rejected(rejection.reason)),
-        },
+        Outcome::Added { product, .. } | Outcome::Updated { product, .. } => {
+            Ok((StatusCode::CREATED, Json(product)).into_response())
+        }
         Outcome::Unchanged { product_id } => {
             let stored = state
                 .catalogue
@@ -102,10 +98,7 @@ async fn upload(
             })),
         )
             .into_response()),
-        Outcome::Rejected(event) => match event.kind {
-            EventKind::ProductRejected { rejection } => Err(ApiError::Rejected(rejection.reason)),
-            _ => Err(ApiError::Rejected("the file was refused".into())),
-        },
+        Outcome::Rejected { rejection, .. } => Err(ApiError::Rejected(rejection.reason)),
         Outcome::Skipped => Err(ApiError::Rejected("the file could not be taken".into())),
     }
 }

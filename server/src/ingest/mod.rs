@@ -6,17 +6,24 @@
 //! Files are taken one at a time by a single task, so two notifications for the
 //! same file cannot race: the second finds the file gone and does nothing.
 
-use std::path::{Path, PathBuf};
+mod outcome;
+mod queue;
 
-use products::catalogue::{CatalogueError, NewProduct};
+pub use outcome::Outcome;
+pub use queue::{Inbox, IngestError, Upload, Uploads};
+
+use std::path::Path;
+
+use outcome::log_outcome;
+use products::catalogue::NewProduct;
 use products::media::media_type_for;
 use products::name::is_in_progress;
 use products::sidecar::{sidecar_target, Timing, MAX_SIDECAR_BYTES};
 use products::store::{
     hash_regular_file, move_file, read_regular_file, DataDir, FileIdentity, Hashed, TakeError,
 };
-use products::{Event, EventKind, NameRules, ProductMeta, ProductName, Rejection, Sidecar};
-use tokio::sync::{mpsc, oneshot, watch};
+use products::{NameRules, ProductMeta, ProductName, Rejection, Sidecar};
+use tokio::sync::watch;
 
 use crate::config::TestHooks;
 use crate::hub::Hub;
@@ -25,75 +32,6 @@ use crate::supervisor::{panic_message, TaskHandle};
 
 /// Pause after a catalogue write failed, before the next file.
 const STORAGE_BACKOFF: std::time::Duration = std::time::Duration::from_secs(1);
-
-/// What the ingest task takes files from: the watcher's complete drops and
-/// the uploads. Kept outside the task so that a restarted task finds the
-/// queues as they were.
-pub struct Inbox {
-    pub ready: mpsc::Receiver<PathBuf>,
-    pub uploads: mpsc::Receiver<Upload>,
-}
-
-/// What became of one file.
-#[derive(Debug)]
-pub enum Outcome {
-    /// Catalogued (`product.added` or `product.updated`).
-    Catalogued(Event),
-    /// The same bytes are already the current version of this product.
-    Unchanged { product_id: i64 },
-    /// Refused; the event carries the reason.
-    Rejected(Event),
-    /// A valid sidecar whose file has not arrived yet; it applies when the file does.
-    SidecarKept,
-    /// Not a file to take (gone already, a folder, or still being written).
-    Skipped,
-}
-
-/// A file received over HTTP, taken in turn with the drop folder's, and
-/// where its outcome goes.
-pub struct Upload {
-    pub path: PathBuf,
-    pub provider: String,
-    pub reply: oneshot::Sender<Result<Outcome, IngestError>>,
-}
-
-/// Hands uploaded files to the ingest task. Cheap to clone.
-#[derive(Clone)]
-pub struct Uploads {
-    sender: mpsc::Sender<Upload>,
-}
-
-impl Uploads {
-    pub fn new(sender: mpsc::Sender<Upload>) -> Self {
-        Self { sender }
-    }
-
-    /// Runs `path` through the pipeline as sent by `provider` and waits for the outcome.
-    pub async fn submit(&self, path: PathBuf, provider: String) -> Result<Outcome, IngestError> {
-        let (reply, outcome) = oneshot::channel();
-        self.sender
-            .send(Upload {
-                path,
-                provider,
-                reply,
-            })
-            .await
-            .map_err(|_| IngestError::Stopped)?;
-        outcome.await.map_err(|_| IngestError::Stopped)?
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum IngestError {
-    #[error("the ingest task has stopped")]
-    Stopped,
-    #[error("catalogue: {0}")]
-    Catalogue(#[from] CatalogueError),
-    #[error("file system: {0}")]
-    Io(#[from] std::io::Error),
-    #[error("worker thread failed: {0}")]
-    Join(#[from] tokio::task::JoinError),
-}
 
 /// The pipeline and what it needs.
 #[derive(Clone)]
@@ -312,11 +250,7 @@ impl Ingest {
         };
         let recorded = match self.hooks.catalogue_write_fault(file_name) {
             Some(fault) => Err(fault),
-            None => {
-                self.hub
-                    .record(|catalogue| async move { catalogue.insert_product(&new).await })
-                    .await
-            }
+            None => self.hub.add_product(&new).await,
         };
         let event = match recorded {
             Ok(event) => event,
@@ -330,14 +264,11 @@ impl Ingest {
                 return Err(error.into());
             }
         };
-        if let (
-            Some(previews),
-            EventKind::ProductAdded { product } | EventKind::ProductUpdated { product },
-        ) = (&self.previews, &event.kind)
-        {
+        let outcome = Outcome::from(event);
+        if let (Some(previews), Some(product)) = (&self.previews, outcome.product()) {
             previews.request(product.id, &stored_path.to_string_lossy(), file_name);
         }
-        Ok(Outcome::Catalogued(event))
+        Ok(outcome)
     }
 
     /// The bytes of a product marked missing, sent again: they go back where
@@ -356,11 +287,8 @@ impl Ingest {
             return self.reject(&to, None, &name, swapped).await;
         }
         tracing::info!(id = latest.id, path = %to.display(), "missing bytes restored");
-        let event = self
-            .hub
-            .record(|catalogue| async move { catalogue.set_missing(latest.id, false).await })
-            .await?;
-        Ok(Outcome::Catalogued(event))
+        let event = self.hub.set_missing(latest.id, false).await?;
+        Ok(event.into())
     }
 
     /// Takes a sidecar: checks it, archives it beside the products of its
@@ -435,13 +363,9 @@ impl Ingest {
         );
         let event = self
             .hub
-            .record(|catalogue| async move {
-                catalogue
-                    .update_metadata(current.product.id, &timing, &meta)
-                    .await
-            })
+            .update_metadata(current.product.id, &timing, &meta)
             .await?;
-        Ok(Outcome::Catalogued(event))
+        Ok(event.into())
     }
 
     /// Moves the file taken as `identity` from `from` into the archive at
@@ -503,15 +427,8 @@ impl Ingest {
             rejected_at: chrono::Utc::now(),
             provider: provider.map(str::to_string),
         };
-        let event = self
-            .hub
-            .record(|catalogue| async move {
-                catalogue
-                    .insert_rejection(&rejection, stored_path.as_deref())
-                    .await
-            })
-            .await?;
-        Ok(Outcome::Rejected(event))
+        let event = self.hub.reject(&rejection, stored_path.as_deref()).await?;
+        Ok(event.into())
     }
 }
 
@@ -534,22 +451,4 @@ fn with_uploader(mut meta: ProductMeta, uploader: Option<&str>) -> ProductMeta {
 async fn move_blocking(from: &Path, to: &Path) -> Result<(), IngestError> {
     let (from, to) = (from.to_path_buf(), to.to_path_buf());
     Ok(tokio::task::spawn_blocking(move || move_file(&from, &to)).await??)
-}
-
-fn log_outcome(path: &Path, outcome: &Result<Outcome, IngestError>) {
-    match outcome {
-        Ok(Outcome::Catalogued(event)) => {
-            tracing::info!(seq = event.seq, path = %path.display(), "catalogued")
-        }
-        Ok(Outcome::Unchanged { product_id }) => {
-            tracing::info!(product_id, path = %path.display(), "identical to the current version; copy removed")
-        }
-        Ok(Outcome::SidecarKept) => {
-            tracing::info!(path = %path.display(), "sidecar kept until its file arrives")
-        }
-        Ok(Outcome::Rejected(_)) | Ok(Outcome::Skipped) => {}
-        Err(error) => {
-            tracing::error!(%error, path = %path.display(), "ingest failed; the file stays where it is")
-        }
-    }
 }
