@@ -40,6 +40,7 @@ async fn products_and_events_are_stored_together_in_order() {
                 provider: Some("meteo".into()),
             },
             Some("rejected/bad"),
+            1234,
         )
         .await
         .unwrap();

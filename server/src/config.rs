@@ -180,6 +180,16 @@ pub struct ServeArgs {
     #[arg(long, env = "OPSBOARD_MAX_UPLOAD_BYTES", default_value_t = 1 << 30)]
     pub max_upload_bytes: u64,
 
+    /// Uploads one provider may have in progress at once (429 beyond).
+    #[arg(long, env = "OPSBOARD_MAX_UPLOADS_PER_PROVIDER", default_value_t = 4)]
+    pub max_uploads_per_provider: usize,
+
+    /// Bytes of a provider's refused uploads kept in rejected/ over the last
+    /// 24 hours beyond which its uploads are refused with 429 until the
+    /// window moves on: a provider cannot fill the disk with rejections.
+    #[arg(long, env = "OPSBOARD_REJECTED_QUOTA_BYTES", default_value_t = 1 << 30)]
+    pub rejected_quota_bytes: u64,
+
     /// Most live websocket sessions (open dashboards) at once.
     #[arg(long, env = "OPSBOARD_MAX_WEBSOCKETS", default_value_t = 4096)]
     pub max_websockets: usize,
@@ -295,6 +305,8 @@ impl ServeArgs {
             settle_ms: 2000,
             settle_only: false,
             max_upload_bytes: 1 << 30,
+            max_uploads_per_provider: 4,
+            rejected_quota_bytes: 1 << 30,
             max_websockets: 4096,
             max_websockets_per_address: 256,
             no_previews: true,

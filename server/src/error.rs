@@ -30,6 +30,9 @@ pub enum ApiError {
     /// The file was refused; for uploads of a bare name its bytes are kept in rejected/.
     #[error("{0}")]
     Rejected(String),
+    /// A client over one of its quotas: send again after `Retry-After`.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// The server is stopping (or a part of it is down): send again later.
     #[error("{0}")]
     Unavailable(String),
@@ -52,6 +55,7 @@ impl ApiError {
             ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::Rejected(_) => (StatusCode::UNPROCESSABLE_ENTITY, "rejected"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            ApiError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             ApiError::Ingest(_) | ApiError::Catalogue(_) | ApiError::Io(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
@@ -73,6 +77,12 @@ impl IntoResponse for ApiError {
             Json(serde_json::json!({ "error": code, "reason": reason })),
         )
             .into_response();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("60"),
+            );
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,

@@ -100,10 +100,18 @@ impl Hub {
         self.announce(write).await
     }
 
-    /// A refused file (`product.rejected`).
-    pub async fn reject(&self, rejection: &Rejection, stored_path: Option<&str>) -> Result<Event> {
-        self.announce(self.inner.log.insert_rejection(rejection, stored_path))
-            .await
+    /// A refused file of `size` bytes, kept at `stored_path` (`product.rejected`).
+    pub async fn reject(
+        &self,
+        rejection: &Rejection,
+        stored_path: Option<&str>,
+        size: u64,
+    ) -> Result<Event> {
+        let write = self
+            .inner
+            .log
+            .insert_rejection(rejection, stored_path, size);
+        self.announce(write).await
     }
 
     /// Runs `write` (not started until the lock is held: futures are lazy),

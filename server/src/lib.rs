@@ -16,6 +16,7 @@ pub mod error;
 pub mod hub;
 pub mod import;
 pub mod ingest;
+pub mod limits;
 pub mod previews;
 pub mod providers;
 pub mod reconcile;

@@ -39,6 +39,7 @@ use crate::config::ServeArgs;
 use crate::connections::Connections;
 use crate::hub::Hub;
 use crate::ingest::{Inbox, Ingest, Uploads};
+use crate::limits::Limiter;
 use crate::previews::Previews;
 use crate::state::AppState;
 use crate::supervisor::{supervise, Tasks, STUCK_AFTER};
@@ -168,6 +169,8 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         rules: args.name_rules(),
         uploads: Uploads::new(uploads_tx),
         max_upload_bytes: args.max_upload_bytes,
+        upload_places: Limiter::new(usize::MAX, args.max_uploads_per_provider),
+        rejected_quota_bytes: args.rejected_quota_bytes,
         leptos_options: site::leptos_options(&args.site_root, addr),
         shutdown: stop.clone(),
         tasks,

@@ -11,6 +11,7 @@ use tokio::sync::watch;
 use crate::connections::Connections;
 use crate::hub::Hub;
 use crate::ingest::Uploads;
+use crate::limits::Limiter;
 use crate::supervisor::Tasks;
 
 /// One value, cloned into every request: cheap handles only.
@@ -25,6 +26,10 @@ pub struct AppState {
     pub uploads: Uploads,
     /// Largest upload body, in bytes.
     pub max_upload_bytes: u64,
+    /// Uploads in progress, per provider.
+    pub upload_places: Limiter<String>,
+    /// A provider's rejected bytes over 24 h beyond which its uploads wait.
+    pub rejected_quota_bytes: u64,
     /// Site root, output name and addresses for server rendering.
     pub leptos_options: LeptosOptions,
     /// Turns true at shutdown, so long-lived websocket sessions close and the

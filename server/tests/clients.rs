@@ -199,3 +199,87 @@ async fn the_board_loader_refuses_windows_it_cannot_hold_with_400() {
     assert_eq!(fine.status(), 200);
     assert_eq!(t.http.get(t.url("/")).send().await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn a_provider_cannot_fill_the_disk_with_rejected_uploads() {
+    let t = TestServer::start_with(tempfile::tempdir().unwrap(), |args| {
+        args.rejected_quota_bytes = 1000;
+    })
+    .await;
+    let noisy = common::add_provider(t.data(), "noisy", &[]);
+    let careful = common::add_provider(t.data(), "careful", &[]);
+    let put = |token: &str, name: &str, bytes: Vec<u8>| {
+        t.http
+            .put(t.url(&format!("/api/v1/drops/{name}")))
+            .bearer_auth(token)
+            .body(bytes)
+            .send()
+    };
+    // Refused files are kept (with their reason) until the quota is reached.
+    for i in 0..2 {
+        let refused = put(&noisy, &format!("not-a-product-{i}.png"), vec![1; 800])
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 422);
+    }
+    let over = put(&noisy, "surface.SETE.202611281200.t2m.png", png(1))
+        .await
+        .unwrap();
+    assert_eq!(over.status(), 429);
+    assert_eq!(over.headers()["retry-after"], "60");
+    let body: serde_json::Value = over.json().await.unwrap();
+    assert!(
+        body["reason"].as_str().unwrap().contains("1600 bytes"),
+        "{body}"
+    );
+    let kept = std::fs::read_dir(t.data().join("rejected"))
+        .unwrap()
+        .count();
+    assert_eq!(kept, 4, "two files and their reasons, no more");
+    // Another provider is not held back.
+    let fine = put(&careful, "surface.SETE.202611281200.t2m.png", png(1))
+        .await
+        .unwrap();
+    assert_eq!(fine.status(), 201);
+}
+
+#[tokio::test]
+async fn a_provider_gets_its_own_number_of_uploads_at_once() {
+    let t = TestServer::start_with(tempfile::tempdir().unwrap(), |args| {
+        args.max_uploads_per_provider = 1;
+    })
+    .await;
+    let token = common::add_provider(t.data(), "relay", &[]);
+    let mut stalled = tokio::net::TcpStream::connect(t.server.addr).await.unwrap();
+    let head = format!(
+        "PUT /api/v1/drops/surface.A.202611281200.t2m.png HTTP/1.1\r\nHost: x\r\n\
+         Authorization: Bearer {token}\r\nContent-Length: 100000\r\n\r\n"
+    );
+    stalled.write_all(head.as_bytes()).await.unwrap();
+    stalled.write_all(&[7u8; 100]).await.unwrap();
+    let uploads = t.data().join("uploads");
+    let deadline = Instant::now() + common::PATIENCE;
+    while common::process::walk(&uploads).is_empty() {
+        assert!(Instant::now() < deadline, "the upload never started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let put = || {
+        t.http
+            .put(t.url("/api/v1/drops/surface.B.202611281200.t2m.png"))
+            .bearer_auth(&token)
+            .body(png(2))
+            .send()
+    };
+    assert_eq!(put().await.unwrap().status(), 429);
+    drop(stalled);
+    let deadline = Instant::now() + common::PATIENCE;
+    loop {
+        let status = put().await.unwrap().status();
+        if status == 201 {
+            break;
+        }
+        assert_eq!(status, 429);
+        assert!(Instant::now() < deadline, "the place was never freed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -162,17 +162,19 @@ impl EventLog {
         &self,
         rejection: &Rejection,
         stored_path: Option<&str>,
+        size: u64,
     ) -> Result<Event> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO rejections (file_name, reason, stored_path, rejected_ms, provider)
-             VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO rejections (file_name, reason, stored_path, rejected_ms, provider, size)
+             VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(&rejection.file_name)
         .bind(&rejection.reason)
         .bind(stored_path)
         .bind(rejection.rejected_at.timestamp_millis())
         .bind(&rejection.provider)
+        .bind(i64::try_from(size).unwrap_or(i64::MAX))
         .execute(&mut *tx)
         .await?;
         let event = insert_event(

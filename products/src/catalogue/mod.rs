@@ -323,6 +323,19 @@ impl Catalogue {
             .collect())
     }
 
+    /// The bytes of `provider`'s files refused since `since`, still in rejected/.
+    pub async fn rejected_bytes_since(&self, provider: &str, since: DateTime<Utc>) -> Result<u64> {
+        let bytes: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(size), 0) FROM rejections
+             WHERE provider = ? AND rejected_ms >= ? AND stored_path IS NOT NULL",
+        )
+        .bind(provider)
+        .bind(since.timestamp_millis())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(bytes).unwrap_or(0))
+    }
+
     /// Brings `current` up to the catalogue's last event, reading back what
     /// other processes wrote (one cheap query when nothing did).
     pub async fn sync(&self, current: &Current) -> Result<()> {

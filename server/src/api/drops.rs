@@ -50,6 +50,29 @@ async fn upload(
             )));
         }
     }
+    // Quotas, before a byte of the body is read: uploads in progress, and
+    // what this provider's refused files already hold in rejected/.
+    let _place = state
+        .upload_places
+        .take(provider.name.clone())
+        .map_err(|_| {
+            ApiError::TooManyRequests(format!(
+                "provider {:?} has its maximum of uploads in progress; send the next when one ends",
+                provider.name
+            ))
+        })?;
+    let since = chrono::Utc::now() - chrono::Duration::hours(24);
+    let rejected = state
+        .catalogue
+        .rejected_bytes_since(&provider.name, since)
+        .await?;
+    if rejected >= state.rejected_quota_bytes {
+        return Err(ApiError::TooManyRequests(format!(
+            "{rejected} bytes of provider {:?}'s uploads were refused in the last 24 h (quota {}); \
+             fix the files (GET /api/v1/rejections says why) before sending more",
+            provider.name, state.rejected_quota_bytes
+        )));
+    }
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())

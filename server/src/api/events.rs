@@ -58,7 +58,7 @@ async fn upgrade(
     let admitted = state
         .connections
         .admit(peer.ip())
-        .map_err(|refused| ApiError::Unavailable(refused.to_string()))?;
+        .map_err(ApiError::Unavailable)?;
     Ok(ws
         .max_message_size(MAX_MESSAGE)
         .max_frame_size(MAX_MESSAGE)

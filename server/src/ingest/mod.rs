@@ -408,6 +408,9 @@ impl Ingest {
         reason: String,
     ) -> Result<Outcome, IngestError> {
         tracing::warn!(file = file_name, %reason, "rejected");
+        let size = tokio::fs::symlink_metadata(path)
+            .await
+            .map_or(0, |meta| meta.len());
         let data = self.data.clone();
         let (from, why) = (path.to_path_buf(), reason.clone());
         let stored = tokio::task::spawn_blocking(move || data.reject(&from, &why)).await?;
@@ -427,7 +430,10 @@ impl Ingest {
             rejected_at: chrono::Utc::now(),
             provider: provider.map(str::to_string),
         };
-        let event = self.hub.reject(&rejection, stored_path.as_deref()).await?;
+        let event = self
+            .hub
+            .reject(&rejection, stored_path.as_deref(), size)
+            .await?;
         Ok(event.into())
     }
 }
