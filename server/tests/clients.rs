@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 use common::{next_event, png, TestServer};
 use futures_util::{SinkExt, StreamExt};
 use products::EventKind;
-use tokio::io::AsyncWriteExt;
 use tokio_tungstenite::tungstenite::Message;
 
 /// Drops `n` products and waits for each event; returns the last `seq`.
@@ -135,21 +134,16 @@ async fn a_thousand_replaying_sessions_do_not_delay_a_drop_for_a_fresh_client() 
 async fn an_upload_cut_mid_body_leaves_nothing_behind() {
     let t = TestServer::start().await;
     let token = common::add_provider(t.data(), "relay", &[]);
-    let mut stream = tokio::net::TcpStream::connect(t.server.addr).await.unwrap();
-    let head = format!(
-        "PUT /api/v1/drops/surface.SETE.202611281200.t2m.png HTTP/1.1\r\nHost: x\r\n\
-         Authorization: Bearer {token}\r\nContent-Length: 100000\r\n\r\n"
-    );
-    stream.write_all(head.as_bytes()).await.unwrap();
-    stream.write_all(&[7u8; 1000]).await.unwrap();
-    stream.flush().await.unwrap();
-    // Wait until the partial body is on disk, then cut the connection.
+    let stream = common::stalled_upload(
+        t.server.addr,
+        t.data(),
+        &token,
+        "surface.SETE.202611281200.t2m.png",
+        100_000,
+        1000,
+    )
+    .await;
     let uploads = t.data().join("uploads");
-    let deadline = Instant::now() + common::PATIENCE;
-    while common::process::walk(&uploads).is_empty() {
-        assert!(Instant::now() < deadline, "the upload never started");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
     drop(stream);
     let deadline = Instant::now() + common::PATIENCE;
     while !common::process::walk(&uploads).is_empty()
@@ -250,19 +244,15 @@ async fn a_provider_gets_its_own_number_of_uploads_at_once() {
     })
     .await;
     let token = common::add_provider(t.data(), "relay", &[]);
-    let mut stalled = tokio::net::TcpStream::connect(t.server.addr).await.unwrap();
-    let head = format!(
-        "PUT /api/v1/drops/surface.A.202611281200.t2m.png HTTP/1.1\r\nHost: x\r\n\
-         Authorization: Bearer {token}\r\nContent-Length: 100000\r\n\r\n"
-    );
-    stalled.write_all(head.as_bytes()).await.unwrap();
-    stalled.write_all(&[7u8; 100]).await.unwrap();
-    let uploads = t.data().join("uploads");
-    let deadline = Instant::now() + common::PATIENCE;
-    while common::process::walk(&uploads).is_empty() {
-        assert!(Instant::now() < deadline, "the upload never started");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let stalled = common::stalled_upload(
+        t.server.addr,
+        t.data(),
+        &token,
+        "surface.A.202611281200.t2m.png",
+        100_000,
+        100,
+    )
+    .await;
     let put = || {
         t.http
             .put(t.url("/api/v1/drops/surface.B.202611281200.t2m.png"))

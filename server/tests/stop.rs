@@ -11,7 +11,6 @@ use std::time::Duration;
 use common::process::{walk, Opsboard};
 use common::{add_provider, png, png_black_16bit};
 use products::Product;
-use tokio::io::AsyncWriteExt;
 
 /// How long a stop may take, by the issue's contract.
 const STOP_LIMIT: Duration = Duration::from_secs(10);
@@ -101,24 +100,17 @@ async fn a_stalled_upload_cannot_hold_a_stop_and_leaves_nothing_after_a_start() 
     let dir = tempfile::tempdir().unwrap();
     let token = add_provider(dir.path(), "relay", &[]);
     let server = Opsboard::start(dir.path(), &[]).await;
-    let address = server.base.trim_start_matches("http://").to_string();
-    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
-    let head = format!(
-        "PUT /api/v1/drops/surface.SETE.202611281200.t2m.png HTTP/1.1\r\nHost: x\r\n\
-         Authorization: Bearer {token}\r\nContent-Length: 10000000\r\n\r\n"
-    );
-    stream.write_all(head.as_bytes()).await.unwrap();
-    stream.write_all(&[1u8; 4096]).await.unwrap();
-    stream.flush().await.unwrap();
+    let address = server.base.trim_start_matches("http://").parse().unwrap();
+    let stream = common::stalled_upload(
+        address,
+        dir.path(),
+        &token,
+        "surface.SETE.202611281200.t2m.png",
+        10_000_000,
+        4096,
+    )
+    .await;
     let uploads = dir.path().join("uploads");
-    let deadline = std::time::Instant::now() + common::PATIENCE;
-    while walk(&uploads).is_empty() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the upload never started"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
     // The client never sends the rest.
     let (status, took) = tokio::task::spawn_blocking(move || server.terminate())
         .await

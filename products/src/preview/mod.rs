@@ -346,7 +346,8 @@ mod tests {
     use image::{Rgb, RgbImage};
     use std::io::{Cursor, Write};
 
-    fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    /// A file of `bytes` named `name` in `dir` (the series tests use it too).
+    pub(super) fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
         let path = dir.join(name);
         std::fs::File::create(&path)
             .unwrap()

@@ -238,19 +238,9 @@ fn line(img: &mut RgbImage, (mut x0, mut y0): (i64, i64), (x1, y1): (i64, i64), 
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::write;
     use super::super::{render, PreviewLimits};
     use super::*;
-    use std::io::Write;
-    use std::path::Path;
-
-    fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
-        let path = dir.join(name);
-        std::fs::File::create(&path)
-            .unwrap()
-            .write_all(bytes)
-            .unwrap();
-        path
-    }
 
     #[test]
     fn hostile_series_headers_are_refused_at_once() {

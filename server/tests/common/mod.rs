@@ -85,6 +85,41 @@ impl TestServer {
     }
 }
 
+/// An upload to `addr` that declares `declared` bytes, sends `sent` of them
+/// and stops there (until the stream is dropped); returns once its partial
+/// body is on disk under `data`/uploads.
+pub async fn stalled_upload(
+    addr: std::net::SocketAddr,
+    data: &Path,
+    token: &str,
+    file_name: &str,
+    declared: usize,
+    sent: usize,
+) -> TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let mut stream = TcpStream::connect(addr).await.expect("connects");
+    let head = format!(
+        "PUT /api/v1/drops/{file_name} HTTP/1.1\r\nHost: x\r\n\
+         Authorization: Bearer {token}\r\nContent-Length: {declared}\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.expect("head");
+    stream
+        .write_all(&vec![7u8; sent])
+        .await
+        .expect("part of the body");
+    stream.flush().await.expect("flush");
+    let uploads = data.join("uploads");
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while process::walk(&uploads).is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the upload never started"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    stream
+}
+
 /// The next event on `ws`, skipping control frames; panics after [`PATIENCE`].
 pub async fn next_event(ws: &mut Ws) -> Event {
     loop {
