@@ -160,11 +160,9 @@ fn load_beyond(dash: Dash) {
         dash.loaded.set((from, to));
         leptos::task::spawn_local(async move {
             match crate::board::load_products(from, to).await {
-                Ok(more) => dash.products.update(|list| {
-                    for product in more {
-                        crate::components::dashboard::upsert(list, product);
-                    }
-                }),
+                Ok(more) => dash
+                    .products
+                    .update(|list| crate::components::dashboard::merge(list, more)),
                 Err(error) => leptos::logging::warn!("could not load {from}–{to}: {error}"),
             }
         });

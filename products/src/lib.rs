@@ -24,5 +24,5 @@ pub mod provider;
 pub mod store;
 
 pub use name::{NameError, NameRules, ProductName};
-pub use record::{Event, EventKind, Product, Rejection, Reset};
+pub use record::{Event, EventKind, Product, ProductKey, Rejection, Reset};
 pub use sidecar::{ProductMeta, Sidecar};

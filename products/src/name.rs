@@ -61,6 +61,16 @@ pub struct ProductName {
 }
 
 impl ProductName {
+    /// The identity of the product this name denotes.
+    pub fn key(&self) -> crate::ProductKey<&str> {
+        crate::ProductKey {
+            category: &self.category,
+            platform: &self.platform,
+            time: self.time,
+            product: &self.product,
+        }
+    }
+
     /// The model run (analysis) time: the name's time, for models only.
     pub fn run_time(&self) -> Option<DateTime<Utc>> {
         (self.category == MODEL).then_some(self.time)

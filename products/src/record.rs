@@ -58,7 +58,41 @@ pub struct Product {
     pub meta: ProductMeta,
 }
 
+/// What makes a product one product across its versions: its category,
+/// platform, product time and product token. `ProductKey` owns its strings
+/// (for maps that outlive the records); `ProductKey<&str>`, from
+/// [`Product::key`] or [`crate::ProductName::key`], borrows them, for
+/// comparisons and queries that should not allocate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProductKey<S = String> {
+    pub category: S,
+    pub platform: S,
+    pub time: DateTime<Utc>,
+    pub product: S,
+}
+
+impl ProductKey<&str> {
+    pub fn to_owned(self) -> ProductKey {
+        ProductKey {
+            category: self.category.to_string(),
+            platform: self.platform.to_string(),
+            time: self.time,
+            product: self.product.to_string(),
+        }
+    }
+}
+
 impl Product {
+    /// This product's identity, shared by all its versions.
+    pub fn key(&self) -> ProductKey<&str> {
+        ProductKey {
+            category: &self.category,
+            platform: &self.platform,
+            time: self.time,
+            product: &self.product,
+        }
+    }
+
     /// What a forecast forecasts: the product token without its lead-time
     /// prefix (`024h_precip` → `precip`), so that every lead and every run of
     /// a field share one timeline lane. Other products: the token itself.

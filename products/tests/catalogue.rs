@@ -126,7 +126,11 @@ async fn a_new_version_replaces_the_current_one_and_keeps_the_old() {
         .await
         .unwrap();
     let parsed = NameRules::default().parse(name).unwrap();
-    let latest = catalogue.latest_version(&parsed).await.unwrap().unwrap();
+    let latest = catalogue
+        .latest_version(parsed.key())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((latest.version, latest.sha256.as_str()), (1, "aa"));
 
     let second = log
@@ -180,7 +184,11 @@ async fn sidecars_are_kept_by_name_and_update_a_product_in_place() {
         Some(sidecar.clone())
     );
     let name = NameRules::default().parse(file).unwrap();
-    let current = catalogue.current_product(&name).await.unwrap().unwrap();
+    let current = catalogue
+        .current_product(name.key())
+        .await
+        .unwrap()
+        .unwrap();
     let updated = log
         .update_metadata(
             current.product.id,

@@ -2,10 +2,12 @@
 //! current from the live stream. The briefing screen: timeline on top, the
 //! situation at the cursor below, the viewer over both.
 
+use std::collections::HashSet;
+
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use products::{Event, EventKind, Product};
+use products::{Event, EventKind, Product, ProductKey};
 
 use crate::board::{load_board, Board, RECENT_REJECTIONS};
 use crate::components::arrivals::Arrivals;
@@ -102,14 +104,19 @@ pub fn apply_event(event: &Event, dash: Dash) {
 /// Puts `product` in `list`, replacing the entry with the same id or an older
 /// version of the same product.
 pub fn upsert(list: &mut Vec<Product>, product: Product) {
-    list.retain(|p| {
-        p.id != product.id
-            && !(p.category == product.category
-                && p.platform == product.platform
-                && p.time == product.time
-                && p.product == product.product)
-    });
-    list.push(product);
+    merge(list, vec![product]);
+}
+
+/// Puts every product of `more` in `list`, each replacing the entry with its
+/// id or its identity (an older version): linear in both, so a stretch of
+/// thousands of products loaded by a pan merges at once.
+pub fn merge(list: &mut Vec<Product>, more: Vec<Product>) {
+    {
+        let ids: HashSet<i64> = more.iter().map(|p| p.id).collect();
+        let keys: HashSet<ProductKey<&str>> = more.iter().map(Product::key).collect();
+        list.retain(|p| !ids.contains(&p.id) && !keys.contains(&p.key()));
+    }
+    list.extend(more);
 }
 
 #[cfg(test)]
@@ -120,6 +127,23 @@ mod tests {
         let mut product = crate::fixtures::product(id, "model.AROME.202611281200.precip.png");
         product.version = version;
         product
+    }
+
+    #[test]
+    fn merge_replaces_by_id_or_identity_and_keeps_the_rest() {
+        let other = crate::fixtures::product(9, "satellite.MSG.202611281200.ir108.png");
+        let mut list = vec![product(1, 1), other, product(3, 1)];
+        list[2].product = "wind".into();
+        let mut again = product(3, 1);
+        again.product = "wind".into();
+        merge(&mut list, vec![product(2, 2), again]);
+        let mut ids: Vec<i64> = list.iter().map(|p| p.id).collect();
+        ids.sort();
+        assert_eq!(
+            ids,
+            vec![2, 3, 9],
+            "version 2 replaced 1, 3 replaced itself, 9 stayed"
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use chrono::{DateTime, Utc};
 
-use crate::{Event, EventKind, Product};
+use crate::{Event, EventKind, Product, ProductKey};
 
 /// Cheap to clone; all clones share one index.
 #[derive(Clone, Default)]
@@ -24,34 +24,21 @@ pub struct Current {
     inner: Arc<RwLock<Index>>,
 }
 
-/// (category, platform, time, product): what makes a product one product
-/// across its versions.
-type Identity = (String, String, DateTime<Utc>, String);
-
 #[derive(Default)]
 struct Index {
     /// By product time (the catalogue's order), then id.
     by_time: BTreeMap<(DateTime<Utc>, i64), Product>,
     /// Where each identity's current version sits in `by_time`, and the
     /// `seq` of the event that put it there.
-    by_identity: HashMap<Identity, ((DateTime<Utc>, i64), i64)>,
+    by_identity: HashMap<ProductKey, ((DateTime<Utc>, i64), i64)>,
     /// Every event up to this one is reflected: where a page resumes from.
     synced: i64,
-}
-
-fn identity(p: &Product) -> Identity {
-    (
-        p.category.clone(),
-        p.platform.clone(),
-        p.time,
-        p.product.clone(),
-    )
 }
 
 impl Index {
     fn put(&mut self, product: Product, seq: i64) {
         let key = (product.time, product.id);
-        let id = identity(&product);
+        let id = product.key().to_owned();
         if let Some((old, old_seq)) = self.by_identity.get(&id).copied() {
             if old_seq > seq {
                 return; // a newer event already set this product

@@ -13,7 +13,9 @@ use std::path::Path;
 use sqlx::sqlite::SqlitePool;
 use sqlx::Sqlite;
 
-use super::{now_ms, stored_product, Catalogue, NewProduct, Result, PRODUCT_COLUMNS};
+use super::{
+    bind_key, now_ms, stored_product, Catalogue, NewProduct, Result, KEY_MATCHES, PRODUCT_COLUMNS,
+};
 use crate::record::{Event, EventKind, Product, Rejection};
 use crate::sidecar::{ProductMeta, Timing};
 
@@ -41,16 +43,10 @@ impl EventLog {
     pub async fn insert_product(&self, new: &NewProduct) -> Result<Event> {
         let ingested_at = now_ms();
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE products SET is_current = 0
-             WHERE category = ? AND platform = ? AND time_ms = ? AND product = ?",
-        )
-        .bind(&new.name.category)
-        .bind(&new.name.platform)
-        .bind(new.name.time.timestamp_millis())
-        .bind(&new.name.product)
-        .execute(&mut *tx)
-        .await?;
+        let retire = format!("UPDATE products SET is_current = 0 WHERE {KEY_MATCHES}");
+        bind_key(sqlx::query(&retire), new.name.key())
+            .execute(&mut *tx)
+            .await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO products (category, platform, time_ms, product, version, is_current,
                  file_name, media_type, size, sha256, stored_path, ingested_ms,

@@ -19,7 +19,7 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 use thiserror::Error;
 
 use crate::name::ProductName;
-use crate::record::{Event, Product, Rejection};
+use crate::record::{Event, Product, ProductKey, Rejection};
 use crate::sidecar::{ProductMeta, Sidecar, Timing};
 
 pub mod current;
@@ -101,6 +101,20 @@ pub struct LatestVersion {
     pub missing: bool,
 }
 
+/// The `WHERE` condition that matches one product identity; bind it with [`bind_key`].
+const KEY_MATCHES: &str = "category = ? AND platform = ? AND time_ms = ? AND product = ?";
+
+type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
+/// Binds `key` to the placeholders of [`KEY_MATCHES`].
+fn bind_key<'q>(query: SqliteQuery<'q>, key: ProductKey<&'q str>) -> SqliteQuery<'q> {
+    query
+        .bind(key.category)
+        .bind(key.platform)
+        .bind(key.time.timestamp_millis())
+        .bind(key.product)
+}
+
 const PRODUCT_COLUMNS: &str = "id, category, platform, product, time_ms, version, file_name, \
      media_type, size, sha256, ingested_ms, stored_path, run_ms, lead_hours, valid_ms, meta, missing, \
      thumbnail_path, preview_path, preview_error";
@@ -125,19 +139,15 @@ impl Catalogue {
         self.pool.close().await;
     }
 
-    /// The newest version of (category, platform, time, product), if any.
-    pub async fn latest_version(&self, name: &ProductName) -> Result<Option<LatestVersion>> {
-        let row = sqlx::query(
+    /// The newest version of the product `key` names, if any.
+    pub async fn latest_version(&self, key: ProductKey<&str>) -> Result<Option<LatestVersion>> {
+        let sql = format!(
             "SELECT id, version, sha256, stored_path, missing FROM products
-             WHERE category = ? AND platform = ? AND time_ms = ? AND product = ?
-             ORDER BY version DESC LIMIT 1",
-        )
-        .bind(&name.category)
-        .bind(&name.platform)
-        .bind(name.time.timestamp_millis())
-        .bind(&name.product)
-        .fetch_optional(&self.pool)
-        .await?;
+             WHERE {KEY_MATCHES} ORDER BY version DESC LIMIT 1"
+        );
+        let row = bind_key(sqlx::query(&sql), key)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.map(|r| LatestVersion {
             id: r.get("id"),
             version: r.get("version"),
@@ -147,17 +157,12 @@ impl Catalogue {
         }))
     }
 
-    /// The current version of the product a file name denotes.
-    pub async fn current_product(&self, name: &ProductName) -> Result<Option<StoredProduct>> {
+    /// The current version of the product `key` names.
+    pub async fn current_product(&self, key: ProductKey<&str>) -> Result<Option<StoredProduct>> {
         let sql = format!(
-            "SELECT {PRODUCT_COLUMNS} FROM products
-             WHERE category = ? AND platform = ? AND time_ms = ? AND product = ? AND is_current = 1"
+            "SELECT {PRODUCT_COLUMNS} FROM products WHERE {KEY_MATCHES} AND is_current = 1"
         );
-        let row = sqlx::query(&sql)
-            .bind(&name.category)
-            .bind(&name.platform)
-            .bind(name.time.timestamp_millis())
-            .bind(&name.product)
+        let row = bind_key(sqlx::query(&sql), key)
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.map(|r| stored_product(&r)).transpose()?)

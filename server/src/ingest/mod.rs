@@ -217,7 +217,7 @@ impl Ingest {
                     .await
             }
         };
-        let latest = self.hub.catalogue().latest_version(&name).await?;
+        let latest = self.hub.catalogue().latest_version(name.key()).await?;
         let version = match latest {
             Some(latest) if latest.sha256 == sha256 && latest.missing => {
                 return self.restore(path, identity, latest).await;
@@ -353,7 +353,7 @@ impl Ingest {
         catalogue
             .save_sidecar(target, &sidecar, &stored_path.to_string_lossy())
             .await?;
-        let Some(current) = catalogue.current_product(&name).await? else {
+        let Some(current) = catalogue.current_product(name.key()).await? else {
             return Ok(Outcome::SidecarKept);
         };
         // The product keeps the provider it was uploaded by.
