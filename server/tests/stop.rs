@@ -214,3 +214,42 @@ async fn bombs_get_a_reason_within_the_memory_budget_and_previews_go_on() {
     let page = reqwest::get(server.url("/")).await.unwrap();
     assert_eq!(page.status(), 200);
 }
+
+#[tokio::test]
+async fn a_sidecar_that_keeps_growing_is_read_within_its_limit() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let server = Opsboard::start(dir.path(), &["--no-previews"]).await;
+    let incoming = dir.path().join("incoming");
+    let name = "model.AROME.202611281200.024h_precip.png.json";
+    let part = incoming.join(format!(".{name}.part"));
+    let mut file = std::fs::File::create(&part).unwrap();
+    file.write_all(br#"{"title": "growing"}"#).unwrap();
+    // Published by a rename, then the writer goes on through its descriptor:
+    // 200 MB of whitespace (valid JSON after the object) while it is taken.
+    std::fs::rename(&part, incoming.join(name)).unwrap();
+    let writer = std::thread::spawn(move || {
+        let chunk = vec![b' '; 1 << 20];
+        for _ in 0..200 {
+            if file.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+    });
+    writer.join().unwrap();
+    std::fs::write(
+        incoming.join("surface.SETE.202611281200.t2m.csv"),
+        "time,t2m\n1,2\n",
+    )
+    .unwrap();
+    server.wait_for_products(1, Duration::from_secs(30)).await;
+    let peak = server.peak_rss_kib();
+    assert!(
+        peak < RSS_BUDGET_KIB,
+        "peak RSS {} MiB, budget {} MiB",
+        peak / 1024,
+        RSS_BUDGET_KIB / 1024
+    );
+    let health = server.health().await.unwrap();
+    assert_eq!(health["status"], "ok", "{health}");
+}
