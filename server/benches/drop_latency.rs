@@ -84,7 +84,7 @@ async fn main() {
     latencies.sort();
     let mean = latencies.iter().sum::<Duration>() / latencies.len() as u32;
     println!(
-        "drop -> websocket product.added, {drops} drops at {rate}/s over {:.1} s (loopback, SQLite WAL, inotify, previews on)",
+        "drop -> websocket product.added, {drops} drops at {rate}/s over {:.1} s (loopback, SQLite WAL synchronous=FULL, inotify, previews on)",
         wall.as_secs_f64()
     );
     println!(

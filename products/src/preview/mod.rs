@@ -328,6 +328,14 @@ fn encode(pixels: &Pixels) -> Result<Rendition, PreviewError> {
 
 /// The preview from the decoded image, the thumbnail from the preview.
 fn renditions_of(pixels: Pixels) -> Result<Renditions, PreviewError> {
+    // Decoders accept images of zero width or height (a GIF's screen can
+    // say 0 × 59); there is nothing to show, and nothing to divide by.
+    if pixels.width == 0 || pixels.height == 0 {
+        return Err(PreviewError::Decode(format!(
+            "the image is {} × {} px: it has no pixels",
+            pixels.width, pixels.height
+        )));
+    }
     let (pw, ph) = preview_size(pixels.width, pixels.height);
     let preview = resize(&pixels, pw, ph)?;
     drop(pixels);
@@ -445,6 +453,20 @@ mod tests {
             render(&big, "nc", &PreviewLimits::default()),
             Err(PreviewError::NotSupported)
         ));
+    }
+
+    /// Found by the `image` fuzz target on 2026-11-29 (a divide by zero).
+    #[test]
+    fn a_gif_whose_frame_lies_outside_its_screen_gets_a_reason() {
+        let gif = [
+            71, 73, 70, 56, 57, 97, 0, 0, 59, 0, 128, 0, 0, 0, 0, 0, 255, 251, 0, 44, 0, 0, 0, 0,
+            1, 0, 1, 0, 0, 2, 2, 76, 1, 0, 1,
+        ];
+        for ext in ["gif", "webp", "png"] {
+            let limits = PreviewLimits::default();
+            let err = render_bytes(&gif, ext, &limits).unwrap_err().to_string();
+            assert!(err.contains("0 × 59 px: it has no pixels"), "{ext}: {err}");
+        }
     }
 
     #[test]
