@@ -2,7 +2,7 @@
 //! rest is the file, read by the series reader under its caps. Columns or a
 //! reason, never a panic, a hang or a large allocation (libFuzzer's RSS and
 //! time limits enforce the last two). The plot drawn from what is read has
-//! fixed dimensions; one input in 256 is drawn too.
+//! fixed dimensions; one input in 128 is drawn too.
 #![no_main]
 
 use std::io::Cursor;
