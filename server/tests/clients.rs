@@ -5,6 +5,8 @@
 
 mod common;
 
+use opsboard::watcher::list_files;
+
 use std::time::{Duration, Instant};
 
 use common::{next_event, png, TestServer};
@@ -146,9 +148,7 @@ async fn an_upload_cut_mid_body_leaves_nothing_behind() {
     let uploads = t.data().join("uploads");
     drop(stream);
     let deadline = Instant::now() + common::PATIENCE;
-    while !common::process::walk(&uploads).is_empty()
-        || std::fs::read_dir(&uploads).unwrap().count() > 0
-    {
+    while !list_files(&uploads).is_empty() || std::fs::read_dir(&uploads).unwrap().count() > 0 {
         assert!(Instant::now() < deadline, "left in uploads/");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

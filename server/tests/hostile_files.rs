@@ -5,6 +5,8 @@
 
 mod common;
 
+use opsboard::watcher::list_files;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -290,7 +292,7 @@ async fn a_symlink_swapped_in_at_the_last_moment_is_never_catalogued_or_served()
     );
     let (_, listed) = t.get_json("/api/v1/products").await;
     assert_eq!(listed.as_array().map(Vec::len), Some(0), "{listed}");
-    let archived = common::process::walk(&t.data().join("archive"));
+    let archived = list_files(&t.data().join("archive"));
     assert!(
         archived.is_empty(),
         "nothing left in the archive: {archived:?}"

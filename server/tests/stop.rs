@@ -8,8 +8,9 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::process::{walk, Opsboard};
+use common::process::Opsboard;
 use common::{add_provider, png, png_black_16bit};
+use opsboard::watcher::list_files;
 use products::Product;
 
 /// How long a stop may take, by the contract.
@@ -66,7 +67,7 @@ async fn sigterm_during_drops_and_uploads_drains_and_every_file_is_catalogued_on
     }
     eprintln!("uploads to send again after the stop: {resend:?}");
     assert!(
-        walk(&dir.path().join("uploads")).is_empty(),
+        list_files(&dir.path().join("uploads")).is_empty(),
         "a clean stop leaves no upload behind"
     );
     for i in DROPS / 2..DROPS {
@@ -92,7 +93,7 @@ async fn sigterm_during_drops_and_uploads_drains_and_every_file_is_catalogued_on
     assert!(products.iter().all(|p| p.version == 1 && !p.missing));
     let rejections = server.get("/api/v1/rejections").await;
     assert_eq!(rejections.as_array().map(Vec::len), Some(0), "{rejections}");
-    assert!(walk(&incoming).is_empty(), "the drop folder is empty");
+    assert!(list_files(&incoming).is_empty(), "the drop folder is empty");
 }
 
 #[tokio::test]
@@ -118,7 +119,7 @@ async fn a_stalled_upload_cannot_hold_a_stop_and_leaves_nothing_after_a_start() 
     assert!(took < STOP_LIMIT, "the stop took {took:?} ({status})");
     drop(stream);
     let server = Opsboard::start(dir.path(), &[]).await;
-    assert!(walk(&uploads).is_empty(), "swept at start");
+    assert!(list_files(&uploads).is_empty(), "swept at start");
     let health = server.health().await.unwrap();
     assert_eq!(
         (health["status"].as_str(), health["products"].as_i64()),

@@ -190,15 +190,6 @@ pub fn hash_regular_file(path: &Path) -> Result<Hashed, TakeError> {
     })
 }
 
-/// Size and hex SHA-256 of a regular file (see [`hash_regular_file`]).
-pub fn hash_file(path: &Path) -> io::Result<(u64, String)> {
-    match hash_regular_file(path) {
-        Ok(hashed) => Ok((hashed.size, hashed.sha256)),
-        Err(TakeError::Io(e)) => Err(e),
-        Err(e @ TakeError::NotRegular) => Err(io::Error::new(io::ErrorKind::InvalidInput, e)),
-    }
-}
-
 /// The bytes of a small regular file, at most `limit` of them: a file that
 /// grows while it is read (a sidecar still being written, or one that never
 /// ends) is cut at `limit + 1`, which the caller refuses as too large.
@@ -259,10 +250,10 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("f");
         fs::write(&path, b"abc").unwrap();
-        let (size, sha) = hash_file(&path).unwrap();
+        let Hashed { size, sha256, .. } = hash_regular_file(&path).unwrap();
         assert_eq!(size, 3);
         assert_eq!(
-            sha,
+            sha256,
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
     }

@@ -16,8 +16,7 @@
 mod files;
 
 pub use files::{
-    hash_file, hash_regular_file, move_file, open_regular, read_regular_file, FileIdentity, Hashed,
-    TakeError,
+    hash_regular_file, move_file, open_regular, read_regular_file, FileIdentity, Hashed, TakeError,
 };
 
 use std::ffi::{OsStr, OsString};

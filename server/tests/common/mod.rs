@@ -110,7 +110,7 @@ pub async fn stalled_upload(
     stream.flush().await.expect("flush");
     let uploads = data.join("uploads");
     let deadline = std::time::Instant::now() + PATIENCE;
-    while process::walk(&uploads).is_empty() {
+    while opsboard::watcher::list_files(&uploads).is_empty() {
         assert!(
             std::time::Instant::now() < deadline,
             "the upload never started"

@@ -121,16 +121,3 @@ impl Drop for Opsboard {
         let _ = self.child.wait();
     }
 }
-
-/// Every file below `dir` (none if it does not exist).
-pub fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
-            files.extend(walk(&entry.path()));
-        } else {
-            files.push(entry.path());
-        }
-    }
-    files
-}
