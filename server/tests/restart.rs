@@ -6,9 +6,10 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::process::{walk, Opsboard};
+use common::process::Opsboard;
 use common::{next_event, png, TestServer};
 use futures_util::StreamExt;
+use opsboard::watcher::list_files;
 use products::{EventKind, Product};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -26,24 +27,28 @@ async fn sigkill_during_a_burst_loses_nothing_and_doubles_nothing() {
     ))
     .await
     .expect("websocket");
-    let seen_before_kill = tokio::spawn(async move {
-        let mut seen = std::collections::BTreeMap::new();
+    let (told, mut seen_live) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
         while let Some(Ok(message)) = live.next().await {
             if let Message::Text(text) = message {
                 let event: products::Event = serde_json::from_str(&text).unwrap();
-                seen.insert(event.seq, label(&event));
+                let _ = told.send((event.seq, label(&event)));
             }
         }
-        seen
     });
     // Half the burst as fast as the disk takes it; ingest (which syncs every
-    // move) is still working through it when the server is killed.
+    // move) is still working through it when the server is killed, once the
+    // client has been told of the first products.
     for i in 0..DROPS / 2 {
         std::fs::write(incoming.join(name(i)), format!("time,t2m\n{i}\n")).unwrap();
     }
+    let first = tokio::time::timeout(common::PATIENCE, seen_live.recv())
+        .await
+        .expect("an event before the kill")
+        .expect("the stream is open");
     server.kill();
     // The kill landed mid-burst: part of it was still waiting in the drop folder.
-    let waiting = walk(&incoming).len();
+    let waiting = list_files(&incoming).len();
     assert!(
         waiting > 0 && waiting < DROPS / 2 + 1,
         "{waiting} files waiting at the kill"
@@ -79,13 +84,15 @@ async fn sigkill_during_a_burst_loses_nothing_and_doubles_nothing() {
             format!("time,t2m\n{i}\n")
         );
     }
-    let left: Vec<_> = walk(&incoming);
+    let left: Vec<_> = list_files(&incoming);
     assert!(left.is_empty(), "left in the drop folder: {left:?}");
 
     // Every event a client saw live before the kill is still the same event
     // under the same seq: none was lost after being announced, none given twice.
-    let seen = seen_before_kill.await.unwrap();
-    assert!(!seen.is_empty(), "the client saw events before the kill");
+    let mut seen = std::collections::BTreeMap::from([first]);
+    while let Some((seq, label)) = seen_live.recv().await {
+        seen.insert(seq, label);
+    }
     let (mut ws, _) = tokio_tungstenite::connect_async(format!(
         "{}/api/v1/events?after=0",
         server.base.replacen("http", "ws", 1)
