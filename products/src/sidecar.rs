@@ -237,6 +237,20 @@ mod tests {
         assert_eq!(err, SidecarError::LeadTooLong(u32::MAX));
         assert!(err.to_string().contains("at most 10000 hours"), "{err}");
         assert!(Sidecar::parse(br#"{"lead_hours": 10000}"#).is_ok());
+        for (body, fragment) in [
+            (&b""[..], "must be a JSON object"),
+            (br#"{"lead_hours": 24"#, "EOF"),
+            (br#"{"lead_hours": -1}"#, "lead_hours: invalid value"),
+            (br#"{"lead_hours": 1e99}"#, "lead_hours: invalid type"),
+            (br#"{"lead_hours": 18446744073709551616}"#, "lead_hours"),
+        ] {
+            let err = Sidecar::parse(body).unwrap_err().to_string();
+            assert!(
+                err.contains(fragment),
+                "{}: {err}",
+                String::from_utf8_lossy(body)
+            );
+        }
         // A run time at the end of the calendar plus the longest lead: refused,
         // not wrapped and not a panic.
         let name = crate::NameRules::default()

@@ -273,3 +273,68 @@ async fn a_provider_gets_its_own_number_of_uploads_at_once() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test]
+async fn malformed_or_empty_loader_requests_are_refused_and_the_next_one_loads() {
+    use leptos::server_fn::ServerFn;
+    let t = TestServer::start().await;
+    let loader = t.url(app::board::LoadBoard::PATH);
+    for body in [
+        "span_hours=abc",
+        "",
+        "span_hours=48&from=yesterday",
+        "span_hours=48&open=x",
+    ] {
+        let response = t
+            .http
+            .post(&loader)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        assert!(
+            status.is_client_error() || status == 500,
+            "{body:?}: {status}"
+        );
+        assert_ne!(status, 200, "{body:?} was accepted");
+    }
+    let fine = t
+        .http
+        .post(&loader)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("span_hours=48")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fine.status(), 200);
+}
+
+#[tokio::test]
+async fn odd_resume_points_and_stray_frames_leave_the_stream_whole() {
+    let t = TestServer::start().await;
+    let last = drop_many(&t, 2).await;
+    // A negative resume point replays everything.
+    let mut from_start = t.events(Some(-5)).await;
+    assert_eq!(next_event(&mut from_start).await.seq, 1);
+    // A malformed one is refused before the upgrade.
+    let url = format!("ws://{}/api/v1/events?after=soon", t.server.addr);
+    match tokio_tungstenite::connect_async(&url).await.unwrap_err() {
+        tokio_tungstenite::tungstenite::Error::Http(response) => {
+            assert_eq!(response.status(), 400)
+        }
+        other => panic!("expected an HTTP refusal, got {other:?}"),
+    }
+    // Text, empty and binary frames from a client are ignored; events go on.
+    let mut ws = t.events(None).await;
+    for frame in [
+        Message::Text("{\"type\": \"subscribe\"".into()),
+        Message::Text("".into()),
+        Message::Binary(vec![0xff; 100].into()),
+    ] {
+        ws.send(frame).await.unwrap();
+    }
+    t.drop_file("surface.NEXT.202611281200.t2m.png", &png(3));
+    assert_eq!(next_event(&mut ws).await.seq, last + 1);
+}

@@ -292,4 +292,37 @@ mod tests {
             Err(PreviewError::NoSeries(_))
         ));
     }
+
+    #[test]
+    fn empty_truncated_and_malformed_series_get_a_reason_and_the_next_one_a_plot() {
+        let tmp = tempfile::tempdir().unwrap();
+        let limits = PreviewLimits::default();
+        for (name, bytes, reason) in [
+            ("empty.csv", &b""[..], "the file is empty"),
+            ("empty.ict", b"", "the first line must be `NLHEAD, 1001`"),
+            ("zero.ict", b"0, 1001\nx\n", "NLHEAD is 0"),
+            ("one.ict", b"1, 1001\n", "NLHEAD is 1"),
+            ("words.ict", b"many, 1001\n", "the first line must be"),
+            ("other.ict", b"4, 2110\n", "only ICARTT format 1001"),
+            ("negative.ict", b"-3, 1001\n", "the first line must be"),
+            (
+                "header-only.csv",
+                b"time,t2m\n",
+                "no column after the first",
+            ),
+            (
+                "cut.ict",
+                b"3, 1001\nPI\nStart_UTC, O3\n36000, 4",
+                "no column after the first",
+            ),
+            ("binary.csv", b"a,b\n\xff\xfe,\x00\n", "not UTF-8"),
+        ] {
+            let path = write(tmp.path(), name, bytes);
+            let ext = name.rsplit('.').next().unwrap();
+            let err = render(&path, ext, &limits).unwrap_err().to_string();
+            assert!(err.contains(reason), "{name}: {err}");
+        }
+        let good = write(tmp.path(), "good.csv", b"t,v\n1,2\n2,3\n");
+        assert!(render(&good, "csv", &limits).is_ok());
+    }
 }
