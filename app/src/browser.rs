@@ -20,6 +20,7 @@ pub fn start(dash: Dash) {
     keyboard(dash);
     tab_title(dash);
     load_beyond(dash);
+    remember_lanes(dash);
     if let Some(body) = document().body() {
         // Marks the moment the page became interactive (benchmarks read it).
         let _ = body.set_attribute("data-hydrated", "1");
@@ -94,6 +95,10 @@ fn keyboard(dash: Dash) {
                 step_frame(dash, if ev.key() == "ArrowRight" { 1 } else { -1 });
                 true
             }
+            "ArrowLeft" | "ArrowRight" if view.runs.is_some() => {
+                step_runs(dash, ev.key() == "ArrowRight");
+                true
+            }
             "ArrowLeft" | "ArrowRight" => {
                 let from = dash.cursor.get_untracked();
                 let forward = ev.key() == "ArrowRight";
@@ -146,6 +151,59 @@ pub fn step_frame(dash: Dash, by: i64) {
     }
 }
 
+/// Where the situation grid's chosen lanes are kept in this browser.
+const LANES_KEY: &str = "opsboard.lanes";
+
+/// Keeps the situation grid's chosen lanes in this browser: a page opened
+/// without `lanes=` in its link gets the last chosen set back, and going
+/// back to the default forgets it. Links still name their lanes exactly.
+fn remember_lanes(dash: Dash) {
+    let storage = window().local_storage().ok().flatten();
+    Effect::new(move |started: Option<()>| {
+        let lanes = dash.view.with(|v| v.lanes.clone());
+        let Some(storage) = storage.as_ref() else {
+            return;
+        };
+        match (started, lanes) {
+            (None, None) => {
+                let saved = storage.get_item(LANES_KEY).ok().flatten();
+                if let Some(saved) = saved {
+                    let lanes = saved.split(',').filter_map(select::LaneKey::parse).collect();
+                    let view = dash.view.get_untracked();
+                    dash.go(crate::view::ViewState {
+                        lanes: Some(lanes),
+                        ..view
+                    });
+                }
+            }
+            (_, Some(lanes)) => {
+                let ids: Vec<String> = lanes.iter().map(select::LaneKey::id).collect();
+                let _ = storage.set_item(LANES_KEY, &ids.join(","));
+            }
+            (Some(()), None) => {
+                let _ = storage.remove_item(LANES_KEY);
+            }
+        }
+    });
+}
+
+/// Moves run-to-run to the next (or previous) valid time of its first run,
+/// both pictures together.
+fn step_runs(dash: Dash, forward: bool) {
+    let view = dash.view.get_untracked();
+    let Some((lane, valid)) = view.runs.clone() else {
+        return;
+    };
+    let next = dash.products.with_untracked(|list| {
+        let runs = select::runs(list, &lane, valid);
+        let run = view.compare.pick(&runs).0.and_then(|p| p.run_time);
+        select::valid_step(list, &lane, run, valid, forward)
+    });
+    if let Some(t) = next {
+        dash.go(view.with_runs(Some((lane, t))));
+    }
+}
+
 /// Loads the products of stretches a pan or zoom reaches beyond what the page
 /// holds, and merges them in.
 fn load_beyond(dash: Dash) {
@@ -156,7 +214,12 @@ fn load_beyond(dash: Dash) {
             return;
         }
         let week = chrono::Duration::days(7);
-        let (from, to) = (start.min(have_from) - week, end.max(have_to) + week);
+        // A jump far away (another year) loads its own stretch, not the gap.
+        let (from, to) = if start > have_to + week * 4 || end < have_from - week * 4 {
+            (start - week, end + week)
+        } else {
+            (start.min(have_from) - week, end.max(have_to) + week)
+        };
         dash.loaded.set((from, to));
         leptos::task::spawn_local(async move {
             match crate::board::load_products(from, to).await {

@@ -14,7 +14,8 @@ use products::{Product, Rejection};
 
 use crate::components::connection::ConnState;
 use crate::select::{self, LaneKey};
-use crate::view::{default_lanes, Filter, ViewState, Window};
+use crate::view::{default_lanes, Filter, ViewState};
+use crate::window::Window;
 
 /// The router's navigation, taking a `?query` of the same page.
 #[cfg(feature = "hydrate")]

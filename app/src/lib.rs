@@ -3,7 +3,7 @@
 //!
 //! [`app`] holds the HTML shell and the routes, [`board`] the data a page
 //! starts from (and the server functions that load it), [`view`] the view a
-//! URL names, [`select`] what it picks (lanes, nearest products, runs) and
+//! URL names, [`window`] the stretch of time it draws, [`select`] what it picks (lanes, nearest products, runs) and
 //! [`rows`] how the timeline lays them out, [`dash`] the state a page shares, [`components`] the pieces of the
 //! screen. Browser only: `live`, the websocket client that keeps a page
 //! current; `browser`, the clock, keyboard and tab title; `timeline_input`,
@@ -16,6 +16,7 @@ pub mod app;
 pub mod board;
 #[cfg(feature = "hydrate")]
 mod browser;
+pub mod compare;
 pub mod components;
 pub mod dash;
 #[cfg(test)]
@@ -29,6 +30,7 @@ mod timeline_input;
 #[cfg(feature = "hydrate")]
 mod uploader;
 pub mod view;
+pub mod window;
 
 pub use app::{shell, App};
 

@@ -130,6 +130,27 @@ pub fn runs<'a>(
     by_run.into_values().collect()
 }
 
+/// The valid time of `lane` nearest strictly before (or after) `valid` that
+/// `run` covers (any run when `None`): where run-to-run steps both pictures.
+pub fn valid_step<'a>(
+    products: impl IntoIterator<Item = &'a Product>,
+    lane: &LaneKey,
+    run: Option<DateTime<Utc>>,
+    valid: DateTime<Utc>,
+    forward: bool,
+) -> Option<DateTime<Utc>> {
+    let times = products
+        .into_iter()
+        .filter(|p| lane.contains(p) && p.lead_hours.is_some())
+        .filter(|p| run.is_none_or(|r| p.run_time == Some(r)))
+        .map(|p| p.valid_time);
+    if forward {
+        times.filter(|t| *t > valid).min()
+    } else {
+        times.filter(|t| *t < valid).max()
+    }
+}
+
 /// The nearest product time strictly before (or after) `from`: where `←`
 /// and `→` move the time cursor.
 pub fn step<'a>(

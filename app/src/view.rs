@@ -5,20 +5,46 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Duration, DurationRound, Utc};
+use chrono::{DateTime, Duration, DurationRound, NaiveDate, NaiveDateTime, Utc};
 use products::name::{format_time, parse_time};
 use products::record::{family, Family};
 use products::Product;
 
+use crate::compare::Compare;
 use crate::select::LaneKey;
+use crate::window::Window;
 
-/// Zoom levels: the span of the timeline in hours, from six hours to 30 days.
-pub const ZOOMS: [i64; 8] = [6, 12, 24, 48, 96, 168, 336, 720];
+/// Zoom levels: the span of the timeline in hours, from six hours to 30 days
+/// (72 h: the "next three days" of a planning meeting).
+pub const ZOOMS: [i64; 9] = [6, 12, 24, 48, 72, 96, 168, 336, 720];
 /// The span a page opens with.
 pub const DEFAULT_SPAN: i64 = 48;
-/// Where "now" sits in a window that follows it: three quarters along, so
-/// the recent past dominates and the next forecasts stay in sight.
-const FOLLOW_AT: f64 = 0.75;
+/// Where "now" sits in a window that follows it: a quarter along. Planning
+/// is about the next one to three days, so the window looks ahead: a two-day
+/// view shows the last 12 h and the next 36 h, leads to +48 h of this
+/// morning's runs included.
+pub const FOLLOW_AT: f64 = 0.25;
+/// The most a following window shows ahead of now: beyond a week there are
+/// no forecasts to plan with, so wide zooms add past instead.
+pub const MAX_AHEAD: Duration = Duration::days(7);
+/// The preset windows: the last 24 hours, and the next 72.
+pub const PRESETS: [Preset; 2] = [Preset::Last24, Preset::Next72];
+
+/// A window chosen by name rather than by zoom and pan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preset {
+    Last24,
+    Next72,
+}
+
+impl Preset {
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::Last24 => "Last 24 h",
+            Preset::Next72 => "Next 72 h",
+        }
+    }
+}
 
 /// Everything a view is; see the module documentation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +62,8 @@ pub struct ViewState {
     pub lanes: Option<Vec<LaneKey>>,
     /// The run-to-run comparison shown (`runs` lane and `valid` time).
     pub runs: Option<(LaneKey, DateTime<Utc>)>,
+    /// Which two runs run-to-run puts before the eye, and how.
+    pub compare: Compare,
     /// Ids of folded timeline rows (`fold`).
     pub folded: BTreeSet<String>,
 }
@@ -89,86 +117,6 @@ impl Filter {
     }
 }
 
-/// The time span the timeline draws.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Window {
-    pub start: DateTime<Utc>,
-    pub span: Duration,
-}
-
-impl Window {
-    pub fn end(&self) -> DateTime<Utc> {
-        self.start + self.span
-    }
-
-    /// Position of `t` as a percentage of the width (outside 0–100 when off screen).
-    pub fn pct(&self, t: DateTime<Utc>) -> f64 {
-        let span = self.span.num_milliseconds().max(1) as f64;
-        (t - self.start).num_milliseconds() as f64 / span * 100.0
-    }
-
-    /// The time at `fraction` (0–1) of the width.
-    pub fn at(&self, fraction: f64) -> DateTime<Utc> {
-        self.start + Duration::milliseconds((self.span.num_milliseconds() as f64 * fraction) as i64)
-    }
-
-    /// What is drawn: the window and one span either side, so that a drag
-    /// shows its neighbours before it is committed.
-    pub fn render_range(&self) -> (DateTime<Utc>, DateTime<Utc>) {
-        (self.start - self.span, self.end() + self.span)
-    }
-
-    /// The width of a bin of the timeline: about a mark's width (90 per window).
-    pub fn bin(&self) -> Duration {
-        (self.span / 90).max(Duration::seconds(60))
-    }
-}
-
-/// Steps of the axis labels, in hours: about eight labels per window.
-const TICK_STEPS: [i64; 8] = [1, 3, 6, 12, 24, 48, 96, 168];
-
-/// One axis label.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Tick {
-    pub pct: f64,
-    pub label: String,
-    /// Midnight UTC: the day changes here.
-    pub day: bool,
-}
-
-impl Window {
-    /// Labels at a round step, each midnight marked as a day boundary.
-    pub fn ticks(&self) -> Vec<Tick> {
-        use chrono::Timelike;
-        let hours = self.span.num_hours().max(1);
-        let step = TICK_STEPS
-            .into_iter()
-            .find(|s| hours / s <= 8)
-            .unwrap_or(336);
-        let step = Duration::hours(step);
-        let Ok(mut t) = self.start.duration_trunc(step) else {
-            return Vec::new();
-        };
-        let mut ticks = Vec::new();
-        while t <= self.end() {
-            if t >= self.start {
-                let day = t.hour() == 0;
-                ticks.push(Tick {
-                    pct: self.pct(t),
-                    label: if day {
-                        t.format("%a %d %b").to_string()
-                    } else {
-                        t.format("%H:%M").to_string()
-                    },
-                    day,
-                });
-            }
-            t += step;
-        }
-        ticks
-    }
-}
-
 impl ViewState {
     /// Reads a view from query parameters; anything unreadable is ignored,
     /// so an old or hand-edited link still opens.
@@ -193,9 +141,13 @@ impl ViewState {
             .iter()
             .filter_map(|key| ALL_FAMILIES.into_iter().find(|f| f.key() == key))
             .collect();
+        // `at` is what the date control sends (`2012-09-26T20:50`, or a
+        // day): the cursor there and the window around it.
+        let at = get("at").and_then(|v| parse_at(&v));
+        let half = Duration::hours(span) / 2;
         Self {
-            cursor: time("t"),
-            from: time("from"),
+            cursor: at.or_else(|| time("t")),
+            from: at.map(|t| t - half).or_else(|| time("from")),
             span_hours: span,
             filter: Filter {
                 families,
@@ -215,6 +167,7 @@ impl ViewState {
                 .and_then(|l| LaneKey::parse(&l))
                 .zip(time("valid")),
             folded: list("fold").into_iter().collect(),
+            compare: Compare::from_query(&get),
         }
     }
 
@@ -254,6 +207,7 @@ impl ViewState {
         if let Some((lane, valid)) = &self.runs {
             q.append_pair("runs", &lane.id());
             q.append_pair("valid", &format_time(*valid));
+            self.compare.append(&mut q);
         }
         if !self.folded.is_empty() {
             let ids: Vec<&str> = self.folded.iter().map(String::as_str).collect();
@@ -266,18 +220,60 @@ impl ViewState {
     }
 
     /// The window at `now`: fixed when `from` is set, otherwise following now
-    /// (moved in steps of 1 % of the span, so it does not redraw every second).
+    /// (moved in steps of 1 % of the span, so it does not redraw every second)
+    /// — unless the cursor lies outside that, when it is centred on the
+    /// cursor: a link naming a time in 2012 opens 2012, not today.
     pub fn window(&self, now: DateTime<Utc>) -> Window {
         let span = Duration::hours(self.span_hours);
-        let start = match self.from {
-            Some(from) => from,
-            None => {
-                let start = now
-                    - Duration::milliseconds((span.num_milliseconds() as f64 * FOLLOW_AT) as i64);
-                start.duration_trunc(span / 100).unwrap_or(start)
-            }
+        if let Some(from) = self.from {
+            return Window { start: from, span };
+        }
+        let ahead =
+            Duration::milliseconds((span.num_milliseconds() as f64 * (1.0 - FOLLOW_AT)) as i64)
+                .min(MAX_AHEAD);
+        let start = now - (span - ahead);
+        let following = Window {
+            start: start.duration_trunc(span / 100).unwrap_or(start),
+            span,
         };
-        Window { start, span }
+        match self.cursor {
+            Some(t) if !following.contains(t) => Window {
+                start: t - span / 2,
+                span,
+            },
+            _ => following,
+        }
+    }
+
+    /// The window `preset` names at `now`, pinned to the hour; the cursor
+    /// goes back to now.
+    pub fn preset(&self, preset: Preset, now: DateTime<Utc>) -> Self {
+        let hour = now.duration_trunc(Duration::hours(1)).unwrap_or(now);
+        let (from, span) = match preset {
+            Preset::Last24 => (hour - Duration::hours(23), 24),
+            Preset::Next72 => (hour, 72),
+        };
+        Self {
+            cursor: None,
+            from: Some(from),
+            span_hours: span,
+            ..self.clone()
+        }
+    }
+
+    /// Whether this view shows `preset`'s window at `now`.
+    pub fn is_preset(&self, preset: Preset, now: DateTime<Utc>) -> bool {
+        let named = self.preset(preset, now);
+        self.from == named.from && self.span_hours == named.span_hours
+    }
+
+    /// The cursor at `t` and the window centred on it: the date control.
+    pub fn jumped_to(&self, t: DateTime<Utc>) -> Self {
+        Self {
+            cursor: Some(t),
+            from: Some(t - Duration::hours(self.span_hours) / 2),
+            ..self.clone()
+        }
     }
 
     pub fn follows_now(&self) -> bool {
@@ -295,7 +291,7 @@ impl ViewState {
         let index = ZOOMS
             .iter()
             .position(|z| *z == self.span_hours)
-            .unwrap_or(3) as i32;
+            .unwrap_or(DEFAULT_ZOOM) as i32;
         let index = (index + steps).clamp(0, ZOOMS.len() as i32 - 1) as usize;
         let mut next = self.clone();
         next.span_hours = ZOOMS[index];
@@ -314,7 +310,7 @@ impl ViewState {
         let index = ZOOMS
             .iter()
             .position(|z| *z == self.span_hours)
-            .unwrap_or(3) as i32;
+            .unwrap_or(DEFAULT_ZOOM) as i32;
         (0..ZOOMS.len() as i32).contains(&(index + steps))
     }
 
@@ -369,9 +365,22 @@ impl ViewState {
         }
     }
 
+    /// Run-to-run of a lane at a valid time; closing it forgets the runs chosen.
     pub fn with_runs(&self, runs: Option<(LaneKey, DateTime<Utc>)>) -> Self {
         Self {
+            compare: if runs.is_some() {
+                self.compare.clone()
+            } else {
+                Compare::default()
+            },
             runs,
+            ..self.clone()
+        }
+    }
+
+    pub fn with_compare(&self, compare: Compare) -> Self {
+        Self {
+            compare,
             ..self.clone()
         }
     }
@@ -407,6 +416,26 @@ impl ViewState {
     }
 }
 
+/// The index of [`DEFAULT_SPAN`] in [`ZOOMS`].
+const DEFAULT_ZOOM: usize = 3;
+
+/// A time as the date control sends it: `2012-09-26T20:50` (seconds
+/// optional), or a day (its midnight), read as UTC like every time here.
+pub fn parse_at(value: &str) -> Option<DateTime<Utc>> {
+    let value = value.trim();
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        .into_iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(value, f).ok())
+        .or_else(|| {
+            NaiveDate::parse_from_str(value, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        })
+        .map(|t| t.and_utc())
+        // The same years as the names of products.
+        .filter(|t| (1900..=2999).contains(&chrono::Datelike::year(t)))
+}
+
 /// Every family, in display order.
 pub const ALL_FAMILIES: [Family; 5] = [
     Family::Forecast,
@@ -416,23 +445,36 @@ pub const ALL_FAMILIES: [Family; 5] = [
     Family::Other,
 ];
 
-/// Lanes the situation grid shows until the user picks: the first of each
-/// platform, up to eight, in timeline order.
+/// Most lanes the grid shows by default: what fits one screen.
+pub const DEFAULT_LANES: usize = 8;
+
+/// Lanes the situation grid shows until the user picks: the first lane of
+/// every family first (in situ and operations are never crowded out by new
+/// model platforms), then the first of each other platform, up to
+/// [`DEFAULT_LANES`], in timeline order.
 pub fn default_lanes(all: &[LaneKey]) -> Vec<LaneKey> {
-    let mut picked: Vec<LaneKey> = Vec::new();
-    for lane in all {
-        if !picked.iter().any(|p| p.group() == lane.group()) {
-            picked.push(lane.clone());
+    let mut picked: Vec<usize> = Vec::new();
+    for family in ALL_FAMILIES {
+        if let Some(i) = all.iter().position(|l| l.family() == family) {
+            picked.push(i);
         }
     }
-    picked.truncate(8);
-    picked
+    for (i, lane) in all.iter().enumerate() {
+        if picked.len() >= DEFAULT_LANES {
+            break;
+        }
+        if !picked.iter().any(|p| all[*p].group() == lane.group()) {
+            picked.push(i);
+        }
+    }
+    picked.sort_unstable();
+    picked.into_iter().map(|i| all[i].clone()).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{TimeZone, Timelike};
     use std::collections::HashMap;
 
     fn parse(query: &str) -> ViewState {
@@ -460,6 +502,11 @@ mod tests {
             open: Some(42),
             lanes: Some(vec![LaneKey::parse("satellite.MSG.ir108").unwrap()]),
             runs: Some((LaneKey::parse("model.AROME.precip").unwrap(), t)),
+            compare: Compare {
+                a: Some(t - Duration::hours(12)),
+                b: None,
+                mode: crate::compare::CompareMode::Flicker,
+            },
             folded: ["f:ops".to_string()].into_iter().collect(),
         };
         assert_eq!(parse(&view.href()), view);
@@ -498,7 +545,7 @@ mod tests {
     }
 
     #[test]
-    fn a_following_window_keeps_now_in_sight() {
+    fn a_following_window_looks_ahead() {
         let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 34, 56).unwrap();
         let window = ViewState {
             span_hours: 48,
@@ -506,8 +553,21 @@ mod tests {
         }
         .window(now);
         let pct = window.pct(now);
-        assert!((74.0..=76.0).contains(&pct), "{pct}");
-        let ticks = window.ticks();
+        assert!((24.0..=26.0).contains(&pct), "{pct}");
+        assert!(
+            window.contains(now + Duration::hours(35)),
+            "a 2-day view shows 36 h ahead"
+        );
+        let widest = ViewState {
+            span_hours: 720,
+            ..Default::default()
+        }
+        .window(now);
+        assert!(
+            widest.contains(now - Duration::days(20)) && widest.contains(now + Duration::days(6)),
+            "wide zooms add past beyond a week ahead"
+        );
+        let ticks = window.ticks(now);
         assert!(ticks.iter().any(|t| t.day), "a day boundary is labelled");
         assert!(ticks.len() <= 9);
     }
@@ -523,5 +583,63 @@ mod tests {
         .with_cursor(Some(far), now);
         let window = view.window(now);
         assert!(window.start < far && far < window.end());
+    }
+
+    #[test]
+    fn a_time_in_the_link_opens_the_window_there() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 29, 12, 0, 0).unwrap();
+        let then = Utc.with_ymd_and_hms(2012, 9, 26, 20, 50, 0).unwrap();
+        let window = parse("?t=201209262050").window(now);
+        assert!(window.contains(then), "{window:?}");
+        let jumped = parse("?at=2012-09-26T20:50&span=24");
+        assert_eq!(jumped.cursor, Some(then));
+        assert!(jumped.window(now).contains(then));
+        assert_eq!(parse(&jumped.href()), jumped, "canonical once read");
+        assert_eq!(
+            parse("?at=2012-09-26").cursor,
+            then.with_hour(0).and_then(|t| t.with_minute(0))
+        );
+        assert_eq!(parse("?at=nonsense").cursor, None);
+        assert_eq!(parse("?at=99999-01-01").cursor, None);
+    }
+
+    #[test]
+    fn presets_name_their_windows() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 29, 12, 34, 0).unwrap();
+        let next = ViewState::default().preset(Preset::Next72, now);
+        let window = next.window(now);
+        assert!(window.contains(now) && window.contains(now + Duration::hours(71)));
+        assert!(next.is_preset(Preset::Next72, now));
+        assert!(!next.is_preset(Preset::Last24, now));
+        let last = next.preset(Preset::Last24, now).window(now);
+        assert!(last.contains(now - Duration::hours(23)) && last.contains(now));
+    }
+
+    #[test]
+    fn every_family_keeps_a_default_lane() {
+        let mut all: Vec<LaneKey> = (0..12)
+            .map(|i| LaneKey::parse(&format!("model.M{i:02}.precip")).unwrap())
+            .collect();
+        all.push(LaneKey::parse("satellite.MSG.ir108").unwrap());
+        all.push(LaneKey::parse("aircraft.ATR42.insitu").unwrap());
+        all.push(LaneKey::parse("ops.ATR42.flightplan").unwrap());
+        let lanes = default_lanes(&all);
+        assert_eq!(lanes.len(), DEFAULT_LANES);
+        for family in [
+            Family::Forecast,
+            Family::RemoteSensing,
+            Family::InSitu,
+            Family::Operations,
+        ] {
+            assert!(
+                lanes.iter().any(|l| l.family() == family),
+                "{family:?}: {lanes:?}"
+            );
+        }
+        let positions: Vec<usize> = lanes
+            .iter()
+            .map(|l| all.iter().position(|a| a == l).unwrap())
+            .collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "timeline order");
     }
 }

@@ -62,7 +62,7 @@ test('the timeline groups lanes, zooms, pans, folds and shows help', async ({ pa
   const box = (await track.boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + 60);
   await page.mouse.wheel(0, 120);
-  await expect.poll(() => param(page, 'span')).toBe('96');
+  await expect.poll(() => param(page, 'span')).toBe('72');
 
   // Drag to pan: the window stops following now and moves earlier.
   expect(param(page, 'from')).not.toBeNull(); // the wheel pinned it
@@ -179,7 +179,7 @@ test('run-to-run lists every run valid at a time, newest first', async ({ page, 
   await page.screenshot({ path: test.info().outputPath('run-to-run.png'), fullPage: true });
 
   // The viewer of a forecast leads to the same comparison.
-  await page.locator('.runs .run-card a').nth(1).click();
+  await page.locator('.runs .run-card > a').nth(1).click();
   await expect(page.locator('.viewer')).toBeVisible();
   await page.getByRole('link', { name: 'Compare runs' }).click();
   await expect(page.locator('.viewer')).toHaveCount(0);
@@ -275,7 +275,7 @@ test('zooming out beyond the loaded stretch loads it', async ({ page, request })
   await open(page, `?plat=${plat}`);
   // Twenty days back is outside what the page loaded (a week before the window).
   await expect(page.locator(`.row[data-lane="surface.${plat}.t2m"]`)).toHaveCount(0);
-  for (let i = 0; i < 4; i++) await page.keyboard.press('-');
+  for (let i = 0; i < 5; i++) await page.keyboard.press('-');
   await expect.poll(() => param(page, 'span')).toBe('720');
   await expect(page.locator(`.mark[data-file-name="${old}"]`)).toBeVisible();
 });

@@ -19,6 +19,8 @@ test('a provider uploads several files and sees each outcome', async ({ page }) 
   const token = addProvider(`e2e-${Date.now()}`);
   await page.goto('/upload');
   await expect(page.locator('main.upload')).toHaveAttribute('data-ready', 'true');
+  // Nothing is kept unless asked.
+  await expect(page.getByLabel('Remember on this computer')).not.toBeChecked();
   await page.getByLabel('Token').fill(token);
 
   const good = `model.UPLOAD.${stamp()}.012h_precip.png`;
@@ -39,6 +41,13 @@ test('a provider uploads several files and sees each outcome', async ({ page }) 
   await expect(row(bad)).toContainText('expected 5 dot-separated tokens');
   await expect(row(forbidden)).toHaveAttribute('data-state', 'failed');
   await expect(row(forbidden)).toContainText('may not send satellite/UPLOAD');
+  // A refused file's bar is in the warning colour, a catalogued one's is not.
+  const accent = (name: string) =>
+    row(name).locator('progress').evaluate((p) => getComputedStyle(p).accentColor);
+  expect(await accent(bad)).toBe('rgb(213, 94, 0)');
+  expect(await accent(good)).not.toBe('rgb(213, 94, 0)');
+  // Not asked: the token was not kept.
+  expect(await page.evaluate(() => localStorage.getItem('opsboard.token'))).toBeNull();
   await page.screenshot({ path: test.info().outputPath('upload.png'), fullPage: true });
 
   // The board shows the upload, and the refusal with its reason.

@@ -9,7 +9,6 @@ use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 
 use crate::state::AppState;
@@ -47,8 +46,6 @@ pub fn router(state: &AppState, config: SiteConfig) -> Router<AppState> {
             },
             move || shell(options.clone()),
         )
-        // Pages carry the board as JSON: compressed, they cross a satcom link.
-        .layer(CompressionLayer::new())
         .nest_service(
             "/pkg",
             ServeDir::new(pkg).precompressed_br().precompressed_gzip(),

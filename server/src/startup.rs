@@ -33,6 +33,7 @@ use products::store::{DataDir, DataLock};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::trace::TraceLayer;
 
 use crate::config::ServeArgs;
@@ -181,6 +182,11 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         .merge(api::router())
         .merge(site::router(&state, args.site_config()));
     let app = security_headers::apply(app)
+        // Pages and API answers, brotli where the client takes it (gzip
+        // otherwise): what crosses a satcom link. Level 5: most of brotli's
+        // gain at a fraction of its top level's time, paid on every request.
+        // Images and precompressed files are sent as they are.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
         // A bug in one handler answers 500 to that request; the server goes on.
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http())

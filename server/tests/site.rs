@@ -167,6 +167,43 @@ async fn built_files_are_sent_precompressed_when_the_browser_accepts_it() {
 }
 
 #[tokio::test]
+async fn pages_and_api_answers_are_sent_brotli_when_accepted() {
+    let t = TestServer::start().await;
+    let mut ws = t.events(None).await;
+    t.drop_file("satellite.MSG.202611281200.ir108.png", &png(1));
+    next_event(&mut ws).await;
+    for (path, expected) in [
+        ("/", "<!DOCTYPE html>"),
+        ("/api/v1/products", "satellite.MSG.202611281200.ir108.png"),
+    ] {
+        let response = t
+            .http
+            .get(t.url(path))
+            .header(header::ACCEPT_ENCODING, "gzip, deflate, br")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()[header::CONTENT_ENCODING], "br", "{path}");
+        let compressed = response.bytes().await.unwrap();
+        let mut text = Vec::new();
+        brotli::BrotliDecompress(&mut compressed.as_ref(), &mut text).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert!(text.contains(expected), "{path}: {text:.200}");
+        assert!(compressed.len() < text.len(), "{path}: compressed");
+    }
+    // A client that takes only gzip still gets gzip.
+    let gzip = t
+        .http
+        .get(t.url("/"))
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzip.headers()[header::CONTENT_ENCODING], "gzip");
+}
+
+#[tokio::test]
 async fn every_response_carries_security_headers_and_pages_a_nonce_policy() {
     let t = TestServer::start().await;
     let mut ws = t.events(None).await;

@@ -8,7 +8,8 @@ use leptos::prelude::*;
 use crate::components::filters::Filters;
 use crate::dash::use_dash;
 use crate::select;
-use crate::view::ViewState;
+use crate::view::{parse_at, ViewState, PRESETS};
+use crate::window::moment_label;
 
 #[component]
 pub fn Controls() -> impl IntoView {
@@ -33,7 +34,7 @@ pub fn Controls() -> impl IntoView {
                 <ControlLink href=Signal::derive(move || step(false)) label="Previous product time (←)" text="←"/>
                 <span class="cursor-time" data-cursor=move || products::name::format_time(dash.cursor.get())>
                     <span class="muted">"Cursor "</span>
-                    {move || dash.cursor.get().format("%a %d %b %H:%M UTC").to_string()}
+                    {move || moment_label(dash.cursor.get(), now())}
                     {move || dash.view.with(|v| v.cursor.is_none()).then_some(view! { <span class="muted">" (now)"</span> })}
                 </span>
                 <ControlLink href=Signal::derive(move || step(true)) label="Next product time (→)" text="→"/>
@@ -56,8 +57,76 @@ pub fn Controls() -> impl IntoView {
                     "Follow now"
                 </a>
             </div>
+            <Presets/>
+            <DateJump/>
             <Filters/>
         </nav>
+    }
+}
+
+/// The named windows: the last 24 hours, the next 72.
+#[component]
+fn Presets() -> impl IntoView {
+    let dash = use_dash();
+    let now = move || dash.now.get();
+    PRESETS
+        .into_iter()
+        .map(|preset| {
+            view! {
+                <a
+                    class="control preset"
+                    class:on=move || dash.view.with(|v| v.is_preset(preset, now()))
+                    href=move || dash.href(|v| v.preset(preset, now()))
+                    data-noscroll=""
+                >
+                    {preset.label()}
+                </a>
+            }
+        })
+        .collect_view()
+}
+
+/// Jump to any date and time: the window opens there, the cursor on it. A
+/// plain GET form (`at=`), so it works without JavaScript too.
+#[component]
+fn DateJump() -> impl IntoView {
+    let dash = use_dash();
+    let input = NodeRef::<leptos::html::Input>::new();
+    let value = move || dash.cursor.get().format("%Y-%m-%dT%H:%M").to_string();
+    // The rest of the view travels in hidden fields.
+    let kept = move || {
+        let view = dash.view.get_untracked();
+        let href = ViewState {
+            cursor: None,
+            from: None,
+            open: None,
+            ..view
+        }
+        .href();
+        form_urlencoded::parse(href.trim_start_matches('?').as_bytes())
+            .into_owned()
+            .map(|(k, v)| view! { <input type="hidden" name=k value=v/> })
+            .collect_view()
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(value) = input.get_untracked().map(|i| i.value()) else {
+            return;
+        };
+        let Some(at) = parse_at(&value) else {
+            return;
+        };
+        dash.go(dash.view.get_untracked().jumped_to(at));
+    };
+    view! {
+        <form class="jump" method="get" action="/" aria-label="Go to a date" on:submit=submit>
+            {kept}
+            <label>
+                <span class="visually-hidden">"Date and time, UTC"</span>
+                <input type="datetime-local" name="at" node_ref=input value=value required=true/>
+            </label>
+            <button type="submit" class="control">"Go"</button>
+        </form>
     }
 }
 

@@ -31,7 +31,9 @@ pub fn Dashboard() -> impl IntoView {
         || (),
         move |_| {
             let view = query.with_untracked(|q| ViewState::from_query(|k| q.get(k)));
-            load_board(view.from, view.span_hours, view.open)
+            // The window the view draws: a cursor named in the link brings it along.
+            let start = view.window(chrono::Utc::now()).start;
+            load_board(Some(start), view.span_hours, view.open)
         },
     );
     view! {
@@ -68,7 +70,6 @@ fn BoardView(board: Board) -> impl IntoView {
             <div class="main-column">
                 <Controls/>
                 <Timeline/>
-                <RunToRun/>
                 <Situation/>
             </div>
             <aside class="side">
@@ -76,6 +77,7 @@ fn BoardView(board: Board) -> impl IntoView {
                 <Rejections rejections=dash.rejections/>
             </aside>
         </main>
+        <RunToRun/>
         <Viewer/>
         <Help/>
     }

@@ -8,6 +8,7 @@ use products::Product;
 
 use crate::dash::use_dash;
 use crate::select::{self, LaneKey};
+use crate::window::{moment_label, short_label};
 
 #[component]
 pub fn Situation() -> impl IntoView {
@@ -30,9 +31,14 @@ pub fn Situation() -> impl IntoView {
             <h2 id="situation-title">
                 "Situation at "
                 <time datetime=move || dash.cursor.get().to_rfc3339()>
-                    {move || dash.cursor.get().format("%a %d %b %H:%M UTC").to_string()}
+                    {move || moment_label(dash.cursor.get(), dash.now.get())}
                 </time>
             </h2>
+            <Show when=move || dash.view.with(|v| v.lanes.is_some())>
+                <a class="default-lanes" href=move || dash.href(|v| crate::view::ViewState { lanes: None, ..v.clone() }) data-noscroll="">
+                    "Default lanes"
+                </a>
+            </Show>
             <Show
                 when=move || cells.with(|c| !c.is_empty())
                 fallback=|| view! { <p class="empty">"No lanes chosen: add one with + beside a lane of the timeline."</p> }
@@ -75,13 +81,18 @@ fn Cell(lane: LaneKey, product: Option<Product>) -> impl IntoView {
             .run_time
             .zip(p.lead_hours)
             .map(|(run, lead)| format!("run {} +{lead} h", run.format("%d %Hz")));
+        let title = p.meta.title.clone().map(|t| {
+            let full = t.clone();
+            view! { <span class="cell-subtitle" title=full>{t}</span> }
+        });
         view! {
+            {title}
             <a class="cell-open" href=move || dash.href(|v| v.with_open(Some(p.id))) data-noscroll="" data-id=p.id>
                 <Thumb product=p.clone()/>
             </a>
             <div class="cell-meta">
                 <span class="offset" data-offset-minutes=move || offset().num_minutes()>{move || select::offset_label(offset())}</span>
-                <time datetime=valid.to_rfc3339()>{valid.format("%d %b %H:%M UTC").to_string()}</time>
+                <time datetime=valid.to_rfc3339()>{move || short_label(valid, dash.now.get())} " UTC"</time>
                 {run.map(|r| view! { <span class="run">{r}</span> })}
                 {runs}
             </div>

@@ -12,7 +12,7 @@ use products::name::format_time;
 
 use crate::dash::use_dash;
 use crate::rows::{timeline_rows, Item, Row, RowKind};
-use crate::view::Window;
+use crate::window::Window;
 
 fn left(pct: f64) -> String {
     format!("{pct:.3}%")
@@ -41,7 +41,7 @@ pub fn Timeline() -> impl IntoView {
             crate::timeline_input::attach(element.into(), dash, pan);
         }
     });
-    let ticks = Memo::new(move |_| dash.window.get().ticks());
+    let ticks = Memo::new(move |_| dash.window.get().ticks(dash.now.get()));
     let days = move || {
         ticks
             .get()
@@ -73,6 +73,9 @@ pub fn Timeline() -> impl IntoView {
                     </div>
                 </div>
             </div>
+            // Bounded: the situation grid stays on the first screen however
+            // many lanes there are; the rows scroll under the axis.
+            <div class="timeline-scroll">
             <div class="timeline-body">
                 <Show when=move || rows.with(|r| !r.is_empty()) fallback=|| view! { <p class="empty">"No products match this view yet."</p> }>
                     <For
@@ -90,6 +93,7 @@ pub fn Timeline() -> impl IntoView {
                         <div class="cursor-line" style:left=move || left(dash.window.get().pct(dash.cursor.get()))></div>
                     </div>
                 </div>
+            </div>
             </div>
         </section>
     }

@@ -56,7 +56,9 @@ pub fn describe(status: u16, body: &str) -> RowState {
 #[component]
 pub fn UploadPage() -> impl IntoView {
     let token = RwSignal::new(String::new());
-    let remember = RwSignal::new(true);
+    // Off until asked: a shared computer in an operations room must not keep
+    // a provider's token because nobody unticked a box.
+    let remember = RwSignal::new(false);
     let rows = RwSignal::new(Vec::<Row>::new());
     let dragging = RwSignal::new(false);
     // True once the browser has taken over (effects run only there): tests
@@ -68,7 +70,9 @@ pub fn UploadPage() -> impl IntoView {
     let start = {
         Effect::new(move |_| {
             if let Some(saved) = crate::uploader::saved_token() {
+                // Kept because someone asked: keep asking until unticked.
                 token.set(saved);
+                remember.set(true);
             }
         });
         move |files: web_sys::FileList| {
@@ -171,7 +175,12 @@ fn UploadRow(row: Row) -> impl IntoView {
             RowState::Failed(_) => "failed",
         }>
             <code>{row.name.clone()}</code>
-            <progress max="100" prop:value=move || row.progress.get()></progress>
+            // A refusal colours the bar: a full blue bar reads as success.
+            <progress
+                max="100"
+                class:failed=move || matches!(state.get(), RowState::Failed(_))
+                prop:value=move || row.progress.get()
+            ></progress>
             <span class="outcome">
                 {move || match state.get() {
                     RowState::Uploading => format!("{:.0} %", row.progress.get()).into_any(),

@@ -17,7 +17,7 @@ const SPEEDS: [u32; 5] = [1, 2, 4, 8, 12];
 /// What the viewer shows for an image: the screen preview when made (light on
 /// satcom links), the original otherwise, and always for GIFs, whose
 /// animation it keeps. `None` when there is nothing to show as an image.
-fn picture(product: &Product) -> Option<String> {
+pub fn picture(product: &Product) -> Option<String> {
     match &product.preview_url {
         Some(preview) if product.media_type != "image/gif" => Some(preview.clone()),
         _ if product.is_image() => Some(product.file_url.clone()),
