@@ -168,7 +168,10 @@ fn remember_lanes(dash: Dash) {
             (None, None) => {
                 let saved = storage.get_item(LANES_KEY).ok().flatten();
                 if let Some(saved) = saved {
-                    let lanes = saved.split(',').filter_map(select::LaneKey::parse).collect();
+                    let lanes = saved
+                        .split(',')
+                        .filter_map(select::LaneKey::parse)
+                        .collect();
                     let view = dash.view.get_untracked();
                     dash.go(crate::view::ViewState {
                         lanes: Some(lanes),

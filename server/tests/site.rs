@@ -104,12 +104,11 @@ async fn a_permalink_renders_its_viewer_and_run_to_run() {
         &format!("?runs=model.AROME.precip&valid={valid}&open={}", ids[0]),
     )
     .await;
-    let start = html
-        .find(r#"class="panel runs""#)
-        .expect("run-to-run panel");
-    let end = html
-        .find(r#"class="panel situation""#)
-        .expect("situation grid");
+    let start = html.find(r#"class="runs""#).expect("run-to-run panel");
+    let end = start
+        + html[start..]
+            .find(r#"class="stage""#)
+            .expect("the compared pair");
     let panel = &html[start..end];
     let newest = panel
         .find(&format!(r#"data-id="{}""#, ids[1]))
