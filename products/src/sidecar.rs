@@ -33,6 +33,9 @@ pub struct ProductMeta {
     /// The provider asks that the product not be shown publicly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restricted: Option<bool>,
+    /// The variables a series plot draws, by column name (`["ALT", "CO2"]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plot: Option<Vec<String>>,
 }
 
 // `ProductMeta` holds floats, so equality is partial; bounding boxes are
@@ -56,7 +59,15 @@ pub struct Sidecar {
     pub units: Option<String>,
     pub provider: Option<String>,
     pub restricted: Option<bool>,
+    /// Column names of a CSV or ICARTT file to plot, in order: at most
+    /// [`MAX_PLOT_NAMES`], each at most [`MAX_PLOT_NAME`] characters.
+    pub plot: Option<Vec<String>>,
 }
+
+/// Most variables a sidecar may ask a plot to draw (four are drawn).
+pub const MAX_PLOT_NAMES: usize = 8;
+/// Longest variable name a sidecar may give.
+pub const MAX_PLOT_NAME: usize = 64;
 
 /// Reads an optional RFC 3339 time, with an error that shows the expected form.
 fn rfc3339<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
@@ -82,6 +93,8 @@ pub enum SidecarError {
     BadBbox(String),
     #[error("lead_hours is {0}; at most {MAX_LEAD_HOURS} hours are accepted")]
     LeadTooLong(u32),
+    #[error("plot must list 1 to {MAX_PLOT_NAMES} column names of at most {MAX_PLOT_NAME} characters, such as [\"ALT\", \"CO2\"]: {0}")]
+    BadPlot(String),
 }
 
 /// A product whose times cannot be represented: a run time near the end of
@@ -123,6 +136,17 @@ impl Sidecar {
                 )));
             }
         }
+        if let Some(plot) = &sidecar.plot {
+            let bad = plot.is_empty()
+                || plot.len() > MAX_PLOT_NAMES
+                || plot
+                    .iter()
+                    .any(|n| n.trim().is_empty() || n.chars().count() > MAX_PLOT_NAME);
+            if bad {
+                let shown: String = format!("{plot:?}").chars().take(120).collect();
+                return Err(SidecarError::BadPlot(shown));
+            }
+        }
         Ok(sidecar)
     }
 
@@ -136,6 +160,7 @@ impl Sidecar {
             units: self.units.clone(),
             provider: self.provider.clone(),
             restricted: self.restricted,
+            plot: self.plot.clone(),
         }
     }
 }
@@ -272,12 +297,17 @@ mod tests {
             br#"{"title": "AROME precip", "description": "24 h accumulation",
                  "valid_time": "2026-11-29T12:00:00Z", "run_time": "2026-11-28T12:00:00Z",
                  "lead_hours": 24, "bbox": [-5.0, 41.0, 10.0, 48.0], "tags": ["precip", "gulf-of-lion"],
-                 "units": "mm", "provider": "Meteo-France", "restricted": false}"#,
+                 "units": "mm", "provider": "Meteo-France", "restricted": false,
+                 "plot": ["ALT", "CO2"]}"#,
         )
         .unwrap();
         assert_eq!(s.lead_hours, Some(24));
         assert_eq!(s.meta().bbox, Some([-5.0, 41.0, 10.0, 48.0]));
         assert_eq!(s.meta().tags.unwrap().len(), 2);
+        assert_eq!(
+            s.meta().plot,
+            Some(vec!["ALT".to_string(), "CO2".to_string()])
+        );
     }
 
     #[test]
@@ -296,6 +326,13 @@ mod tests {
             (br#"{"bbox": [1, 2, 3]}"#, "invalid length"),
             (br#"{"bbox": [-5, 48, 10, 41]}"#, "south <= north"),
             (br#"[1, 2]"#, "must be a JSON object"),
+            (br#"{"plot": []}"#, "plot must list 1 to 8"),
+            (br#"{"plot": ["", "CO2"]}"#, "plot must list"),
+            (
+                br#"{"plot": ["a","b","c","d","e","f","g","h","i"]}"#,
+                "plot must list",
+            ),
+            (br#"{"plot": "CO2"}"#, "plot: invalid type"),
         ] {
             let err = Sidecar::parse(body).unwrap_err().to_string();
             assert!(

@@ -13,8 +13,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use products::preview::{has_preview, render, PreviewError, PreviewLimits, Renditions};
+use products::preview::{
+    has_preview, render, render_with, PreviewError, PreviewLimits, Renditions,
+};
 use products::store::DataDir;
+use products::Product;
 use tokio::sync::{mpsc, watch, Mutex, Semaphore};
 use tokio::task::JoinHandle;
 
@@ -34,6 +37,8 @@ struct Job {
     /// Relative to the data dir.
     stored_path: String,
     ext: String,
+    /// The series variables its sidecar asks to plot.
+    plot: Vec<String>,
     attempt: u32,
 }
 
@@ -87,15 +92,17 @@ impl Previews {
         (previews, handle)
     }
 
-    /// Asks for the renditions of product `id`, archived at `stored_path`
-    /// (relative), if its kind has any.
-    pub fn request(&self, id: i64, stored_path: &str, file_name: &str) {
-        let ext = file_name.rsplit('.').next().unwrap_or_default();
+    /// Asks for the renditions of `product`, archived at `stored_path`
+    /// (relative), if its kind has any; made again when asked again (its
+    /// sidecar chose other variables to plot).
+    pub fn request(&self, product: &Product, stored_path: &str) {
+        let ext = product.file_name.rsplit('.').next().unwrap_or_default();
         if has_preview(ext) {
             let _ = self.sender.send(Job {
-                id,
+                id: product.id,
                 stored_path: stored_path.to_string(),
                 ext: ext.to_string(),
+                plot: product.meta.plot.clone().unwrap_or_default(),
                 attempt: 1,
             });
         }
@@ -188,14 +195,15 @@ async fn render_job(job: &Job, workers: &Workers) -> Made {
         return Made::Failed("the stored path is not inside the data dir".into());
     };
     let folder = Path::new("previews").join(job.id.to_string());
-    let (root, out, ext, limits) = (
+    let (root, out, ext, limits, plot) = (
         workers.data.root().to_path_buf(),
         folder.clone(),
         job.ext.clone(),
         workers.limits,
+        job.plot.clone(),
     );
     let work = tokio::task::spawn_blocking(move || -> Result<(PathBuf, PathBuf), PreviewError> {
-        let renditions = render(&source, &ext, &limits)?;
+        let renditions = render_with(&source, &ext, &limits, &plot)?;
         write_renditions(&root.join(&out), &renditions).map(|(t, p)| (out.join(t), out.join(p)))
     });
     // A job over the limit is abandoned: its thread ends on its own (the

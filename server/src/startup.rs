@@ -116,11 +116,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         drained.push(task);
         // Products whose renditions an interrupted run did not make.
         for pending in catalogue.renditions_pending().await? {
-            previews.request(
-                pending.product.id,
-                &pending.stored_path,
-                &pending.product.file_name,
-            );
+            previews.request(&pending.product, &pending.stored_path);
         }
         Some(previews)
     };

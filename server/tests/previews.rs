@@ -126,27 +126,65 @@ async fn bombs_and_broken_images_are_catalogued_with_the_reason_they_have_no_pre
     t.server.shutdown().await.unwrap();
 }
 
+/// A real-format ICARTT merge file from the products crate's test data.
+fn merge_file() -> Vec<u8> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../products/tests/data/actamerica-merge-c130-20160718.ict"
+    );
+    std::fs::read(path).unwrap()
+}
+
+/// The SVG at `url`, checked to be served as SVG.
+async fn fetch_svg(t: &TestServer, url: &str) -> String {
+    let response = t.http.get(t.url(url)).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{url}");
+    assert_eq!(response.headers()["content-type"], "image/svg+xml", "{url}");
+    assert_eq!(response.headers()["cache-control"], "no-cache", "{url}");
+    response.text().await.unwrap()
+}
+
 #[tokio::test]
-async fn time_series_get_a_plot() {
+async fn time_series_get_a_plot_and_a_sidecar_chooses_its_variables() {
     let t = start().await;
     let mut ws = t.events(None).await;
     t.drop_file(
         "surface.SITE.202611281200.t2m.csv",
-        b"time,t2m\n2026-11-28T11:00:00Z,10.1\n2026-11-28T11:30:00Z,10.9\n2026-11-28T12:00:00Z,11.4\n",
+        b"time,t2m (C)\n2026-11-28T11:00:00Z,10.1\n2026-11-28T11:30:00Z,10.9\n2026-11-28T12:00:00Z,11.4\n",
     );
-    t.drop_file(
-        "aircraft.ATR42.202611281200.o3.ict",
-        b"3, 1001\nHEADER\nStart_UTC, O3\n43200, 40.5\n43201, 41.0\n43202, 40.8\n",
-    );
+    t.drop_file("aircraft.C130.201607181400.merge.ict", &merge_file());
+    let mut merge = None;
     for _ in 0..2 {
         let product = rendered(&mut ws).await;
         assert!(product.preview_error.is_none(), "{product:?}");
-        assert_eq!(
-            fetch_image(&t, product.thumbnail_url.as_deref().unwrap())
-                .await
-                .width(),
-            320
-        );
+        let svg = fetch_svg(&t, product.thumbnail_url.as_deref().unwrap()).await;
+        assert!(svg.starts_with("<svg"), "{svg:.80}");
+        if product.file_name.ends_with(".ict") {
+            merge = Some(product);
+        }
     }
+    let merge = merge.unwrap();
+    let preview = merge.preview_url.clone().unwrap();
+    let svg = fetch_svg(&t, &preview).await;
+    assert!(
+        svg.contains("O3 (ppbv)") && svg.contains("ALTP (m)"),
+        "{svg:.400}"
+    );
+
+    // The provider's sidecar asks for CO2 alone: the plot is drawn again.
+    t.drop_file(
+        "aircraft.C130.201607181400.merge.ict.json",
+        br#"{"title": "C-130 merge, RF03", "plot": ["CO2_NOAA"]}"#,
+    );
+    let mut redrawn = String::new();
+    for _ in 0..100 {
+        redrawn = fetch_svg(&t, &preview).await;
+        if !redrawn.contains("O3 (ppbv)") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(redrawn.contains("CO2_NOAA (ppm)"), "{redrawn:.400}");
+    assert!(!redrawn.contains("O3 (ppbv)") && !redrawn.contains("ALTP (m)"));
     t.server.shutdown().await.unwrap();
 }

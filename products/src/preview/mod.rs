@@ -4,14 +4,17 @@
 //! against decompression bombs, then resized with a SIMD resizer. JPEGs are
 //! decoded at reduced size in the DCT domain when that still gives enough
 //! pixels for the preview, which saves most of the decoding time on
-//! campaign-sized images. In situ CSV series and ICARTT (`.ict`, format 1001)
-//! files get a small line plot instead. Everything here is blocking and
+//! campaign-sized images. In situ CSV series and ICARTT files (`.ict`,
+//! formats 1001 and 2110) get an SVG plot instead (see [`series`] and `plot`). Everything here is blocking and
 //! CPU-bound: callers run it off the async runtime.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read, Seek};
 use std::path::Path;
 
+mod column;
+mod icartt;
+mod plot;
 pub mod series;
 
 use fast_image_resize::images::{Image, ImageRef};
@@ -55,7 +58,7 @@ impl Default for PreviewLimits {
 #[derive(Clone, Debug)]
 pub struct Rendition {
     pub bytes: Vec<u8>,
-    /// File extension of the encoding (`jpg` or `png`).
+    /// File extension of the encoding (`jpg`, `png`, or `svg` for plots).
     pub ext: &'static str,
     pub width: u32,
     pub height: u32,
@@ -99,9 +102,20 @@ pub fn has_preview(ext: &str) -> bool {
 
 /// Makes the renditions of the file at `path`, whose name ends in `.ext`.
 pub fn render(path: &Path, ext: &str, limits: &PreviewLimits) -> Result<Renditions, PreviewError> {
+    render_with(path, ext, limits, &[])
+}
+
+/// The same, drawing the series variables named in `plot` (a sidecar's
+/// `plot`) when the file is a series that has them.
+pub fn render_with(
+    path: &Path,
+    ext: &str,
+    limits: &PreviewLimits,
+    plot: &[String],
+) -> Result<Renditions, PreviewError> {
     let file = File::open(path)?;
     check_bytes(file.metadata()?.len(), limits)?;
-    render_from(BufReader::new(file), ext, limits)
+    render_from(BufReader::new(file), ext, limits, plot)
 }
 
 /// The same from a file's bytes in memory (what the fuzz targets feed).
@@ -111,7 +125,7 @@ pub fn render_bytes(
     limits: &PreviewLimits,
 ) -> Result<Renditions, PreviewError> {
     check_bytes(bytes.len() as u64, limits)?;
-    render_from(Cursor::new(bytes), ext, limits)
+    render_from(Cursor::new(bytes), ext, limits, &[])
 }
 
 fn check_bytes(size: u64, limits: &PreviewLimits) -> Result<(), PreviewError> {
@@ -128,14 +142,36 @@ fn render_from<R: BufRead + Seek>(
     source: R,
     ext: &str,
     limits: &PreviewLimits,
+    plot: &[String],
 ) -> Result<Renditions, PreviewError> {
     match ext.to_ascii_lowercase().as_str() {
         "jpg" | "jpeg" => renditions_of(decode_jpeg(source, limits)?),
         "png" | "gif" | "webp" => renditions_of(decode_image(source, limits)?),
-        "csv" => renditions_of(series::plot(&series::read(source, SeriesFormat::Csv)?)),
-        "ict" => renditions_of(series::plot(&series::read(source, SeriesFormat::Icartt)?)),
+        "csv" => plotted(&series::read(source, SeriesFormat::Csv, plot)?),
+        "ict" => plotted(&series::read(source, SeriesFormat::Icartt, plot)?),
         _ => Err(PreviewError::NotSupported),
     }
+}
+
+/// Size of a series plot (the preview) and of its thumbnail, in CSS pixels:
+/// the thumbnail is drawn smaller rather than scaled, so its text stays legible.
+pub const PLOT_SIZE: (u32, u32) = (960, 540);
+const PLOT_THUMBNAIL_SIZE: (u32, u32) = (480, 270);
+
+/// A series drawn as SVG, at preview and thumbnail size.
+fn plotted(series: &series::Series) -> Result<Renditions, PreviewError> {
+    let rendition = |(width, height): (u32, u32)| -> Result<Rendition, PreviewError> {
+        Ok(Rendition {
+            bytes: plot::svg(series, (width, height))?.into_bytes(),
+            ext: "svg",
+            width,
+            height,
+        })
+    };
+    Ok(Renditions {
+        thumbnail: rendition(PLOT_THUMBNAIL_SIZE)?,
+        preview: rendition(PLOT_SIZE)?,
+    })
 }
 
 /// Decoded pixels, RGB or RGBA, 8 bits.

@@ -1,52 +1,119 @@
-//! In situ series (CSV, ICARTT) read under caps and drawn as a quick-look plot.
+//! In situ series (CSV, ICARTT 1001 and 2110) read under caps, with what a
+//! plot needs to be read by a scientist: names, units, missing values as
+//! gaps, and the variables worth drawing.
 //!
 //! Every count in such a file is input: a header line of 64 MB of commas, an
-//! ICARTT header that declares 1.8e19 lines, millions of rows. Lines are read
-//! one at a time and refused past [`MAX_LINE_BYTES`], declared header lengths
-//! are checked before they are skipped, only the plotted columns are kept and
-//! rows stop at [`MAX_ROWS`], so a file costs at most a few tens of MB.
+//! ICARTT header that declares 1.8e19 lines, millions of rows, a record that
+//! announces a billion levels. Lines are read one at a time and refused past
+//! [`MAX_LINE_BYTES`], declared counts are checked before they are used,
+//! only the chosen columns are kept and rows stop at [`MAX_ROWS`], so a file
+//! costs at most a few tens of MB. Stray lines (a trailing line of NULs, a
+//! comment in the data) are skipped and counted, never plotted.
 
 use std::io::{BufRead, Read};
 
-use image::{Rgb, RgbImage};
-
-use super::{Pixels, PreviewError};
+pub use super::column::Column;
+use super::icartt::{self, Ffi, Header};
+use super::PreviewError;
 
 /// The textual series formats that get a plot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SeriesFormat {
-    /// A header line, then comma-separated rows; the first column is the abscissa.
+    /// A header line of column names (`name (units)` understood), then
+    /// comma-separated rows; the first column is the abscissa.
     Csv,
-    /// NASA ICARTT, file format index 1001: `NLHEAD, 1001` on the first line,
-    /// NLHEAD header lines of which the last names the columns, then rows.
+    /// NASA ICARTT, format 1001 (time series) or 2110 (profiles).
     Icartt,
-}
-
-/// Columns of numbers: the first is the abscissa, the others are plotted.
-#[derive(Debug, Default)]
-pub struct Series {
-    columns: Vec<Vec<Option<f64>>>,
 }
 
 /// Largest series file plotted; beyond, the plot would be unreadable anyway.
 const MAX_SERIES_BYTES: u64 = 64 * 1024 * 1024;
 /// Longest line read, header included: a line of 64 MB of commas is refused
 /// before it is split, not after.
-const MAX_LINE_BYTES: usize = 64 * 1024;
-/// Most header lines an ICARTT file may declare (real ones have tens).
-const MAX_HEADER_LINES: usize = 10_000;
-/// Most rows kept: far more than the 960 px of a plot can show.
-const MAX_ROWS: usize = 500_000;
-/// Columns kept: the abscissa and the four plotted series.
-const KEPT_COLUMNS: usize = 5;
-/// Fill values that mean "missing" in ICARTT and common CSV exports.
-const MISSING: [f64; 4] = [-9999.0, -99999.0, -8888.0, -7777.0];
+pub(super) const MAX_LINE_BYTES: usize = 64 * 1024;
+/// Most rows (or profile levels) kept: far more than a plot can show.
+const MAX_ROWS: usize = 200_000;
+/// Most levels one ICARTT 2110 record may announce.
+const MAX_LEVELS: usize = 10_000;
+/// Variables drawn at most, one panel each.
+pub const MAX_PLOTTED: usize = 4;
+/// Columns read as candidates when none are chosen: constant ones are then
+/// dropped, so a flight-number column does not take a panel.
+const CANDIDATES: usize = 8;
+/// A column and its values, NaN where missing.
+#[derive(Clone, Debug)]
+pub struct Variable {
+    pub column: Column,
+    pub values: Vec<f64>,
+}
+
+impl Variable {
+    fn new(column: Column) -> Self {
+        Self {
+            column,
+            values: Vec::new(),
+        }
+    }
+
+    /// Whether there is anything to draw: two values, not all the same.
+    fn varies(&self) -> bool {
+        let mut finite = self.values.iter().filter(|v| v.is_finite());
+        let Some(first) = finite.next() else {
+            return false;
+        };
+        finite.any(|v| v != first)
+    }
+}
+
+/// What the abscissa of a time series counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Abscissa {
+    /// Seconds since 1970 (a CSV column of RFC 3339 times).
+    Epoch,
+    /// Seconds since midnight UTC (ICARTT's `Start_UTC`).
+    SecondsOfDay,
+    Plain,
+}
+
+/// One record of an ICARTT 2110 file: its time and (value, level) pairs.
+#[derive(Clone, Debug)]
+pub struct Profile {
+    pub at: f64,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// What a series file holds, as drawn.
+#[derive(Clone, Debug)]
+pub enum Series {
+    /// Variables against a common abscissa, one panel each.
+    Time {
+        x: Variable,
+        abscissa: Abscissa,
+        ys: Vec<Variable>,
+    },
+    /// A sounding: temperature and dew point against pressure.
+    Sounding {
+        pressure: Variable,
+        temperature: Variable,
+        dewpoint: Option<Variable>,
+    },
+    /// Profiles (ICARTT 2110): a variable against the level coordinate, one
+    /// line per record.
+    Profiles {
+        variable: Column,
+        level: Column,
+        time: Column,
+        profiles: Vec<Profile>,
+    },
+}
 
 /// Lines of a text file, each at most [`MAX_LINE_BYTES`], from at most
 /// [`MAX_SERIES_BYTES`] of it.
-struct Lines<R> {
+pub struct Lines<R> {
     reader: std::io::Take<R>,
     buf: Vec<u8>,
+    /// Lines that were not UTF-8 text, read as empty.
+    not_text: usize,
 }
 
 impl<R: BufRead> Lines<R> {
@@ -54,11 +121,13 @@ impl<R: BufRead> Lines<R> {
         Self {
             reader: source.take(MAX_SERIES_BYTES),
             buf: Vec::new(),
+            not_text: 0,
         }
     }
 
-    /// The next line without its end, or `None` at the end of the file.
-    fn next_line(&mut self) -> Result<Option<&str>, PreviewError> {
+    /// The next line without its end, or `None` at the end of the file. A
+    /// line that is not UTF-8 is counted and read as empty.
+    pub fn next_line(&mut self) -> Result<Option<&str>, PreviewError> {
         self.buf.clear();
         let limit = MAX_LINE_BYTES as u64 + 1;
         let read = (&mut self.reader)
@@ -73,48 +142,124 @@ impl<R: BufRead> Lines<R> {
                 MAX_LINE_BYTES / 1024
             )));
         }
-        let line = std::str::from_utf8(&self.buf)
-            .map_err(|_| PreviewError::NoSeries("the file is not UTF-8 text".into()))?;
-        Ok(Some(line.trim_end_matches(['\n', '\r'])))
-    }
-}
-
-/// Reads a series under the caps above; the plotted columns, or why there
-/// is nothing to plot.
-pub fn read(source: impl BufRead, format: SeriesFormat) -> Result<Series, PreviewError> {
-    let mut lines = Lines::new(source);
-    if format == SeriesFormat::Icartt {
-        let first = lines.next_line()?.unwrap_or_default();
-        let mut fields = first.split(',').map(str::trim);
-        let nlhead: usize = fields.next().and_then(|n| n.parse().ok()).ok_or_else(|| {
-            PreviewError::NoSeries("the first line must be `NLHEAD, 1001`".into())
-        })?;
-        if fields.next() != Some("1001") {
-            return Err(PreviewError::NoSeries(
-                "only ICARTT format 1001 is plotted".into(),
-            ));
-        }
-        if !(2..=MAX_HEADER_LINES).contains(&nlhead) {
-            return Err(PreviewError::NoSeries(format!(
-                "NLHEAD is {nlhead}; ICARTT headers of 2 to {MAX_HEADER_LINES} lines are read"
-            )));
-        }
-        // The column names are the last header line; the first line was read.
-        for _ in 1..nlhead - 1 {
-            if lines.next_line()?.is_none() {
-                return Err(PreviewError::NoSeries(format!(
-                    "the file ends inside its {nlhead}-line header"
-                )));
+        match std::str::from_utf8(&self.buf) {
+            Ok(line) => Ok(Some(line.trim_end_matches(['\n', '\r']))),
+            Err(_) => {
+                self.not_text += 1;
+                Ok(Some(""))
             }
         }
     }
-    let header = lines
-        .next_line()?
-        .ok_or_else(|| PreviewError::NoSeries("the file is empty".into()))?;
-    let width = header.split(',').take(KEPT_COLUMNS).count();
-    let mut series = Series {
-        columns: vec![Vec::new(); width],
+}
+
+/// Reads a series under the caps above. `wanted` names the variables to
+/// draw (a sidecar's `plot`); empty, sensible ones are chosen.
+pub fn read(
+    source: impl BufRead,
+    format: SeriesFormat,
+    wanted: &[String],
+) -> Result<Series, PreviewError> {
+    let mut lines = Lines::new(source);
+    let mut stray = 0;
+    let series = match format {
+        SeriesFormat::Csv => {
+            let header = lines
+                .next_line()?
+                .ok_or_else(|| PreviewError::NoSeries("the file is empty".into()))?;
+            let columns: Vec<Column> = header.split(',').map(Column::named).collect();
+            table(&mut lines, columns, None, wanted, &mut stray)
+        }
+        SeriesFormat::Icartt => {
+            let header = icartt::read_header(&mut lines)?;
+            match header.ffi {
+                Ffi::TimeSeries => {
+                    let Header {
+                        mut independent,
+                        variables,
+                        ..
+                    } = header;
+                    let seconds = independent
+                        .first()
+                        .and_then(|x| x.units.as_deref())
+                        .is_some_and(|u| u.to_ascii_lowercase().starts_with("s"));
+                    independent.extend(variables);
+                    let abscissa = seconds.then_some(Abscissa::SecondsOfDay);
+                    table(&mut lines, independent, abscissa, wanted, &mut stray)
+                }
+                Ffi::Profiles => profiles(&mut lines, header, wanted, &mut stray),
+            }
+        }
     };
+    series.map_err(|e| match (e, stray + lines.not_text) {
+        (PreviewError::NoSeries(reason), skipped) if skipped > 0 => PreviewError::NoSeries(
+            format!("{reason} ({skipped} line(s) skipped: not rows of numbers)"),
+        ),
+        (e, _) => e,
+    })
+}
+
+/// Sounding columns, by the names radiosonde exports use.
+fn sounding_columns(columns: &[Column]) -> Option<(usize, usize, Option<usize>)> {
+    let find = |names: &[&str]| {
+        columns
+            .iter()
+            .position(|c| names.contains(&c.key().as_str()))
+    };
+    let pressure = find(&["p", "pres", "press", "pressure", "prs", "air_pressure"])?;
+    let temperature = find(&["t", "ta", "temp", "temperature", "tdry", "air_temperature"])?;
+    let dewpoint = find(&[
+        "td",
+        "dp",
+        "dwpt",
+        "tdew",
+        "dewpoint",
+        "dew_point",
+        "dew_point_temperature",
+    ]);
+    Some((pressure, temperature, dewpoint))
+}
+
+/// The columns drawn against the first: those wanted, or the first
+/// candidates that are measurements.
+fn choose(columns: &[Column], wanted: &[String]) -> Vec<usize> {
+    let named: Vec<usize> = wanted
+        .iter()
+        .filter_map(|w| columns.iter().position(|c| c.name.eq_ignore_ascii_case(w)))
+        .filter(|&i| i != 0)
+        .take(MAX_PLOTTED)
+        .collect();
+    if !named.is_empty() {
+        return named;
+    }
+    (1..columns.len())
+        .filter(|&i| !columns[i].is_bookkeeping())
+        .take(CANDIDATES)
+        .collect()
+}
+
+/// Rows of numbers (CSV, ICARTT 1001): a sounding when the columns say so
+/// and nothing else is asked for, otherwise a time series.
+fn table<R: BufRead>(
+    lines: &mut Lines<R>,
+    columns: Vec<Column>,
+    abscissa: Option<Abscissa>,
+    wanted: &[String],
+    stray: &mut usize,
+) -> Result<Series, PreviewError> {
+    let sounding = wanted
+        .is_empty()
+        .then(|| sounding_columns(&columns))
+        .flatten();
+    let (x, picks) = match sounding {
+        Some((p, t, td)) => (p, [Some(t), td].into_iter().flatten().collect()),
+        None => (0, choose(&columns, wanted)),
+    };
+    let mut xs = Variable::new(columns[x].clone());
+    let mut ys: Vec<Variable> = picks
+        .iter()
+        .map(|&i| Variable::new(columns[i].clone()))
+        .collect();
+    let mut epoch = false;
     let mut rows = 0;
     while let Some(line) = lines.next_line()? {
         if line.trim().is_empty() {
@@ -123,206 +268,141 @@ pub fn read(source: impl BufRead, format: SeriesFormat) -> Result<Series, Previe
         if rows == MAX_ROWS {
             break;
         }
+        let cells: Vec<&str> = line.split(',').collect();
+        let cell = |i: usize| cells.get(i).copied().unwrap_or_default();
+        let at = xs.column.value(cell(x));
+        if !at.is_finite() {
+            *stray += 1;
+            continue;
+        }
+        epoch |= x == 0 && cell(0).trim().parse::<f64>().is_err();
         rows += 1;
-        let mut cells = line.split(',');
-        for column in series.columns.iter_mut() {
-            let value = cells.next().and_then(|cell| parse_cell(cell.trim()));
-            column.push(value.filter(|v| !MISSING.contains(v)));
+        xs.values.push(at);
+        for (y, &i) in ys.iter_mut().zip(&picks) {
+            let mut v = y.column.value(cell(i));
+            if y.column.is_longitude() && v > 180.0 {
+                v -= 360.0;
+            }
+            y.values.push(v);
         }
     }
-    let plotted = series
-        .columns
-        .iter()
-        .skip(1)
-        .any(|c| c.iter().flatten().count() >= 2);
-    if !plotted {
+    if sounding.is_some() {
+        let mut ys = ys.into_iter();
+        if let Some(temperature) = ys.next().filter(Variable::varies) {
+            return Ok(Series::Sounding {
+                pressure: xs,
+                temperature,
+                dewpoint: ys.next().filter(Variable::varies),
+            });
+        }
         return Err(PreviewError::NoSeries(
-            "no column after the first has two numbers".into(),
+            "the sounding has no temperatures".into(),
         ));
     }
-    Ok(series)
+    ys.retain(Variable::varies);
+    ys.truncate(MAX_PLOTTED);
+    if ys.is_empty() {
+        return Err(PreviewError::NoSeries(
+            "no column after the first has two different numbers".into(),
+        ));
+    }
+    let abscissa = abscissa.unwrap_or(if epoch {
+        Abscissa::Epoch
+    } else {
+        Abscissa::Plain
+    });
+    Ok(Series::Time {
+        x: xs,
+        abscissa,
+        ys,
+    })
 }
 
-/// A number, or an RFC 3339 time as seconds (so time columns become abscissae).
-fn parse_cell(cell: &str) -> Option<f64> {
-    cell.parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
-        .or_else(|| {
-            chrono::DateTime::parse_from_rfc3339(cell)
-                .ok()
-                .map(|t| t.timestamp() as f64)
-        })
-}
-
-/// Up to four series as lines on a light background, each scaled to its own
-/// range (a quick look, not a figure).
-pub(crate) fn plot(series: &Series) -> Pixels {
-    const W: u32 = 960;
-    const H: u32 = 540;
-    const PAD: i64 = 24;
-    const COLOURS: [[u8; 3]; 4] = [[0, 114, 178], [213, 94, 0], [0, 158, 115], [204, 121, 167]];
-    let mut img = RgbImage::from_pixel(W, H, Rgb([250, 251, 252]));
-    let grey = Rgb([200, 205, 210]);
-    for x in PAD..(W as i64 - PAD) {
-        img.put_pixel(x as u32, (H as i64 - PAD) as u32, grey);
-    }
-    for y in PAD..(H as i64 - PAD) {
-        img.put_pixel(PAD as u32, y as u32, grey);
-    }
-    let rows = series.columns.first().map(Vec::len).unwrap_or(0);
-    let xs: Vec<f64> = (0..rows)
-        .map(|i| series.columns[0][i].unwrap_or(i as f64))
-        .collect();
-    let range = |values: &mut dyn Iterator<Item = f64>| {
-        values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-            (lo.min(v), hi.max(v))
-        })
-    };
-    let (x0, x1) = range(&mut xs.iter().copied());
-    let span = |lo: f64, hi: f64| if hi > lo { hi - lo } else { 1.0 };
-    let to_px = |x: f64, y: f64, y0: f64, y1: f64| {
-        let px = PAD + ((x - x0) / span(x0, x1) * (W as i64 - 2 * PAD) as f64) as i64;
-        let py = (H as i64 - PAD) - ((y - y0) / span(y0, y1) * (H as i64 - 2 * PAD) as f64) as i64;
-        (px, py)
-    };
-    for (column, colour) in series.columns.iter().skip(1).zip(COLOURS) {
-        let (y0, y1) = range(&mut column.iter().flatten().copied());
-        let mut last: Option<(i64, i64)> = None;
-        for (x, y) in xs.iter().zip(column) {
-            let Some(y) = y else {
-                last = None;
-                continue;
-            };
-            let point = to_px(*x, *y, y0, y1);
-            if let Some(from) = last {
-                line(&mut img, from, point, Rgb(colour));
-            }
-            last = Some(point);
+/// ICARTT 2110 records: a line with the time and the number of levels, then
+/// that many lines of level and values.
+fn profiles<R: BufRead>(
+    lines: &mut Lines<R>,
+    header: Header,
+    wanted: &[String],
+    stray: &mut usize,
+) -> Result<Series, PreviewError> {
+    let Header {
+        independent,
+        variables,
+        ..
+    } = header;
+    let (level, time) = match independent.as_slice() {
+        [level, time] => (level.clone(), time.clone()),
+        _ => {
+            return Err(PreviewError::NoSeries(
+                "a 2110 header names two independent variables".into(),
+            ))
         }
-    }
-    Pixels {
-        width: W,
-        height: H,
-        alpha: false,
-        data: img.into_raw(),
-    }
-}
-
-/// A 2-pixel-wide line (Bresenham).
-fn line(img: &mut RgbImage, (mut x0, mut y0): (i64, i64), (x1, y1): (i64, i64), colour: Rgb<u8>) {
-    let (dx, dy) = ((x1 - x0).abs(), -(y1 - y0).abs());
-    let (sx, sy) = (if x0 < x1 { 1 } else { -1 }, if y0 < y1 { 1 } else { -1 });
-    let mut err = dx + dy;
-    loop {
-        for (ox, oy) in [(0, 0), (0, 1)] {
-            let (x, y) = (x0 + ox, y0 + oy);
-            if x >= 0 && y >= 0 && (x as u32) < img.width() && (y as u32) < img.height() {
-                img.put_pixel(x as u32, y as u32, colour);
-            }
-        }
-        if x0 == x1 && y0 == y1 {
+    };
+    let pick = wanted
+        .iter()
+        .find_map(|w| {
+            variables
+                .iter()
+                .position(|c| c.name.eq_ignore_ascii_case(w))
+        })
+        .or_else(|| variables.iter().position(|c| !c.is_bookkeeping()))
+        .ok_or_else(|| PreviewError::NoSeries("the header declares no variable".into()))?;
+    let variable = variables[pick].clone();
+    let mut profiles = Vec::new();
+    let mut points = 0;
+    while points < MAX_ROWS {
+        let Some(line) = lines.next_line()? else {
             break;
+        };
+        if line.trim().is_empty() {
+            continue;
         }
-        let e2 = 2 * err;
-        if e2 >= dy {
-            err += dy;
-            x0 += sx;
+        let mut cells = line.split(',');
+        let at = time.value(cells.next().unwrap_or_default());
+        let levels = cells
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .parse::<usize>()
+            .ok();
+        let (Some(levels), true) = (levels.filter(|n| *n <= MAX_LEVELS), at.is_finite()) else {
+            *stray += 1;
+            continue;
+        };
+        let mut profile = Profile {
+            at,
+            points: Vec::with_capacity(levels.min(MAX_ROWS - points)),
+        };
+        for _ in 0..levels.min(MAX_ROWS - points) {
+            let Some(line) = lines.next_line()? else {
+                break;
+            };
+            let cells: Vec<&str> = line.split(',').take(pick + 2).collect();
+            let z = level.value(cells.first().copied().unwrap_or_default());
+            let v = variable.value(cells.get(pick + 1).copied().unwrap_or_default());
+            profile.points.push((v, z));
         }
-        if e2 <= dx {
-            err += dx;
-            y0 += sy;
-        }
+        points += profile.points.len();
+        profiles.push(profile);
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::tests::write;
-    use super::super::{render, PreviewLimits};
-    use super::*;
-
-    #[test]
-    fn hostile_series_headers_are_refused_at_once() {
-        let tmp = tempfile::tempdir().unwrap();
-        let limits = PreviewLimits::default();
-        let nlhead = write(tmp.path(), "n.ict", b"18446744073709551615, 1001\nx\n");
-        let err = render(&nlhead, "ict", &limits).unwrap_err().to_string();
-        assert!(err.contains("NLHEAD is 18446744073709551615"), "{err}");
-        let short = write(tmp.path(), "s.ict", b"50, 1001\nPI\n");
-        let err = render(&short, "ict", &limits).unwrap_err().to_string();
-        assert!(err.contains("ends inside its 50-line header"), "{err}");
-        let mut commas = vec![b','; MAX_LINE_BYTES + 10];
-        commas.extend_from_slice(b"\n1,2\n3,4\n");
-        let wide = write(tmp.path(), "c.csv", &commas);
-        let err = render(&wide, "csv", &limits).unwrap_err().to_string();
-        assert!(err.contains("longer than 64 KiB"), "{err}");
-        // Many columns within the line limit: only the plotted ones are kept.
-        let mut many = (0..5000)
-            .map(|i| format!("c{i}"))
-            .collect::<Vec<_>>()
-            .join(",");
-        many.push('\n');
-        for row in 0..3 {
-            many.push_str(&format!("{row},{}\n", row * 2));
-        }
-        let csv = write(tmp.path(), "m.csv", many.as_bytes());
-        assert!(render(&csv, "csv", &limits).is_ok());
+    profiles.retain(|p| {
+        p.points
+            .iter()
+            .filter(|(v, z)| v.is_finite() && z.is_finite())
+            .count()
+            >= 2
+    });
+    if profiles.is_empty() {
+        return Err(PreviewError::NoSeries(format!(
+            "no record has two levels of {}",
+            variable.name
+        )));
     }
-
-    #[test]
-    fn csv_and_icartt_series_are_plotted() {
-        let tmp = tempfile::tempdir().unwrap();
-        let csv = write(
-            tmp.path(),
-            "s.csv",
-            b"time,t2m,rh\n2026-11-28T10:00:00Z,10.5,70\n2026-11-28T10:10:00Z,11.0,-9999\n2026-11-28T10:20:00Z,11.8,65\n",
-        );
-        let r = render(&csv, "csv", &PreviewLimits::default()).unwrap();
-        assert_eq!((r.preview.width, r.thumbnail.width), (960, 320));
-        let ict = write(
-            tmp.path(),
-            "f.ict",
-            b"4, 1001\nPI\nINSTITUTION\nStart_UTC, O3_ppbv, CO_ppbv\n36000, 41.2, 110\n36001, 41.9, 112\n36002, -9999, 111\n",
-        );
-        assert!(render(&ict, "ict", &PreviewLimits::default()).is_ok());
-        let words = write(tmp.path(), "w.csv", b"a,b\nx,y\n");
-        assert!(matches!(
-            render(&words, "csv", &PreviewLimits::default()),
-            Err(PreviewError::NoSeries(_))
-        ));
-    }
-
-    #[test]
-    fn empty_truncated_and_malformed_series_get_a_reason_and_the_next_one_a_plot() {
-        let tmp = tempfile::tempdir().unwrap();
-        let limits = PreviewLimits::default();
-        for (name, bytes, reason) in [
-            ("empty.csv", &b""[..], "the file is empty"),
-            ("empty.ict", b"", "the first line must be `NLHEAD, 1001`"),
-            ("zero.ict", b"0, 1001\nx\n", "NLHEAD is 0"),
-            ("one.ict", b"1, 1001\n", "NLHEAD is 1"),
-            ("words.ict", b"many, 1001\n", "the first line must be"),
-            ("other.ict", b"4, 2110\n", "only ICARTT format 1001"),
-            ("negative.ict", b"-3, 1001\n", "the first line must be"),
-            (
-                "header-only.csv",
-                b"time,t2m\n",
-                "no column after the first",
-            ),
-            (
-                "cut.ict",
-                b"3, 1001\nPI\nStart_UTC, O3\n36000, 4",
-                "no column after the first",
-            ),
-            ("binary.csv", b"a,b\n\xff\xfe,\x00\n", "not UTF-8"),
-        ] {
-            let path = write(tmp.path(), name, bytes);
-            let ext = name.rsplit('.').next().unwrap();
-            let err = render(&path, ext, &limits).unwrap_err().to_string();
-            assert!(err.contains(reason), "{name}: {err}");
-        }
-        let good = write(tmp.path(), "good.csv", b"t,v\n1,2\n2,3\n");
-        assert!(render(&good, "csv", &limits).is_ok());
-    }
+    Ok(Series::Profiles {
+        variable,
+        level,
+        time,
+        profiles,
+    })
 }

@@ -134,10 +134,14 @@ async fn rendition(
     if !is_regular_file(&path).await {
         return Err(ApiError::NotFound(what));
     }
-    let mime = if path.extension().is_some_and(|e| e == "png") {
-        mime::IMAGE_PNG
-    } else {
-        mime::IMAGE_JPEG
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default();
+    let mime = match ext {
+        "png" => mime::IMAGE_PNG,
+        "svg" => mime::IMAGE_SVG,
+        _ => mime::IMAGE_JPEG,
     };
     let Ok(served) = ServeFile::new_with_mime(&path, &mime)
         .oneshot(request)
@@ -146,10 +150,17 @@ async fn rendition(
         return Err(ApiError::NotFound(what));
     }
     let mut response = served.map(Body::new);
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=86400"),
-    );
+    // A plot is drawn again when a sidecar chooses other variables, under
+    // the same address: checked each time (a 304 when unchanged). Images
+    // are drawn once.
+    let cache = if ext == "svg" {
+        "no-cache"
+    } else {
+        "public, max-age=86400"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     Ok(response)
 }
 

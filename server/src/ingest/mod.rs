@@ -266,7 +266,7 @@ impl Ingest {
         };
         let outcome = Outcome::from(event);
         if let (Some(previews), Some(product)) = (&self.previews, outcome.product()) {
-            previews.request(product.id, &stored_path.to_string_lossy(), file_name);
+            previews.request(product, &stored_path.to_string_lossy());
         }
         Ok(outcome)
     }
@@ -361,11 +361,17 @@ impl Ingest {
             sidecar.meta(),
             current.product.meta.provider.as_deref().or(provider),
         );
+        let replot = meta.plot != current.product.meta.plot;
         let event = self
             .hub
             .update_metadata(current.product.id, &timing, &meta)
             .await?;
-        Ok(event.into())
+        let outcome = Outcome::from(event);
+        // Other variables chosen: the plot is drawn again.
+        if let (true, Some(previews), Some(product)) = (replot, &self.previews, outcome.product()) {
+            previews.request(product, &current.stored_path);
+        }
+        Ok(outcome)
     }
 
     /// Moves the file taken as `identity` from `from` into the archive at
