@@ -4,6 +4,7 @@
 use chrono::TimeZone;
 use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
+use products::record::ArrivalCursor;
 use products::{Product, Rejection};
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +21,10 @@ pub const MAX_PRODUCTS: usize = 20_000;
 pub const MAX_SPAN_HOURS: i64 = 24 * 31;
 /// Rejections shown on the board.
 pub const RECENT_REJECTIONS: usize = 20;
+/// Arrivals a page of the history shows.
+pub const ARRIVALS_PAGE: i64 = 20;
+/// Results a search shows.
+pub const SEARCH_RESULTS: i64 = 30;
 
 /// Settings of the server that pages need, provided as context by the server.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -41,6 +46,9 @@ pub struct Board {
     #[serde(with = "rows")]
     pub products: Vec<Product>,
     pub rejections: Vec<Rejection>,
+    /// The newest arrivals, wherever their times lie: the history's first page.
+    #[serde(with = "rows")]
+    pub arrivals: Vec<Product>,
     pub config: SiteConfig,
 }
 
@@ -80,12 +88,17 @@ pub async fn load_board(
         .recent_rejections(RECENT_REJECTIONS as i64)
         .await
         .map_err(ServerFnError::new)?;
+    let arrivals = catalogue
+        .arrivals(None, "", ARRIVALS_PAGE)
+        .await
+        .map_err(ServerFnError::new)?;
     Ok(Board {
         now,
         last_seq,
         loaded,
         products,
         rejections,
+        arrivals,
         config: use_context::<SiteConfig>().unwrap_or_default(),
     })
 }
@@ -103,6 +116,35 @@ pub async fn load_products(
         .await
         .map_err(ServerFnError::new)?;
     Ok(current.window(from, to, MAX_PRODUCTS).1)
+}
+
+/// A page of the arrivals history: every version received before `before`,
+/// newest first, whose name or title has every word of `text`.
+#[server]
+pub async fn load_arrivals(
+    before: Option<ArrivalCursor>,
+    text: String,
+) -> Result<Vec<Product>, ServerFnError> {
+    catalogue()?
+        .arrivals(before, &text, ARRIVALS_PAGE)
+        .await
+        .map_err(ServerFnError::new)
+}
+
+/// Current products anywhere in the catalogue whose name or title has every
+/// word of `text`, newest valid time first: search beyond the loaded stretch.
+#[server]
+pub async fn search_products(text: String) -> Result<Vec<Product>, ServerFnError> {
+    catalogue()?
+        .search(&text, SEARCH_RESULTS)
+        .await
+        .map_err(ServerFnError::new)
+}
+
+/// Every version of the product `id` is one of, oldest first.
+#[server]
+pub async fn load_versions(id: i64) -> Result<Vec<Product>, ServerFnError> {
+    catalogue()?.versions(id).await.map_err(ServerFnError::new)
 }
 
 /// An error for a request that asks for what cannot be: answered 400.
@@ -269,6 +311,7 @@ mod tests {
             loaded: (time, time),
             products: vec![product],
             rejections: Vec::new(),
+            arrivals: Vec::new(),
             config: SiteConfig::default(),
         };
         let json = serde_json::to_string(&board).unwrap();

@@ -26,6 +26,8 @@ pub struct Dash {
     /// Every loaded product, newest version of each.
     pub products: RwSignal<Vec<Product>>,
     pub rejections: RwSignal<Vec<Rejection>>,
+    /// The arrivals history as far as it is shown, newest first.
+    pub arrivals: RwSignal<Vec<Product>>,
     pub conn: RwSignal<ConnState>,
     /// The wall clock, ticking every second in the browser.
     pub now: RwSignal<DateTime<Utc>>,
@@ -102,6 +104,7 @@ impl Dash {
         Self {
             products,
             rejections: RwSignal::new(board.rejections.clone()),
+            arrivals: RwSignal::new(board.arrivals.clone()),
             conn: RwSignal::new(ConnState::Static),
             now,
             opened,

@@ -112,6 +112,16 @@ pub fn short_label(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// When something arrived: `16:06:15` today, `28 Nov 09:12` before, with the
+/// year when not this year's.
+pub fn arrival_label(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    if t.date_naive() == now.date_naive() {
+        t.format("%H:%M:%S").to_string()
+    } else {
+        short_label(t, now)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +134,8 @@ mod tests {
         assert_eq!(moment_label(then, now), "Wed 26 Sep 2012 20:50 UTC");
         assert_eq!(short_label(then, now), "26 Sep 2012 20:50");
         assert_eq!(moment_label(now, now), "Sun 29 Nov 12:00 UTC");
+        assert_eq!(arrival_label(now, now), "12:00:00");
+        assert_eq!(arrival_label(now - Duration::days(1), now), "28 Nov 12:00");
         let window = Window {
             start: then - Duration::hours(24),
             span: Duration::hours(48),

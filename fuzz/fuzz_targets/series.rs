@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     } else {
         (SeriesFormat::Icartt, "ict")
     };
-    let read = read(Cursor::new(file), format);
+    let read = read(Cursor::new(file), format, &[]);
     if read.is_ok() && kind >= 254 {
         let _ = render_bytes(file, ext, &PreviewLimits::default());
     }

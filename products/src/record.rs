@@ -217,6 +217,22 @@ impl Family {
     }
 }
 
+/// Where a page of arrivals starts: strictly older than this arrival.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArrivalCursor {
+    pub ingested_at: DateTime<Utc>,
+    pub id: i64,
+}
+
+impl ArrivalCursor {
+    pub fn of(product: &Product) -> Self {
+        Self {
+            ingested_at: product.ingested_at,
+            id: product.id,
+        }
+    }
+}
+
 /// The family of a category of the naming convention.
 pub fn family(category: &str) -> Family {
     match category {

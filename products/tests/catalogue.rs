@@ -2,6 +2,7 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use products::catalogue::{Catalogue, EventLog, NewProduct, ProductQuery};
+use products::record::ArrivalCursor;
 use products::sidecar::Timing;
 use products::{EventKind, NameRules, ProductMeta, Rejection, Sidecar};
 
@@ -243,4 +244,64 @@ async fn providers_are_found_by_token_hash_until_revoked() {
         .unwrap()
         .is_none());
     assert!(catalogue.providers().await.unwrap()[0].revoked_at.is_some());
+}
+
+#[tokio::test]
+async fn arrivals_page_back_through_every_version_and_search_reaches_any_year() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (log, catalogue) = EventLog::open(&tmp.path().join("c.sqlite")).await.unwrap();
+    let mut names = Vec::new();
+    for i in 0..25 {
+        let name = format!("satellite.MSG.2026112812{i:02}.ir108.png");
+        log.insert_product(&new_product(&name, &format!("{i:02}"), 1))
+            .await
+            .unwrap();
+        names.push(name);
+    }
+    // A second version of the first, and a product from 2012 with a title.
+    log.insert_product(&new_product(&names[0], "v2", 2))
+        .await
+        .unwrap();
+    let mut old = new_product("aircraft.P3.201209262050.merge_100_pct.ict", "old", 1);
+    old.meta.title = Some("HS3 merge, hurricane Nadine".into());
+    log.insert_product(&old).await.unwrap();
+
+    // Newest first, 10 a page, keyed by the last one seen: no gap, no repeat.
+    let mut seen = Vec::new();
+    let mut before = None;
+    loop {
+        let page = catalogue.arrivals(before, "", 10).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        before = page.last().map(ArrivalCursor::of);
+        seen.extend(page.into_iter().map(|p| (p.file_name, p.version)));
+    }
+    assert_eq!(seen.len(), 27, "every version, as received");
+    assert_eq!(seen[0].0, "aircraft.P3.201209262050.merge_100_pct.ict");
+    assert_eq!(seen[1], (names[0].clone(), 2));
+    assert_eq!(seen.last().unwrap(), &(names[0].clone(), 1));
+    // Filtered by words of the name.
+    let filtered = catalogue.arrivals(None, "MSG 122", 50).await.unwrap();
+    assert_eq!(filtered.len(), 5, "12:20 to 12:24");
+
+    // Search finds current products anywhere in time, by name or title;
+    // LIKE's wildcards are plain characters.
+    let found = catalogue.search("nadine", 10).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        found[0].file_name,
+        "aircraft.P3.201209262050.merge_100_pct.ict"
+    );
+    assert_eq!(
+        catalogue.search("merge 100_pct", 10).await.unwrap().len(),
+        1
+    );
+    assert_eq!(catalogue.search("merge%", 10).await.unwrap().len(), 0);
+    assert_eq!(
+        catalogue.search("ir108", 100).await.unwrap().len(),
+        25,
+        "current versions only"
+    );
+    assert!(catalogue.search("   ", 10).await.unwrap().is_empty());
 }

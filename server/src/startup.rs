@@ -33,7 +33,8 @@ use products::store::{DataDir, DataLock};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::compression::predicate::{NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, CompressionLevel, DefaultPredicate};
 use tower_http::trace::TraceLayer;
 
 use crate::config::ServeArgs;
@@ -181,8 +182,16 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         // Pages and API answers, brotli where the client takes it (gzip
         // otherwise): what crosses a satcom link. Level 5: most of brotli's
         // gain at a fraction of its top level's time, paid on every request.
-        // Images and precompressed files are sent as they are.
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
+        // Images, wasm (a release build sends its precompressed copy; a debug
+        // one is tens of MB, not worth compressing on every load) and
+        // precompressed files are sent as they are.
+        .layer(
+            CompressionLayer::new()
+                .quality(CompressionLevel::Precise(5))
+                .compress_when(
+                    DefaultPredicate::new().and(NotForContentType::const_new("application/wasm")),
+                ),
+        )
         // A bug in one handler answers 500 to that request; the server goes on.
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http())

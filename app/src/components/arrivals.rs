@@ -1,34 +1,85 @@
-//! The newest arrivals, newest first: what a provider checks after a drop.
+//! The arrivals history, newest first: what a provider checks after a drop,
+//! and what came in overnight. The first page comes with the board and
+//! stays live; older pages and a filter are asked of the server, so the
+//! whole history is reachable however busy the feed.
 
 use leptos::prelude::*;
+use products::record::ArrivalCursor;
 use products::Product;
 
+use crate::board::ARRIVALS_PAGE;
 use crate::dash::use_dash;
-
-/// How many arrivals are listed.
-const SHOWN: usize = 12;
+use crate::window::arrival_label;
 
 #[component]
 pub fn Arrivals() -> impl IntoView {
     let dash = use_dash();
-    let recent = Memo::new(move |_| {
-        dash.with_visible(|list| {
-            // Runs on every live event: order references, clone only the few shown.
-            let mut newest = list;
-            newest.sort_unstable_by(|a, b| b.ingested_at.cmp(&a.ingested_at).then(b.id.cmp(&a.id)));
-            newest.into_iter().take(SHOWN).cloned().collect::<Vec<_>>()
-        })
-    });
+    // The filter of the history (words of names or titles), and whether the
+    // server has nothing older to give.
+    let text = RwSignal::new(String::new());
+    let exhausted = RwSignal::new(
+        dash.arrivals
+            .with_untracked(|a| (a.len() as i64) < ARRIVALS_PAGE),
+    );
+    let loading = RwSignal::new(false);
+    let fetch = move |before: Option<ArrivalCursor>| {
+        let words = text.get_untracked();
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            let page = crate::board::load_arrivals(before, words).await;
+            loading.set(false);
+            match page {
+                Ok(page) => {
+                    exhausted.set((page.len() as i64) < ARRIVALS_PAGE);
+                    dash.arrivals.update(|list| {
+                        if before.is_none() {
+                            list.clear();
+                        }
+                        list.extend(page);
+                    });
+                }
+                Err(error) => leptos::logging::warn!("arrivals: {error}"),
+            }
+        });
+    };
+    let older = move |_| {
+        fetch(
+            dash.arrivals
+                .with_untracked(|a| a.last().map(ArrivalCursor::of)),
+        )
+    };
+    let filter = move |ev: leptos::ev::Event| {
+        text.set(event_target_value(&ev));
+        fetch(None);
+    };
     view! {
         <section class="panel arrivals" aria-labelledby="arrivals-title">
-            <h2 id="arrivals-title">"Latest arrivals"</h2>
-            <Show when=move || recent.with(|r| !r.is_empty()) fallback=|| view! { <p class="empty">"Nothing yet: drop a file in the incoming folder."</p> }>
-                <ol>
-                    <For each=move || recent.get() key=|p| (p.id, p.version) let:product>
+            <h2 id="arrivals-title">"Arrivals"</h2>
+            <input
+                type="search"
+                class="arrivals-filter"
+                placeholder="Filter arrivals…"
+                aria-label="Filter arrivals"
+                on:input=filter
+            />
+            <Show
+                when=move || dash.arrivals.with(|r| !r.is_empty())
+                fallback=|| view! { <p class="empty">"Nothing yet: drop a file in the incoming folder."</p> }
+            >
+                <ol class="arrival-list">
+                    <For each=move || dash.arrivals.get() key=|p| (p.id, p.version, p.thumbnail_url.is_some()) let:product>
                         <Arrival product/>
                     </For>
                 </ol>
             </Show>
+            <button
+                type="button"
+                class="control more"
+                disabled=move || exhausted.get() || loading.get()
+                on:click=older
+            >
+                {move || if exhausted.get() { "No older arrivals" } else { "Older arrivals" }}
+            </button>
         </section>
     }
 }
@@ -37,14 +88,30 @@ pub fn Arrivals() -> impl IntoView {
 fn Arrival(product: Product) -> impl IntoView {
     let dash = use_dash();
     let fresh = product.ingested_at > dash.opened;
-    let at = product.ingested_at.format("%H:%M:%S").to_string();
+    let at = product.ingested_at;
     let id = product.id;
+    let valid = product.valid_time;
+    // In the loaded stretch it opens in place; elsewhere the window goes there.
+    let href = move || {
+        let loaded = dash.products.with(|list| list.iter().any(|p| p.id == id));
+        dash.href(|v| {
+            if loaded {
+                v.with_open(Some(id))
+            } else {
+                v.jumped_to(valid).with_open(Some(id))
+            }
+        })
+    };
+    let version = (product.version > 1).then(|| format!(" v{}", product.version));
     view! {
         <li class:fresh=fresh>
-            <a href=move || dash.href(|v| v.with_open(Some(id))) data-noscroll="" data-file-name=product.file_name.clone()>
+            <a href=href data-noscroll="" data-file-name=product.file_name.clone()>
                 {product.file_name.clone()}
             </a>
-            <time datetime=product.ingested_at.to_rfc3339()>{at}</time>
+            {version.map(|v| view! { <span class="version">{v}</span> })}
+            <time datetime=at.to_rfc3339()>
+                {move || arrival_label(at, dash.now.get())}
+            </time>
         </li>
     }
 }

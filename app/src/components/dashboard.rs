@@ -16,6 +16,7 @@ use crate::components::header::Header;
 use crate::components::help::Help;
 use crate::components::rejections::Rejections;
 use crate::components::runs::RunToRun;
+use crate::components::search::SearchResults;
 use crate::components::situation::Situation;
 use crate::components::timeline::Timeline;
 use crate::components::viewer::Viewer;
@@ -69,6 +70,7 @@ fn BoardView(board: Board) -> impl IntoView {
         <main class="board">
             <div class="main-column">
                 <Controls/>
+                <SearchResults/>
                 <Timeline/>
                 <Situation/>
             </div>
@@ -91,15 +93,27 @@ pub fn apply_event(event: &Event, dash: Dash) {
             let hidden = crate::browser::hidden();
             #[cfg(not(feature = "hydrate"))]
             let hidden = false;
-            if matches!(event.kind, EventKind::ProductAdded { .. }) && hidden {
+            let added = matches!(event.kind, EventKind::ProductAdded { .. });
+            if added && hidden {
                 dash.away.update(|n| *n += 1);
             }
+            dash.arrivals.update(|list| arrived(list, product, added));
             dash.products.update(|list| upsert(list, product.clone()))
         }
         EventKind::ProductRejected { rejection } => dash.rejections.update(|list| {
             list.insert(0, rejection.clone());
             list.truncate(RECENT_REJECTIONS);
         }),
+    }
+}
+
+/// Keeps the arrivals history current: a new arrival goes on top, an update
+/// (renditions, a sidecar) replaces its entry where it is.
+fn arrived(list: &mut Vec<Product>, product: &Product, added: bool) {
+    match list.iter_mut().find(|p| p.id == product.id) {
+        Some(entry) => *entry = product.clone(),
+        None if added => list.insert(0, product.clone()),
+        None => {}
     }
 }
 

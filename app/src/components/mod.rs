@@ -9,6 +9,7 @@ pub mod header;
 pub mod help;
 pub mod rejections;
 pub mod runs;
+pub mod search;
 pub mod situation;
 pub mod timeline;
 pub mod upload;

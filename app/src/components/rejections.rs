@@ -4,8 +4,12 @@
 use leptos::prelude::*;
 use products::Rejection;
 
+use crate::dash::use_dash;
+use crate::window::arrival_label;
+
 #[component]
 pub fn Rejections(rejections: RwSignal<Vec<Rejection>>) -> impl IntoView {
+    let dash = use_dash();
     view! {
         <section class="panel rejections" aria-labelledby="rejections-title">
             <h2 id="rejections-title">"Rejected files"</h2>
@@ -20,7 +24,7 @@ pub fn Rejections(rejections: RwSignal<Vec<Rejection>>) -> impl IntoView {
                             <code>{rejection.file_name.clone()}</code>
                             <span class="reason">{rejection.reason.clone()}</span>
                             <time datetime=rejection.rejected_at.to_rfc3339()>
-                                {rejection.rejected_at.format("%H:%M:%S UTC").to_string()}
+                                {move || format!("{} UTC", arrival_label(rejection.rejected_at, dash.now.get()))}
                             </time>
                         </li>
                     </For>

@@ -140,7 +140,10 @@ pub fn Viewer() -> impl IntoView {
                 </div>
                 <div class="viewer-body">
                     {image}
-                    <Metadata product=product.clone()/>
+                    <div class="viewer-side">
+                        <Metadata product=product.clone()/>
+                        {(product.version > 1).then(|| view! { <Versions id=product.id/> })}
+                    </div>
                 </div>
                 <div class="preload" aria-hidden="true">
                     {preload.into_iter().map(|src| view! { <img src=src alt=""/> }).collect_view()}
@@ -205,5 +208,38 @@ fn Metadata(product: Product) -> impl IntoView {
         <dl class="metadata">
             {rows.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
         </dl>
+    }
+}
+
+/// Every version of a product re-sent by its provider, each downloadable,
+/// with its preview: what the board showed before a correction.
+#[component]
+fn Versions(id: i64) -> impl IntoView {
+    let versions = Resource::new(move || id, crate::board::load_versions);
+    view! {
+        <section class="versions" aria-label="Versions">
+            <h3>"Versions"</h3>
+            <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
+                {move || Suspend::new(async move {
+                    let list = versions.await.unwrap_or_default();
+                    view! {
+                        <ol>
+                            {list.into_iter().rev().map(|p| {
+                                let arrived = p.ingested_at.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+                                let preview = p.preview_url.clone().map(|url| view! { <a href=url rel="external">"preview"</a> });
+                                view! {
+                                    <li data-id=p.id class:current=p.id == id>
+                                        <span>{format!("v{}", p.version)}</span>
+                                        <time>{arrived}</time>
+                                        <a href=p.file_url.clone() download=p.file_name.clone() rel="external">"download"</a>
+                                        {preview}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }

@@ -24,10 +24,12 @@ use crate::sidecar::{ProductMeta, Sidecar, Timing};
 
 pub mod current;
 mod events;
+mod history;
 mod providers;
 
 pub use current::Current;
 pub use events::EventLog;
+pub use history::MAX_PAGE;
 /// The database driver's error, for callers that simulate one.
 pub use sqlx::Error as SqlxError;
 

@@ -74,7 +74,9 @@ impl Column {
     pub(super) fn value(&self, cell: &str) -> f64 {
         let cell = cell.trim();
         match cell.parse::<f64>() {
-            Ok(v) if !v.is_finite() => f64::NAN,
+            // Beyond 1e15 no instrument reads: garbage, whose range would
+            // overflow the plot's arithmetic.
+            Ok(v) if !v.is_finite() || v.abs() > 1e15 => f64::NAN,
             Ok(v) if self.missing == Some(v) || MISSING.contains(&v) => f64::NAN,
             Ok(v) => v * self.scale,
             Err(_) => chrono::DateTime::parse_from_rfc3339(cell)
