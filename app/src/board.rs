@@ -8,13 +8,16 @@ use products::record::ArrivalCursor;
 use products::{Product, Rejection};
 use serde::{Deserialize, Serialize};
 
-/// Loaded around the window of a page (by product time, a forecast's being
-/// its run): three days before, for the runs whose leads reach the window and
-/// for the situation grid's nearest products, and two after, for plans.
-/// Farther pans load their stretch with [`load_products`]. Every product
-/// loaded is in the page, so this is kept to what a view needs.
-pub const LOAD_BEFORE: Duration = Duration::days(3);
-pub const LOAD_AFTER: Duration = Duration::days(2);
+/// What a page carries around its window (by product time, a forecast's
+/// being its run): a quarter of the window's width either side, at least
+/// [`MIN_MARGIN`]. Every product loaded is in the page and the page crosses
+/// satcom links, so it holds what the first screen draws; the rest of what a
+/// drag, a zoom or an older run reaches is loaded once the page is
+/// interactive, with [`load_products`].
+pub fn load_margin(span: Duration) -> Duration {
+    (span / 4).max(MIN_MARGIN)
+}
+pub const MIN_MARGIN: Duration = Duration::hours(6);
 /// Most products sent with a page or one extra stretch.
 pub const MAX_PRODUCTS: usize = 20_000;
 /// Widest window a page loads, in hours: the widest zoom.
@@ -71,8 +74,8 @@ pub async fn load_board(
     let span = Duration::hours(span_hours);
     let start = from.unwrap_or(now - span);
     let loaded = start
-        .checked_sub_signed(LOAD_BEFORE)
-        .zip(start.checked_add_signed(span + LOAD_AFTER))
+        .checked_sub_signed(load_margin(span))
+        .zip(start.checked_add_signed(span + load_margin(span)))
         .ok_or_else(|| refuse(format!("a window from {start} is beyond the calendar")))?;
     // The products and the last event they reflect, read together, so the
     // live stream resumes exactly after them.
@@ -88,10 +91,16 @@ pub async fn load_board(
         .recent_rejections(RECENT_REJECTIONS as i64)
         .await
         .map_err(ServerFnError::new)?;
-    let arrivals = catalogue
+    let mut arrivals = catalogue
         .arrivals(None, "", ARRIVALS_PAGE)
         .await
         .map_err(ServerFnError::new)?;
+    // The server renders the page from what the browser will read back, or
+    // hydration would meet a different page.
+    products
+        .iter_mut()
+        .chain(&mut arrivals)
+        .for_each(rows::as_sent);
     Ok(Board {
         now,
         last_seq,
@@ -170,15 +179,24 @@ fn current() -> Result<products::catalogue::Current, ServerFnError> {
 }
 
 /// The products of a page as rows: arrays in a fixed order, times in epoch
-/// milliseconds, without the download URL (it follows from the id). Half the
-/// bytes of the API's objects, so half the time to write, send and read them.
+/// milliseconds, and nothing the page can work out itself — no download or
+/// rendition URLs (they follow from the id; flags say which renditions
+/// exist), no valid time equal to the product time, no SHA-256 (the viewer
+/// and the download's ETag have it), the file name as its extension when it
+/// is the canonical one, `null` for empty metadata. The bulk of every page,
+/// so every byte counted: a satcom link carries it.
 mod rows {
     use chrono::{DateTime, TimeZone, Utc};
+    use products::name::format_time;
     use products::sidecar::ProductMeta;
     use products::Product;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     type Ms = i64;
+
+    /// Which renditions a product has, as bits.
+    const THUMBNAIL: u8 = 1;
+    const PREVIEW: u8 = 2;
 
     #[derive(Serialize)]
     struct RowRef<'a>(
@@ -189,18 +207,16 @@ mod rows {
         Ms,
         Option<Ms>,
         Option<u32>,
-        Ms,
+        Option<Ms>,
         i64,
         &'a str,
         &'a str,
         u64,
-        &'a str,
         Ms,
-        bool,
+        u8,
+        u8,
         &'a Option<String>,
-        &'a Option<String>,
-        &'a Option<String>,
-        &'a ProductMeta,
+        Option<&'a ProductMeta>,
     );
 
     #[derive(Deserialize)]
@@ -212,26 +228,42 @@ mod rows {
         Ms,
         Option<Ms>,
         Option<u32>,
-        Ms,
+        Option<Ms>,
         i64,
         String,
         String,
         u64,
-        String,
         Ms,
-        bool,
+        u8,
+        u8,
         Option<String>,
-        Option<String>,
-        Option<String>,
-        ProductMeta,
+        Option<ProductMeta>,
     );
+
+    /// A product as a page carries it: what the rows leave out, left out.
+    pub fn as_sent(product: &mut Product) {
+        product.sha256.clear();
+    }
 
     fn time(ms: Ms) -> DateTime<Utc> {
         Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
     }
 
+    /// `category.platform.YYYYMMDDhhmm.product`: a file name up to its extension.
+    fn canonical(category: &str, platform: &str, time: DateTime<Utc>, product: &str) -> String {
+        format!("{category}.{platform}.{}.{product}.", format_time(time))
+    }
+
     pub fn serialize<S: Serializer>(products: &[Product], s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(products.iter().map(|p| {
+            let prefix = canonical(&p.category, &p.platform, p.time, &p.product);
+            // A leading dot marks a name written as its extension.
+            let file_name = match p.file_name.strip_prefix(&prefix) {
+                Some(_) => &p.file_name[prefix.len() - 1..],
+                None => p.file_name.as_str(),
+            };
+            let renditions = u8::from(p.thumbnail_url.is_some()) * THUMBNAIL
+                + u8::from(p.preview_url.is_some()) * PREVIEW;
             RowRef(
                 p.id,
                 &p.category,
@@ -240,18 +272,16 @@ mod rows {
                 p.time.timestamp_millis(),
                 p.run_time.map(|t| t.timestamp_millis()),
                 p.lead_hours,
-                p.valid_time.timestamp_millis(),
+                (p.valid_time != p.time).then(|| p.valid_time.timestamp_millis()),
                 p.version,
-                &p.file_name,
+                file_name,
                 &p.media_type,
                 p.size,
-                &p.sha256,
                 p.ingested_at.timestamp_millis(),
-                p.missing,
-                &p.thumbnail_url,
-                &p.preview_url,
+                u8::from(p.missing),
+                renditions,
                 &p.preview_error,
-                &p.meta,
+                (p.meta != ProductMeta::default()).then_some(&p.meta),
             )
         }))
     }
@@ -260,27 +290,38 @@ mod rows {
         let rows = Vec::<Row>::deserialize(d)?;
         Ok(rows
             .into_iter()
-            .map(|r| Product {
-                id: r.0,
-                category: r.1,
-                platform: r.2,
-                product: r.3,
-                time: time(r.4),
-                run_time: r.5.map(time),
-                lead_hours: r.6,
-                valid_time: time(r.7),
-                version: r.8,
-                file_name: r.9,
-                media_type: r.10,
-                size: r.11,
-                sha256: r.12,
-                ingested_at: time(r.13),
-                file_url: Product::file_url_for(r.0),
-                missing: r.14,
-                thumbnail_url: r.15,
-                preview_url: r.16,
-                preview_error: r.17,
-                meta: r.18,
+            .map(|r| {
+                let product_time = time(r.4);
+                let file_name = if r.9.starts_with('.') {
+                    let prefix = canonical(&r.1, &r.2, product_time, &r.3);
+                    format!("{}{}", &prefix[..prefix.len() - 1], r.9)
+                } else {
+                    r.9
+                };
+                Product {
+                    id: r.0,
+                    category: r.1,
+                    platform: r.2,
+                    product: r.3,
+                    time: product_time,
+                    run_time: r.5.map(time),
+                    lead_hours: r.6,
+                    valid_time: r.7.map(time).unwrap_or(product_time),
+                    version: r.8,
+                    file_name,
+                    media_type: r.10,
+                    size: r.11,
+                    sha256: String::new(),
+                    ingested_at: time(r.12),
+                    file_url: Product::file_url_for(r.0),
+                    missing: r.13 != 0,
+                    thumbnail_url: (r.14 & THUMBNAIL != 0)
+                        .then(|| Product::rendition_url_for(r.0, "thumbnail")),
+                    preview_url: (r.14 & PREVIEW != 0)
+                        .then(|| Product::rendition_url_for(r.0, "preview")),
+                    preview_error: r.15,
+                    meta: r.16.unwrap_or_default(),
+                }
             })
             .collect())
     }
@@ -295,10 +336,10 @@ mod tests {
         let time = Utc::now();
         let mut product = crate::fixtures::product(42, "model.AROME.202611281200.024h_precip.png");
         product.version = 2;
-        product.sha256 = "ab".repeat(32);
+        product.sha256 = String::new(); // not sent with pages
         product.ingested_at = Utc.timestamp_millis_opt(time.timestamp_millis()).unwrap();
         product.missing = true;
-        product.thumbnail_url = Some("/t".into());
+        product.thumbnail_url = Some(Product::rendition_url_for(42, "thumbnail"));
         product.preview_error = Some("too big".into());
         product.meta = products::sidecar::ProductMeta {
             title: Some("Precipitation".into()),
@@ -316,6 +357,62 @@ mod tests {
         };
         let json = serde_json::to_string(&board).unwrap();
         assert!(!json.contains("\"category\""), "rows, not objects: {json}");
+        assert!(
+            !json.contains("/api/v1/"),
+            "addresses follow from ids: {json}"
+        );
+        assert!(
+            !json.contains("model.AROME.202611281200"),
+            "a canonical name is sent as its extension: {json}"
+        );
+        let back: Board = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, board);
+    }
+
+    #[test]
+    fn a_product_as_sent_is_what_the_browser_reads_back() {
+        let mut product = crate::fixtures::product(3, "satellite.MSG.202611281200.ir108.png");
+        product.sha256 = "ab".repeat(32);
+        rows::as_sent(&mut product);
+        let json = serde_json::to_string(&Wire(vec![product.clone()])).unwrap();
+        let back: Wire = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            back.0,
+            vec![product],
+            "server and browser render the same page"
+        );
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct Wire(#[serde(with = "rows")] Vec<Product>);
+
+    #[test]
+    fn uncommon_names_times_and_empty_metadata_survive_too() {
+        let time = Utc.timestamp_millis_opt(1_795_950_000_000).unwrap();
+        let mut seconds = crate::fixtures::product(7, "satellite.MSG.20261128120005.ir108.png");
+        seconds.ingested_at = time;
+        seconds.sha256 = String::new();
+        seconds.preview_url = Some(Product::rendition_url_for(7, "preview"));
+        let mut odd = crate::fixtures::product(9, "surface.ST01.202611281200.t2m.csv");
+        odd.file_name = "named-otherwise.csv".into();
+        odd.ingested_at = time;
+        odd.sha256 = String::new();
+        let mut plain = crate::fixtures::product(8, "surface.ST01.202611281200.t2m.csv");
+        plain.ingested_at = time;
+        plain.sha256 = String::new();
+        plain.valid_time = plain.time;
+        plain.meta = products::sidecar::ProductMeta::default();
+        let board = Board {
+            now: time,
+            last_seq: 1,
+            loaded: (time, time),
+            products: vec![seconds, odd, plain.clone()],
+            rejections: Vec::new(),
+            arrivals: vec![plain],
+            config: SiteConfig::default(),
+        };
+        let json = serde_json::to_string(&board).unwrap();
+        assert!(json.contains("named-otherwise.csv"), "{json}");
         let back: Board = serde_json::from_str(&json).unwrap();
         assert_eq!(back, board);
     }

@@ -216,12 +216,14 @@ fn load_beyond(dash: Dash) {
         if start >= have_from && end <= have_to {
             return;
         }
-        let week = chrono::Duration::days(7);
-        // A jump far away (another year) loads its own stretch, not the gap.
-        let (from, to) = if start > have_to + week * 4 || end < have_from - week * 4 {
-            (start - week, end + week)
+        // A window's width more on each side, so the next drags are local;
+        // a jump far away (another year) loads its own stretch, not the gap.
+        let margin = dash.window.get_untracked().span;
+        let far = chrono::Duration::days(28);
+        let (from, to) = if start > have_to + far || end < have_from - far {
+            (start - margin, end + margin)
         } else {
-            (start.min(have_from) - week, end.max(have_to) + week)
+            (start.min(have_from) - margin, end.max(have_to) + margin)
         };
         dash.loaded.set((from, to));
         leptos::task::spawn_local(async move {

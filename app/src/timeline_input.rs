@@ -1,12 +1,13 @@
 //! Pointer input on the timeline, in the browser: drag to pan, wheel to zoom
-//! around the pointer, click on the axis to place the cursor, click on a mark
-//! to open it, click on a count to zoom into it.
+//! around the pointer, pinch to zoom on a touch screen, click on the axis to
+//! place the cursor, click on a mark to open it, click on a count to zoom
+//! into it.
 //!
 //! Listeners are attached to the timeline element directly: the wheel one must
 //! not be passive (it stops the page from scrolling while zooming), and one
 //! listener serves every mark.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -22,6 +23,26 @@ const DRAG_THRESHOLD: f64 = 4.0;
 /// Wheel distance that makes one zoom step (one notch of a mouse wheel).
 const WHEEL_STEP: f64 = 100.0;
 
+/// How far two fingers must spread (or close) for one zoom step.
+const PINCH_STEP: f64 = 1.35;
+
+/// The fingers on the timeline: their pointer ids and horizontal positions,
+/// and the spread of two at the last zoom step.
+#[derive(Default)]
+struct Pinch {
+    touches: Vec<(i32, f64)>,
+    base: Option<f64>,
+}
+
+impl Pinch {
+    fn spread(&self) -> Option<(f64, f64)> {
+        match self.touches.as_slice() {
+            [(_, a), (_, b)] => Some(((a - b).abs(), (a + b) / 2.0)),
+            _ => None,
+        }
+    }
+}
+
 /// A press on the tracks, possibly turning into a drag.
 #[derive(Clone, Copy)]
 struct Press {
@@ -35,6 +56,7 @@ pub fn attach(section: Element, dash: Dash, pan: RwSignal<f64>) {
     // Set when a drag ends, so the click that follows does not open a mark.
     let just_dragged = Rc::new(Cell::new(false));
     let wheel_total = Rc::new(Cell::new(0.0_f64));
+    let pinch: Rc<RefCell<Pinch>> = Rc::default();
 
     let track_rect = {
         let section = section.clone();
@@ -48,10 +70,26 @@ pub fn attach(section: Element, dash: Dash, pan: RwSignal<f64>) {
     };
 
     let on_down = {
-        let (press, track_rect, just_dragged) =
-            (press.clone(), track_rect.clone(), just_dragged.clone());
+        let (press, track_rect, just_dragged, pinch) = (
+            press.clone(),
+            track_rect.clone(),
+            just_dragged.clone(),
+            pinch.clone(),
+        );
         Closure::<dyn FnMut(PointerEvent)>::new(move |ev: PointerEvent| {
             just_dragged.set(false);
+            if ev.pointer_type() == "touch" {
+                let mut pinch = pinch.borrow_mut();
+                pinch.touches.retain(|(id, _)| *id != ev.pointer_id());
+                pinch.touches.push((ev.pointer_id(), ev.client_x() as f64));
+                if let Some((spread, _)) = pinch.spread() {
+                    // Two fingers: a pinch, not a drag.
+                    pinch.base = Some(spread.max(1.0));
+                    press.set(None);
+                    pan.set(0.0);
+                    return;
+                }
+            }
             let on_track = closest(&ev, ".track").is_some() && closest(&ev, ".axis").is_none();
             if ev.button() != 0 || !on_track {
                 return;
@@ -66,8 +104,16 @@ pub fn attach(section: Element, dash: Dash, pan: RwSignal<f64>) {
         })
     };
     let on_move = {
-        let (press, section) = (press.clone(), section.clone());
+        let (press, section, pinch, track_rect) = (
+            press.clone(),
+            section.clone(),
+            pinch.clone(),
+            track_rect.clone(),
+        );
         Closure::<dyn FnMut(PointerEvent)>::new(move |ev: PointerEvent| {
+            if ev.pointer_type() == "touch" && pinched(&pinch, &ev, &track_rect, dash) {
+                return;
+            }
             let Some(mut p) = press.get() else { return };
             let dx = ev.client_x() as f64 - p.x;
             if !p.dragging && dx.abs() > DRAG_THRESHOLD {
@@ -82,8 +128,20 @@ pub fn attach(section: Element, dash: Dash, pan: RwSignal<f64>) {
         })
     };
     let on_up = {
-        let (press, just_dragged, section) = (press.clone(), just_dragged.clone(), section.clone());
+        let (press, just_dragged, section, pinch) = (
+            press.clone(),
+            just_dragged.clone(),
+            section.clone(),
+            pinch.clone(),
+        );
         Closure::<dyn FnMut(PointerEvent)>::new(move |ev: PointerEvent| {
+            {
+                let mut pinch = pinch.borrow_mut();
+                pinch.touches.retain(|(id, _)| *id != ev.pointer_id());
+                if pinch.touches.len() < 2 {
+                    pinch.base = None;
+                }
+            }
             let Some(p) = press.take() else { return };
             if !p.dragging {
                 return;
@@ -188,6 +246,51 @@ pub fn attach(section: Element, dash: Dash, pan: RwSignal<f64>) {
     on_up.forget();
     on_click.forget();
     on_wheel.forget();
+}
+
+/// Follows two fingers: a zoom step each time their spread grows or shrinks
+/// by [`PINCH_STEP`], around the point between them. Whether the move was
+/// part of a pinch.
+fn pinched(
+    pinch: &RefCell<Pinch>,
+    ev: &PointerEvent,
+    track_rect: &impl Fn() -> Option<web_sys::DomRect>,
+    dash: Dash,
+) -> bool {
+    let mut pinch = pinch.borrow_mut();
+    if let Some(touch) = pinch
+        .touches
+        .iter_mut()
+        .find(|(id, _)| *id == ev.pointer_id())
+    {
+        touch.1 = ev.client_x() as f64;
+    }
+    let (Some(base), Some((spread, middle))) = (pinch.base, pinch.spread()) else {
+        return false;
+    };
+    let steps = if spread >= base * PINCH_STEP {
+        -1
+    } else if spread * PINCH_STEP <= base {
+        1
+    } else {
+        return true;
+    };
+    pinch.base = Some(spread.max(1.0));
+    let Some(rect) = track_rect() else {
+        return true;
+    };
+    let fraction = ((middle - rect.left()) / rect.width().max(1.0)).clamp(0.0, 1.0);
+    let view = dash.view.get_untracked();
+    if view.can_zoom(steps) {
+        let now = dash.now.get_untracked();
+        let pinned = if view.follows_now() {
+            view.panned(0.0, now)
+        } else {
+            view
+        };
+        dash.go(pinned.zoomed(steps, fraction, now));
+    }
+    true
 }
 
 /// The nearest ancestor of the event's target matching `selector`.

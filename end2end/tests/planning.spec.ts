@@ -177,4 +177,52 @@ test.describe('on a phone', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: test.info().outputPath('phone-viewer.png') });
   });
+
+  test('two fingers pinch the timeline to zoom', async ({ page, request }) => {
+    const plat = platform('PINCH');
+    dropFile(`satellite.${plat}.${minute(shift(new Date(), -1))}.ir108.png`, PNG);
+    await catalogued(request, plat, 1);
+    await open(page, `?plat=${plat}`);
+    const track = page.locator('.timeline .row:not(.header) .track').first();
+    const box = (await track.boundingBox())!;
+    const pinch = (from: number, to: number) =>
+      track.evaluate(
+        (el, { mid, y, from, to }) => {
+          const fire = (type: string, id: number, x: number) =>
+            el.dispatchEvent(
+              new PointerEvent(type, { pointerId: id, pointerType: 'touch', clientX: x, clientY: y, bubbles: true, isPrimary: id === 1 }),
+            );
+          fire('pointerdown', 11, mid - from);
+          fire('pointerdown', 12, mid + from);
+          const step = (to - from) / 10;
+          for (let i = 1; i <= 10; i++) {
+            fire('pointermove', 11, mid - from - step * i);
+            fire('pointermove', 12, mid + from + step * i);
+          }
+          fire('pointerup', 11, mid - to);
+          fire('pointerup', 12, mid + to);
+        },
+        { mid: box.x + box.width / 2, y: box.y + box.height / 2, from, to },
+      );
+    await pinch(20, 70); // fingers apart: zoom in
+    await expect.poll(() => Number(param(page, 'span') ?? 48)).toBeLessThan(48);
+    const zoomed = Number(param(page, 'span'));
+    await pinch(70, 20); // together: zoom out
+    await expect.poll(() => Number(param(page, 'span') ?? 48)).toBeGreaterThan(zoomed);
+  });
+});
+
+test('marks are reached and opened from the keyboard', async ({ page, request }) => {
+  const plat = platform('KEYS');
+  const name = `satellite.${plat}.${minute(shift(new Date(), -1))}.ir108.png`;
+  dropFile(name, PNG);
+  await catalogued(request, plat, 1);
+  await open(page, `?plat=${plat}`);
+  const mark = page.locator(`.timeline .mark[data-file-name="${name}"]`);
+  expect(await mark.getAttribute('tabindex')).toBeNull(); // in the tab order
+  await mark.focus();
+  await expect(mark).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.viewer')).toBeVisible();
+  await expect(page.locator('.viewer-title')).toContainText(name);
 });

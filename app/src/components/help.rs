@@ -5,16 +5,18 @@ use leptos::prelude::*;
 use crate::dash::use_dash;
 
 /// Every shortcut, as the keyboard handler in `browser.rs` implements it.
-const KEYS: [(&str, &str); 10] = [
+const KEYS: [(&str, &str); 12] = [
     (
         "← →",
-        "Previous / next product time (in the viewer: previous / next frame)",
+        "Previous / next product time (in the viewer: frame; in run-to-run: valid time)",
     ),
     (
         "+ −",
         "Zoom in / out (also the mouse wheel over the timeline)",
     ),
+    ("pinch", "Zoom the timeline on a touch screen"),
     ("drag", "Pan the timeline"),
+    ("Tab, Enter", "Reach a mark of the timeline and open it"),
     ("click on the axis", "Put the time cursor there"),
     ("n", "Cursor back to now"),
     ("f", "Follow now on / off"),

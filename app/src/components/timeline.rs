@@ -243,7 +243,6 @@ fn view_item(item: Item, window: &Window, now: DateTime<Utc>) -> impl IntoView {
                     class:fresh=fresh
                     class:missing=product.missing
                     href=product.file_url.clone()
-                    tabindex="-1"
                     data-id=product.id
                     data-file-name=product.file_name.clone()
                     title=title
@@ -262,7 +261,6 @@ fn view_item(item: Item, window: &Window, now: DateTime<Utc>) -> impl IntoView {
                 <button
                     type="button"
                     class="cluster"
-                    tabindex="-1"
                     data-zoom=format_time(first + (last - first) / 2)
                     data-count=count
                     title=title

@@ -175,8 +175,11 @@ fn Metadata(product: Product) -> impl IntoView {
         ("Arrived", time(product.ingested_at)),
         ("Type", product.media_type.clone()),
         ("Size", format!("{} bytes", product.size)),
-        ("SHA-256", product.sha256.clone()),
     ]);
+    // Pages leave it out (a satcom link carries every byte); live events have it.
+    if !product.sha256.is_empty() {
+        rows.push(("SHA-256", product.sha256.clone()));
+    }
     let optional = [
         ("Title", meta.title.clone()),
         ("Description", meta.description.clone()),
