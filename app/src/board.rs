@@ -241,6 +241,7 @@ mod rows {
     );
 
     /// A product as a page carries it: what the rows leave out, left out.
+    #[cfg(any(feature = "ssr", test))]
     pub fn as_sent(product: &mut Product) {
         product.sha256.clear();
     }

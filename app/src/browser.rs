@@ -84,6 +84,8 @@ fn keyboard(dash: Dash) {
                     dash.go(view.with_open(None));
                 } else if view.runs.is_some() {
                     dash.go(view.with_runs(None));
+                } else if view.pair.is_some() {
+                    dash.go(view.with_pair(None));
                 }
                 true
             }

@@ -130,6 +130,42 @@ test('run-to-run opens in view, two runs side by side at full width, stepped tog
   await expect(dialog).toHaveCount(0);
 });
 
+test('any two products side by side: pin one, open the other, compare', async ({ page, request }) => {
+  const plat = platform('PAIR');
+  const now = new Date();
+  const sat = `satellite.${plat}.${minute(shift(now, -1))}.ir108.png`;
+  const model = `model.${plat}.${minute(shift(now, -7))}.006h_precip.png`;
+  dropFile(sat, PNG);
+  dropFile(model, PNG);
+  const products = await catalogued(request, plat, 2);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await open(page, `?plat=${plat}&open=${idOf(products, sat)}`);
+  await page.getByRole('link', { name: 'Pin for comparison' }).click();
+  await expect(page.getByRole('link', { name: 'Pinned (unpin)' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await page.locator(`.timeline .mark[data-file-name="${model}"]`).click();
+  await expect(page.locator('.viewer')).toHaveAttribute('data-id', String(idOf(products, model)));
+  await page.getByRole('link', { name: 'Compare with pinned' }).click();
+
+  const dialog = page.getByRole('dialog', { name: 'Two products compared' });
+  await expect(dialog).toBeInViewport();
+  await expect(page.locator('.viewer')).toHaveCount(0);
+  const a = dialog.locator('.pane-a');
+  const b = dialog.locator('.pane-b');
+  await expect(a).toHaveAttribute('data-id', String(idOf(products, sat)));
+  await expect(b).toHaveAttribute('data-id', String(idOf(products, model)));
+  const boxA = (await a.boundingBox())!;
+  const boxB = (await b.boundingBox())!;
+  expect(boxA.x + boxA.width).toBeLessThanOrEqual(boxB.x + 1);
+  expect(boxB.width).toBeGreaterThan(1440 * 0.4);
+  await expect(b.locator('figcaption')).toContainText(model);
+  await dialog.getByRole('link', { name: 'Flicker' }).click();
+  await expect(dialog.locator('.stage')).toHaveAttribute('data-mode', 'flicker');
+  await page.screenshot({ path: test.info().outputPath('two-products-compared.png') });
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+});
+
 test('a date jump opens another year, with the year in the labels', async ({ page, request }) => {
   const plat = platform('Y2012');
   const old = `satellite.${plat}.201209262050.ir108.png`;

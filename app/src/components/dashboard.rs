@@ -14,6 +14,7 @@ use crate::components::arrivals::Arrivals;
 use crate::components::controls::Controls;
 use crate::components::header::Header;
 use crate::components::help::Help;
+use crate::components::pair::PairCompare;
 use crate::components::rejections::Rejections;
 use crate::components::runs::RunToRun;
 use crate::components::search::SearchResults;
@@ -80,6 +81,7 @@ fn BoardView(board: Board) -> impl IntoView {
             </aside>
         </main>
         <RunToRun/>
+        <PairCompare/>
         <Viewer/>
         <Help/>
     }

@@ -68,22 +68,6 @@ fn RunsDialog(lane: LaneKey, valid: DateTime<Utc>) -> impl IntoView {
         }
     };
     let mode = move || compare.with(|c| c.mode);
-    let modes = CompareMode::ALL
-        .into_iter()
-        .map(|m| {
-            view! {
-                <a
-                    class="control mode"
-                    class:on=move || mode() == m
-                    aria-pressed=move || (mode() == m).to_string()
-                    href=move || dash.href(|v| v.with_compare(Compare { mode: m, ..v.compare.clone() }))
-                    data-noscroll=""
-                >
-                    {m.label()}
-                </a>
-            }
-        })
-        .collect_view();
     let title = format!(
         "Run to run: {} · {} valid {}",
         lane.platform,
@@ -96,7 +80,7 @@ fn RunsDialog(lane: LaneKey, valid: DateTime<Utc>) -> impl IntoView {
                 <h2 class="runs-title">{title.clone()}</h2>
                 {step_link(false, "Earlier valid time, both runs (←)", "◀")}
                 {step_link(true, "Later valid time, both runs (→)", "▶")}
-                <span class="modes" role="group" aria-label="Compare">{modes}</span>
+                <ModeLinks/>
                 <a class="close" href=move || dash.href(|v| v.with_runs(None)) data-noscroll="" aria-label="Close run-to-run">"×"</a>
             </div>
             <Show when=move || runs.with(|r| !r.is_empty()) fallback=|| view! { <p class="empty">"No run covers this time."</p> }>
@@ -105,7 +89,7 @@ fn RunsDialog(lane: LaneKey, valid: DateTime<Utc>) -> impl IntoView {
                         <RunCard product=p pair/>
                     </For>
                 </ol>
-                <Stage pair mode=Signal::derive(mode)/>
+                <Stage pair mode=Signal::derive(mode) caption=run_label/>
             </Show>
         </section>
     }
@@ -166,11 +150,36 @@ fn run_label(product: &Product, now: DateTime<Utc>) -> String {
     format!("{run}{lead}")
 }
 
-/// The two pictures at full size, in the chosen mode.
+/// The ways of comparing, as links (the mode is part of the view).
 #[component]
-fn Stage(
+pub fn ModeLinks() -> impl IntoView {
+    let dash = use_dash();
+    let mode = move || dash.view.with(|v| v.compare.mode);
+    let links = CompareMode::ALL
+        .into_iter()
+        .map(|m| {
+            view! {
+                <a
+                    class="control mode"
+                    class:on=move || mode() == m
+                    aria-pressed=move || (mode() == m).to_string()
+                    href=move || dash.href(|v| v.with_compare(Compare { mode: m, ..v.compare.clone() }))
+                    data-noscroll=""
+                >
+                    {m.label()}
+                </a>
+            }
+        })
+        .collect_view();
+    view! { <span class="modes" role="group" aria-label="Compare">{links}</span> }
+}
+
+/// The two pictures at full size, in the chosen mode, each captioned.
+#[component]
+pub fn Stage(
     pair: Memo<(Option<Product>, Option<Product>)>,
     mode: Signal<CompareMode>,
+    caption: fn(&Product, DateTime<Utc>) -> String,
 ) -> impl IntoView {
     let dash = use_dash();
     let swipe = RwSignal::new(50.0_f64);
@@ -185,7 +194,7 @@ fn Stage(
             };
             match product {
                 Some(p) => {
-                    let label = format!("{side} · {}", run_label(&p, dash.now.get_untracked()));
+                    let label = format!("{side} · {}", caption(&p, dash.now.get_untracked()));
                     let picture = match picture(&p) {
                         Some(src) => view! { <img src=src alt=p.file_name.clone()/> }.into_any(),
                         None => view! { <span class="thumb kind">{p.media_type.clone()}</span> }
@@ -201,7 +210,7 @@ fn Stage(
                 }
                 None => view! {
                     <figure class=class>
-                        <p class="empty">{format!("{side}: no other run covers this time.")}</p>
+                        <p class="empty">{format!("{side}: nothing to show.")}</p>
                     </figure>
                 }
                 .into_any(),

@@ -135,6 +135,7 @@ pub fn Viewer() -> impl IntoView {
                         </select>
                     </label>
                     {runs}
+                    <PinLink id=product.id/>
                     <a href=product.file_url.clone() download=product.file_name.clone() rel="external">"Download"</a>
                     <a class="close" href=move || dash.href(|v| v.with_open(None)) data-noscroll="" aria-label="Close viewer">"×"</a>
                 </div>
@@ -244,5 +245,27 @@ fn Versions(id: i64) -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// Pins this product for a comparison, or compares it with the one pinned.
+#[component]
+fn PinLink(id: i64) -> impl IntoView {
+    let dash = use_dash();
+    move || {
+        match dash.view.with(|v| v.pin) {
+        Some(pin) if pin == id => view! {
+            <a href=move || dash.href(|v| v.with_pin(None)) data-noscroll="" class="pinned">"Pinned (unpin)"</a>
+        }
+        .into_any(),
+        Some(pin) => view! {
+            <a href=move || dash.href(|v| v.with_pair(Some((pin, id)))) data-noscroll="">"Compare with pinned"</a>
+        }
+        .into_any(),
+        None => view! {
+            <a href=move || dash.href(|v| v.with_pin(Some(id))) data-noscroll="">"Pin for comparison"</a>
+        }
+        .into_any(),
+    }
     }
 }
