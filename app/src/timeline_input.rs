@@ -210,18 +210,7 @@ pub fn attach(section: Element, dash: Dash, pan: RwSignal<f64>) {
                 return;
             }
             wheel_total.set(0.0);
-            let view = dash.view.get_untracked();
-            let steps = if total > 0.0 { 1 } else { -1 };
-            if view.can_zoom(steps) {
-                let now = dash.now.get_untracked();
-                // Zooming around the pointer pins the window.
-                let pinned = if view.follows_now() {
-                    view.panned(0.0, now)
-                } else {
-                    view
-                };
-                dash.go(pinned.zoomed(steps, fraction, now));
-            }
+            zoom_at(dash, if total > 0.0 { 1 } else { -1 }, fraction);
         })
     };
 
@@ -280,17 +269,24 @@ fn pinched(
         return true;
     };
     let fraction = ((middle - rect.left()) / rect.width().max(1.0)).clamp(0.0, 1.0);
-    let view = dash.view.get_untracked();
-    if view.can_zoom(steps) {
-        let now = dash.now.get_untracked();
-        let pinned = if view.follows_now() {
-            view.panned(0.0, now)
-        } else {
-            view
-        };
-        dash.go(pinned.zoomed(steps, fraction, now));
-    }
+    zoom_at(dash, steps, fraction);
     true
+}
+
+/// Zooms `steps` levels keeping the time at `fraction` of the width where
+/// it is; zooming around a point pins the window.
+fn zoom_at(dash: Dash, steps: i32, fraction: f64) {
+    let view = dash.view.get_untracked();
+    if !view.can_zoom(steps) {
+        return;
+    }
+    let now = dash.now.get_untracked();
+    let pinned = if view.follows_now() {
+        view.panned(0.0, now)
+    } else {
+        view
+    };
+    dash.go(pinned.zoomed(steps, fraction, now));
 }
 
 /// The nearest ancestor of the event's target matching `selector`.

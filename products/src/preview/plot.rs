@@ -8,6 +8,8 @@
 //! series are thinned to about two points per pixel column, keeping each
 //! column's extremes so that spikes survive.
 
+use plotters::chart::{MeshStyle, SeriesAnno};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -188,15 +190,11 @@ fn time_series(
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(failed)?;
         let mut mesh = chart.configure_mesh();
-        mesh.x_labels(8)
+        styled(&mut mesh)
+            .x_labels(8)
             .y_labels(4)
             .x_label_formatter(&x_label)
             .y_label_formatter(&|v| number(*v))
-            .label_style(("sans-serif", 12))
-            .axis_desc_style(("sans-serif", 13))
-            .light_line_style(GRID)
-            .bold_line_style(GRID)
-            .axis_style(FRAME)
             .y_desc(y.column.label());
         if last {
             mesh.x_desc(x_desc.as_str());
@@ -211,14 +209,46 @@ fn time_series(
                 .draw_series(LineSeries::new(run, colour.stroke_width(1)))
                 .map_err(failed)?;
             if k == 0 {
-                drawn.label(y.column.label()).legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2))
-                });
+                in_legend(drawn, y.column.label(), colour.stroke_width(2));
             }
         }
         legend(&mut chart)?;
     }
     Ok(())
+}
+
+/// The whole picture as one chart, with room for the axes' labels.
+fn one_chart<'a>(
+    root: &Area<'a>,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> Result<Chart<'a>, PreviewError> {
+    ChartBuilder::on(root)
+        .margin(14)
+        .x_label_area_size(40)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x, y)
+        .map_err(failed)
+}
+
+type Chart<'a> = ChartContext<'a, SVGBackend<'a>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The look of every axis: small labels, light grid, a quiet frame.
+fn styled<'m, 'a, 'b, X: Ranged, Y: Ranged>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, SVGBackend<'a>>,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, SVGBackend<'a>> {
+    mesh.label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 13))
+        .light_line_style(GRID)
+        .bold_line_style(GRID)
+        .axis_style(FRAME)
+}
+
+/// Names a drawn line in the legend, with a sample of its stroke.
+fn in_legend(drawn: &mut SeriesAnno<'_, SVGBackend<'_>>, label: String, stroke: ShapeStyle) {
+    drawn
+        .label(label)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], stroke));
 }
 
 /// The legend box, top right of a chart.
@@ -265,12 +295,7 @@ fn sounding(
         .map(|p| -p.ln())
         .filter(|y| (y0..=y1).contains(y))
         .collect();
-    let mut chart = ChartBuilder::on(root)
-        .margin(14)
-        .x_label_area_size(40)
-        .y_label_area_size(64)
-        .build_cartesian_2d(x0..x1, y0..y1)
-        .map_err(failed)?;
+    let mut chart = one_chart(root, x0..x1, y0..y1)?;
     let units = pressure
         .column
         .units
@@ -295,17 +320,11 @@ fn sounding(
         ))
         .map_err(failed)?;
     }
-    chart
-        .configure_mesh()
+    styled(&mut chart.configure_mesh())
         .x_labels(8)
         .y_labels(0)
         .disable_y_mesh()
         .x_label_formatter(&|v| number(*v))
-        .label_style(("sans-serif", 12))
-        .axis_desc_style(("sans-serif", 13))
-        .light_line_style(GRID)
-        .bold_line_style(GRID)
-        .axis_style(FRAME)
         .x_desc(temperature.column.label())
         .y_desc(format!("{} ({units})", pressure.column.name))
         .draw()
@@ -319,9 +338,7 @@ fn sounding(
                 .draw_series(LineSeries::new(run, colour.stroke_width(2)))
                 .map_err(failed)?;
             if k == 0 {
-                drawn.label(line.column.label()).legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2))
-                });
+                in_legend(drawn, line.column.label(), colour.stroke_width(2));
             }
         }
     }
@@ -339,21 +356,10 @@ fn profile_lines(
     let shown: Vec<&Profile> = profiles.iter().step_by(step).collect();
     let (x0, x1) = range(shown.iter().flat_map(|p| p.points.iter().map(|(v, _)| *v)));
     let (y0, y1) = range(shown.iter().flat_map(|p| p.points.iter().map(|(_, z)| *z)));
-    let mut chart = ChartBuilder::on(root)
-        .margin(14)
-        .x_label_area_size(40)
-        .y_label_area_size(64)
-        .build_cartesian_2d(x0..x1, y0..y1)
-        .map_err(failed)?;
-    chart
-        .configure_mesh()
+    let mut chart = one_chart(root, x0..x1, y0..y1)?;
+    styled(&mut chart.configure_mesh())
         .x_label_formatter(&|v| number(*v))
         .y_label_formatter(&|v| number(*v))
-        .label_style(("sans-serif", 12))
-        .axis_desc_style(("sans-serif", 13))
-        .light_line_style(GRID)
-        .bold_line_style(GRID)
-        .axis_style(FRAME)
         .x_desc(variable.label())
         .y_desc(level.label())
         .draw()
@@ -381,9 +387,7 @@ fn profile_lines(
                 .draw_series(LineSeries::new(run, colour.stroke_width(2)))
                 .map_err(failed)?;
             if k == 0 {
-                drawn.label(name.clone()).legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2))
-                });
+                in_legend(drawn, name.clone(), colour.stroke_width(2));
             }
         }
     }
