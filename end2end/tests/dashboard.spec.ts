@@ -1,12 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { catalogued, dropFile, idOf, minute, platform, PNG, shift } from './helpers';
-
-/** Opens `query` and waits until the page is interactive and live. */
-async function open(page: Page, query = ''): Promise<void> {
-  await page.goto(`/${query}`);
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', '1');
-  await expect(page.locator('.conn')).toHaveAttribute('data-state', 'live');
-}
+import { PNG, catalogued, dropFile, idOf, minute, open, platform, shift } from './helpers';
 
 const param = (page: Page, key: string) => new URL(page.url()).searchParams.get(key);
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, type APIRequestContext } from '@playwright/test';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
 
 /** The drop folder of the server under test. */
 export const incoming = path.join(process.env.E2E_DATA_DIR!, 'incoming');
@@ -63,4 +63,27 @@ export function idOf(products: ProductJson[], name: string): number {
   const found = products.find((p) => p.file_name === name);
   if (!found) throw new Error(`${name} is not catalogued`);
   return found.id;
+}
+
+/** Errors a page has logged (console errors and uncaught exceptions), per page. */
+const pageErrors = new WeakMap<Page, string[]>();
+
+/**
+ * Opens `query` and waits until the page is interactive and live. The page's
+ * errors are collected from then on: a hydration mismatch logs one and leaves
+ * a page that looks right but does not react, so `open` fails on any.
+ */
+export async function open(page: Page, query = ''): Promise<void> {
+  if (!pageErrors.has(page)) {
+    const errors: string[] = [];
+    pageErrors.set(page, errors);
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().includes('Failed to load resource')) errors.push(m.text());
+    });
+  }
+  await page.goto(`/${query}`);
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', '1');
+  await expect(page.locator('.conn')).toHaveAttribute('data-state', 'live');
+  expect(pageErrors.get(page), 'the page logged errors').toEqual([]);
 }

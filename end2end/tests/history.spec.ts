@@ -1,12 +1,5 @@
-import { test, expect, type Page } from '@playwright/test';
-import { catalogued, dropFile, minute, platform, PNG, shift } from './helpers';
-
-/** Opens `query` and waits until the page is interactive and live. */
-async function open(page: Page, query = ''): Promise<void> {
-  await page.goto(`/${query}`);
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', '1');
-  await expect(page.locator('.conn')).toHaveAttribute('data-state', 'live');
-}
+import { test, expect } from '@playwright/test';
+import { PNG, catalogued, dropFile, minute, open, platform, shift } from './helpers';
 
 test('the arrivals history pages back and filters, however busy the feed', async ({ page, request }) => {
   const plat = platform('HIST');
