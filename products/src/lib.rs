@@ -22,6 +22,8 @@ pub mod catalogue;
 pub mod provider;
 #[cfg(feature = "catalogue")]
 pub mod store;
+#[cfg(feature = "catalogue")]
+pub mod user;
 
 pub use name::{NameError, NameRules, ProductName};
 pub use record::{Event, EventKind, Product, ProductKey, Rejection, Reset};

@@ -28,6 +28,8 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Manage the providers that upload over HTTP.
     Provider(ProviderArgs),
+    /// Manage participants' accounts: add, list, set a password, a role, disable.
+    User(UserArgs),
     /// Import a folder of files (a past campaign) through the ingest pipeline.
     /// The files are copied, never moved. Runs only while no server uses the
     /// data dir (it refuses otherwise); to add files to a running server, drop
@@ -125,6 +127,52 @@ pub enum ProviderAction {
     List,
     /// Revoke a provider's token at once.
     Revoke { name: String },
+}
+
+/// `opsboard user …`.
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    /// Data directory holding the catalogue (as for `serve`).
+    #[arg(
+        long,
+        env = "OPSBOARD_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+
+    #[command(subcommand)]
+    pub action: UserAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Add a user with a role; the password is asked for (or read from stdin).
+    Add {
+        name: String,
+        /// viewer, scientist or admin.
+        #[arg(long)]
+        role: String,
+        /// Read the password from the first line of standard input (scripts).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users with their role, state and last login.
+    List,
+    /// Set a user's password (asked for, or read from stdin).
+    Passwd {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Give a user another role.
+    Role { name: String, role: String },
+    /// Disable a user (`--enable` to undo).
+    Disable {
+        name: String,
+        #[arg(long)]
+        enable: bool,
+    },
 }
 
 /// Settings of `opsboard serve`.

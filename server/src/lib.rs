@@ -25,6 +25,7 @@ pub mod site;
 pub mod startup;
 pub mod state;
 pub mod supervisor;
+pub mod users;
 pub mod watcher;
 
 pub use startup::{serve, start, Server};

@@ -18,6 +18,7 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => opsboard::serve(*args).await,
         Command::Provider(args) => opsboard::providers::run(args).await,
+        Command::User(args) => opsboard::users::run(args).await,
         Command::Import(args) => opsboard::import::run(args).await,
         Command::Thumbnail(args) => opsboard::previews::thumbnail_command(args),
     };

@@ -26,6 +26,7 @@ pub mod current;
 mod events;
 mod history;
 mod providers;
+mod users;
 
 pub use current::Current;
 pub use events::EventLog;
@@ -45,6 +46,8 @@ pub enum CatalogueError {
     Payload(#[from] serde_json::Error),
     #[error("a provider named {0:?} already exists")]
     ProviderExists(String),
+    #[error("a user named {0:?} already exists")]
+    UserExists(String),
 }
 
 pub type Result<T, E = CatalogueError> = std::result::Result<T, E>;

@@ -1,0 +1,112 @@
+//! The users table: participants' accounts. Written by `opsboard user` and
+//! (later) the admin page; a password is only ever stored as its hash.
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+use super::{from_ms, now_ms, Catalogue, CatalogueError, Result};
+use crate::user::{Role, User};
+
+const USER_COLUMNS: &str =
+    "id, name, role, password_hash IS NOT NULL AS has_password, disabled, created_ms, last_login_ms";
+
+impl Catalogue {
+    /// Adds a user; `password_hash` may wait for an invitation to be used.
+    pub async fn add_user(
+        &self,
+        name: &str,
+        role: Role,
+        password_hash: Option<&str>,
+    ) -> Result<User> {
+        let inserted = sqlx::query(
+            "INSERT INTO users (name, role, password_hash, created_ms) VALUES (?, ?, ?, ?)",
+        )
+        .bind(name)
+        .bind(role.as_str())
+        .bind(password_hash)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await;
+        match inserted {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(CatalogueError::UserExists(name.to_string()))
+            }
+            other => {
+                other?;
+                self.user(name)
+                    .await?
+                    .ok_or_else(|| CatalogueError::UserExists(name.to_string()))
+            }
+        }
+    }
+
+    /// Every user, by name.
+    pub async fn users(&self) -> Result<Vec<User>> {
+        let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY name"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    /// The user called `name` (names compare without case).
+    pub async fn user(&self, name: &str) -> Result<Option<User>> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE name = ?"))
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    /// The stored password hash of an enabled user, for a login.
+    pub async fn password_hash(&self, name: &str) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE name = ? AND disabled = 0")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?
+                .flatten(),
+        )
+    }
+
+    /// Replaces a user's password hash; whether the user exists.
+    pub async fn set_password_hash(&self, name: &str, hash: &str) -> Result<bool> {
+        self.update_user("password_hash = ?", hash, name).await
+    }
+
+    /// Changes a user's role; whether the user exists.
+    pub async fn set_role(&self, name: &str, role: Role) -> Result<bool> {
+        self.update_user("role = ?", role.as_str(), name).await
+    }
+
+    /// Disables (or enables again) a user; whether the user exists.
+    pub async fn set_disabled(&self, name: &str, disabled: bool) -> Result<bool> {
+        let done = sqlx::query("UPDATE users SET disabled = ? WHERE name = ?")
+            .bind(disabled)
+            .bind(name)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn update_user(&self, set: &str, value: &str, name: &str) -> Result<bool> {
+        let done = sqlx::query(&format!("UPDATE users SET {set} WHERE name = ?"))
+            .bind(value)
+            .bind(name)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+fn user_from_row(row: &SqliteRow) -> Result<User> {
+    let role: String = row.try_get("role")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        role: role.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
+        has_password: row.try_get::<i64, _>("has_password")? != 0,
+        created_at: from_ms(row.try_get("created_ms")?),
+        last_login_at: row.try_get::<Option<i64>, _>("last_login_ms")?.map(from_ms),
+    })
+}

@@ -1,0 +1,109 @@
+//! `opsboard user add|list|passwd|role|disable`: participants' accounts from
+//! the shell of the server machine (whoever can run this can read the
+//! catalogue anyway). Passwords are asked for without echo, or read from
+//! the first line of standard input with `--password-stdin` for scripts;
+//! never taken as an argument, where `ps` and shell history would keep them.
+
+use std::io::BufRead;
+
+use anyhow::{bail, Context};
+use products::catalogue::Catalogue;
+use products::store::DataDir;
+use products::user::{check_name, hash_password, Role};
+
+use crate::config::{UserAction, UserArgs};
+
+pub async fn run(args: UserArgs) -> anyhow::Result<()> {
+    let data = DataDir::new(&args.data_dir);
+    data.create_all()
+        .with_context(|| format!("creating the data dir {}", args.data_dir.display()))?;
+    let catalogue = Catalogue::open(&data.database()).await?;
+    let result = act(&catalogue, args.action).await;
+    catalogue.close().await;
+    result
+}
+
+/// A password from the terminal (twice, without echo) or from stdin.
+fn password(from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .take_line(&mut line)
+            .context("reading the password from standard input")?;
+        return Ok(line.trim_end_matches(['\n', '\r']).to_string());
+    }
+    let first = rpassword::prompt_password("Password: ").context("reading the password")?;
+    let again = rpassword::prompt_password("Again: ").context("reading the password")?;
+    if first != again {
+        bail!("the two passwords differ");
+    }
+    Ok(first)
+}
+
+/// Reads at most one line of a bounded length.
+trait TakeLine {
+    fn take_line(&mut self, line: &mut String) -> std::io::Result<usize>;
+}
+
+impl<R: BufRead> TakeLine for R {
+    fn take_line(&mut self, line: &mut String) -> std::io::Result<usize> {
+        // Far beyond any password accepted; a larger input is refused by its length.
+        std::io::Read::take(self, 4096).read_line(line)
+    }
+}
+
+async fn act(catalogue: &Catalogue, action: UserAction) -> anyhow::Result<()> {
+    match action {
+        UserAction::Add {
+            name,
+            role,
+            password_stdin,
+        } => {
+            check_name(&name)?;
+            let role: Role = role.parse()?;
+            let hash = hash_password(&password(password_stdin)?)?;
+            let user = catalogue.add_user(&name, role, Some(&hash)).await?;
+            println!("user {:?} added as {}", user.name, user.role);
+        }
+        UserAction::List => {
+            let users = catalogue.users().await?;
+            if users.is_empty() {
+                println!("no users");
+            }
+            for u in users {
+                let state = if u.disabled { "disabled" } else { "active" };
+                let login = u
+                    .last_login_at
+                    .map(|t| t.format("last login %Y-%m-%d %H:%M UTC").to_string())
+                    .unwrap_or_else(|| "never logged in".into());
+                println!("{}\t{}\t{state}\t{login}", u.name, u.role);
+            }
+        }
+        UserAction::Passwd {
+            name,
+            password_stdin,
+        } => {
+            let hash = hash_password(&password(password_stdin)?)?;
+            if !catalogue.set_password_hash(&name, &hash).await? {
+                bail!("no user named {name:?}");
+            }
+            println!("password of {name:?} changed");
+        }
+        UserAction::Role { name, role } => {
+            let role: Role = role.parse()?;
+            if !catalogue.set_role(&name, role).await? {
+                bail!("no user named {name:?}");
+            }
+            println!("{name:?} is now {role}");
+        }
+        UserAction::Disable { name, enable } => {
+            if !catalogue.set_disabled(&name, !enable).await? {
+                bail!("no user named {name:?}");
+            }
+            let state = if enable { "enabled" } else { "disabled" };
+            println!("{name:?} {state}");
+        }
+    }
+    Ok(())
+}
