@@ -95,9 +95,10 @@ pub struct ImportArgs {
     pub categories: Vec<String>,
 }
 
-/// `opsboard provider …`.
+/// The data directory of the commands that only edit the catalogue
+/// (`provider`, `user`): they run beside a serving opsboard.
 #[derive(Debug, Args)]
-pub struct ProviderArgs {
+pub struct CatalogueDir {
     /// Data directory holding the catalogue (as for `serve`).
     #[arg(
         long,
@@ -106,6 +107,24 @@ pub struct ProviderArgs {
         global = true
     )]
     pub data_dir: PathBuf,
+}
+
+impl CatalogueDir {
+    /// Opens the catalogue, creating the data dir if it is new.
+    pub async fn open(&self) -> anyhow::Result<products::catalogue::Catalogue> {
+        use anyhow::Context;
+        let data = products::store::DataDir::new(&self.data_dir);
+        data.create_all()
+            .with_context(|| format!("creating the data dir {}", self.data_dir.display()))?;
+        Ok(products::catalogue::Catalogue::open(&data.database()).await?)
+    }
+}
+
+/// `opsboard provider …`.
+#[derive(Debug, Args)]
+pub struct ProviderArgs {
+    #[command(flatten)]
+    pub catalogue: CatalogueDir,
 
     #[command(subcommand)]
     pub action: ProviderAction,
@@ -132,14 +151,8 @@ pub enum ProviderAction {
 /// `opsboard user …`.
 #[derive(Debug, Args)]
 pub struct UserArgs {
-    /// Data directory holding the catalogue (as for `serve`).
-    #[arg(
-        long,
-        env = "OPSBOARD_DATA_DIR",
-        default_value = "./data",
-        global = true
-    )]
-    pub data_dir: PathBuf,
+    #[command(flatten)]
+    pub catalogue: CatalogueDir,
 
     #[command(subcommand)]
     pub action: UserAction,

@@ -4,15 +4,11 @@
 use anyhow::{bail, Context};
 use products::catalogue::Catalogue;
 use products::provider::{hash_token, new_token};
-use products::store::DataDir;
 
 use crate::config::{ProviderAction, ProviderArgs};
 
 pub async fn run(args: ProviderArgs) -> anyhow::Result<()> {
-    let data = DataDir::new(&args.data_dir);
-    data.create_all()
-        .with_context(|| format!("creating the data dir {}", args.data_dir.display()))?;
-    let catalogue = Catalogue::open(&data.database()).await?;
+    let catalogue = args.catalogue.open().await?;
     let result = act(&catalogue, args.action).await;
     catalogue.close().await;
     result

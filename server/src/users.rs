@@ -8,16 +8,12 @@ use std::io::BufRead;
 
 use anyhow::{bail, Context};
 use products::catalogue::Catalogue;
-use products::store::DataDir;
 use products::user::{check_name, hash_password, Role};
 
 use crate::config::{UserAction, UserArgs};
 
 pub async fn run(args: UserArgs) -> anyhow::Result<()> {
-    let data = DataDir::new(&args.data_dir);
-    data.create_all()
-        .with_context(|| format!("creating the data dir {}", args.data_dir.display()))?;
-    let catalogue = Catalogue::open(&data.database()).await?;
+    let catalogue = args.catalogue.open().await?;
     let result = act(&catalogue, args.action).await;
     catalogue.close().await;
     result
