@@ -90,10 +90,12 @@ fn Arrival(product: Product) -> impl IntoView {
     let fresh = product.ingested_at > dash.opened;
     let at = product.ingested_at;
     let id = product.id;
-    let valid = product.valid_time;
-    // In the loaded stretch it opens in place; elsewhere the window goes there.
+    let (valid, time) = (product.valid_time, product.time);
+    // In the loaded stretch it opens in place; elsewhere the window goes
+    // there. (The stretch, not a search of the list: this runs for every
+    // arrival on every live event.)
     let href = move || {
-        let loaded = dash.products.with(|list| list.iter().any(|p| p.id == id));
+        let loaded = dash.loaded.with(|(from, to)| (*from..=*to).contains(&time));
         dash.href(|v| {
             if loaded {
                 v.with_open(Some(id))
