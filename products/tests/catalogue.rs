@@ -305,3 +305,53 @@ async fn arrivals_page_back_through_every_version_and_search_reaches_any_year() 
     );
     assert!(catalogue.search("   ", 10).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn hostile_history_and_search_queries_are_bounded_and_the_next_one_answers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (log, catalogue) = EventLog::open(&tmp.path().join("c.sqlite")).await.unwrap();
+    log.insert_product(&new_product("satellite.MSG.202611281200.ir108.png", "a", 1))
+        .await
+        .unwrap();
+    let huge = "ir108 ".repeat(200_000); // 1.2 MB, 200 000 words: 8 are used
+    assert_eq!(catalogue.search(&huge, 10).await.unwrap().len(), 1);
+    assert_eq!(catalogue.arrivals(None, &huge, 10).await.unwrap().len(), 1);
+    let long_word = "x".repeat(1_000_000);
+    assert!(catalogue.search(&long_word, 10).await.unwrap().is_empty());
+    for junk in ["%", "_", "\\", "'; DROP TABLE products; --", "\0", "💥"] {
+        assert!(
+            catalogue.search(junk, 10).await.unwrap().is_empty(),
+            "{junk:?}"
+        );
+    }
+    // Cursors and limits at the ends of their ranges.
+    let far = ArrivalCursor {
+        ingested_at: Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap(),
+        id: i64::MAX,
+    };
+    assert_eq!(
+        catalogue
+            .arrivals(Some(far), "", i64::MAX)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let early = ArrivalCursor {
+        ingested_at: Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap(),
+        id: i64::MIN,
+    };
+    assert!(catalogue
+        .arrivals(Some(early), "", 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        catalogue.search("ir108", i64::MIN).await.unwrap().len(),
+        1,
+        "at least one row"
+    );
+    assert!(catalogue.versions(i64::MAX).await.unwrap().is_empty());
+    // The next plain query answers as ever.
+    assert_eq!(catalogue.search("MSG", 10).await.unwrap().len(), 1);
+}

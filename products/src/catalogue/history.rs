@@ -19,7 +19,10 @@ const MAX_WORD: usize = 64;
 
 /// The words of a search, each bounded, at most [`MAX_WORDS`].
 fn words(text: &str) -> Vec<String> {
-    text.split_whitespace()
+    // Control characters never occur in names or titles, and SQLite's LIKE
+    // stops a pattern at a NUL: "%\0%" would match everything.
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
         .take(MAX_WORDS)
         .map(|w| {
             // LIKE's own wildcards are searched for as characters.
