@@ -128,3 +128,40 @@ fn csv_headers_carry_units_and_bookkeeping_columns_are_passed_over() {
     assert!(ys[1].values[1].is_nan(), "−9999 is missing");
     assert_eq!(ys[2].values, [-0.5, 0.5, 1.5], "0–360° longitudes");
 }
+
+#[test]
+fn truncated_and_incomplete_profile_files_get_a_reason_or_what_they_hold() {
+    // 20-line 2110 header, one variable (T), one auxiliary (the level count).
+    let header = "20, 2110\n2\n3\n4\n5\n6\n7\n0, 0\nAlt, km\nUTC, s\n\
+                  1\n1\n-9999\nT, K\n1\n1\n-9999\nN, none\n0\n0\n";
+    // A record announcing 15 levels whose file ends after 3: the 3 are drawn.
+    let cut = format!("{header}61200, 15\n1, 280\n2, 274\n3, 268");
+    let Series::Profiles { profiles, .. } =
+        read(cut.as_bytes(), SeriesFormat::Icartt, &[]).unwrap()
+    else {
+        panic!("profiles expected")
+    };
+    assert_eq!(profiles[0].points.len(), 3);
+    for (text, reason) in [
+        (header.to_string(), "no record has two levels of T"),
+        (
+            format!("{header}61200, 0\n61300, -4\nnot a record\n"),
+            "no record has two levels",
+        ),
+        (
+            header.replace("\n1\n1\n-9999\nN, none\n", "\n0\n0\n0\nN, none\n"),
+            "needs an auxiliary variable",
+        ),
+        (
+            header.replace("\nT, K\n", "\n"),
+            "the file ends inside its 20-line header",
+        ),
+    ] {
+        let err = read(text.as_bytes(), SeriesFormat::Icartt, &[])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(reason), "{err}");
+    }
+    let good = format!("{header}61200, 2\n1, 280\n2, 274\n");
+    assert!(read(good.as_bytes(), SeriesFormat::Icartt, &[]).is_ok());
+}

@@ -87,6 +87,44 @@ async fn users_are_added_listed_given_passwords_and_roles_and_disabled() {
         assert!(out.contains(reason), "{args:?}: {out}");
     }
 
+    // Oversized, empty and cut-off input: refused with a reason.
+    let huge = "p".repeat(5_000);
+    let long_name = "n".repeat(65);
+    for (args, stdin, reason) in [
+        (
+            &["add", "huge", "--role", "viewer", "--password-stdin"][..],
+            huge.as_str(),
+            "a password has",
+        ),
+        (
+            &["add", "empty", "--role", "viewer", "--password-stdin"][..],
+            "",
+            "a password has",
+        ),
+        (
+            &[
+                "add",
+                long_name.as_str(),
+                "--role",
+                "viewer",
+                "--password-stdin",
+            ][..],
+            "another long secret
+",
+            "a user name has",
+        ),
+        (
+            &["add", "norole", "--role", "", "--password-stdin"][..],
+            "another long secret
+",
+            "is not a role",
+        ),
+    ] {
+        let (ok, out) = user(data, args, stdin);
+        assert!(!ok, "{args:?} should fail: {out}");
+        assert!(out.contains(reason), "{args:?}: {out}");
+    }
+
     let (ok, out) = user(data, &["role", "m.dupont", "admin"], "");
     assert!(ok && out.contains("is now admin"), "{out}");
     let (ok, out) = user(

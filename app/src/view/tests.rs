@@ -184,5 +184,14 @@ fn a_pinned_product_and_a_pair_survive_the_url() {
     });
     assert_eq!(parse(&flicker.href()), flicker);
     assert_eq!(parse("?pair=1,x").pair, None);
+    assert_eq!(parse("?pin=nine").pin, None);
+    assert_eq!(
+        parse("?pair=99999999999999999999,1").pair,
+        None,
+        "beyond i64"
+    );
+    let junk = parse("?runs=model.A.p&valid=202611281200&ra=tomorrow&rb=&cmp=sideways");
+    assert_eq!(junk.compare, Compare::default());
+    assert!(junk.runs.is_some(), "the rest of the view still opens");
     assert_eq!(parse("?pair=1,2,3").pair, None);
 }
