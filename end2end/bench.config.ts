@@ -28,7 +28,7 @@ export default defineConfig({
     launchOptions: chromium,
   },
   webServer: {
-    command: `${path.join(root, 'target/release/opsboard')} serve --no-previews --listen 127.0.0.1:${port}`,
+    command: `${path.join(root, 'target/release/opsboard')} serve --no-previews --access public --listen 127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}/api/v1/health`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { chromium } from './chromium';
 
 // One data dir per run, shared with the workers through the environment
@@ -8,6 +9,19 @@ process.env.E2E_DATA_DIR ??= path.join(__dirname, '.data', `run-${Date.now()}`);
 const port = Number(process.env.E2E_PORT ?? 3917);
 const root = path.join(__dirname, '..');
 
+// The server runs in participants mode (the default): the tests act as an
+// admin made with the real command line before it starts, logged in once by
+// global-setup.ts. Workers load this file too; the flag keeps it to once.
+export const admin = { user: 'e2e-admin', password: 'e2e admin password' };
+if (!process.env.E2E_ADMIN_MADE) {
+  execFileSync(
+    path.join(root, 'target/debug/opsboard'),
+    ['user', 'add', admin.user, '--role', 'admin', '--password-stdin', '--data-dir', process.env.E2E_DATA_DIR],
+    { input: `${admin.password}\n` },
+  );
+  process.env.E2E_ADMIN_MADE = '1';
+}
+
 export default defineConfig({
   testDir: './tests',
   outputDir: './test-results',
@@ -15,8 +29,10 @@ export default defineConfig({
   retries: 0,
   workers: 1,
   reporter: [['list']],
+  globalSetup: './global-setup.ts',
   use: {
     baseURL: `http://127.0.0.1:${port}`,
+    storageState: path.join(__dirname, '.data', 'admin-state.json'),
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: chromium,

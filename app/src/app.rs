@@ -5,6 +5,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::dashboard::Dashboard;
+use crate::components::login::{LoginPage, WelcomePage};
 use crate::components::upload::UploadPage;
 
 /// The document around the app: everything the server sends before the app's
@@ -64,6 +65,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
                 <Route path=path!("/") view=Dashboard ssr=SsrMode::Async/>
                 <Route path=path!("/upload") view=UploadPage/>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/welcome") view=WelcomePage/>
             </Routes>
         </Router>
     }

@@ -53,6 +53,8 @@ pub struct Board {
     #[serde(with = "rows")]
     pub arrivals: Vec<Product>,
     pub config: SiteConfig,
+    /// Who the page is for (the header's name and logout).
+    pub reader: products::Reader,
 }
 
 /// The board for a window starting at `from` (`None`: around now) and `span`
@@ -81,18 +83,29 @@ pub async fn load_board(
     // live stream resumes exactly after them.
     let current = current()?;
     catalogue.sync(&current).await.map_err(ServerFnError::new)?;
-    let (last_seq, mut products) = current.window(loaded.0, loaded.1, MAX_PRODUCTS);
+    let reader = reader();
+    let visibility = reader.visibility();
+    let (last_seq, mut products) = current.window(loaded.0, loaded.1, MAX_PRODUCTS, visibility);
     if let Some(id) = open.filter(|id| !products.iter().any(|p| p.id == *id)) {
-        if let Some(stored) = catalogue.product(id).await.map_err(ServerFnError::new)? {
+        if let Some(stored) = catalogue
+            .product(id, visibility)
+            .await
+            .map_err(ServerFnError::new)?
+        {
             products.push(stored.product);
         }
     }
-    let rejections = catalogue
-        .recent_rejections(RECENT_REJECTIONS as i64)
-        .await
-        .map_err(ServerFnError::new)?;
+    // A refusal's reason can name a restricted product: admins only.
+    let rejections = if reader.is_at_least(products::Role::Admin) {
+        catalogue
+            .recent_rejections(RECENT_REJECTIONS as i64, None)
+            .await
+            .map_err(ServerFnError::new)?
+    } else {
+        Vec::new()
+    };
     let mut arrivals = catalogue
-        .arrivals(None, "", ARRIVALS_PAGE)
+        .arrivals(None, "", ARRIVALS_PAGE, visibility)
         .await
         .map_err(ServerFnError::new)?;
     // The server renders the page from what the browser will read back, or
@@ -109,6 +122,7 @@ pub async fn load_board(
         rejections,
         arrivals,
         config: use_context::<SiteConfig>().unwrap_or_default(),
+        reader,
     })
 }
 
@@ -124,7 +138,9 @@ pub async fn load_products(
         .sync(&current)
         .await
         .map_err(ServerFnError::new)?;
-    Ok(current.window(from, to, MAX_PRODUCTS).1)
+    Ok(current
+        .window(from, to, MAX_PRODUCTS, reader().visibility())
+        .1)
 }
 
 /// A page of the arrivals history: every version received before `before`,
@@ -135,7 +151,7 @@ pub async fn load_arrivals(
     text: String,
 ) -> Result<Vec<Product>, ServerFnError> {
     catalogue()?
-        .arrivals(before, &text, ARRIVALS_PAGE)
+        .arrivals(before, &text, ARRIVALS_PAGE, reader().visibility())
         .await
         .map_err(ServerFnError::new)
 }
@@ -145,7 +161,7 @@ pub async fn load_arrivals(
 #[server]
 pub async fn search_products(text: String) -> Result<Vec<Product>, ServerFnError> {
     catalogue()?
-        .search(&text, SEARCH_RESULTS)
+        .search(&text, SEARCH_RESULTS, reader().visibility())
         .await
         .map_err(ServerFnError::new)
 }
@@ -153,7 +169,10 @@ pub async fn search_products(text: String) -> Result<Vec<Product>, ServerFnError
 /// Every version of the product `id` is one of, oldest first.
 #[server]
 pub async fn load_versions(id: i64) -> Result<Vec<Product>, ServerFnError> {
-    catalogue()?.versions(id).await.map_err(ServerFnError::new)
+    catalogue()?
+        .versions(id, reader().visibility())
+        .await
+        .map_err(ServerFnError::new)
 }
 
 /// An error for a request that asks for what cannot be: answered 400.
@@ -163,6 +182,15 @@ fn refuse(reason: String) -> ServerFnError {
         response.set_status(http::StatusCode::BAD_REQUEST);
     }
     ServerFnError::new(reason)
+}
+
+/// Who asked for this page or call, as the server's access layer found out:
+/// the public unless it says otherwise (what is not known shows less).
+#[cfg(feature = "ssr")]
+pub fn reader() -> products::Reader {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<products::Reader>().cloned())
+        .unwrap_or_default()
 }
 
 #[cfg(feature = "ssr")]
@@ -355,6 +383,7 @@ mod tests {
             rejections: Vec::new(),
             arrivals: Vec::new(),
             config: SiteConfig::default(),
+            reader: Default::default(),
         };
         let json = serde_json::to_string(&board).unwrap();
         assert!(!json.contains("\"category\""), "rows, not objects: {json}");
@@ -411,6 +440,7 @@ mod tests {
             rejections: Vec::new(),
             arrivals: vec![plain],
             config: SiteConfig::default(),
+            reader: Default::default(),
         };
         let json = serde_json::to_string(&board).unwrap();
         assert!(json.contains("named-otherwise.csv"), "{json}");

@@ -56,6 +56,8 @@ pub struct Dash {
     pub away: RwSignal<usize>,
     /// An IANA zone shown beside UTC.
     pub local_tz: StoredValue<Option<String>>,
+    /// The participant the page is for; `None` for the public.
+    pub participant: StoredValue<Option<(String, products::Role)>>,
     /// Browser only: a local value would be dropped on another thread of the
     /// server's runtime, and the server never navigates.
     #[cfg(feature = "hydrate")]
@@ -120,6 +122,7 @@ impl Dash {
             hydrated: RwSignal::new(false),
             away: RwSignal::new(0),
             local_tz: StoredValue::new(board.config.local_tz.clone()),
+            participant: StoredValue::new(board.reader.participant.clone()),
             #[cfg(feature = "hydrate")]
             navigate: StoredValue::new_local(navigate),
         }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use products::{Event, Reset};
+use products::{Event, Reset, Skip};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
@@ -81,17 +81,28 @@ fn connect(live: Rc<Live>) {
                     (live.on_event)(event);
                 }
                 Ok(_) => {}
-                // The page holds another catalogue's state: start afresh.
-                Err(_) if serde_json::from_str::<Reset>(&text).is_ok() => {
-                    let _ = window().location().reload();
+                Err(error) => {
+                    if let Ok(skip) = serde_json::from_str::<Skip>(&text) {
+                        // An event this reader may not see: the seq moves on.
+                        live.last_seq.set(live.last_seq.get().max(skip.seq));
+                    } else if serde_json::from_str::<Reset>(&text).is_ok() {
+                        // The page holds another catalogue's state: start afresh.
+                        let _ = window().location().reload();
+                    } else {
+                        leptos::logging::warn!("unreadable event: {error}");
+                    }
                 }
-                Err(error) => leptos::logging::warn!("unreadable event: {error}"),
             }
         })
     };
     let on_close = {
         let live = live.clone();
-        Closure::<dyn FnMut(CloseEvent)>::new(move |_| {
+        Closure::<dyn FnMut(CloseEvent)>::new(move |closed: CloseEvent| {
+            // Logged out, disabled, or the password changed: back to the login.
+            if closed.code() == products::record::CLOSE_ACCESS_ENDED {
+                let _ = window().location().reload();
+                return;
+            }
             // Keep the time of the first failure: "offline since" counts from it.
             if !matches!(live.status.get_untracked(), ConnState::Down { .. }) {
                 live.status.set(ConnState::Down {

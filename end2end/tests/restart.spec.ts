@@ -9,7 +9,7 @@ const port = Number(process.env.E2E_PORT ?? 3917) + 1;
 
 /** A second server of its own, on its own data dir, that this test stops and restarts. */
 function startServer(dataDir: string): ChildProcess {
-  return spawn(path.join(root, 'target/debug/opsboard'), ['serve', '--listen', `127.0.0.1:${port}`], {
+  return spawn(path.join(root, 'target/debug/opsboard'), ['serve', '--listen', `127.0.0.1:${port}`, '--access', 'public'], {
     env: {
       ...process.env,
       OPSBOARD_DATA_DIR: dataDir,

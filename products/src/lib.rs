@@ -9,6 +9,7 @@
 //! The wasm front end depends on this crate without the `catalogue` feature so
 //! that the browser and the server share one definition of every wire type.
 
+pub mod access;
 pub mod media;
 pub mod name;
 #[cfg(feature = "previews")]
@@ -25,6 +26,7 @@ pub mod store;
 #[cfg(feature = "catalogue")]
 pub mod user;
 
+pub use access::{Policy, Reader, RestrictRule, Role, Visibility};
 pub use name::{NameError, NameRules, ProductName};
-pub use record::{Event, EventKind, Product, ProductKey, Rejection, Reset};
+pub use record::{Event, EventKind, Product, ProductKey, Rejection, Reset, Skip};
 pub use sidecar::{ProductMeta, Sidecar};

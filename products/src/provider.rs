@@ -21,6 +21,9 @@ pub struct Provider {
     pub categories: Vec<String>,
     /// Platforms it may send; empty means any.
     pub platforms: Vec<String>,
+    /// Its products are for participants only unless their sidecar says otherwise.
+    #[serde(default)]
+    pub restricted: bool,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
@@ -83,6 +86,7 @@ mod tests {
             name: "meteo".into(),
             categories: vec!["model".into()],
             platforms: vec![],
+            restricted: false,
             created_at: Utc::now(),
             revoked_at: None,
         };

@@ -169,6 +169,19 @@ pub struct Reset {
     pub last_seq: i64,
 }
 
+/// Sent on the event stream in place of an event this client may not see (a
+/// restricted product's, a refusal's): the `seq` moves on without a gap and
+/// without saying what happened. `{"type":"skip","seq":N}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "skip")]
+pub struct Skip {
+    pub seq: i64,
+}
+
+/// The close code of a websocket whose caller's access ended (logged out,
+/// disabled, password changed): the page goes back to the login.
+pub const CLOSE_ACCESS_ENDED: u16 = 4401;
+
 impl EventKind {
     /// The `type` tag, for storage next to the payload.
     pub fn type_name(&self) -> &'static str {

@@ -30,9 +30,12 @@ pub struct ProductMeta {
     pub units: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
-    /// The provider asks that the product not be shown publicly.
+    /// Only participants may see the product (the public does not).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restricted: Option<bool>,
+    /// When a restriction ends (an embargo): the product is open after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restricted_until: Option<DateTime<Utc>>,
     /// The variables a series plot draws, by column name (`["ALT", "CO2"]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plot: Option<Vec<String>>,
@@ -59,6 +62,8 @@ pub struct Sidecar {
     pub units: Option<String>,
     pub provider: Option<String>,
     pub restricted: Option<bool>,
+    #[serde(default, deserialize_with = "rfc3339")]
+    pub restricted_until: Option<DateTime<Utc>>,
     /// Column names of a CSV or ICARTT file to plot, in order: at most
     /// [`MAX_PLOT_NAMES`], each at most [`MAX_PLOT_NAME`] characters.
     pub plot: Option<Vec<String>>,
@@ -160,6 +165,7 @@ impl Sidecar {
             units: self.units.clone(),
             provider: self.provider.clone(),
             restricted: self.restricted,
+            restricted_until: self.restricted_until,
             plot: self.plot.clone(),
         }
     }

@@ -6,9 +6,6 @@
 //! stored hashes. A password is bounded before it is hashed: its length is
 //! input, and so is the time a hash takes.
 
-use std::fmt;
-use std::str::FromStr;
-
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -23,46 +20,7 @@ pub const MAX_PASSWORD: usize = 1024;
 /// Longest user name.
 pub const MAX_NAME: usize = 64;
 
-/// What a participant may do, each role including the one before.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Reads everything, restricted products included.
-    Viewer,
-    /// A viewer who plans and decides operations, writes briefings and reports.
-    Scientist,
-    /// Manages users, providers, platforms and campaign settings.
-    Admin,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Viewer => "viewer",
-            Role::Scientist => "scientist",
-            Role::Admin => "admin",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = UserError;
-
-    fn from_str(s: &str) -> Result<Self, UserError> {
-        match s {
-            "viewer" => Ok(Role::Viewer),
-            "scientist" => Ok(Role::Scientist),
-            "admin" => Ok(Role::Admin),
-            other => Err(UserError::Role(other.chars().take(40).collect())),
-        }
-    }
-}
+pub use crate::access::Role;
 
 /// An account as listed (never with its hash).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,12 +32,13 @@ pub struct User {
     pub has_password: bool,
     pub created_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// Bumped when the password changes or the account is disabled: a
+    /// session taken under another value is no longer honoured.
+    pub session_epoch: i64,
 }
 
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
 pub enum UserError {
-    #[error("{0:?} is not a role: viewer, scientist or admin")]
-    Role(String),
     #[error("a user name has 1 to {MAX_NAME} letters, digits, '.', '_', '-' or '@'")]
     Name,
     #[error("a password has {MIN_PASSWORD} to {MAX_PASSWORD} bytes")]

@@ -4,6 +4,7 @@ use chrono::{Duration, TimeZone, Utc};
 use products::catalogue::{Catalogue, EventLog, NewProduct, ProductQuery};
 use products::record::ArrivalCursor;
 use products::sidecar::Timing;
+use products::Visibility;
 use products::{EventKind, NameRules, ProductMeta, Rejection, Sidecar};
 
 fn new_product(file_name: &str, sha: &str, version: i64) -> NewProduct {
@@ -58,14 +59,17 @@ async fn products_and_events_are_stored_together_in_order() {
     let replay = catalogue.events_after(a.seq, 100).await.unwrap();
     assert_eq!(replay, vec![r.clone(), b.clone()]);
     assert_eq!(catalogue.last_seq().await.unwrap(), b.seq);
-    let rejections = catalogue.recent_rejections(10).await.unwrap();
+    let rejections = catalogue.recent_rejections(10, None).await.unwrap();
     assert_eq!(rejections.len(), 1);
     assert_eq!(rejections[0].provider.as_deref(), Some("meteo"));
 
     // Reopening the same file keeps everything (migrations are idempotent).
     catalogue.close().await;
     let again = Catalogue::open(&db).await.unwrap();
-    assert_eq!(again.count_products().await.unwrap(), 2);
+    assert_eq!(
+        again.count_products(Visibility::Everything).await.unwrap(),
+        2
+    );
     assert_eq!(again.events_after(0, 100).await.unwrap().len(), 3);
 }
 
@@ -89,6 +93,7 @@ async fn listing_filters_by_time_category_and_platform() {
 
     let models = catalogue
         .products(&ProductQuery {
+            visibility: Visibility::Everything,
             category: Some("model".into()),
             ..Default::default()
         })
@@ -98,6 +103,7 @@ async fn listing_filters_by_time_category_and_platform() {
 
     let window = catalogue
         .products(&ProductQuery {
+            visibility: Visibility::Everything,
             from: Some(t(12)),
             to: Some(t(18)),
             ..Default::default()
@@ -108,6 +114,7 @@ async fn listing_filters_by_time_category_and_platform() {
 
     let arpege = catalogue
         .products(&ProductQuery {
+            visibility: Visibility::Everything,
             platform: Some("ARPEGE".into()),
             from: Some(t(18) + Duration::minutes(1)),
             ..Default::default()
@@ -149,9 +156,19 @@ async fn a_new_version_replaces_the_current_one_and_keeps_the_old() {
     let EventKind::ProductAdded { product: old } = &first.kind else {
         unreachable!()
     };
-    let old = catalogue.product(old.id).await.unwrap().unwrap();
+    let old = catalogue
+        .product(old.id, Visibility::Everything)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(old.product.version, 1);
-    assert_eq!(catalogue.count_products().await.unwrap(), 1);
+    assert_eq!(
+        catalogue
+            .count_products(Visibility::Everything)
+            .await
+            .unwrap(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -217,10 +234,12 @@ async fn providers_are_found_by_token_hash_until_revoked() {
     let token = products::provider::new_token().unwrap();
     let hash = products::provider::hash_token(&token);
     catalogue
-        .add_provider("meteo", &["model".into()], &[], &hash)
+        .add_provider("meteo", &["model".into()], &[], false, &hash)
         .await
         .unwrap();
-    let again = catalogue.add_provider("meteo", &[], &[], "other").await;
+    let again = catalogue
+        .add_provider("meteo", &[], &[], false, "other")
+        .await;
     assert!(matches!(
         again,
         Err(products::catalogue::CatalogueError::ProviderExists(_))
@@ -270,7 +289,10 @@ async fn arrivals_page_back_through_every_version_and_search_reaches_any_year() 
     let mut seen = Vec::new();
     let mut before = None;
     loop {
-        let page = catalogue.arrivals(before, "", 10).await.unwrap();
+        let page = catalogue
+            .arrivals(before, "", 10, Visibility::Everything)
+            .await
+            .unwrap();
         if page.is_empty() {
             break;
         }
@@ -282,28 +304,53 @@ async fn arrivals_page_back_through_every_version_and_search_reaches_any_year() 
     assert_eq!(seen[1], (names[0].clone(), 2));
     assert_eq!(seen.last().unwrap(), &(names[0].clone(), 1));
     // Filtered by words of the name.
-    let filtered = catalogue.arrivals(None, "MSG 122", 50).await.unwrap();
+    let filtered = catalogue
+        .arrivals(None, "MSG 122", 50, Visibility::Everything)
+        .await
+        .unwrap();
     assert_eq!(filtered.len(), 5, "12:20 to 12:24");
 
     // Search finds current products anywhere in time, by name or title;
     // LIKE's wildcards are plain characters.
-    let found = catalogue.search("nadine", 10).await.unwrap();
+    let found = catalogue
+        .search("nadine", 10, Visibility::Everything)
+        .await
+        .unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(
         found[0].file_name,
         "aircraft.P3.201209262050.merge_100_pct.ict"
     );
     assert_eq!(
-        catalogue.search("merge 100_pct", 10).await.unwrap().len(),
+        catalogue
+            .search("merge 100_pct", 10, Visibility::Everything)
+            .await
+            .unwrap()
+            .len(),
         1
     );
-    assert_eq!(catalogue.search("merge%", 10).await.unwrap().len(), 0);
     assert_eq!(
-        catalogue.search("ir108", 100).await.unwrap().len(),
+        catalogue
+            .search("merge%", 10, Visibility::Everything)
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
+    assert_eq!(
+        catalogue
+            .search("ir108", 100, Visibility::Everything)
+            .await
+            .unwrap()
+            .len(),
         25,
         "current versions only"
     );
-    assert!(catalogue.search("   ", 10).await.unwrap().is_empty());
+    assert!(catalogue
+        .search("   ", 10, Visibility::Everything)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -314,13 +361,35 @@ async fn hostile_history_and_search_queries_are_bounded_and_the_next_one_answers
         .await
         .unwrap();
     let huge = "ir108 ".repeat(200_000); // 1.2 MB, 200 000 words: 8 are used
-    assert_eq!(catalogue.search(&huge, 10).await.unwrap().len(), 1);
-    assert_eq!(catalogue.arrivals(None, &huge, 10).await.unwrap().len(), 1);
+    assert_eq!(
+        catalogue
+            .search(&huge, 10, Visibility::Everything)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        catalogue
+            .arrivals(None, &huge, 10, Visibility::Everything)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     let long_word = "x".repeat(1_000_000);
-    assert!(catalogue.search(&long_word, 10).await.unwrap().is_empty());
+    assert!(catalogue
+        .search(&long_word, 10, Visibility::Everything)
+        .await
+        .unwrap()
+        .is_empty());
     for junk in ["%", "_", "\\", "'; DROP TABLE products; --", "\0", "💥"] {
         assert!(
-            catalogue.search(junk, 10).await.unwrap().is_empty(),
+            catalogue
+                .search(junk, 10, Visibility::Everything)
+                .await
+                .unwrap()
+                .is_empty(),
             "{junk:?}"
         );
     }
@@ -331,7 +400,7 @@ async fn hostile_history_and_search_queries_are_bounded_and_the_next_one_answers
     };
     assert_eq!(
         catalogue
-            .arrivals(Some(far), "", i64::MAX)
+            .arrivals(Some(far), "", i64::MAX, Visibility::Everything)
             .await
             .unwrap()
             .len(),
@@ -342,16 +411,31 @@ async fn hostile_history_and_search_queries_are_bounded_and_the_next_one_answers
         id: i64::MIN,
     };
     assert!(catalogue
-        .arrivals(Some(early), "", 10)
+        .arrivals(Some(early), "", 10, Visibility::Everything)
         .await
         .unwrap()
         .is_empty());
     assert_eq!(
-        catalogue.search("ir108", i64::MIN).await.unwrap().len(),
+        catalogue
+            .search("ir108", i64::MIN, Visibility::Everything)
+            .await
+            .unwrap()
+            .len(),
         1,
         "at least one row"
     );
-    assert!(catalogue.versions(i64::MAX).await.unwrap().is_empty());
+    assert!(catalogue
+        .versions(i64::MAX, Visibility::Everything)
+        .await
+        .unwrap()
+        .is_empty());
     // The next plain query answers as ever.
-    assert_eq!(catalogue.search("MSG", 10).await.unwrap().len(), 1);
+    assert_eq!(
+        catalogue
+            .search("MSG", 10, Visibility::Everything)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }

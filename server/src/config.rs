@@ -93,6 +93,10 @@ pub struct ImportArgs {
     /// Accepted categories, comma-separated (default: the Field Catalog list).
     #[arg(long, env = "OPSBOARD_CATEGORIES", value_delimiter = ',')]
     pub categories: Vec<String>,
+
+    /// The server's `--restrict` rules, so imported products are restricted alike.
+    #[arg(long = "restrict", env = "OPSBOARD_RESTRICT", value_delimiter = ',')]
+    pub restrict: Vec<products::RestrictRule>,
 }
 
 /// The data directory of the commands that only edit the catalogue
@@ -141,6 +145,9 @@ pub enum ProviderAction {
         /// A platform it may send (repeat for several; none: any).
         #[arg(long = "platform")]
         platforms: Vec<String>,
+        /// Its products are for participants only unless their sidecar says otherwise.
+        #[arg(long)]
+        restricted: bool,
     },
     /// List providers and their rights.
     List,
@@ -186,6 +193,18 @@ pub enum UserAction {
         #[arg(long)]
         enable: bool,
     },
+    /// Print a new personal API token for scripts (shown once; sent as
+    /// `Authorization: Bearer …`, it acts with the user's role).
+    Token {
+        name: String,
+        /// What the token is for, to recognise it in the list.
+        #[arg(long, default_value = "script")]
+        label: String,
+    },
+    /// List personal tokens.
+    Tokens,
+    /// Revoke a personal token by its number (from `user tokens`).
+    RevokeToken { id: i64 },
 }
 
 /// Settings of `opsboard serve`.
@@ -272,6 +291,9 @@ pub struct ServeArgs {
     /// The built site (wasm, JS, CSS, public assets), as written by `cargo leptos build`.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+
+    #[command(flatten)]
+    pub access: crate::auth::AccessArgs,
 
     /// Faults and thresholds the tests set; no flag reaches them.
     #[arg(skip)]
@@ -379,6 +401,12 @@ impl ServeArgs {
             preview_workers: None,
             local_tz: None,
             site_root: PathBuf::from("target/site"),
+            // Tests of other things read as the public or with a token; the
+            // access tests set participants mode themselves.
+            access: crate::auth::AccessArgs {
+                access: crate::auth::Access::Public,
+                ..Default::default()
+            },
             hooks: TestHooks::default(),
         }
     }

@@ -22,6 +22,15 @@ pub enum ApiError {
     /// No token, or one that is unknown or revoked.
     #[error("a valid provider token is required: Authorization: Bearer <token>")]
     Unauthorized,
+    /// No session and no token where a participant is needed.
+    #[error("log in first: POST /api/v1/session, or send a personal token as Authorization: Bearer <token>")]
+    LoginRequired,
+    /// A wrong user name or password (which of the two is not said).
+    #[error("wrong user name or password")]
+    BadLogin,
+    /// Too many login attempts: try again after this many seconds.
+    #[error("too many login attempts; try again in {0} s")]
+    Throttled(u64),
     /// A known provider sending outside its rights.
     #[error("{0}")]
     Forbidden(String),
@@ -51,6 +60,9 @@ impl ApiError {
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::FileMissing(_) => (StatusCode::GONE, "file_missing"),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::LoginRequired => (StatusCode::UNAUTHORIZED, "login_required"),
+            ApiError::BadLogin => (StatusCode::UNAUTHORIZED, "bad_login"),
+            ApiError::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::Rejected(_) => (StatusCode::UNPROCESSABLE_ENTITY, "rejected"),
@@ -78,10 +90,13 @@ impl IntoResponse for ApiError {
         )
             .into_response();
         if status == StatusCode::TOO_MANY_REQUESTS {
-            response.headers_mut().insert(
-                axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static("60"),
-            );
+            let after = match &self {
+                ApiError::Throttled(seconds) => axum::http::HeaderValue::from((*seconds).max(1)),
+                _ => axum::http::HeaderValue::from_static("60"),
+            };
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, after);
         }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(

@@ -76,6 +76,9 @@ pub async fn import(args: &ImportArgs) -> anyhow::Result<Summary> {
         None,
         Tasks::default().register("import"),
         TestHooks::default(),
+        products::Policy {
+            rules: args.restrict.clone(),
+        },
     );
     let staging = data
         .uploads()

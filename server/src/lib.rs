@@ -9,6 +9,7 @@
 //! [`config`] holds the command line, [`demo`] the demo feeder.
 
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod connections;
 pub mod demo;

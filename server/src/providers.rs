@@ -20,13 +20,20 @@ async fn act(catalogue: &Catalogue, action: ProviderAction) -> anyhow::Result<()
             name,
             categories,
             platforms,
+            restricted,
         } => {
             if name.trim().is_empty() {
                 bail!("a provider needs a name");
             }
             let token = new_token().context("no randomness available for a token")?;
             let provider = catalogue
-                .add_provider(&name, &categories, &platforms, &hash_token(&token))
+                .add_provider(
+                    &name,
+                    &categories,
+                    &platforms,
+                    restricted,
+                    &hash_token(&token),
+                )
                 .await?;
             println!("provider {:?} added ({})", provider.name, provider.rights());
             println!("token (shown once, keep it secret): {token}");

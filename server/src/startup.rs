@@ -27,7 +27,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use axum::Router;
+use axum::{middleware, Router};
 use products::catalogue::{Catalogue, Current, EventLog, ProductQuery};
 use products::store::{DataDir, DataLock};
 use tokio::sync::{mpsc, watch};
@@ -36,7 +36,12 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::predicate::{NotForContentType, Predicate};
 use tower_http::compression::{CompressionLayer, CompressionLevel, DefaultPredicate};
 use tower_http::trace::TraceLayer;
+use tower_sessions_sqlx_store::SqliteStore;
 
+use crate::auth::first_admin::FirstAdmin;
+use crate::auth::revocations::Revocations;
+use crate::auth::throttle::Throttle;
+use crate::auth::Auth;
 use crate::config::ServeArgs;
 use crate::connections::Connections;
 use crate::hub::Hub;
@@ -45,7 +50,7 @@ use crate::limits::Limiter;
 use crate::previews::Previews;
 use crate::state::AppState;
 use crate::supervisor::{supervise, Tasks, STUCK_AFTER};
-use crate::{api, demo, reconcile, security_headers, site, watcher};
+use crate::{api, auth, demo, reconcile, security_headers, site, watcher};
 
 /// Files waiting for the ingest task. Large enough for a bulk drop; the
 /// watcher waits when it is full rather than losing a file.
@@ -132,6 +137,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         previews,
         ingest_task.clone(),
         args.hooks.clone(),
+        args.access.policy(),
     );
     // The queues outlive a restarted task (see the supervisor).
     let inbox = Arc::new(tokio::sync::Mutex::new(Inbox {
@@ -156,6 +162,23 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
     drained.push(watch_task);
     let feeders = feed_backlog(&data, &args, ready_tx);
 
+    let auth = Auth {
+        args: Arc::new(args.access.clone()),
+        throttle: Throttle::default(),
+        revocations: Revocations::default(),
+        first_admin: FirstAdmin::default(),
+        sessions: SqliteStore::new(catalogue.session_pool()),
+    };
+    auth.sessions
+        .migrate()
+        .await
+        .context("preparing the sessions table")?;
+    drained.push(tokio::spawn(
+        auth.revocations
+            .clone()
+            .watch(catalogue.clone(), stop.clone()),
+    ));
+
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
@@ -174,10 +197,19 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         tasks,
         stuck_after: args.hooks.stuck_after.unwrap_or(STUCK_AFTER),
         connections: Connections::new(args.max_websockets, args.max_websockets_per_address),
+        auth: auth.clone(),
     };
+    let sessions = auth::session::layer(auth.sessions.clone(), &args.access);
     let app = Router::new()
         .merge(api::router())
         .merge(site::router(&state, args.site_config()));
+    let app = app
+        .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
+        .layer(sessions)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::origin::same_origin,
+        ));
     let app = security_headers::apply(app)
         // Pages and API answers, brotli where the client takes it (gzip
         // otherwise): what crosses a satcom link. Level 5: most of brotli's
@@ -207,7 +239,21 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         })
         .await
     });
-    tracing::info!(%addr, data_dir = %args.data_dir.display(), "opsboard is serving");
+    tracing::info!(%addr, data_dir = %args.data_dir.display(), access = ?args.access.access, "opsboard is serving");
+    if let Some(token) = auth.first_admin.prepare(&catalogue).await? {
+        let base = args
+            .access
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
+        let link = format!("{}/welcome?setup={token}", base.trim_end_matches('/'));
+        // Printed, not logged at a level a log shipper might drop: the one
+        // way in on a fresh machine.
+        println!(
+            "\nNo participant yet. Create the first admin (this link works once):\n  {link}\n"
+        );
+        tracing::warn!("no user yet: open the link printed above to create the first admin");
+    }
     Ok(Server {
         addr,
         shutdown,

@@ -8,6 +8,7 @@ use products::catalogue::Catalogue;
 use products::store::DataDir;
 use tokio::sync::watch;
 
+use crate::auth::Auth;
 use crate::connections::Connections;
 use crate::hub::Hub;
 use crate::ingest::Uploads;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub stuck_after: Duration,
     /// Websocket sessions open, under their caps.
     pub connections: Connections,
+    /// Access mode, sessions, login throttling, revocations.
+    pub auth: Auth,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -8,6 +8,7 @@ use std::io::BufRead;
 
 use anyhow::{bail, Context};
 use products::catalogue::Catalogue;
+use products::provider::{hash_token, new_token};
 use products::user::{check_name, hash_password, Role};
 
 use crate::config::{UserAction, UserArgs};
@@ -84,13 +85,19 @@ async fn act(catalogue: &Catalogue, action: UserAction) -> anyhow::Result<()> {
             if !catalogue.set_password_hash(&name, &hash).await? {
                 bail!("no user named {name:?}");
             }
-            println!("password of {name:?} changed");
+            catalogue
+                .audit(Some("cli"), "password.set", Some(&name), None)
+                .await?;
+            println!("password of {name:?} changed (its sessions are ended)");
         }
         UserAction::Role { name, role } => {
             let role: Role = role.parse()?;
             if !catalogue.set_role(&name, role).await? {
                 bail!("no user named {name:?}");
             }
+            catalogue
+                .audit(Some("cli"), &format!("role.{role}"), Some(&name), None)
+                .await?;
             println!("{name:?} is now {role}");
         }
         UserAction::Disable { name, enable } => {
@@ -98,7 +105,46 @@ async fn act(catalogue: &Catalogue, action: UserAction) -> anyhow::Result<()> {
                 bail!("no user named {name:?}");
             }
             let state = if enable { "enabled" } else { "disabled" };
+            catalogue
+                .audit(Some("cli"), &format!("user.{state}"), Some(&name), None)
+                .await?;
             println!("{name:?} {state}");
+        }
+        UserAction::Token { name, label } => {
+            let Some(user) = catalogue.user(&name).await? else {
+                bail!("no user named {name:?}");
+            };
+            let label: String = label.chars().filter(|c| !c.is_control()).take(80).collect();
+            let token = new_token().context("no randomness available for a token")?;
+            let id = catalogue
+                .add_api_token(user.id, &label, &hash_token(&token))
+                .await?;
+            catalogue
+                .audit(Some("cli"), "token.created", Some(&user.name), None)
+                .await?;
+            println!(
+                "token {id} of {:?} ({}), acting as {}",
+                user.name, label, user.role
+            );
+            println!("token (shown once, keep it secret): {token}");
+        }
+        UserAction::Tokens => {
+            for t in catalogue.api_tokens().await? {
+                let state = match t.revoked_at {
+                    Some(at) => format!("revoked {}", at.format("%Y-%m-%d %H:%M UTC")),
+                    None => "active".into(),
+                };
+                println!("{}\t{}\t{}\t{state}", t.id, t.user, t.label);
+            }
+        }
+        UserAction::RevokeToken { id } => {
+            let Some(owner) = catalogue.revoke_api_token(id).await? else {
+                bail!("no active token {id}");
+            };
+            catalogue
+                .audit(Some("cli"), "token.revoked", Some(&owner), None)
+                .await?;
+            println!("token {id} of {owner:?} revoked");
         }
     }
     Ok(())

@@ -55,6 +55,19 @@ pub fn Header() -> impl IntoView {
             </Show>
             <span class="count">{move || dash.products.with(Vec::len)} " products"</span>
             <a class="nav" href="/upload" rel="external">"Upload"</a>
+            {move || match dash.participant.get_value() {
+                Some((name, role)) => view! {
+                    <span class="who">
+                        <span title=format!("Logged in as {name} ({role})")>{name.clone()}</span>
+                        " "
+                        <form method="post" action="/api/v1/session/logout">
+                            <button type="submit" class="logout">"Log out"</button>
+                        </form>
+                    </span>
+                }
+                .into_any(),
+                None => view! { <a class="nav" href="/login" rel="external">"Log in"</a> }.into_any(),
+            }}
             <button type="button" class="help-button" aria-label="Keyboard shortcuts" aria-keyshortcuts="?" on:click=move |_| dash.help.update(|h| *h = !*h)>"?"</button>
         </header>
     }

@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod filters;
 pub mod header;
 pub mod help;
+pub mod login;
 pub mod pair;
 pub mod rejections;
 pub mod runs;

@@ -16,7 +16,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use chrono::{DateTime, Utc};
 
-use crate::{Event, EventKind, Product, ProductKey};
+use crate::{Event, EventKind, Product, ProductKey, Visibility};
 
 /// Cheap to clone; all clones share one index.
 #[derive(Clone, Default)]
@@ -105,13 +105,16 @@ impl Current {
     }
 
     /// The event the index is complete up to, and up to `limit` products whose product time
-    /// is within `from..=to`, in time order: a consistent view to resume from.
+    /// is within `from..=to` that a reader with `visibility` may see, in time order: a
+    /// consistent view to resume from.
     pub fn window(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
         limit: usize,
+        visibility: Visibility,
     ) -> (i64, Vec<Product>) {
+        let now = Utc::now();
         let index = self.inner.read().unwrap_or_else(PoisonError::into_inner);
         if from > to {
             return (index.synced, Vec::new());
@@ -119,8 +122,10 @@ impl Current {
         let products = index
             .by_time
             .range((from, i64::MIN)..=(to, i64::MAX))
-            .map(|(_, p)| p.clone())
+            .map(|(_, p)| p)
+            .filter(|p| visibility.may_see(p, now))
             .take(limit)
+            .cloned()
             .collect();
         (index.synced, products)
     }
@@ -182,7 +187,7 @@ mod tests {
         let current = Current::new(3, [product(1, 12, 1), product(2, 10, 1)]);
         let day = |h| Utc.with_ymd_and_hms(2026, 11, 28, h, 0, 0).unwrap();
         let ids = |c: &Current| -> Vec<(i64, i64)> {
-            c.window(day(0), day(23), 100)
+            c.window(day(0), day(23), 100, Visibility::Everything)
                 .1
                 .iter()
                 .map(|p| (p.id, p.version))
@@ -200,10 +205,17 @@ mod tests {
             },
         });
         assert_eq!(ids(&current), vec![(2, 1), (7, 2)]);
-        let (last_seq, products) = current.window(day(9), day(11), 100);
+        let (last_seq, products) = current.window(day(9), day(11), 100, Visibility::Everything);
         assert_eq!(last_seq, 5);
         assert_eq!(products[0].preview_url.as_deref(), Some("/p"));
-        assert_eq!(current.window(day(9), day(23), 1).1.len(), 1, "limit");
+        assert_eq!(
+            current
+                .window(day(9), day(23), 1, Visibility::Everything)
+                .1
+                .len(),
+            1,
+            "limit"
+        );
         assert_eq!(current.len(), 2);
     }
 
@@ -216,7 +228,7 @@ mod tests {
         assert_eq!(current.synced(), 0, "seq 1 is still missing");
         current.apply_all_after_synced(&[added(1, product(1, 12, 1)), added(2, product(7, 12, 2))]);
         assert_eq!(current.synced(), 2);
-        let (_, products) = current.window(day(0), day(23), 10);
+        let (_, products) = current.window(day(0), day(23), 10, Visibility::Everything);
         assert_eq!(
             products.iter().map(|p| p.version).collect::<Vec<_>>(),
             vec![2]

@@ -50,8 +50,8 @@ impl EventLog {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO products (category, platform, time_ms, product, version, is_current,
                  file_name, media_type, size, sha256, stored_path, ingested_ms,
-                 run_ms, lead_hours, valid_ms, meta)
-             VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                 run_ms, lead_hours, valid_ms, meta, restricted, restricted_until_ms)
+             VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(&new.name.category)
         .bind(&new.name.platform)
@@ -68,6 +68,8 @@ impl EventLog {
         .bind(new.timing.lead_hours.map(i64::from))
         .bind(new.timing.valid_time.timestamp_millis())
         .bind(serde_json::to_string(&new.meta)?)
+        .bind(new.meta.restricted == Some(true))
+        .bind(new.meta.restricted_until.map(|t| t.timestamp_millis()))
         .fetch_one(&mut *tx)
         .await?;
         let product = fetch_product(&mut tx, id).await?;
@@ -89,16 +91,19 @@ impl EventLog {
         timing: &Timing,
         meta: &ProductMeta,
     ) -> Result<Event> {
-        let meta = serde_json::to_string(meta)?;
+        let json = serde_json::to_string(meta)?;
         self.update_and_announce(
             id,
             sqlx::query(
-                "UPDATE products SET run_ms = ?, lead_hours = ?, valid_ms = ?, meta = ? WHERE id = ?",
+                "UPDATE products SET run_ms = ?, lead_hours = ?, valid_ms = ?, meta = ?,
+                     restricted = ?, restricted_until_ms = ? WHERE id = ?",
             )
             .bind(timing.run_time.map(|t| t.timestamp_millis()))
             .bind(timing.lead_hours.map(i64::from))
             .bind(timing.valid_time.timestamp_millis())
-            .bind(meta)
+            .bind(json)
+            .bind(meta.restricted == Some(true))
+            .bind(meta.restricted_until.map(|t| t.timestamp_millis()))
             .bind(id),
         )
         .await

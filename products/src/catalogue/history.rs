@@ -7,7 +7,8 @@
 
 use sqlx::{QueryBuilder, Sqlite};
 
-use super::{stored_product, Catalogue, Result, PRODUCT_COLUMNS};
+use super::{push_visible, stored_product, Catalogue, Result, PRODUCT_COLUMNS};
+use crate::access::Visibility;
 use crate::record::{ArrivalCursor, Product};
 
 /// Most rows one page or one search answers.
@@ -56,6 +57,7 @@ impl Catalogue {
         before: Option<ArrivalCursor>,
         text: &str,
         limit: i64,
+        visibility: Visibility,
     ) -> Result<Vec<Product>> {
         let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
             "SELECT {PRODUCT_COLUMNS} FROM products WHERE 1 = 1"
@@ -71,6 +73,7 @@ impl Catalogue {
                 .push("))");
         }
         push_words(&mut sql, text);
+        push_visible(&mut sql, visibility);
         sql.push(" ORDER BY ingested_ms DESC, id DESC LIMIT ")
             .push_bind(limit.clamp(1, MAX_PAGE));
         let rows = sql.build().fetch_all(&self.pool).await?;
@@ -81,7 +84,12 @@ impl Catalogue {
 
     /// Current products, anywhere in time, whose name or title has every
     /// word of `text`: newest valid time first.
-    pub async fn search(&self, text: &str, limit: i64) -> Result<Vec<Product>> {
+    pub async fn search(
+        &self,
+        text: &str,
+        limit: i64,
+        visibility: Visibility,
+    ) -> Result<Vec<Product>> {
         if words(text).is_empty() {
             return Ok(Vec::new());
         }
@@ -89,6 +97,7 @@ impl Catalogue {
             "SELECT {PRODUCT_COLUMNS} FROM products WHERE is_current = 1"
         ));
         push_words(&mut sql, text);
+        push_visible(&mut sql, visibility);
         sql.push(" ORDER BY valid_ms DESC, id DESC LIMIT ")
             .push_bind(limit.clamp(1, MAX_PAGE));
         let rows = sql.build().fetch_all(&self.pool).await?;

@@ -18,16 +18,19 @@ use sqlx::sqlite::{
 use sqlx::{QueryBuilder, Row, Sqlite};
 use thiserror::Error;
 
+use crate::access::Visibility;
 use crate::name::ProductName;
 use crate::record::{Event, Product, ProductKey, Rejection};
 use crate::sidecar::{ProductMeta, Sidecar, Timing};
 
+mod credentials;
 pub mod current;
 mod events;
 mod history;
 mod providers;
 mod users;
 
+pub use credentials::{ApiToken, AuditEntry, InvitationRefused};
 pub use current::Current;
 pub use events::EventLog;
 pub use history::MAX_PAGE;
@@ -83,9 +86,12 @@ pub struct StoredProduct {
     pub preview_path: Option<String>,
 }
 
-/// Filters of a product listing. `None` means no bound.
+/// Filters of a product listing. `None` means no bound. The default
+/// visibility is the public's: a listing that forgets to say who reads shows
+/// no restricted product.
 #[derive(Clone, Debug, Default)]
 pub struct ProductQuery {
+    pub visibility: Visibility,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
     pub category: Option<String>,
@@ -104,6 +110,39 @@ pub struct LatestVersion {
     pub stored_path: String,
     /// Its bytes were found gone at a start: the same bytes sent again restore it.
     pub missing: bool,
+}
+
+/// The `AND` condition that keeps what a reader with [`Visibility::OpenOnly`]
+/// may see; bind the time now in milliseconds.
+const OPEN_NOW: &str =
+    " AND (restricted = 0 OR (restricted_until_ms IS NOT NULL AND restricted_until_ms <= ?))";
+
+/// Adds the condition of `visibility` to a listing.
+fn push_visible(sql: &mut QueryBuilder<Sqlite>, visibility: Visibility) {
+    if visibility == Visibility::OpenOnly {
+        sql.push(
+            " AND (restricted = 0 OR (restricted_until_ms IS NOT NULL AND restricted_until_ms <= ",
+        )
+        .push_bind(now_ms())
+        .push("))");
+    }
+}
+
+/// The condition of `visibility` for a fixed statement: [`OPEN_NOW`] or
+/// nothing, and the value to bind (ignored by `?` when the condition is empty,
+/// so bind it with [`bind_visible`]).
+fn visible_condition(visibility: Visibility) -> &'static str {
+    match visibility {
+        Visibility::Everything => "",
+        Visibility::OpenOnly => OPEN_NOW,
+    }
+}
+
+fn bind_visible<'q>(query: SqliteQuery<'q>, visibility: Visibility) -> SqliteQuery<'q> {
+    match visibility {
+        Visibility::Everything => query,
+        Visibility::OpenOnly => query.bind(now_ms()),
+    }
 }
 
 /// The `WHERE` condition that matches one product identity; bind it with [`bind_key`].
@@ -137,6 +176,13 @@ impl Catalogue {
         Ok(Self {
             pool: connect(path).await?,
         })
+    }
+
+    /// The pool itself, for the web sessions' store only (its statements are
+    /// the store crate's, on its own table): sessions live in the catalogue
+    /// so that a restart keeps everyone logged in.
+    pub fn session_pool(&self) -> SqlitePool {
+        self.pool.clone()
     }
 
     /// Closes the pool, checkpointing the WAL.
@@ -253,26 +299,32 @@ impl Catalogue {
         Ok(rows.iter().map(stored_product).collect::<Result<_, _>>()?)
     }
 
-    /// One product (any version) by id, with where its bytes are.
-    pub async fn product(&self, id: i64) -> Result<Option<StoredProduct>> {
-        let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = ?");
-        let row = sqlx::query(&sql)
-            .bind(id)
+    /// One product (any version) by id, with where its bytes are, if it
+    /// exists and a reader with `visibility` may see it.
+    pub async fn product(&self, id: i64, visibility: Visibility) -> Result<Option<StoredProduct>> {
+        let sql = format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products WHERE id = ?{}",
+            visible_condition(visibility)
+        );
+        let row = bind_visible(sqlx::query(&sql).bind(id), visibility)
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.map(|r| stored_product(&r)).transpose()?)
     }
 
-    /// Every version of the product that `id` is a version of, oldest first;
-    /// empty when there is no such id.
-    pub async fn versions(&self, id: i64) -> Result<Vec<Product>> {
+    /// Every version of the product that `id` is a version of that a reader
+    /// with `visibility` may see, oldest first; empty when there is no such id.
+    pub async fn versions(&self, id: i64, visibility: Visibility) -> Result<Vec<Product>> {
         let sql = format!(
             "SELECT {PRODUCT_COLUMNS} FROM products
              WHERE (category, platform, time_ms, product) =
-                   (SELECT category, platform, time_ms, product FROM products WHERE id = ?)
-             ORDER BY version"
+                   (SELECT category, platform, time_ms, product FROM products WHERE id = ?){}
+             ORDER BY version",
+            visible_condition(visibility)
         );
-        let rows = sqlx::query(&sql).bind(id).fetch_all(&self.pool).await?;
+        let rows = bind_visible(sqlx::query(&sql).bind(id), visibility)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| Ok(stored_product(r)?.product))
             .collect()
@@ -297,6 +349,7 @@ impl Catalogue {
         if let Some(platform) = &query.platform {
             sql.push(" AND platform = ").push_bind(platform.clone());
         }
+        push_visible(&mut sql, query.visibility);
         sql.push(" ORDER BY time_ms, id LIMIT ")
             .push_bind(query.limit.unwrap_or(i64::MAX));
         let rows = sql.build().fetch_all(&self.pool).await?;
@@ -305,20 +358,31 @@ impl Catalogue {
             .collect()
     }
 
-    /// Number of products (current versions).
-    pub async fn count_products(&self) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE is_current = 1")
-                .fetch_one(&self.pool)
-                .await?,
-        )
+    /// Number of products (current versions) a reader with `visibility` may see.
+    pub async fn count_products(&self, visibility: Visibility) -> Result<i64> {
+        let sql = format!(
+            "SELECT COUNT(*) FROM products WHERE is_current = 1{}",
+            visible_condition(visibility)
+        );
+        let count = bind_visible(sqlx::query(&sql), visibility)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count.try_get(0)?)
     }
 
-    /// The newest rejections, newest first.
-    pub async fn recent_rejections(&self, limit: i64) -> Result<Vec<Rejection>> {
+    /// The newest rejections, newest first: all of them, or those of the
+    /// files one provider uploaded (a reason may name a restricted product,
+    /// so only admins see every one).
+    pub async fn recent_rejections(
+        &self,
+        limit: i64,
+        provider: Option<&str>,
+    ) -> Result<Vec<Rejection>> {
         let rows = sqlx::query(
-            "SELECT file_name, reason, rejected_ms, provider FROM rejections ORDER BY id DESC LIMIT ?",
+            "SELECT file_name, reason, rejected_ms, provider FROM rejections
+             WHERE ?1 IS NULL OR provider = ?1 ORDER BY id DESC LIMIT ?2",
         )
+        .bind(provider)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;

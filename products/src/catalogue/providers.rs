@@ -13,18 +13,20 @@ impl Catalogue {
         name: &str,
         categories: &[String],
         platforms: &[String],
+        restricted: bool,
         token_hash: &str,
     ) -> Result<Provider> {
         let created = now_ms();
         let inserted = sqlx::query(
-            "INSERT INTO providers (name, token_hash, categories, platforms, created_ms)
-             VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO providers (name, token_hash, categories, platforms, created_ms, restricted)
+             VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(name)
         .bind(token_hash)
         .bind(serde_json::to_string(categories)?)
         .bind(serde_json::to_string(platforms)?)
         .bind(created)
+        .bind(restricted)
         .execute(&self.pool)
         .await;
         match inserted {
@@ -37,6 +39,7 @@ impl Catalogue {
                     name: name.to_string(),
                     categories: categories.to_vec(),
                     platforms: platforms.to_vec(),
+                    restricted,
                     created_at: from_ms(created),
                     revoked_at: None,
                 })
@@ -65,6 +68,17 @@ impl Catalogue {
         row.as_ref().map(provider_from_row).transpose()
     }
 
+    /// Whether the products of provider `name` are restricted by default.
+    pub async fn provider_restricts(&self, name: &str) -> Result<bool> {
+        Ok(
+            sqlx::query_scalar("SELECT restricted FROM providers WHERE name = ?")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?
+                .unwrap_or(false),
+        )
+    }
+
     /// Revokes a provider's token; false if there is no such active provider.
     pub async fn revoke_provider(&self, name: &str) -> Result<bool> {
         let done = sqlx::query(
@@ -78,13 +92,14 @@ impl Catalogue {
     }
 }
 
-const PROVIDER_COLUMNS: &str = "name, categories, platforms, created_ms, revoked_ms";
+const PROVIDER_COLUMNS: &str = "name, categories, platforms, restricted, created_ms, revoked_ms";
 
 fn provider_from_row(row: &SqliteRow) -> Result<Provider> {
     Ok(Provider {
         name: row.try_get("name")?,
         categories: serde_json::from_str(row.try_get("categories")?)?,
         platforms: serde_json::from_str(row.try_get("platforms")?)?,
+        restricted: row.try_get::<i64, _>("restricted")? != 0,
         created_at: from_ms(row.try_get("created_ms")?),
         revoked_at: row.try_get::<Option<i64>, _>("revoked_ms")?.map(from_ms),
     })

@@ -7,8 +7,9 @@ use sqlx::Row;
 use super::{from_ms, now_ms, Catalogue, CatalogueError, Result};
 use crate::user::{Role, User};
 
-const USER_COLUMNS: &str =
-    "id, name, role, password_hash IS NOT NULL AS has_password, disabled, created_ms, last_login_ms";
+pub(super) const USER_COLUMNS: &str =
+    "id, name, role, password_hash IS NOT NULL AS has_password, disabled, \
+     created_ms, last_login_ms, session_epoch";
 
 impl Catalogue {
     /// Adds a user; `password_hash` may wait for an invitation to be used.
@@ -57,6 +58,42 @@ impl Catalogue {
         row.as_ref().map(user_from_row).transpose()
     }
 
+    /// The user with this id.
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    /// Whether any user exists (none: the first start offers to create an admin).
+    pub async fn has_users(&self) -> Result<bool> {
+        Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Notes a successful login.
+    pub async fn record_login(&self, id: i64) -> Result<()> {
+        sqlx::query("UPDATE users SET last_login_ms = ? WHERE id = ?")
+            .bind(now_ms())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A number that changes whenever any user's sessions are revoked, for
+    /// a server to notice changes another process (`opsboard user`) made.
+    pub async fn revocations(&self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COALESCE(SUM(session_epoch), 0) + COUNT(*) FROM users")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     /// The stored password hash of an enabled user, for a login.
     pub async fn password_hash(&self, name: &str) -> Result<Option<String>> {
         Ok(
@@ -68,9 +105,15 @@ impl Catalogue {
         )
     }
 
-    /// Replaces a user's password hash; whether the user exists.
+    /// Replaces a user's password hash, revoking the user's sessions;
+    /// whether the user exists.
     pub async fn set_password_hash(&self, name: &str, hash: &str) -> Result<bool> {
-        self.update_user("password_hash = ?", hash, name).await
+        self.update_user(
+            "password_hash = ?, session_epoch = session_epoch + 1",
+            hash,
+            name,
+        )
+        .await
     }
 
     /// Changes a user's role; whether the user exists.
@@ -78,13 +121,16 @@ impl Catalogue {
         self.update_user("role = ?", role.as_str(), name).await
     }
 
-    /// Disables (or enables again) a user; whether the user exists.
+    /// Disables (or enables again) a user, revoking the user's sessions;
+    /// whether the user exists.
     pub async fn set_disabled(&self, name: &str, disabled: bool) -> Result<bool> {
-        let done = sqlx::query("UPDATE users SET disabled = ? WHERE name = ?")
-            .bind(disabled)
-            .bind(name)
-            .execute(&self.pool)
-            .await?;
+        let done = sqlx::query(
+            "UPDATE users SET disabled = ?, session_epoch = session_epoch + 1 WHERE name = ?",
+        )
+        .bind(disabled)
+        .bind(name)
+        .execute(&self.pool)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -98,7 +144,7 @@ impl Catalogue {
     }
 }
 
-fn user_from_row(row: &SqliteRow) -> Result<User> {
+pub(super) fn user_from_row(row: &SqliteRow) -> Result<User> {
     let role: String = row.try_get("role")?;
     Ok(User {
         id: row.try_get("id")?,
@@ -108,5 +154,6 @@ fn user_from_row(row: &SqliteRow) -> Result<User> {
         has_password: row.try_get::<i64, _>("has_password")? != 0,
         created_at: from_ms(row.try_get("created_ms")?),
         last_login_at: row.try_get::<Option<i64>, _>("last_login_ms")?.map(from_ms),
+        session_epoch: row.try_get("session_epoch")?,
     })
 }

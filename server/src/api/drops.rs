@@ -108,7 +108,7 @@ async fn upload(
         Outcome::Unchanged { product_id } => {
             let stored = state
                 .catalogue
-                .product(product_id)
+                .product(product_id, products::Visibility::Everything)
                 .await?
                 .ok_or(ApiError::NotFound("product"))?;
             Ok((StatusCode::OK, Json(stored.product)).into_response())

@@ -7,6 +7,13 @@
 //! reads what it missed from the catalogue. A client that stops reading is
 //! dropped after [`SEND_TIMEOUT`], or when it stops answering pings.
 //!
+//! Each session sees what its caller may see: an event about a restricted
+//! product (for the public) or a refusal (for all but admins and the
+//! uploading provider) is sent as `{"type":"skip","seq":N}`, so the client's
+//! `seq` stays gap-free without learning what happened. When the caller's
+//! access ends (logout, account disabled, password changed) the session is
+//! closed with code 4401 within a second.
+//!
 //! A client resuming after a `seq` the catalogue never reached gets
 //! `{"type":"reset","last_seq":N}` and then live events after N. Clients send
 //! nothing but control frames, so messages are capped at [`MAX_MESSAGE`], and
@@ -15,16 +22,18 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use products::{Event, Reset};
+use products::record::CLOSE_ACCESS_ENDED;
+use products::{Event, EventKind, Reset, Role, Skip};
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{timeout, Instant};
 
+use crate::auth::{Caller, ReadAccess};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -53,8 +62,10 @@ async fn upgrade(
     State(state): State<AppState>,
     Query(params): Query<EventsParams>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    access: ReadAccess,
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
+    let caller = access.caller;
     let admitted = state
         .connections
         .admit(peer.ip())
@@ -63,7 +74,7 @@ async fn upgrade(
         .max_message_size(MAX_MESSAGE)
         .max_frame_size(MAX_MESSAGE)
         .on_upgrade(move |socket| async move {
-            if let Err(reason) = session(socket, state, params.after).await {
+            if let Err(reason) = session(socket, state, caller, params.after).await {
                 tracing::debug!(%reason, "websocket session ended");
             }
             drop(admitted);
@@ -73,7 +84,13 @@ async fn upgrade(
 /// Why a session ended (for the log).
 type Ended = String;
 
-async fn session(mut socket: WebSocket, state: AppState, after: Option<i64>) -> Result<(), Ended> {
+async fn session(
+    mut socket: WebSocket,
+    state: AppState,
+    caller: Caller,
+    after: Option<i64>,
+) -> Result<(), Ended> {
+    let mut revoked = state.auth.revocations.subscribe();
     let mut live = state.hub.subscribe();
     let stored = state
         .catalogue
@@ -90,7 +107,7 @@ async fn session(mut socket: WebSocket, state: AppState, after: Option<i64>) -> 
         Some(seq) => seq.max(0),
         None => stored,
     };
-    catch_up(&mut socket, &state, &mut last).await?;
+    catch_up(&mut socket, &state, &caller, &mut last).await?;
 
     let mut shutdown = state.shutdown.clone();
     let mut ping = tokio::time::interval(PING_EVERY);
@@ -101,11 +118,13 @@ async fn session(mut socket: WebSocket, state: AppState, after: Option<i64>) -> 
             received = live.recv() => match received {
                 Ok(event) if event.seq <= last => {}
                 Ok(event) if event.seq == last + 1 => {
-                    send(&mut socket, &event).await?;
+                    send(&mut socket, &caller, &event).await?;
                     last = event.seq;
                 }
                 // A gap or a lag: the catalogue has everything, in order.
-                Ok(_) | Err(RecvError::Lagged(_)) => catch_up(&mut socket, &state, &mut last).await?,
+                Ok(_) | Err(RecvError::Lagged(_)) => {
+                    catch_up(&mut socket, &state, &caller, &mut last).await?
+                }
                 Err(RecvError::Closed) => return Err("hub closed".into()),
             },
             incoming = socket.recv() => match incoming {
@@ -122,6 +141,16 @@ async fn session(mut socket: WebSocket, state: AppState, after: Option<i64>) -> 
                     .map_err(|_| "ping timed out".to_string())?
                     .map_err(|e| e.to_string())?;
             },
+            _ = revoked.changed() => {
+                if !still_allowed(&state, &caller).await {
+                    let close = CloseFrame {
+                        code: CLOSE_ACCESS_ENDED,
+                        reason: Utf8Bytes::from_static("access ended"),
+                    };
+                    let _ = socket.send(Message::Close(Some(close))).await;
+                    return Err("the caller's access ended".into());
+                }
+            },
             _ = shutdown.changed() => {
                 let _ = socket.send(Message::Close(None)).await;
                 return Ok(());
@@ -130,8 +159,50 @@ async fn session(mut socket: WebSocket, state: AppState, after: Option<i64>) -> 
     }
 }
 
+/// Whether the caller of a session may still read: the account enabled, its
+/// sessions not revoked, the session itself not ended.
+async fn still_allowed(state: &AppState, caller: &Caller) -> bool {
+    let Caller::Participant(participant) = caller else {
+        return true; // the public's access does not end
+    };
+    let user = state.catalogue.user_by_id(participant.user.id).await;
+    let Ok(Some(user)) = user else {
+        return false;
+    };
+    if user.disabled {
+        return false;
+    }
+    let Some(id) = participant.session else {
+        return true; // a personal token: revoked by disabling its owner
+    };
+    if user.session_epoch != participant.user.session_epoch {
+        return false;
+    }
+    use tower_sessions::SessionStore;
+    matches!(state.auth.sessions.load(&id).await, Ok(Some(_)))
+}
+
+/// Whether `caller` may see `event`.
+fn may_see(caller: &Caller, event: &Event) -> bool {
+    match &event.kind {
+        EventKind::ProductAdded { product } | EventKind::ProductUpdated { product } => {
+            caller.visibility().may_see(product, chrono::Utc::now())
+        }
+        EventKind::ProductRejected { rejection } => match caller {
+            Caller::Participant(p) => p.user.role == Role::Admin,
+            Caller::Provider(p) => rejection.provider.as_deref() == Some(p.name.as_str()),
+            Caller::Anonymous => false,
+        },
+    }
+}
+
 /// Sends every stored event after `last`, advancing it.
-async fn catch_up(socket: &mut WebSocket, state: &AppState, last: &mut i64) -> Result<(), Ended> {
+async fn catch_up(
+    socket: &mut WebSocket,
+    state: &AppState,
+    caller: &Caller,
+    last: &mut i64,
+) -> Result<(), Ended> {
     loop {
         // One read at a time per turn: a thousand replays never hold every
         // catalogue connection, and nothing is held while sending.
@@ -146,18 +217,20 @@ async fn catch_up(socket: &mut WebSocket, state: &AppState, last: &mut i64) -> R
             return Ok(());
         };
         for event in &page {
-            send(socket, event).await?;
+            send(socket, caller, event).await?;
         }
         *last = newest;
     }
 }
 
-async fn send(socket: &mut WebSocket, event: &Event) -> Result<(), Ended> {
-    send_text(
-        socket,
-        serde_json::to_string(event).map_err(|e| e.to_string())?,
-    )
-    .await
+/// Sends `event`, or its skip marker if `caller` may not see it.
+async fn send(socket: &mut WebSocket, caller: &Caller, event: &Event) -> Result<(), Ended> {
+    let text = if may_see(caller, event) {
+        serde_json::to_string(event)
+    } else {
+        serde_json::to_string(&Skip { seq: event.seq })
+    };
+    send_text(socket, text.map_err(|e| e.to_string())?).await
 }
 
 async fn send_text(socket: &mut WebSocket, text: String) -> Result<(), Ended> {

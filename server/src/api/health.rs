@@ -11,17 +11,22 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+use crate::auth::extract::AnyCaller;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/health", get(health))
 }
 
-async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+/// Health is open to anyone, so its product count is of what the caller may see.
+async fn health(
+    State(state): State<AppState>,
+    AnyCaller(caller): AnyCaller,
+) -> (StatusCode, Json<Value>) {
     let (tasks, mut problem) = state.tasks.report(state.stuck_after);
     let counts = async {
         Ok::<_, products::catalogue::CatalogueError>((
-            state.catalogue.count_products().await?,
+            state.catalogue.count_products(caller.visibility()).await?,
             state.catalogue.last_seq().await?,
         ))
     };

@@ -18,6 +18,8 @@ pub fn router() -> Router<AppState> {
         .merge(drops::router())
         .merge(events::router())
         .merge(rejections::router())
+        .merge(crate::auth::session::router())
+        .merge(crate::auth::first_admin::router())
         .fallback(|| async { ApiError::NotFound("API route") });
     Router::new().nest("/api/v1", v1)
 }

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
+use crate::auth::ReadAccess;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -59,9 +60,11 @@ fn parse_bound(field: &str, value: Option<&str>) -> Result<Option<DateTime<Utc>>
 
 async fn list(
     State(state): State<AppState>,
+    access: ReadAccess,
     Query(params): Query<ListParams>,
 ) -> Result<Json<Vec<Product>>, ApiError> {
     let query = ProductQuery {
+        visibility: access.visibility(),
         from: parse_bound("from", params.from.as_deref())?,
         to: parse_bound("to", params.to.as_deref())?,
         category: params.category.filter(|c| !c.is_empty()),
@@ -73,11 +76,12 @@ async fn list(
 
 async fn one(
     State(state): State<AppState>,
+    access: ReadAccess,
     Path(id): Path<i64>,
 ) -> Result<Json<Product>, ApiError> {
     let stored = state
         .catalogue
-        .product(id)
+        .product(id, access.visibility())
         .await?
         .ok_or(ApiError::NotFound("product"))?;
     Ok(Json(stored.product))
@@ -86,9 +90,10 @@ async fn one(
 /// Every version of a product, oldest first; each keeps its own `file_url`.
 async fn versions(
     State(state): State<AppState>,
+    access: ReadAccess,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<Product>>, ApiError> {
-    let versions = state.catalogue.versions(id).await?;
+    let versions = state.catalogue.versions(id, access.visibility()).await?;
     if versions.is_empty() {
         return Err(ApiError::NotFound("product"));
     }
@@ -98,30 +103,33 @@ async fn versions(
 /// The thumbnail (about 320 px wide), once made.
 async fn thumbnail(
     state: State<AppState>,
+    access: ReadAccess,
     id: Path<i64>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    rendition(state, id, request, "thumbnail").await
+    rendition(state, access, id, request, "thumbnail").await
 }
 
 /// The screen preview (at most 1600 px), once made.
 async fn preview(
     state: State<AppState>,
+    access: ReadAccess,
     id: Path<i64>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    rendition(state, id, request, "preview").await
+    rendition(state, access, id, request, "preview").await
 }
 
 async fn rendition(
     State(state): State<AppState>,
+    access: ReadAccess,
     Path(id): Path<i64>,
     request: Request,
     what: &'static str,
 ) -> Result<Response, ApiError> {
     let stored = state
         .catalogue
-        .product(id)
+        .product(id, access.visibility())
         .await?
         .ok_or(ApiError::NotFound("product"))?;
     let relative = match what {
@@ -156,7 +164,7 @@ async fn rendition(
     let cache = if ext == "svg" {
         "no-cache"
     } else {
-        "public, max-age=86400"
+        cacheable(&stored.product, "max-age=86400")
     };
     response
         .headers_mut()
@@ -170,12 +178,13 @@ async fn rendition(
 /// that an uploaded HTML or SVG file cannot run script on this origin.
 async fn file(
     State(state): State<AppState>,
+    access: ReadAccess,
     Path(id): Path<i64>,
     request: Request,
 ) -> Result<Response, ApiError> {
     let stored = state
         .catalogue
-        .product(id)
+        .product(id, access.visibility())
         .await?
         .ok_or(ApiError::NotFound("product"))?;
     let product = stored.product;
@@ -218,7 +227,7 @@ async fn file(
     headers.insert(header::ETAG, etag);
     headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
+        HeaderValue::from_static(cacheable(&product, "max-age=31536000, immutable")),
     );
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -236,6 +245,19 @@ async fn file(
         );
     }
     Ok(response)
+}
+
+/// How long caches may keep a product's bytes: shared caches only for a
+/// product anyone may see (a restricted one stays in the participant's
+/// browser). The access layer adds `Vary: Cookie` to both.
+fn cacheable(product: &Product, age: &'static str) -> &'static str {
+    let restricted = product.is_restricted_at(chrono::Utc::now());
+    match (restricted, age) {
+        (false, "max-age=86400") => "public, max-age=86400",
+        (false, _) => "public, max-age=31536000, immutable",
+        (true, "max-age=86400") => "private, max-age=86400",
+        (true, _) => "private, max-age=31536000, immutable",
+    }
 }
 
 /// Whether `path` is a regular file itself (a symbolic link is not followed).

@@ -1,5 +1,6 @@
-//! `GET /api/v1/rejections`: the newest refused files and why, for providers
-//! and for the dashboard.
+//! `GET /api/v1/rejections`: the newest refused files and why. A reason can
+//! name a restricted product, so admins see every refusal, a provider (by its
+//! token) those of its own uploads, and nobody else any.
 
 use axum::extract::{Query, State};
 use axum::routing::get;
@@ -7,6 +8,8 @@ use axum::{Json, Router};
 use products::Rejection;
 use serde::Deserialize;
 
+use crate::auth::extract::AnyCaller;
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -24,8 +27,17 @@ struct ListParams {
 
 async fn list(
     State(state): State<AppState>,
+    AnyCaller(caller): AnyCaller,
     Query(params): Query<ListParams>,
 ) -> Result<Json<Vec<Rejection>>, ApiError> {
     let limit = params.limit.unwrap_or(100).clamp(1, MAX_LIMIT);
-    Ok(Json(state.catalogue.recent_rejections(limit).await?))
+    let provider = match &caller {
+        Caller::Participant(p) if p.user.role == products::Role::Admin => None,
+        Caller::Provider(p) => Some(p.name.as_str()),
+        Caller::Participant(_) => return Err(crate::auth::needs(products::Role::Admin)),
+        Caller::Anonymous => return Err(ApiError::LoginRequired),
+    };
+    Ok(Json(
+        state.catalogue.recent_rejections(limit, provider).await?,
+    ))
 }

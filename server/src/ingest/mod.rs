@@ -22,7 +22,7 @@ use products::sidecar::{sidecar_target, Timing, MAX_SIDECAR_BYTES};
 use products::store::{
     hash_regular_file, move_file, read_regular_file, DataDir, FileIdentity, Hashed, TakeError,
 };
-use products::{NameRules, ProductMeta, ProductName, Rejection, Sidecar};
+use products::{NameRules, Policy, ProductMeta, ProductName, Rejection, Sidecar};
 use tokio::sync::watch;
 
 use crate::config::TestHooks;
@@ -44,6 +44,8 @@ pub struct Ingest {
     /// Where the task says which file it is on (for health).
     task: TaskHandle,
     hooks: TestHooks,
+    /// Which products only participants may see.
+    policy: Policy,
 }
 
 impl Ingest {
@@ -54,6 +56,7 @@ impl Ingest {
         previews: Option<Previews>,
         task: TaskHandle,
         hooks: TestHooks,
+        policy: Policy,
     ) -> Self {
         Self {
             data,
@@ -62,7 +65,25 @@ impl Ingest {
             previews,
             task,
             hooks,
+            policy,
         }
+    }
+
+    /// `meta` with its restriction decided by the campaign's rules, the
+    /// sidecar and the uploading provider's default.
+    async fn restrict(
+        &self,
+        name: &ProductName,
+        uploader: Option<&str>,
+        meta: ProductMeta,
+    ) -> Result<ProductMeta, IngestError> {
+        let provider_restricts = match uploader {
+            Some(provider) => self.hub.catalogue().provider_restricts(provider).await?,
+            None => false,
+        };
+        Ok(self
+            .policy
+            .apply(&name.category, &name.platform, provider_restricts, meta))
     }
 
     /// Takes dropped files and uploads from `inbox`, one at a time, until
@@ -237,9 +258,10 @@ impl Ingest {
         if let Err(swapped) = self.archive(&from, &to, identity).await? {
             return self.reject(&to, provider, file_name, swapped).await;
         }
+        let meta = with_uploader(sidecar.map(|s| s.meta()).unwrap_or_default(), provider);
         let new = NewProduct {
             timing,
-            meta: with_uploader(sidecar.map(|s| s.meta()).unwrap_or_default(), provider),
+            meta: self.restrict(&name, provider, meta).await?,
             media_type: media_type_for(&name.ext).to_string(),
             name,
             file_name: file_name.to_string(),
@@ -357,10 +379,9 @@ impl Ingest {
             return Ok(Outcome::SidecarKept);
         };
         // The product keeps the provider it was uploaded by.
-        let meta = with_uploader(
-            sidecar.meta(),
-            current.product.meta.provider.as_deref().or(provider),
-        );
+        let uploader = current.product.meta.provider.as_deref().or(provider);
+        let meta = with_uploader(sidecar.meta(), uploader);
+        let meta = self.restrict(&name, uploader, meta).await?;
         let replot = meta.plot != current.product.meta.plot;
         let event = self
             .hub

@@ -23,7 +23,48 @@ pub const PATIENCE: Duration = Duration::from_secs(10);
 pub struct TestServer {
     pub server: Server,
     pub dir: tempfile::TempDir,
+    /// Sends an admin's personal token: sees everything, rejections included.
     pub http: reqwest::Client,
+    /// That token, for requests made otherwise (websockets).
+    pub token: String,
+}
+
+/// Adds a user with `role` and a personal token to the catalogue of `data`
+/// (beside a running server, as `opsboard user` does); returns the token.
+pub async fn add_user_with_token(data: &Path, name: &str, role: products::Role) -> String {
+    let catalogue =
+        products::catalogue::Catalogue::open(&products::store::DataDir::new(data).database())
+            .await
+            .expect("catalogue opens");
+    let hash = products::user::hash_password("a test password").expect("hash");
+    // A restarted test server finds its user already there.
+    let user = match catalogue.user(name).await.expect("users read") {
+        Some(user) => user,
+        None => catalogue
+            .add_user(name, role, Some(&hash))
+            .await
+            .expect("user added"),
+    };
+    let token = products::provider::new_token().expect("token");
+    catalogue
+        .add_api_token(user.id, "tests", &products::provider::hash_token(&token))
+        .await
+        .expect("token added");
+    catalogue.close().await;
+    token
+}
+
+/// A client that sends `token` as Bearer on every request.
+pub fn client_with(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().expect("header"),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("client")
 }
 
 impl TestServer {
@@ -42,10 +83,12 @@ impl TestServer {
         let mut args = ServeArgs::for_tests(dir.path());
         adjust(&mut args);
         let server = opsboard::start(args).await.expect("server starts");
+        let token = add_user_with_token(dir.path(), "tester", products::Role::Admin).await;
         Self {
             server,
+            http: client_with(&token),
+            token,
             dir,
-            http: reqwest::Client::new(),
         }
     }
 
@@ -72,10 +115,14 @@ impl TestServer {
     pub async fn events(&self, after: Option<i64>) -> Ws {
         let query = after.map(|a| format!("?after={a}")).unwrap_or_default();
         let url = format!("ws://{}/api/v1/events{query}", self.server.addr);
-        let (ws, _) = tokio_tungstenite::connect_async(url)
+        ws_with(&url, Some(&self.token))
             .await
-            .expect("websocket connects");
-        ws
+            .expect("websocket connects")
+    }
+
+    /// An HTTP client with no credentials.
+    pub fn anonymous(&self) -> reqwest::Client {
+        reqwest::Client::new()
     }
 
     pub async fn get_json(&self, path: &str) -> (reqwest::StatusCode, serde_json::Value) {
@@ -83,6 +130,24 @@ impl TestServer {
         let status = response.status();
         (status, response.json().await.expect("JSON body"))
     }
+}
+
+/// Opens a websocket at `url`, sending `token` as Bearer when given.
+pub async fn ws_with(
+    url: &str,
+    token: Option<&str>,
+) -> Result<Ws, tokio_tungstenite::tungstenite::Error> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = url.into_client_request()?;
+    if let Some(token) = token {
+        request.headers_mut().insert(
+            "authorization",
+            format!("Bearer {token}").parse().expect("header"),
+        );
+    }
+    tokio_tungstenite::connect_async(request)
+        .await
+        .map(|(ws, _)| ws)
 }
 
 /// An upload to `addr` that declares `declared` bytes, sends `sent` of them

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 pub struct Opsboard {
     child: Child,
     pub base: String,
+    data: std::path::PathBuf,
 }
 
 impl Opsboard {
@@ -25,6 +26,8 @@ impl Opsboard {
             .arg(data)
             .arg("--listen")
             .arg(format!("127.0.0.1:{port}"))
+            // Tests of other things read as the public, or as an admin by `get`.
+            .args(["--access", "public"])
             .args(extra)
             .env("RUST_LOG", "error")
             .stdout(Stdio::null())
@@ -34,6 +37,7 @@ impl Opsboard {
         let server = Self {
             child,
             base: format!("http://127.0.0.1:{port}"),
+            data: data.to_path_buf(),
         };
         let deadline = Instant::now() + Duration::from_secs(30);
         while server.health().await.is_none() {
@@ -52,8 +56,12 @@ impl Opsboard {
         response.json().await.ok()
     }
 
+    /// A GET as an admin (rejections included), by a personal token.
     pub async fn get(&self, path: &str) -> serde_json::Value {
-        reqwest::get(self.url(path))
+        let token = super::add_user_with_token(&self.data, "tester", products::Role::Admin).await;
+        super::client_with(&token)
+            .get(self.url(path))
+            .send()
             .await
             .expect("request")
             .json()

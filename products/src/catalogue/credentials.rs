@@ -1,0 +1,236 @@
+//! Personal API tokens and invitation links: secrets given out once, of
+//! which only a SHA-256 is kept (they are random, not passwords, so a fast
+//! hash is enough), and the audit trail of who did what to whose access.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use super::users::{user_from_row, USER_COLUMNS};
+use super::{from_ms, now_ms, Catalogue, Result};
+use crate::user::User;
+
+/// A personal token as listed (never the token itself).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user: String,
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// One line of the audit trail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    /// Who acted (a user, `cli`, or the address of a failed login).
+    pub actor: Option<String>,
+    /// `login`, `login.failed`, `role`, `token.created`…
+    pub action: String,
+    /// Whom it was about.
+    pub subject: Option<String>,
+    pub address: Option<String>,
+}
+
+/// Why an invitation could not be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InvitationRefused {
+    /// Unknown, already used, or its user disabled.
+    Invalid,
+    Expired,
+}
+
+impl Catalogue {
+    /// Records a personal token of `user_id`.
+    pub async fn add_api_token(&self, user_id: i64, label: &str, token_hash: &str) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO api_tokens (user_id, label, token_hash, created_ms) VALUES (?, ?, ?, ?)
+             RETURNING id",
+        )
+        .bind(user_id)
+        .bind(label)
+        .bind(token_hash)
+        .bind(now_ms())
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// The enabled user holding the active token with this hash; notes its use.
+    pub async fn user_by_api_token(&self, token_hash: &str) -> Result<Option<User>> {
+        let user_id: Option<i64> = sqlx::query_scalar(
+            "UPDATE api_tokens SET last_used_ms = ? WHERE token_hash = ? AND revoked_ms IS NULL
+             RETURNING user_id",
+        )
+        .bind(now_ms())
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(user_id) = user_id else {
+            return Ok(None);
+        };
+        Ok(self.user_by_id(user_id).await?.filter(|u| !u.disabled))
+    }
+
+    /// Every token of every user, newest first.
+    pub async fn api_tokens(&self) -> Result<Vec<ApiToken>> {
+        let rows = sqlx::query(
+            "SELECT t.id, u.name, t.label, t.created_ms, t.last_used_ms, t.revoked_ms
+             FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ApiToken {
+                    id: r.try_get("id")?,
+                    user: r.try_get("name")?,
+                    label: r.try_get("label")?,
+                    created_at: from_ms(r.try_get("created_ms")?),
+                    last_used_at: r.try_get::<Option<i64>, _>("last_used_ms")?.map(from_ms),
+                    revoked_at: r.try_get::<Option<i64>, _>("revoked_ms")?.map(from_ms),
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes token `id`; its owner's name when it was active.
+    pub async fn revoke_api_token(&self, id: i64) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "UPDATE api_tokens SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL
+             RETURNING (SELECT name FROM users WHERE users.id = api_tokens.user_id)",
+        )
+        .bind(now_ms())
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Records an invitation for `user_id`, usable once until `expires`.
+    pub async fn add_invitation(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        created_by: Option<&str>,
+        expires: DateTime<Utc>,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO invitations (token_hash, user_id, created_by, created_ms, expires_ms)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(created_by)
+        .bind(now_ms())
+        .bind(expires.timestamp_millis())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The user an unused, unexpired invitation is for.
+    pub async fn invited_user(
+        &self,
+        token_hash: &str,
+    ) -> Result<std::result::Result<User, InvitationRefused>> {
+        let row = sqlx::query(
+            "SELECT user_id, expires_ms FROM invitations WHERE token_hash = ? AND used_ms IS NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(Err(InvitationRefused::Invalid));
+        };
+        if row.try_get::<i64, _>("expires_ms")? <= now_ms() {
+            return Ok(Err(InvitationRefused::Expired));
+        }
+        let user = self.user_by_id(row.try_get("user_id")?).await?;
+        Ok(user
+            .filter(|u| !u.disabled)
+            .ok_or(InvitationRefused::Invalid))
+    }
+
+    /// Uses an invitation: sets the password hash of its user (revoking the
+    /// user's sessions) and marks it used, in one transaction, so two
+    /// browsers racing with one link cannot both succeed.
+    pub async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+    ) -> Result<std::result::Result<User, InvitationRefused>> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "UPDATE invitations SET used_ms = ? WHERE token_hash = ? AND used_ms IS NULL
+             RETURNING user_id, expires_ms",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(Err(InvitationRefused::Invalid));
+        };
+        if row.try_get::<i64, _>("expires_ms")? <= now {
+            return Ok(Err(InvitationRefused::Expired));
+        }
+        let user_id: i64 = row.try_get("user_id")?;
+        let updated = sqlx::query(&format!(
+            "UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1
+             WHERE id = ? AND disabled = 0 RETURNING {USER_COLUMNS}"
+        ))
+        .bind(password_hash)
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(user) = updated.as_ref().map(user_from_row).transpose()? else {
+            return Ok(Err(InvitationRefused::Invalid));
+        };
+        tx.commit().await?;
+        Ok(Ok(user))
+    }
+
+    /// Adds a line to the audit trail.
+    pub async fn audit(
+        &self,
+        actor: Option<&str>,
+        action: &str,
+        subject: Option<&str>,
+        address: Option<&str>,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO audit (at_ms, actor, action, subject, address) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(now_ms())
+        .bind(actor)
+        .bind(action)
+        .bind(subject)
+        .bind(address)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The newest `limit` lines of the audit trail, newest first.
+    pub async fn audit_trail(&self, limit: i64) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query(
+            "SELECT at_ms, actor, action, subject, address FROM audit ORDER BY id DESC LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    at: from_ms(r.try_get("at_ms")?),
+                    actor: r.try_get("actor")?,
+                    action: r.try_get("action")?,
+                    subject: r.try_get("subject")?,
+                    address: r.try_get("address")?,
+                })
+            })
+            .collect()
+    }
+}
