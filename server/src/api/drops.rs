@@ -16,10 +16,11 @@ use axum::routing::put;
 use axum::{Json, Router};
 use futures_util::StreamExt;
 use products::name::{is_in_progress, MAX_NAME_BYTES};
-use products::provider::{hash_token, Provider};
 use products::sidecar::sidecar_target;
 use tokio::io::AsyncWriteExt;
 
+use crate::auth::extract::AnyCaller;
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::ingest::{IngestError, Outcome};
 use crate::state::AppState;
@@ -30,11 +31,15 @@ pub fn router() -> Router<AppState> {
 
 async fn upload(
     State(state): State<AppState>,
+    AnyCaller(caller): AnyCaller,
     Path(file_name): Path<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let provider = authenticate(&state, &headers).await?;
+    // The access layer has already looked the token up: only a provider's sends files.
+    let Caller::Provider(provider) = caller else {
+        return Err(ApiError::Unauthorized);
+    };
     check_bare_name(&file_name)?;
     let described = sidecar_target(&file_name).unwrap_or(&file_name);
     // A name that does not parse is the pipeline's to refuse (its bytes are
@@ -124,22 +129,6 @@ async fn upload(
         Outcome::Rejected { rejection, .. } => Err(ApiError::Rejected(rejection.reason)),
         Outcome::Skipped => Err(ApiError::Rejected("the file could not be taken".into())),
     }
-}
-
-/// The provider whose token the request carries.
-async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Provider, ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or(ApiError::Unauthorized)?;
-    state
-        .catalogue
-        .provider_by_token_hash(&hash_token(token))
-        .await?
-        .ok_or(ApiError::Unauthorized)
 }
 
 /// Refuses anything but a plain file name: no folder, no parent, no NUL, no

@@ -164,7 +164,7 @@ async fn rendition(
     let cache = if ext == "svg" {
         "no-cache"
     } else {
-        cacheable(&stored.product, "max-age=86400")
+        cacheable(&stored.product, false)
     };
     response
         .headers_mut()
@@ -227,7 +227,7 @@ async fn file(
     headers.insert(header::ETAG, etag);
     headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static(cacheable(&product, "max-age=31536000, immutable")),
+        HeaderValue::from_static(cacheable(&product, true)),
     );
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -250,13 +250,12 @@ async fn file(
 /// How long caches may keep a product's bytes: shared caches only for a
 /// product anyone may see (a restricted one stays in the participant's
 /// browser). The access layer adds `Vary: Cookie` to both.
-fn cacheable(product: &Product, age: &'static str) -> &'static str {
-    let restricted = product.is_restricted_at(chrono::Utc::now());
-    match (restricted, age) {
-        (false, "max-age=86400") => "public, max-age=86400",
-        (false, _) => "public, max-age=31536000, immutable",
-        (true, "max-age=86400") => "private, max-age=86400",
-        (true, _) => "private, max-age=31536000, immutable",
+fn cacheable(product: &Product, immutable: bool) -> &'static str {
+    match (product.is_restricted_at(chrono::Utc::now()), immutable) {
+        (false, false) => "public, max-age=86400",
+        (false, true) => "public, max-age=31536000, immutable",
+        (true, false) => "private, max-age=86400",
+        (true, true) => "private, max-age=31536000, immutable",
     }
 }
 

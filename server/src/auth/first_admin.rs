@@ -10,7 +10,6 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -24,6 +23,7 @@ use serde_json::json;
 use tower_sessions::Session;
 
 use super::client_address;
+use super::form::FormOrJson;
 use super::session::start_session;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -88,23 +88,11 @@ async fn accept(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     session: Session,
     headers: HeaderMap,
-    body: Bytes,
+    FormOrJson {
+        value: acceptance,
+        from_form: form,
+    }: FormOrJson<Acceptance>,
 ) -> Result<Response, ApiError> {
-    let form = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if body.len() > 8 * 1024 {
-        return Err(ApiError::BadRequest("the request is too long".into()));
-    }
-    let parsed: Result<Acceptance, String> = if form {
-        serde_urlencoded::from_bytes(&body).map_err(|e| e.to_string())
-    } else {
-        serde_json::from_slice(&body).map_err(|e| e.to_string())
-    };
-    let acceptance = parsed.map_err(|e| {
-        ApiError::BadRequest(format!("send {{\"token\": …, \"password\": …}} ({e})"))
-    })?;
     let address = client_address(&state, &headers, peer);
     // An invitation's secret is 256 random bits, but the endpoint is throttled
     // like a login all the same.

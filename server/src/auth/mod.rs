@@ -22,6 +22,7 @@
 mod args;
 pub mod extract;
 pub mod first_admin;
+mod form;
 pub mod origin;
 pub mod revocations;
 pub mod session;

@@ -9,7 +9,6 @@
 use std::net::SocketAddr;
 use std::sync::OnceLock;
 
-use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -23,6 +22,7 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use super::extract::AnyCaller;
+use super::form::FormOrJson;
 use super::{client_address, AccessArgs, Caller, SessionAuth, SESSION_KEY};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -75,14 +75,6 @@ async fn who(
     })
 }
 
-/// Whether the body came from an HTML form (which then gets redirects, not JSON).
-fn is_form(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
-}
-
 /// Where a form goes after a login: a path of this site only, never
 /// `//elsewhere` or `https://…` (an open redirect would help phishing).
 pub fn local_path(next: Option<&str>) -> &str {
@@ -90,30 +82,16 @@ pub fn local_path(next: Option<&str>) -> &str {
         .unwrap_or("/")
 }
 
-/// The largest login body: a name, a password and a path.
-const MAX_BODY: usize = 8 * 1024;
-
 async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     session: Session,
     headers: HeaderMap,
-    body: Bytes,
+    FormOrJson {
+        value: credentials,
+        from_form: form,
+    }: FormOrJson<Credentials>,
 ) -> Result<Response, ApiError> {
-    let form = is_form(&headers);
-    if body.len() > MAX_BODY {
-        return Err(ApiError::BadRequest("the login is too long".into()));
-    }
-    let parsed: Result<Credentials, String> = if form {
-        serde_urlencoded::from_bytes(&body).map_err(|e| e.to_string())
-    } else {
-        serde_json::from_slice(&body).map_err(|e| e.to_string())
-    };
-    let credentials = parsed.map_err(|e| {
-        ApiError::BadRequest(format!(
-            "send {{\"user\": \"…\", \"password\": \"…\"}} ({e})"
-        ))
-    })?;
     let address = client_address(&state, &headers, peer);
     let back_to_form = |failed: &str| {
         let query = serde_urlencoded::to_string([

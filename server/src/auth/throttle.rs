@@ -56,11 +56,9 @@ impl Throttle {
     /// One login attempt on `account` from `address`: refused with the
     /// seconds to wait when either is over its quota.
     pub fn attempt(&self, account: &str, address: IpAddr) -> Result<(), ApiError> {
-        for limiter in [self.accounts.len(), self.addresses.len()] {
-            if limiter > SWEEP_ABOVE {
-                self.accounts.retain_recent();
-                self.addresses.retain_recent();
-            }
+        if self.accounts.len().max(self.addresses.len()) > SWEEP_ABOVE {
+            self.accounts.retain_recent();
+            self.addresses.retain_recent();
         }
         let key: String = account
             .chars()
