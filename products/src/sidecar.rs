@@ -326,6 +326,15 @@ mod tests {
                 "\"tomorrow\" is not an RFC 3339 time",
             ),
             (
+                br#"{"restricted_until": "+999999999-01-01T00:00:00Z"}"#,
+                "is not an RFC 3339 time",
+            ),
+            (
+                br#"{"restricted_until": 1e999}"#,
+                "restricted_until: number out of range",
+            ),
+            (br#"{"restricted": "yes"}"#, "restricted: invalid type"),
+            (
                 br#"{"valid_tme": "2026-11-29T12:00:00Z"}"#,
                 "unknown field `valid_tme`",
             ),
