@@ -10,6 +10,9 @@ use super::users::{user_from_row, USER_COLUMNS};
 use super::{from_ms, now_ms, Catalogue, Result};
 use crate::user::User;
 
+/// How stale a token's `last_used_at` may get before it is written again.
+pub const USE_NOTED_EVERY_MS: i64 = 60_000;
+
 /// A personal token as listed (never the token itself).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiToken {
@@ -57,19 +60,30 @@ impl Catalogue {
         .await?)
     }
 
-    /// The enabled user holding the active token with this hash; notes its use.
+    /// The enabled user holding the active token with this hash; notes its
+    /// use at most every [`USE_NOTED_EVERY_MS`] (a script polling every
+    /// second must not cost a commit per request).
     pub async fn user_by_api_token(&self, token_hash: &str) -> Result<Option<User>> {
-        let user_id: Option<i64> = sqlx::query_scalar(
-            "UPDATE api_tokens SET last_used_ms = ? WHERE token_hash = ? AND revoked_ms IS NULL
-             RETURNING user_id",
+        let row = sqlx::query(
+            "SELECT id, user_id, last_used_ms FROM api_tokens
+             WHERE token_hash = ? AND revoked_ms IS NULL",
         )
-        .bind(now_ms())
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
-        let Some(user_id) = user_id else {
+        let Some(row) = row else {
             return Ok(None);
         };
+        let now = now_ms();
+        let last_used: Option<i64> = row.try_get("last_used_ms")?;
+        if last_used.is_none_or(|t| now - t > USE_NOTED_EVERY_MS) {
+            sqlx::query("UPDATE api_tokens SET last_used_ms = ? WHERE id = ?")
+                .bind(now)
+                .bind(row.try_get::<i64, _>("id")?)
+                .execute(&self.pool)
+                .await?;
+        }
+        let user_id: i64 = row.try_get("user_id")?;
         Ok(self.user_by_id(user_id).await?.filter(|u| !u.disabled))
     }
 
