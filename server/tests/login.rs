@@ -27,14 +27,28 @@ fn browser() -> reqwest::Client {
         .unwrap()
 }
 
-async fn login(client: &reqwest::Client, t: &TestServer, user: &str, pw: &str) -> StatusCode {
+/// A script's login: `POST /api/v1/session` with JSON.
+async fn post_login(
+    client: &reqwest::Client,
+    t: &TestServer,
+    user: &str,
+    pw: &str,
+) -> reqwest::Response {
     client
         .post(t.url("/api/v1/session"))
         .json(&serde_json::json!({ "user": user, "password": pw }))
         .send()
         .await
         .unwrap()
-        .status()
+}
+
+/// The status of a GET of `path`.
+async fn status_of(client: &reqwest::Client, t: &TestServer, path: &str) -> StatusCode {
+    client.get(t.url(path)).send().await.unwrap().status()
+}
+
+async fn login(client: &reqwest::Client, t: &TestServer, user: &str, pw: &str) -> StatusCode {
+    post_login(client, t, user, pw).await.status()
 }
 
 #[tokio::test]
@@ -118,12 +132,7 @@ async fn a_session_cookie_is_locked_down_and_ends_at_logout_and_at_disable() {
     let t = participants().await;
     add_user_with_token(t.data(), "vera", Role::Viewer).await;
     let client = browser();
-    let response = client
-        .post(t.url("/api/v1/session"))
-        .json(&serde_json::json!({ "user": "VERA", "password": "a test password" }))
-        .send()
-        .await
-        .unwrap();
+    let response = post_login(&client, &t, "VERA", "a test password").await;
     assert_eq!(
         response.status(),
         StatusCode::OK,
@@ -141,12 +150,7 @@ async fn a_session_cookie_is_locked_down_and_ends_at_logout_and_at_disable() {
         "plain HTTP without --trust-proxy"
     );
     let (status, who) = (
-        client
-            .get(t.url("/api/v1/session"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status_of(&client, &t, "/api/v1/session").await,
         client
             .get(t.url("/api/v1/session"))
             .send()
@@ -162,12 +166,7 @@ async fn a_session_cookie_is_locked_down_and_ends_at_logout_and_at_disable() {
         "{who}"
     );
     assert_eq!(
-        client
-            .get(t.url("/api/v1/products"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status_of(&client, &t, "/api/v1/products").await,
         StatusCode::OK
     );
 
@@ -196,12 +195,7 @@ async fn a_session_cookie_is_locked_down_and_ends_at_logout_and_at_disable() {
         .unwrap();
     assert_eq!(out.status(), StatusCode::NO_CONTENT);
     assert_eq!(
-        client
-            .get(t.url("/api/v1/products"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status_of(&client, &t, "/api/v1/products").await,
         StatusCode::UNAUTHORIZED
     );
 
@@ -248,12 +242,7 @@ async fn a_session_cookie_is_locked_down_and_ends_at_logout_and_at_disable() {
     .expect("closed within a second of the disable");
     assert_eq!(closed, Some(4401), "after {:?}", disabled_at.elapsed());
     assert_eq!(
-        client
-            .get(t.url("/api/v1/products"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        status_of(&client, &t, "/api/v1/products").await,
         StatusCode::UNAUTHORIZED
     );
     t.server.shutdown().await.unwrap();
@@ -261,12 +250,7 @@ async fn a_session_cookie_is_locked_down_and_ends_at_logout_and_at_disable() {
 
 /// Logs vera in and returns `name=value` of the session cookie.
 async fn login_cookie(t: &TestServer) -> String {
-    let response = reqwest::Client::new()
-        .post(t.url("/api/v1/session"))
-        .json(&serde_json::json!({ "user": "vera", "password": "a test password" }))
-        .send()
-        .await
-        .unwrap();
+    let response = post_login(&reqwest::Client::new(), t, "vera", "a test password").await;
     assert_eq!(response.status(), StatusCode::OK);
     let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
     cookie.split(';').next().unwrap().to_string()
@@ -283,12 +267,7 @@ async fn wrong_passwords_in_a_row_get_429_and_cross_site_posts_are_refused() {
     }
     assert_eq!(statuses[0], StatusCode::UNAUTHORIZED);
     assert_eq!(statuses[19], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
-    let throttled = client
-        .post(t.url("/api/v1/session"))
-        .json(&serde_json::json!({ "user": "vera", "password": "a test password" }))
-        .send()
-        .await
-        .unwrap();
+    let throttled = post_login(&client, &t, "vera", "a test password").await;
     assert_eq!(
         throttled.status(),
         StatusCode::TOO_MANY_REQUESTS,
