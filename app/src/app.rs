@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use crate::components::admin::AdminPage;
 use crate::components::dashboard::Dashboard;
 use crate::components::login::{LoginPage, WelcomePage};
 use crate::components::upload::UploadPage;
@@ -67,6 +68,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/upload") view=UploadPage/>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/welcome") view=WelcomePage/>
+                <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -12,6 +12,7 @@
 // The dashboard's nested view types are deep; components also erase theirs with `into_any`.
 #![recursion_limit = "256"]
 
+pub mod admin;
 pub mod app;
 pub mod board;
 #[cfg(feature = "hydrate")]

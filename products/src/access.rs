@@ -62,6 +62,9 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, least rights first.
+    pub const ALL: [Role; 3] = [Role::Viewer, Role::Scientist, Role::Admin];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Viewer => "viewer",

@@ -10,6 +10,7 @@
 //! that the browser and the server share one definition of every wire type.
 
 pub mod access;
+pub mod accounts;
 pub mod media;
 pub mod name;
 #[cfg(feature = "previews")]

@@ -4,54 +4,12 @@
 //! SHA-256. Tokens are random, not passwords, so a fast hash is enough: there
 //! is nothing to brute-force.
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-
-use crate::name::ProductName;
 
 /// Prefix of every token, so that a leaked one is recognisable in logs and scanners.
 pub const TOKEN_PREFIX: &str = "obp_";
 
-/// A provider and its rights.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Provider {
-    pub name: String,
-    /// Categories it may send; empty means any.
-    pub categories: Vec<String>,
-    /// Platforms it may send; empty means any.
-    pub platforms: Vec<String>,
-    /// Its products are for participants only unless their sidecar says otherwise.
-    #[serde(default)]
-    pub restricted: bool,
-    pub created_at: DateTime<Utc>,
-    pub revoked_at: Option<DateTime<Utc>>,
-}
-
-impl Provider {
-    /// Whether this provider may send a file named `name`.
-    pub fn may_send(&self, name: &ProductName) -> bool {
-        let allowed =
-            |list: &[String], value: &str| list.is_empty() || list.iter().any(|v| v == value);
-        allowed(&self.categories, &name.category) && allowed(&self.platforms, &name.platform)
-    }
-
-    /// Its rights in words, for the command line and error messages.
-    pub fn rights(&self) -> String {
-        let list = |l: &[String]| {
-            if l.is_empty() {
-                "any".to_string()
-            } else {
-                l.join(", ")
-            }
-        };
-        format!(
-            "categories: {}; platforms: {}",
-            list(&self.categories),
-            list(&self.platforms)
-        )
-    }
-}
+pub use crate::accounts::{LastUpload, Provider};
 
 /// A new random token.
 pub fn new_token() -> Result<String, getrandom::Error> {
@@ -69,6 +27,7 @@ pub fn hash_token(token: &str) -> String {
 mod tests {
     use super::*;
     use crate::NameRules;
+    use chrono::Utc;
 
     #[test]
     fn tokens_are_random_and_only_their_hash_is_kept() {
@@ -89,6 +48,7 @@ mod tests {
             restricted: false,
             created_at: Utc::now(),
             revoked_at: None,
+            last_upload: None,
         };
         assert!(provider.may_send(&rules.parse("model.AROME.202611281200.precip.png").unwrap()));
         assert!(!provider.may_send(&rules.parse("satellite.MSG.202611281200.ir.png").unwrap()));

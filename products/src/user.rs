@@ -9,8 +9,6 @@
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// Shortest password accepted.
@@ -22,20 +20,7 @@ pub const MAX_NAME: usize = 64;
 
 pub use crate::access::Role;
 
-/// An account as listed (never with its hash).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct User {
-    pub id: i64,
-    pub name: String,
-    pub role: Role,
-    pub disabled: bool,
-    pub has_password: bool,
-    pub created_at: DateTime<Utc>,
-    pub last_login_at: Option<DateTime<Utc>>,
-    /// Bumped when the password changes or the account is disabled: a
-    /// session taken under another value is no longer honoured.
-    pub session_epoch: i64,
-}
+pub use crate::accounts::User;
 
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
 pub enum UserError {

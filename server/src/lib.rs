@@ -8,6 +8,7 @@
 //! a stop, [`supervisor`] keeps the tasks alive and reports them to health,
 //! [`config`] holds the command line, [`demo`] the demo feeder.
 
+pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod config;

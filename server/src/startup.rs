@@ -50,7 +50,7 @@ use crate::limits::Limiter;
 use crate::previews::Previews;
 use crate::state::AppState;
 use crate::supervisor::{supervise, Tasks, STUCK_AFTER};
-use crate::{api, auth, demo, reconcile, security_headers, site, watcher};
+use crate::{admin, api, auth, demo, reconcile, security_headers, site, watcher};
 
 /// Files waiting for the ingest task. Large enough for a bulk drop; the
 /// watcher waits when it is full rather than losing a file.
@@ -193,6 +193,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         upload_places: Limiter::new(usize::MAX, args.max_uploads_per_provider),
         rejected_quota_bytes: args.rejected_quota_bytes,
         leptos_options: site::leptos_options(&args.site_root, addr),
+        site: args.site_config(),
         shutdown: stop.clone(),
         tasks,
         stuck_after: args.hooks.stuck_after.unwrap_or(STUCK_AFTER),
@@ -202,7 +203,8 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
     let sessions = auth::session::layer(auth.sessions.clone(), &args.access);
     let app = Router::new()
         .merge(api::router())
-        .merge(site::router(&state, args.site_config()));
+        .merge(site::router(&state))
+        .merge(admin::router());
     let app = app
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve))
         .layer(sessions)

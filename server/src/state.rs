@@ -33,6 +33,8 @@ pub struct AppState {
     pub rejected_quota_bytes: u64,
     /// Site root, output name and addresses for server rendering.
     pub leptos_options: LeptosOptions,
+    /// Settings of the server that pages show (the local time zone).
+    pub site: app::board::SiteConfig,
     /// Turns true at shutdown, so long-lived websocket sessions close and the
     /// server can stop gracefully.
     pub shutdown: watch::Receiver<bool>,

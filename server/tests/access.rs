@@ -9,7 +9,8 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    add_provider, add_user_with_token, client_with, next_event, png, ws_with, TestServer,
+    add_provider, add_user_with_token, catalogue_of, client_with, next_event, png, ws_with,
+    TestServer,
 };
 use futures_util::StreamExt;
 use products::Role;
@@ -153,12 +154,85 @@ async fn participants_mode_lets_only_participants_read_and_admins_see_refusals()
             "{who} websocket: {:?}",
             ws.err()
         );
+        let after = format!("ws://{}/api/v1/events?after=0", t.server.addr);
+        assert_eq!(
+            ws_with(&after, token).await.is_ok(),
+            read == StatusCode::OK,
+            "{who} ?after=0"
+        );
+        pages(t, who, &client).await;
     }
     // The login page itself is open, and says nothing of the products.
     let (status, body) = get(&no_redirects(None), t.url("/login")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Log in") && !body.contains("MSG"), "{body}");
     c.t.server.shutdown().await.unwrap();
+}
+
+/// The pages (board, upload, admin) and an admin action, as `who`: the
+/// board for participants, the admin page and its actions for admins only;
+/// whoever is refused learns nothing of the products.
+async fn pages(t: &TestServer, who: &str, client: &reqwest::Client) {
+    use StatusCode as S;
+    let expected = match who {
+        "anonymous" => [S::SEE_OTHER, S::SEE_OTHER, S::SEE_OTHER],
+        "provider" => [S::FORBIDDEN, S::FORBIDDEN, S::FORBIDDEN],
+        "admin" => [S::OK, S::OK, S::OK],
+        _ => [S::OK, S::OK, S::FORBIDDEN],
+    };
+    for (path, status) in ["/", "/upload", "/admin"].into_iter().zip(expected) {
+        let response = client.get(t.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), status, "{who} GET {path}");
+        if status == S::SEE_OTHER {
+            let to = response.headers()[header::LOCATION].to_str().unwrap();
+            assert!(to.starts_with("/login?next="), "{who} {path} -> {to}");
+        }
+        let body = response.text().await.unwrap();
+        if status == S::OK && path == "/" {
+            assert!(
+                body.contains("BOLLENE"),
+                "{who}: a participant's board has it"
+            );
+        } else {
+            assert!(
+                !body.contains("BOLLENE") && !body.contains("MSG"),
+                "{who} {path}: {body}"
+            );
+        }
+        if path == "/admin" && status == S::OK {
+            assert!(
+                body.contains("Participants") && body.contains("vera"),
+                "{body}"
+            );
+        }
+    }
+    let name = format!("invited-by-{who}");
+    let response = client
+        .post(t.url("/admin"))
+        .form(&[
+            ("act", "invite"),
+            ("name", name.as_str()),
+            ("role", "admin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let body = response.text().await.unwrap();
+    let catalogue = catalogue_of(t.data()).await;
+    let invited = catalogue.user(&name).await.unwrap();
+    catalogue.close().await;
+    if who == "admin" {
+        assert_eq!(status, S::OK, "{body}");
+        assert!(body.contains("/welcome?invitation=obp_"), "{body}");
+        assert_eq!(
+            invited.map(|u| (u.role, u.has_password)),
+            Some((Role::Admin, false))
+        );
+    } else {
+        assert_eq!(status, expected[2], "{who} POST /admin");
+        assert!(invited.is_none(), "{who} invited someone");
+    }
 }
 
 #[tokio::test]
@@ -184,6 +258,24 @@ async fn in_public_mode_the_public_never_receives_a_restricted_product() {
     assert!(list.contains(OPEN) && !list.contains("BOLLENE"), "{list}");
     let (status, _) = get(&anonymous, t.url("/api/v1/rejections")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, body) = get(&anonymous, t.url("/upload")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!body.contains("BOLLENE"));
+    for admin_page in [
+        anonymous.get(t.url("/admin")),
+        anonymous.post(t.url("/admin")).form(&[
+            ("act", "invite"),
+            ("name", "x"),
+            ("role", "admin"),
+        ]),
+    ] {
+        let response = admin_page.send().await.unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "the public logs in first"
+        );
+    }
     let (_, health) = get(&anonymous, t.url("/api/v1/health")).await;
     let health: serde_json::Value = serde_json::from_str(&health).unwrap();
     assert_eq!(health["products"], 1, "the public counts what it sees");

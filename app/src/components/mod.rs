@@ -1,5 +1,6 @@
 //! The pieces of the dashboard, one per file.
 
+pub mod admin;
 pub mod arrivals;
 pub mod connection;
 pub mod controls;

@@ -3,39 +3,15 @@
 //! hash is enough), and the audit trail of who did what to whose access.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 use super::users::{user_from_row, USER_COLUMNS};
 use super::{from_ms, now_ms, Catalogue, Result};
+pub use crate::accounts::{ApiToken, AuditEntry};
 use crate::user::User;
 
 /// How stale a token's `last_used_at` may get before it is written again.
 pub const USE_NOTED_EVERY_MS: i64 = 60_000;
-
-/// A personal token as listed (never the token itself).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiToken {
-    pub id: i64,
-    pub user: String,
-    pub label: String,
-    pub created_at: DateTime<Utc>,
-    pub last_used_at: Option<DateTime<Utc>>,
-    pub revoked_at: Option<DateTime<Utc>>,
-}
-
-/// One line of the audit trail.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub at: DateTime<Utc>,
-    /// Who acted (a user, `cli`, or the address of a failed login).
-    pub actor: Option<String>,
-    /// `login`, `login.failed`, `role`, `token.created`…
-    pub action: String,
-    /// Whom it was about.
-    pub subject: Option<String>,
-    pub address: Option<String>,
-}
 
 /// Why an invitation could not be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 use super::{from_ms, now_ms, Catalogue, CatalogueError, Result};
-use crate::provider::Provider;
+use crate::provider::{LastUpload, Provider};
 
 impl Catalogue {
     /// Adds a provider with the hash of its token.
@@ -42,6 +42,7 @@ impl Catalogue {
                     restricted,
                     created_at: from_ms(created),
                     revoked_at: None,
+                    last_upload: None,
                 })
             }
         }
@@ -79,6 +80,21 @@ impl Catalogue {
         )
     }
 
+    /// Notes what provider `name` just sent and what became of it.
+    pub async fn note_upload(&self, name: &str, file_name: &str, outcome: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE providers SET last_upload_ms = ?, last_upload_file = ?, last_upload_outcome = ?
+             WHERE name = ?",
+        )
+        .bind(now_ms())
+        .bind(file_name)
+        .bind(outcome)
+        .bind(name)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Revokes a provider's token; false if there is no such active provider.
     pub async fn revoke_provider(&self, name: &str) -> Result<bool> {
         let done = sqlx::query(
@@ -92,7 +108,8 @@ impl Catalogue {
     }
 }
 
-const PROVIDER_COLUMNS: &str = "name, categories, platforms, restricted, created_ms, revoked_ms";
+const PROVIDER_COLUMNS: &str = "name, categories, platforms, restricted, created_ms, revoked_ms, \
+     last_upload_ms, last_upload_file, last_upload_outcome";
 
 fn provider_from_row(row: &SqliteRow) -> Result<Provider> {
     Ok(Provider {
@@ -102,5 +119,17 @@ fn provider_from_row(row: &SqliteRow) -> Result<Provider> {
         restricted: row.try_get::<i64, _>("restricted")? != 0,
         created_at: from_ms(row.try_get("created_ms")?),
         revoked_at: row.try_get::<Option<i64>, _>("revoked_ms")?.map(from_ms),
+        last_upload: match row.try_get::<Option<i64>, _>("last_upload_ms")? {
+            Some(at) => Some(LastUpload {
+                at: from_ms(at),
+                file_name: row
+                    .try_get::<Option<String>, _>("last_upload_file")?
+                    .unwrap_or_default(),
+                outcome: row
+                    .try_get::<Option<String>, _>("last_upload_outcome")?
+                    .unwrap_or_default(),
+            }),
+            None => None,
+        },
     })
 }

@@ -106,6 +106,13 @@ async fn upload(
         }
         other => other?,
     };
+    if let Err(error) = state
+        .catalogue
+        .note_upload(&provider.name, &file_name, outcome.word())
+        .await
+    {
+        tracing::warn!(%error, provider = %provider.name, "could not note the provider's last upload");
+    }
     match outcome {
         Outcome::Added { product, .. } | Outcome::Updated { product, .. } => {
             Ok((StatusCode::CREATED, Json(product)).into_response())

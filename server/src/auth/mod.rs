@@ -22,7 +22,7 @@
 mod args;
 pub mod extract;
 pub mod first_admin;
-mod form;
+pub mod form;
 pub mod origin;
 pub mod revocations;
 pub mod session;
@@ -151,6 +151,17 @@ pub async fn resolve(
             Redirect::to(&format!("/login?{query}")).into_response()
         });
     }
+    if matches!(caller, Caller::Provider(_))
+        && state.auth.args.access == Access::Participants
+        && !for_providers(&path)
+    {
+        // Not a login: in participants mode an upload token reads nothing,
+        // not even the board's open products.
+        return Err(ApiError::Forbidden(
+            "an upload token sends files; reading needs a participant's login or personal token"
+                .into(),
+        ));
+    }
     request.extensions_mut().insert(caller.reader());
     request.extensions_mut().insert(caller);
     let assets = path.starts_with("/pkg/");
@@ -200,6 +211,12 @@ fn open_to_anyone(path: &str) -> bool {
             | "/favicon.svg"
     ) || path.starts_with("/pkg/")
         || path.starts_with("/api/v1/invitations/")
+}
+
+/// Paths an upload token serves for in participants mode: sending files,
+/// and hearing why they were refused.
+fn for_providers(path: &str) -> bool {
+    path.starts_with("/api/v1/drops/") || matches!(path, "/api/v1/rejections" | "/api/v1/health")
 }
 
 /// The caller named by a Bearer token or the session. A token that names no

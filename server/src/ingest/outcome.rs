@@ -45,6 +45,18 @@ impl Outcome {
             _ => None,
         }
     }
+
+    /// What became of the file, in one word (a provider's last upload on the admin page).
+    pub fn word(&self) -> &'static str {
+        match self {
+            Outcome::Added { .. } => "added",
+            Outcome::Updated { .. } => "updated",
+            Outcome::Unchanged { .. } => "unchanged",
+            Outcome::Rejected { .. } => "rejected",
+            Outcome::SidecarKept => "kept",
+            Outcome::Skipped => "skipped",
+        }
+    }
 }
 
 pub(super) fn log_outcome(path: &Path, outcome: &Result<Outcome, IngestError>) {

@@ -29,13 +29,17 @@ pub struct TestServer {
     pub token: String,
 }
 
+/// The catalogue of `data`, opened beside a running server (as `opsboard user` does).
+pub async fn catalogue_of(data: &Path) -> products::catalogue::Catalogue {
+    products::catalogue::Catalogue::open(&products::store::DataDir::new(data).database())
+        .await
+        .expect("catalogue opens")
+}
+
 /// Adds a user with `role` and a personal token to the catalogue of `data`
 /// (beside a running server, as `opsboard user` does); returns the token.
 pub async fn add_user_with_token(data: &Path, name: &str, role: products::Role) -> String {
-    let catalogue =
-        products::catalogue::Catalogue::open(&products::store::DataDir::new(data).database())
-            .await
-            .expect("catalogue opens");
+    let catalogue = catalogue_of(data).await;
     let hash = products::user::hash_password("a test password").expect("hash");
     // A restarted test server finds its user already there.
     let user = match catalogue.user(name).await.expect("users read") {

@@ -1,0 +1,274 @@
+//! `/admin`: participants, providers, personal tokens and the audit trail,
+//! for admins. Every action is a plain form posted to `/admin` (so the page
+//! needs no JavaScript); the answer is this page again, with a notice of
+//! what was done and, once, the secret to hand over.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use products::accounts::{ApiToken, AuditEntry, Provider, User};
+use products::Role;
+
+use crate::admin::{load_admin, AdminBoard, Notice};
+
+fn when(t: Option<DateTime<Utc>>, never: &'static str) -> String {
+    t.map_or_else(
+        || never.to_string(),
+        |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    )
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let board = Resource::new_blocking(|| (), |_| load_admin());
+    view! {
+        <main class="admin">
+            <header class="admin-top">
+                <h1><a href="/" rel="external">"opsboard"</a></h1>
+                <span class="admin-title">"Admin"</span>
+                <a class="nav" href="/" rel="external">"Board"</a>
+                <form method="post" action="/api/v1/session/logout">
+                    <button type="submit" class="logout">"Log out"</button>
+                </form>
+            </header>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || board.get().map(|loaded| match loaded {
+                    Ok(board) => view! { <AdminLists board/> }.into_any(),
+                    Err(error) => view! {
+                        <p class="login-error" role="alert">{error.to_string()}</p>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn AdminLists(board: AdminBoard) -> impl IntoView {
+    let AdminBoard {
+        me,
+        users,
+        providers,
+        tokens,
+        audit,
+        notice,
+    } = board;
+    view! {
+        {notice.map(|notice| view! { <NoticeBox notice/> })}
+        <Users users me/>
+        <Providers providers/>
+        <Tokens tokens/>
+        <Audit audit/>
+    }
+}
+
+#[component]
+fn NoticeBox(notice: Notice) -> impl IntoView {
+    let class = if notice.failed {
+        "notice failed"
+    } else {
+        "notice"
+    };
+    let role = if notice.failed { "alert" } else { "status" };
+    view! {
+        <section class=class role=role>
+            <p>{notice.text}</p>
+            {notice.secret.map(|secret| view! {
+                <p class="secret">
+                    <label>"Shown this once: copy it now"
+                        <input readonly class="secret-value" value=secret size="80"/>
+                    </label>
+                </p>
+            })}
+        </section>
+    }
+}
+
+/// A hidden field naming the action and its subject.
+#[component]
+fn Act(act: &'static str, #[prop(into)] name: String) -> impl IntoView {
+    view! {
+        <input type="hidden" name="act" value=act/>
+        <input type="hidden" name="name" value=name/>
+    }
+}
+
+#[component]
+fn RoleSelect(selected: Role) -> impl IntoView {
+    Role::ALL
+        .into_iter()
+        .map(|r| view! { <option value=r.as_str() selected=r == selected>{r.as_str()}</option> })
+        .collect_view()
+}
+
+#[component]
+fn Users(users: Vec<User>, me: String) -> impl IntoView {
+    let rows = users
+        .into_iter()
+        .map(|u| {
+            let state = match (u.disabled, u.has_password) {
+                (true, _) => "disabled",
+                (false, false) => "invited",
+                (false, true) => "active",
+            };
+            let myself = u.name == me;
+            let name = u.name.clone();
+            view! {
+                <tr data-user=u.name.clone()>
+                    <td>{u.name.clone()}</td>
+                    <td>
+                        <form method="post" action="/admin" class="inline">
+                            <Act act="role" name=name.clone()/>
+                            <select name="role" aria-label=format!("Role of {name}") disabled=myself>
+                                <RoleSelect selected=u.role/>
+                            </select>
+                            <button type="submit" disabled=myself>"Change"</button>
+                        </form>
+                    </td>
+                    <td class="state">{state}</td>
+                    <td>{when(u.last_login_at, "never")}</td>
+                    <td class="actions">
+                        <form method="post" action="/admin" class="inline">
+                            <Act act="reset" name=name.clone()/>
+                            <button type="submit" disabled=u.disabled>"New invitation"</button>
+                        </form>
+                        <form method="post" action="/admin" class="inline">
+                            <Act act=if u.disabled { "enable" } else { "disable" } name=name.clone()/>
+                            <button type="submit" disabled=myself>
+                                {if u.disabled { "Enable" } else { "Disable" }}
+                            </button>
+                        </form>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="admin-section" aria-labelledby="users-heading">
+            <h2 id="users-heading">"Participants"</h2>
+            <table>
+                <thead><tr><th>"Name"</th><th>"Role"</th><th>"State"</th><th>"Last login"</th><th></th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <form method="post" action="/admin" class="admin-form">
+                <h3>"Invite a participant"</h3>
+                <input type="hidden" name="act" value="invite"/>
+                <label>"User name"
+                    <input name="name" required maxlength="64" pattern="[A-Za-z0-9._@\\-]{1,64}"
+                        title="letters, digits, '.', '_', '-' or '@'"/>
+                </label>
+                <label>"Role"
+                    <select name="role"><RoleSelect selected=Role::Viewer/></select>
+                </label>
+                <button type="submit">"Invite"</button>
+                <p class="hint">"The invitation link works once, for 72 hours: send it to the participant, who chooses a password with it."</p>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn Providers(providers: Vec<Provider>) -> impl IntoView {
+    let rows = providers
+        .into_iter()
+        .map(|p| {
+            let last = p.last_upload.as_ref().map_or_else(
+                || "nothing yet".to_string(),
+                |u| format!("{} ({}) {}", u.file_name, u.outcome, when(Some(u.at), "")),
+            );
+            let revoked = p.revoked_at.is_some();
+            view! {
+                <tr data-provider=p.name.clone()>
+                    <td>{p.name.clone()}</td>
+                    <td>{p.rights()}{if p.restricted { "; restricted by default" } else { "" }}</td>
+                    <td class="state">{if revoked { format!("revoked {}", when(p.revoked_at, "")) } else { "active".into() }}</td>
+                    <td>{last}</td>
+                    <td class="actions">
+                        <form method="post" action="/admin" class="inline">
+                            <Act act="revoke-provider" name=p.name.clone()/>
+                            <button type="submit" disabled=revoked>"Revoke"</button>
+                        </form>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="admin-section" aria-labelledby="providers-heading">
+            <h2 id="providers-heading">"Providers"</h2>
+            <table>
+                <thead><tr><th>"Name"</th><th>"Rights"</th><th>"State"</th><th>"Last upload"</th><th></th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <form method="post" action="/admin" class="admin-form">
+                <h3>"Add a provider"</h3>
+                <input type="hidden" name="act" value="add-provider"/>
+                <label>"Name" <input name="name" required maxlength="64"/></label>
+                <label>"Categories (comma-separated, empty for any)" <input name="categories" maxlength="512"/></label>
+                <label>"Platforms (comma-separated, empty for any)" <input name="platforms" maxlength="512"/></label>
+                <label class="check"><input type="checkbox" name="restricted" value="on"/>" Its products are for participants only"</label>
+                <button type="submit">"Add and show its token"</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn Tokens(tokens: Vec<ApiToken>) -> impl IntoView {
+    let rows = tokens
+        .into_iter()
+        .map(|t| {
+            let revoked = t.revoked_at.is_some();
+            view! {
+                <tr>
+                    <td>{t.id}</td>
+                    <td>{t.user}</td>
+                    <td>{t.label}</td>
+                    <td>{when(t.last_used_at, "never")}</td>
+                    <td class="actions">
+                        <form method="post" action="/admin" class="inline">
+                            <Act act="revoke-token" name=t.id.to_string()/>
+                            <button type="submit" disabled=revoked>{if revoked { "Revoked" } else { "Revoke" }}</button>
+                        </form>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="admin-section" aria-labelledby="tokens-heading">
+            <h2 id="tokens-heading">"Personal tokens"</h2>
+            <p class="hint">"Made with " <code>"opsboard user token NAME"</code> " for scripts."</p>
+            <table>
+                <thead><tr><th>"Id"</th><th>"User"</th><th>"Label"</th><th>"Last used"</th><th></th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn Audit(audit: Vec<AuditEntry>) -> impl IntoView {
+    let rows = audit
+        .into_iter()
+        .map(|a| {
+            view! {
+                <tr>
+                    <td>{when(Some(a.at), "")}</td>
+                    <td>{a.actor.unwrap_or_default()}</td>
+                    <td>{a.action}</td>
+                    <td>{a.subject.unwrap_or_default()}</td>
+                    <td>{a.address.unwrap_or_default()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="admin-section" aria-labelledby="audit-heading">
+            <h2 id="audit-heading">"Audit trail"</h2>
+            <table class="audit">
+                <thead><tr><th>"When"</th><th>"Who"</th><th>"What"</th><th>"About"</th><th>"From"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+}
