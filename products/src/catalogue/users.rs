@@ -84,14 +84,16 @@ impl Catalogue {
         Ok(())
     }
 
-    /// A number that changes whenever any user's sessions are revoked, for
+    /// A number that changes whenever any user's sessions or tokens are revoked, for
     /// a server to notice changes another process (`opsboard user`) made.
     pub async fn revocations(&self) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT COALESCE(SUM(session_epoch), 0) + COUNT(*) FROM users")
-                .fetch_one(&self.pool)
-                .await?,
+        Ok(sqlx::query_scalar(
+            "SELECT COALESCE(SUM(session_epoch), 0) + COUNT(*)
+                   + (SELECT COUNT(*) FROM api_tokens WHERE revoked_ms IS NOT NULL)
+                 FROM users",
         )
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     /// The stored password hash of an enabled user, for a login.

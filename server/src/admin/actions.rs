@@ -234,6 +234,7 @@ async fn act(
                 return Err(ApiError::NotFound("active token"));
             };
             audit("token.revoked".into(), owner.clone()).await?;
+            state.auth.revocations.bump();
             Ok(Notice::done(format!("Token {id} of {owner} is revoked.")))
         }
     }

@@ -33,7 +33,7 @@ use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{timeout, Instant};
 
-use crate::auth::{Caller, ReadAccess};
+use crate::auth::{Caller, Credential, ReadAccess};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -165,21 +165,25 @@ async fn still_allowed(state: &AppState, caller: &Caller) -> bool {
     let Caller::Participant(participant) = caller else {
         return true; // the public's access does not end
     };
+    let id = match &participant.via {
+        // Gone when revoked or when its owner is disabled.
+        Credential::Token(hash) => {
+            return matches!(state.catalogue.user_by_api_token(hash).await, Ok(Some(_)))
+        }
+        Credential::Session(id) => id,
+    };
     let user = state.catalogue.user_by_id(participant.user.id).await;
     let Ok(Some(user)) = user else {
         return false;
     };
-    if user.disabled {
+    if user.disabled || user.session_epoch != participant.user.session_epoch {
         return false;
     }
-    let Some(id) = participant.session else {
-        return true; // a personal token: revoked by disabling its owner
+    let Some(id) = id else {
+        return true;
     };
-    if user.session_epoch != participant.user.session_epoch {
-        return false;
-    }
     use tower_sessions::SessionStore;
-    matches!(state.auth.sessions.load(&id).await, Ok(Some(_)))
+    matches!(state.auth.sessions.load(id).await, Ok(Some(_)))
 }
 
 /// Whether `caller` may see `event`.

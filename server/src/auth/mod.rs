@@ -69,8 +69,17 @@ pub enum Caller {
 #[derive(Clone, Debug)]
 pub struct Participant {
     pub user: User,
-    /// The session it came with (`None`: a personal token).
-    pub session: Option<tower_sessions::session::Id>,
+    /// How the participant proved who they are: checked again, for as long
+    /// as a websocket stays open.
+    pub via: Credential,
+}
+
+#[derive(Clone, Debug)]
+pub enum Credential {
+    /// A login's session.
+    Session(Option<tower_sessions::session::Id>),
+    /// A personal token, by its SHA-256 (what the catalogue keeps).
+    Token(String),
 }
 
 impl Caller {
@@ -235,7 +244,7 @@ async fn identify(
         if let Some(user) = state.catalogue.user_by_api_token(&hash).await? {
             return Ok(Caller::Participant(Participant {
                 user,
-                session: None,
+                via: Credential::Token(hash),
             }));
         }
         return Err(ApiError::Unauthorized);
@@ -265,7 +274,7 @@ async fn identify(
             }
             Ok(Caller::Participant(Participant {
                 user,
-                session: session.id(),
+                via: Credential::Session(session.id()),
             }))
         }
         None => {

@@ -23,7 +23,7 @@ use tower_sessions_sqlx_store::SqliteStore;
 
 use super::extract::AnyCaller;
 use super::form::FormOrJson;
-use super::{client_address, AccessArgs, Caller, SessionAuth, SESSION_KEY};
+use super::{client_address, AccessArgs, Caller, Credential, SessionAuth, SESSION_KEY};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -69,7 +69,7 @@ async fn who(
     Json(match caller {
         Caller::Participant(p) => json!({
             "user": p.user.name, "role": p.user.role, "access": access,
-            "via": if p.session.is_some() { "session" } else { "token" },
+            "via": match p.via { Credential::Session(_) => "session", Credential::Token(_) => "token" },
         }),
         _ => json!({ "user": null, "role": null, "access": access }),
     })
