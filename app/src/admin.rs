@@ -61,7 +61,7 @@ impl Notice {
 
 /// The admin page's lists, for admins only (anyone can call a server
 /// function: the role is checked here too, not only by the page's route).
-#[server]
+#[server(endpoint = "admin_lists")]
 pub async fn load_admin() -> Result<AdminBoard, ServerFnError> {
     use products::Role;
     let reader = crate::board::reader();

@@ -1,6 +1,10 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
+
+/** The repository: where the binary and the built site are. */
+export const root = path.join(__dirname, '../..');
 
 /** The drop folder of the server under test. */
 export const incoming = path.join(process.env.E2E_DATA_DIR!, 'incoming');
@@ -86,4 +90,33 @@ export async function open(page: Page, query = ''): Promise<void> {
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', '1');
   await expect(page.locator('.conn')).toHaveAttribute('data-state', 'live');
   expect(pageErrors.get(page), 'the page logged errors').toEqual([]);
+}
+
+/**
+ * A server of a test's own, on its own data dir and `port`, with `args` after
+ * `serve` (the shared one runs in participants mode; these in public mode).
+ */
+export function startServer(dataDir: string, port: number, args: string[] = []): ChildProcess {
+  return spawn(path.join(root, 'target/debug/opsboard'), ['serve', '--listen', `127.0.0.1:${port}`, ...args], {
+    env: {
+      ...process.env,
+      OPSBOARD_DATA_DIR: dataDir,
+      LEPTOS_SITE_ROOT: path.join(root, 'target/site'),
+      RUST_LOG: 'warn',
+    },
+    stdio: 'ignore',
+  });
+}
+
+/** Waits until the server on `port` answers its health check. */
+export async function healthy(port: number): Promise<void> {
+  await expect
+    .poll(async () => {
+      try {
+        return (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).status;
+      } catch {
+        return 0;
+      }
+    }, { timeout: 20_000 })
+    .toBe(200);
 }

@@ -1,44 +1,18 @@
 import { test, expect } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { dropFile, platform, PNG, stamp } from './helpers';
+import { dropFile, healthy, platform, PNG, stamp, startServer } from './helpers';
 
-const root = path.join(__dirname, '../..');
 const port = Number(process.env.E2E_PORT ?? 3917) + 1;
-
-/** A second server of its own, on its own data dir, that this test stops and restarts. */
-function startServer(dataDir: string): ChildProcess {
-  return spawn(path.join(root, 'target/debug/opsboard'), ['serve', '--listen', `127.0.0.1:${port}`, '--access', 'public'], {
-    env: {
-      ...process.env,
-      OPSBOARD_DATA_DIR: dataDir,
-      LEPTOS_SITE_ROOT: path.join(root, 'target/site'),
-      RUST_LOG: 'warn',
-    },
-    stdio: 'ignore',
-  });
-}
-
-async function healthy(): Promise<void> {
-  await expect
-    .poll(async () => {
-      try {
-        return (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).status;
-      } catch {
-        return 0;
-      }
-    }, { timeout: 20_000 })
-    .toBe(200);
-}
+const serve = (dataDir: string) => startServer(dataDir, port, ['--access', 'public']);
 
 test('after a server restart the page resumes and shows what was dropped meanwhile', async ({ page }) => {
   test.setTimeout(90_000);
   const dataDir = path.join(process.env.E2E_DATA_DIR!, `restart-${Date.now()}`);
   fs.mkdirSync(dataDir, { recursive: true });
-  let server = startServer(dataDir);
+  let server = serve(dataDir);
   try {
-    await healthy();
+    await healthy(port);
     const plat = platform('RST');
     const before = `satellite.${plat}.${stamp()}.ir108.png`;
     dropFile(before, PNG, path.join(dataDir, 'incoming'));
@@ -58,8 +32,8 @@ test('after a server restart the page resumes and shows what was dropped meanwhi
     // A product arrives while it is down, and it comes back.
     const during = `satellite.${plat}.${stamp()}.wv062.png`;
     dropFile(during, PNG, path.join(dataDir, 'incoming'));
-    server = startServer(dataDir);
-    await healthy();
+    server = serve(dataDir);
+    await healthy(port);
     await expect(conn).toHaveAttribute('data-state', 'live', { timeout: 40_000 });
     await expect(page.locator(`.mark[data-file-name="${during}"]`)).toBeVisible();
     await expect(page.locator(`.mark[data-file-name="${before}"]`)).toHaveCount(1);

@@ -13,15 +13,37 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use axum::extract::ws::Utf8Bytes;
 use products::catalogue::{Catalogue, CatalogueError, Current, EventLog, NewProduct};
 use products::sidecar::{ProductMeta, Timing};
-use products::{Event, Rejection};
+use products::{Event, Rejection, Skip};
 use tokio::sync::{broadcast, Mutex};
 
 type Result<T, E = CatalogueError> = std::result::Result<T, E>;
 
 /// How many events a session may lag before it must catch up from the catalogue.
 const BROADCAST_CAPACITY: usize = 1024;
+
+/// An event as broadcast, with the two texts a session may send for it,
+/// written once for all sessions rather than once per session: a campaign
+/// has a hundred screens open, each sent every event.
+pub struct Announced {
+    pub event: Event,
+    /// The event's JSON, for whoever may see it.
+    pub json: Utf8Bytes,
+    /// Its skip marker, for whoever may not.
+    pub skip: Utf8Bytes,
+}
+
+impl Announced {
+    fn new(event: Event) -> serde_json::Result<Self> {
+        Ok(Self {
+            json: serde_json::to_string(&event)?.into(),
+            skip: serde_json::to_string(&Skip { seq: event.seq })?.into(),
+            event,
+        })
+    }
+}
 
 /// Cheap to clone; all clones publish to the same subscribers.
 #[derive(Clone)]
@@ -35,7 +57,7 @@ struct Inner {
     /// The current products in memory, updated with each event before it is
     /// broadcast (pages render from it).
     current: Current,
-    sender: broadcast::Sender<Arc<Event>>,
+    sender: broadcast::Sender<Arc<Announced>>,
     /// Held from the catalogue write to the broadcast, so broadcast order is `seq` order.
     writer: Mutex<()>,
 }
@@ -80,6 +102,11 @@ impl Hub {
             .await
     }
 
+    /// A product restricted by a rule added since it was catalogued (`product.updated`).
+    pub async fn restrict(&self, id: i64) -> Result<Event> {
+        self.announce(self.inner.log.restrict(id)).await
+    }
+
     /// A product's bytes found missing, or back (`product.updated`).
     pub async fn set_missing(&self, id: i64, missing: bool) -> Result<Event> {
         self.announce(self.inner.log.set_missing(id, missing)).await
@@ -120,13 +147,19 @@ impl Hub {
         let _serialised = self.inner.writer.lock().await;
         let event = write.await?;
         self.inner.current.apply(&event);
-        // No subscriber is not an error: the event is stored for later replay.
-        let _ = self.inner.sender.send(Arc::new(event.clone()));
+        // No subscriber is not an error: the event is stored for later replay
+        // (and read back from there if it cannot be written out here).
+        match Announced::new(event.clone()) {
+            Ok(announced) => {
+                let _ = self.inner.sender.send(Arc::new(announced));
+            }
+            Err(error) => tracing::error!(%error, seq = event.seq, "an event could not be encoded"),
+        }
         Ok(event)
     }
 
     /// A receiver of every event published from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Announced>> {
         self.inner.sender.subscribe()
     }
 }

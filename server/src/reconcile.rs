@@ -100,3 +100,20 @@ fn is_older_sidecar(name: &str, archived: &str, newest: &HashMap<String, String>
             DataDir::archived_version(archived) <= DataDir::archived_version(&known_name)
         })
 }
+
+/// Restricts what `--restrict` rules given since reach, through the hub (a
+/// `product.updated` each, which open pages of the public receive as a skip
+/// marker): a rule covers the products catalogued before it, not only the
+/// new ones. Returns how many were restricted.
+pub async fn apply_rules(hub: &Hub, policy: &products::Policy) -> anyhow::Result<usize> {
+    let mut restricted = 0;
+    for rule in &policy.rules {
+        for id in hub.catalogue().open_under(rule).await? {
+            hub.restrict(id)
+                .await
+                .with_context(|| format!("restricting product {id} under --restrict {rule}"))?;
+            restricted += 1;
+        }
+    }
+    Ok(restricted)
+}

@@ -104,6 +104,15 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
     if report != reconcile::Report::default() {
         tracing::warn!(?report, "archive reconciled");
     }
+    let restricted = reconcile::apply_rules(&hub, &args.access.policy())
+        .await
+        .context("applying the --restrict rules to the catalogue")?;
+    if restricted > 0 {
+        tracing::info!(
+            restricted,
+            "products catalogued before a --restrict rule now restricted"
+        );
+    }
 
     let (shutdown, stop) = watch::channel(false);
     let tasks = Tasks::default();

@@ -33,6 +33,8 @@ async fn campaign(access: opsboard::auth::Access) -> Campaign {
     let t = TestServer::start_with(dir, |args| {
         args.access.access = access;
         args.access.restrict = vec!["radar".parse().unwrap()];
+        // Real thumbnails and previews, to be refused like the rest.
+        args.no_previews = false;
     })
     .await;
     let mut ws = t.events(None).await;
@@ -40,10 +42,17 @@ async fn campaign(access: opsboard::auth::Access) -> Campaign {
     t.drop_file(SECRET, &png(2));
     // A refusal whose reason names the restricted product's platform.
     t.drop_file("radar.BOLLENE.notatime.ppi.png", &png(3));
+    // Until both products have their renditions.
     let mut ids = std::collections::HashMap::new();
-    for _ in 0..3 {
-        if let products::EventKind::ProductAdded { product } = next_event(&mut ws).await.kind {
+    let mut rendered = std::collections::HashSet::new();
+    while rendered.len() < 2 {
+        if let products::EventKind::ProductAdded { product }
+        | products::EventKind::ProductUpdated { product } = next_event(&mut ws).await.kind
+        {
             ids.insert(product.file_name.clone(), product.id);
+            if product.thumbnail_url.is_some() && product.preview_url.is_some() {
+                rendered.insert(product.id);
+            }
         }
     }
     Campaign {
@@ -86,6 +95,9 @@ async fn participants_mode_lets_only_participants_read_and_admins_see_refusals()
         format!("/api/v1/products/{secret}"),
         format!("/api/v1/products/{secret}/file"),
         format!("/api/v1/products/{secret}/versions"),
+        format!("/api/v1/products/{secret}/thumbnail"),
+        format!("/api/v1/products/{secret}/preview"),
+        format!("/api/v1/products/{open}/thumbnail"),
     ];
     // (caller, token, read status, rejections status)
     let callers = [
@@ -206,6 +218,18 @@ async fn pages(t: &TestServer, who: &str, client: &reqwest::Client) {
             );
         }
     }
+    // The admin page's server function, called directly: admins only.
+    let lists = client.post(t.url("/api/admin_lists")).send().await.unwrap();
+    let status = lists.status();
+    let body = lists.text().await.unwrap();
+    match who {
+        "admin" => assert!(status == S::OK && body.contains("vera"), "{status} {body}"),
+        "anonymous" => assert_eq!(status, S::UNAUTHORIZED),
+        _ => assert_eq!(status, S::FORBIDDEN, "{who}: {body}"),
+    }
+    if who != "admin" {
+        assert!(!body.contains("vera"), "{who} read the accounts: {body}");
+    }
     let name = format!("invited-by-{who}");
     let response = client
         .post(t.url("/admin"))
@@ -252,8 +276,11 @@ async fn in_public_mode_the_public_never_receives_a_restricted_product() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: 404, not 403");
         assert!(!body.contains("BOLLENE"), "{path}: {body}");
     }
-    let (status, body) = get(&anonymous, t.url(&format!("/api/v1/products/{open}"))).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    for path in ["", "/file", "/thumbnail", "/preview", "/versions"] {
+        let (status, body) =
+            get(&anonymous, t.url(&format!("/api/v1/products/{open}{path}"))).await;
+        assert_eq!(status, StatusCode::OK, "the open product's {path}: {body}");
+    }
     let (_, list) = get(&anonymous, t.url("/api/v1/products")).await;
     assert!(list.contains(OPEN) && !list.contains("BOLLENE"), "{list}");
     let (status, _) = get(&anonymous, t.url("/api/v1/rejections")).await;
@@ -332,9 +359,11 @@ async fn in_public_mode_the_public_never_receives_a_restricted_product() {
         seqs.push(value["seq"].as_i64().unwrap());
         texts.push_str(&text);
     }
-    assert_eq!(seqs, vec![1, 2, 3], "gap-free: {texts}");
+    // Added, rejected, and each product's renditions: five events, of which
+    // the restricted product's two and the refusal are skips.
+    assert_eq!(seqs, (1..=5).collect::<Vec<_>>(), "gap-free: {texts}");
     assert!(!texts.contains("BOLLENE"), "{texts}");
-    assert_eq!(texts.matches("\"skip\"").count(), 2, "{texts}");
+    assert_eq!(texts.matches("\"skip\"").count(), 3, "{texts}");
     // The same file served to a participant: cacheable by its browser only.
     let file = t
         .http
@@ -368,5 +397,63 @@ async fn a_personal_token_reads_with_its_role_and_a_wrong_one_is_refused() {
     );
     let (status, _) = get(&client_with("obp_not_a_token"), t.url("/api/v1/products")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    t.server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_restrict_rule_given_later_restricts_what_was_catalogued_before() {
+    let t = TestServer::start_with(tempfile::tempdir().unwrap(), |args| {
+        args.access.access = opsboard::auth::Access::Public;
+    })
+    .await;
+    let mut ws = t.events(None).await;
+    t.drop_file(SECRET, &png(2));
+    t.drop_file("radar.BOLLENE.202611291300.ppi.png", &png(3));
+    t.drop_file(OPEN, &png(1));
+    for _ in 0..3 {
+        next_event(&mut ws).await;
+    }
+    let (_, list) = get(&no_redirects(None), t.url("/api/v1/products")).await;
+    assert!(
+        list.contains(SECRET) && list.contains("radar.BOLLENE.202611291300"),
+        "open before the rule: {list}"
+    );
+    let t = t
+        .restart_with(|args| {
+            args.access.access = opsboard::auth::Access::Public;
+            args.access.restrict = vec!["radar.BOLLENE".parse().unwrap()];
+        })
+        .await;
+    // Each restriction is an event, so open pages hear of it.
+    let mut ws = t.events(Some(3)).await;
+    for _ in 0..2 {
+        match next_event(&mut ws).await.kind {
+            products::EventKind::ProductUpdated { product } => {
+                assert!(
+                    product.file_name.contains("BOLLENE") && product.meta.restricted == Some(true)
+                )
+            }
+            other => panic!("expected product.updated, got {other:?}"),
+        }
+    }
+    let anonymous = no_redirects(None);
+    let (_, list) = get(&anonymous, t.url("/api/v1/products")).await;
+    assert!(list.contains(OPEN) && !list.contains("BOLLENE"), "{list}");
+    let (_, page) = get(&anonymous, t.url("/")).await;
+    assert!(!page.contains("BOLLENE"));
+    let (_, list) = t.get_json("/api/v1/products").await;
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        3,
+        "participants still see all"
+    );
+    // A third start finds nothing left to restrict.
+    let t = t
+        .restart_with(|args| {
+            args.access.restrict = vec!["radar.BOLLENE".parse().unwrap()];
+        })
+        .await;
+    let (_, health) = t.get_json("/api/v1/health").await;
+    assert_eq!(health["last_seq"], 5, "{health}");
     t.server.shutdown().await.unwrap();
 }

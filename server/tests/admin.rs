@@ -48,23 +48,15 @@ fn invitation_token(link: &str) -> &str {
 }
 
 async fn accept(t: &TestServer, token: &str, password: &str) -> StatusCode {
-    reqwest::Client::new()
-        .post(t.url("/api/v1/invitations/accept"))
-        .json(&serde_json::json!({ "token": token, "password": password }))
-        .send()
+    let body = serde_json::json!({ "token": token, "password": password });
+    t.post_json("/api/v1/invitations/accept", body)
         .await
-        .unwrap()
         .status()
 }
 
 async fn login(t: &TestServer, user: &str, password: &str) -> StatusCode {
-    reqwest::Client::new()
-        .post(t.url("/api/v1/session"))
-        .json(&serde_json::json!({ "user": user, "password": password }))
-        .send()
-        .await
-        .unwrap()
-        .status()
+    let body = serde_json::json!({ "user": user, "password": password });
+    t.post_json("/api/v1/session", body).await.status()
 }
 
 async fn admin_page(t: &TestServer) -> String {

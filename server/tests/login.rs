@@ -204,17 +204,9 @@ async fn a_session_cookie_is_locked_down_and_ends_at_logout_and_at_disable() {
         login(&client, &t, "vera", "a test password").await,
         StatusCode::OK
     );
-    let jar_cookie = login_cookie(&t).await;
+    let jar_cookie = t.session_cookie("vera").await;
     let url = format!("ws://{}/api/v1/events", t.server.addr);
-    let mut request =
-        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
-            url.as_str(),
-        )
-        .unwrap();
-    request
-        .headers_mut()
-        .insert("cookie", jar_cookie.parse().unwrap());
-    let (mut ws, _) = tokio_tungstenite::connect_async(request)
+    let mut ws = common::ws_with_cookie(&url, &jar_cookie)
         .await
         .expect("websocket with the session");
     let (ok, out) = common::opsboard_cli(&[
@@ -246,14 +238,6 @@ async fn a_session_cookie_is_locked_down_and_ends_at_logout_and_at_disable() {
         StatusCode::UNAUTHORIZED
     );
     t.server.shutdown().await.unwrap();
-}
-
-/// Logs vera in and returns `name=value` of the session cookie.
-async fn login_cookie(t: &TestServer) -> String {
-    let response = post_login(&reqwest::Client::new(), t, "vera", "a test password").await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
-    cookie.split(';').next().unwrap().to_string()
 }
 
 #[tokio::test]

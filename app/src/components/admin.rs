@@ -92,6 +92,11 @@ fn Act(act: &'static str, #[prop(into)] name: String) -> impl IntoView {
     }
 }
 
+/// A table's only row when it has nothing to list.
+fn empty_row(shown: bool, text: &'static str) -> impl IntoView {
+    shown.then(|| view! { <tr><td colspan="5" class="empty">{text}</td></tr> })
+}
+
 #[component]
 fn RoleSelect(selected: Role) -> impl IntoView {
     Role::ALL
@@ -168,6 +173,10 @@ fn Users(users: Vec<User>, me: String) -> impl IntoView {
 
 #[component]
 fn Providers(providers: Vec<Provider>) -> impl IntoView {
+    let none = empty_row(
+        providers.is_empty(),
+        "No provider yet: add one below to give an operational centre an upload token.",
+    );
     let rows = providers
         .into_iter()
         .map(|p| {
@@ -197,7 +206,7 @@ fn Providers(providers: Vec<Provider>) -> impl IntoView {
             <h2 id="providers-heading">"Providers"</h2>
             <table>
                 <thead><tr><th>"Name"</th><th>"Rights"</th><th>"State"</th><th>"Last upload"</th><th></th></tr></thead>
-                <tbody>{rows}</tbody>
+                <tbody>{none}{rows}</tbody>
             </table>
             <form method="post" action="/admin" class="admin-form">
                 <h3>"Add a provider"</h3>
@@ -214,6 +223,7 @@ fn Providers(providers: Vec<Provider>) -> impl IntoView {
 
 #[component]
 fn Tokens(tokens: Vec<ApiToken>) -> impl IntoView {
+    let none = empty_row(tokens.is_empty(), "No personal token.");
     let rows = tokens
         .into_iter()
         .map(|t| {
@@ -240,7 +250,7 @@ fn Tokens(tokens: Vec<ApiToken>) -> impl IntoView {
             <p class="hint">"Made with " <code>"opsboard user token NAME"</code> " for scripts."</p>
             <table>
                 <thead><tr><th>"Id"</th><th>"User"</th><th>"Label"</th><th>"Last used"</th><th></th></tr></thead>
-                <tbody>{rows}</tbody>
+                <tbody>{none}{rows}</tbody>
             </table>
         </section>
     }

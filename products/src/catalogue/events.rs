@@ -109,6 +109,21 @@ impl EventLog {
         .await
     }
 
+    /// Restricts product `id` (a `--restrict` rule added after it was
+    /// catalogued) and records `product.updated`; an embargo end is kept,
+    /// as when the rule applies at ingest.
+    pub async fn restrict(&self, id: i64) -> Result<Event> {
+        self.update_and_announce(
+            id,
+            sqlx::query(
+                "UPDATE products SET restricted = 1,
+                     meta = json_set(meta, '$.restricted', json('true')) WHERE id = ?",
+            )
+            .bind(id),
+        )
+        .await
+    }
+
     /// Runs `update` on product `id` and records the resulting
     /// `product.updated`, in one transaction.
     async fn update_and_announce<'q>(

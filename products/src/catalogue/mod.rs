@@ -28,6 +28,7 @@ pub mod current;
 mod events;
 mod history;
 mod providers;
+mod restrictions;
 mod users;
 
 pub use credentials::{ApiToken, AuditEntry, InvitationRefused};

@@ -101,7 +101,7 @@ async fn session(
         Some(seq) if seq > stored => {
             let reset =
                 serde_json::to_string(&Reset { last_seq: stored }).map_err(|e| e.to_string())?;
-            send_text(&mut socket, reset).await?;
+            send_text(&mut socket, reset.into()).await?;
             stored
         }
         Some(seq) => seq.max(0),
@@ -116,10 +116,11 @@ async fn session(
     loop {
         tokio::select! {
             received = live.recv() => match received {
-                Ok(event) if event.seq <= last => {}
-                Ok(event) if event.seq == last + 1 => {
-                    send(&mut socket, &caller, &event).await?;
-                    last = event.seq;
+                Ok(live) if live.event.seq <= last => {}
+                Ok(live) if live.event.seq == last + 1 => {
+                    let text = if may_see(&caller, &live.event) { &live.json } else { &live.skip };
+                    send_text(&mut socket, text.clone()).await?;
+                    last = live.event.seq;
                 }
                 // A gap or a lag: the catalogue has everything, in order.
                 Ok(_) | Err(RecvError::Lagged(_)) => {
@@ -234,15 +235,12 @@ async fn send(socket: &mut WebSocket, caller: &Caller, event: &Event) -> Result<
     } else {
         serde_json::to_string(&Skip { seq: event.seq })
     };
-    send_text(socket, text.map_err(|e| e.to_string())?).await
+    send_text(socket, text.map_err(|e| e.to_string())?.into()).await
 }
 
-async fn send_text(socket: &mut WebSocket, text: String) -> Result<(), Ended> {
-    timeout(
-        SEND_TIMEOUT,
-        socket.send(Message::Text(Utf8Bytes::from(text))),
-    )
-    .await
-    .map_err(|_| "client too slow: send timed out".to_string())?
-    .map_err(|e| e.to_string())
+async fn send_text(socket: &mut WebSocket, text: Utf8Bytes) -> Result<(), Ended> {
+    timeout(SEND_TIMEOUT, socket.send(Message::Text(text)))
+        .await
+        .map_err(|_| "client too slow: send timed out".to_string())?
+        .map_err(|e| e.to_string())
 }

@@ -96,6 +96,14 @@ impl TestServer {
         }
     }
 
+    /// Stops this server (draining, as a clean stop does) and starts another
+    /// on the same data dir, with `adjust` applied to its settings.
+    pub async fn restart_with(self, adjust: impl FnOnce(&mut ServeArgs)) -> Self {
+        let Self { server, dir, .. } = self;
+        server.shutdown().await.expect("clean stop");
+        Self::start_with(dir, adjust).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.server.addr)
     }
@@ -129,6 +137,27 @@ impl TestServer {
         reqwest::Client::new()
     }
 
+    /// POSTs `body` as JSON without credentials, as a script or a browser
+    /// before its login would.
+    pub async fn post_json(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
+        reqwest::Client::new()
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Logs `user` in (password "a test password", as [`add_user_with_token`]
+    /// sets it); the session cookie as `name=value`.
+    pub async fn session_cookie(&self, user: &str) -> String {
+        let body = serde_json::json!({ "user": user, "password": "a test password" });
+        let response = self.post_json("/api/v1/session", body).await;
+        assert!(response.status().is_success(), "login of {user}");
+        let cookie = response.headers()["set-cookie"].to_str().expect("cookie");
+        cookie.split(';').next().unwrap_or_default().to_string()
+    }
+
     pub async fn get_json(&self, path: &str) -> (reqwest::StatusCode, serde_json::Value) {
         let response = self.http.get(self.url(path)).send().await.expect("request");
         let status = response.status();
@@ -141,13 +170,27 @@ pub async fn ws_with(
     url: &str,
     token: Option<&str>,
 ) -> Result<Ws, tokio_tungstenite::tungstenite::Error> {
+    ws_with_header(url, token.map(|t| ("authorization", format!("Bearer {t}")))).await
+}
+
+/// Opens a websocket at `url` with a browser's session cookie (`name=value`).
+pub async fn ws_with_cookie(
+    url: &str,
+    cookie: &str,
+) -> Result<Ws, tokio_tungstenite::tungstenite::Error> {
+    ws_with_header(url, Some(("cookie", cookie.to_string()))).await
+}
+
+async fn ws_with_header(
+    url: &str,
+    header: Option<(&'static str, String)>,
+) -> Result<Ws, tokio_tungstenite::tungstenite::Error> {
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     let mut request = url.into_client_request()?;
-    if let Some(token) = token {
-        request.headers_mut().insert(
-            "authorization",
-            format!("Bearer {token}").parse().expect("header"),
-        );
+    if let Some((name, value)) = header {
+        request
+            .headers_mut()
+            .insert(name, value.parse().expect("header"));
     }
     tokio_tungstenite::connect_async(request)
         .await
