@@ -23,6 +23,8 @@ struct Live {
     retry_ms: Cell<u32>,
     status: RwSignal<ConnState>,
     on_event: Box<dyn Fn(Event)>,
+    /// A product this page holds is no longer for its reader (restricted since).
+    on_withdrawn: Box<dyn Fn(i64)>,
     /// The open socket and its callbacks, kept alive together.
     connection: RefCell<Option<Connection>>,
 }
@@ -34,13 +36,20 @@ struct Connection {
     _on_close: Closure<dyn FnMut(CloseEvent)>,
 }
 
-/// Connects and keeps the page current from `after` on.
-pub fn start(after: i64, status: RwSignal<ConnState>, on_event: impl Fn(Event) + 'static) {
+/// Connects and keeps the page current from `after` on: `on_event` for each
+/// event, `on_withdrawn` for a product to drop.
+pub fn start(
+    after: i64,
+    status: RwSignal<ConnState>,
+    on_event: impl Fn(Event) + 'static,
+    on_withdrawn: impl Fn(i64) + 'static,
+) {
     let live = Rc::new(Live {
         last_seq: Cell::new(after),
         retry_ms: Cell::new(FIRST_RETRY_MS),
         status,
         on_event: Box::new(on_event),
+        on_withdrawn: Box::new(on_withdrawn),
         connection: RefCell::new(None),
     });
     status.set(ConnState::Connecting);
@@ -85,6 +94,9 @@ fn connect(live: Rc<Live>) {
                     if let Ok(skip) = serde_json::from_str::<Skip>(&text) {
                         // An event this reader may not see: the seq moves on.
                         live.last_seq.set(live.last_seq.get().max(skip.seq));
+                        if let Some(id) = skip.withdrawn {
+                            (live.on_withdrawn)(id);
+                        }
                     } else if serde_json::from_str::<Reset>(&text).is_ok() {
                         // The page holds another catalogue's state: start afresh.
                         let _ = window().location().reload();

@@ -95,7 +95,7 @@ test.describe('in public mode', () => {
   const port = Number(process.env.E2E_PORT ?? 3917) + 2;
   const base = `http://127.0.0.1:${port}`;
 
-  test('a restricted product reaches a viewer and never an anonymous visitor', async ({ browser }) => {
+  test('a restricted product reaches a viewer and never an anonymous visitor, and leaves public pages when restricted later', async ({ browser }) => {
     test.setTimeout(60_000);
     const dataDir = path.join(process.env.E2E_DATA_DIR!, `public-${Date.now()}`);
     fs.mkdirSync(dataDir, { recursive: true });
@@ -137,6 +137,13 @@ test.describe('in public mode', () => {
       expect(id).not.toBeNull();
       expect((await visitor.request.get(`/api/v1/products/${id}`)).status()).toBe(404);
       expect((await viewer.request.get(`/api/v1/products/${id}`)).status()).toBe(200);
+
+      // A sidecar restricts the open product: it leaves the public's open page
+      // at once, and stays on the viewer's.
+      dropFile(`${open}.json`, Buffer.from('{"restricted": true}'), path.join(dataDir, 'incoming'));
+      await expect(visitor.locator(`.mark[data-file-name="${open}"]`)).toHaveCount(0);
+      await expect(viewer.locator(`.mark[data-file-name="${open}"]`)).toBeVisible();
+      await expect(viewer.locator('.conn')).toHaveAttribute('data-state', 'live');
       await publicContext.close();
       await viewerContext.close();
     } finally {

@@ -153,7 +153,13 @@ pub enum EventKind {
     ProductAdded { product: Product },
     /// A product received new bytes (a new version) or new metadata (a sidecar).
     #[serde(rename = "product.updated")]
-    ProductUpdated { product: Product },
+    ProductUpdated {
+        product: Product,
+        /// This update restricted a product open to the public until then:
+        /// public pages are told to drop it (see [`Skip`]).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        withdrawn: bool,
+    },
     #[serde(rename = "product.rejected")]
     ProductRejected { rejection: Rejection },
 }
@@ -172,10 +178,33 @@ pub struct Reset {
 /// Sent on the event stream in place of an event this client may not see (a
 /// restricted product's, a refusal's): the `seq` moves on without a gap and
 /// without saying what happened. `{"type":"skip","seq":N}`.
+///
+/// When the event restricts a product that was open until then, the marker
+/// names it (`"withdrawn": id`) so that pages of the public drop what they
+/// hold: they had it already, so nothing leaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "skip")]
 pub struct Skip {
     pub seq: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<i64>,
+}
+
+impl Skip {
+    /// The marker sent for `event` to whoever may not see it.
+    pub fn of(event: &Event) -> Self {
+        let withdrawn = match &event.kind {
+            EventKind::ProductUpdated {
+                product,
+                withdrawn: true,
+            } => Some(product.id),
+            _ => None,
+        };
+        Self {
+            seq: event.seq,
+            withdrawn,
+        }
+    }
 }
 
 /// The close code of a websocket whose caller's access ended (logged out,

@@ -146,7 +146,7 @@ async fn a_new_version_replaces_the_current_one_and_keeps_the_old() {
         .await
         .unwrap();
     assert!(matches!(first.kind, EventKind::ProductAdded { .. }));
-    let EventKind::ProductUpdated { product } = &second.kind else {
+    let EventKind::ProductUpdated { product, .. } = &second.kind else {
         panic!("expected product.updated, got {second:?}");
     };
     assert_eq!(product.version, 2);
@@ -215,7 +215,7 @@ async fn sidecars_are_kept_by_name_and_update_a_product_in_place() {
         )
         .await
         .unwrap();
-    let EventKind::ProductUpdated { product } = updated.kind else {
+    let EventKind::ProductUpdated { product, .. } = updated.kind else {
         panic!()
     };
     assert_eq!((product.id, product.version), (current.product.id, 1));

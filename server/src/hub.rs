@@ -31,7 +31,8 @@ pub struct Announced {
     pub event: Event,
     /// The event's JSON, for whoever may see it.
     pub json: Utf8Bytes,
-    /// Its skip marker, for whoever may not.
+    /// Its skip marker, for whoever may not (naming the product when the
+    /// event withdraws it from the public).
     pub skip: Utf8Bytes,
 }
 
@@ -39,7 +40,7 @@ impl Announced {
     fn new(event: Event) -> serde_json::Result<Self> {
         Ok(Self {
             json: serde_json::to_string(&event)?.into(),
-            skip: serde_json::to_string(&Skip { seq: event.seq })?.into(),
+            skip: serde_json::to_string(&Skip::of(&event))?.into(),
             event,
         })
     }

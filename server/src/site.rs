@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use app::{shell, App};
 use axum::extract::Request;
@@ -9,7 +10,7 @@ use axum::response::Response;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list_with_exclusions, LeptosRoutes};
+use leptos_axum::{generate_route_list_with_exclusions, AxumRouteListing, LeptosRoutes};
 use tower_http::services::ServeDir;
 
 use crate::state::AppState;
@@ -17,6 +18,12 @@ use crate::state::AppState;
 /// Pages with a route of their own in the server (their caller is checked by
 /// an extractor first): rendered with [`render`], not listed here.
 pub const OWN_ROUTES: [&str; 1] = [crate::admin::PATH];
+
+/// The app's routes, listed once per process. Listing them renders the app
+/// with resource loading switched off process-wide (a Leptos global), so a
+/// page rendering meanwhile in another server of the same process (tests
+/// start many) would wait forever for its data.
+static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
 
 /// Leptos settings for a site built by `cargo leptos build` into `site_root`.
 /// The names match the `[[workspace.metadata.leptos]]` block of Cargo.toml, so
@@ -48,10 +55,14 @@ fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
 /// where a release build wrote them (`--precompress`); the public assets for
 /// everything else.
 pub fn router(state: &AppState) -> Router<AppState> {
-    let routes = generate_route_list_with_exclusions(
-        App,
-        Some(OWN_ROUTES.iter().map(|r| r.to_string()).collect()),
-    );
+    let routes = ROUTES
+        .get_or_init(|| {
+            generate_route_list_with_exclusions(
+                App,
+                Some(OWN_ROUTES.iter().map(|r| r.to_string()).collect()),
+            )
+        })
+        .clone();
     let options = state.leptos_options.clone();
     let pkg = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     Router::new()

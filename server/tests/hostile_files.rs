@@ -16,7 +16,7 @@ use products::{EventKind, Product, Rejection};
 
 async fn added(ws: &mut Ws) -> Product {
     match next_event(ws).await.kind {
-        EventKind::ProductAdded { product } | EventKind::ProductUpdated { product } => product,
+        EventKind::ProductAdded { product } | EventKind::ProductUpdated { product, .. } => product,
         other => panic!("expected a catalogued product, got {other:?}"),
     }
 }

@@ -11,7 +11,7 @@ use products::{EventKind, Product};
 
 fn product_of(event: &products::Event) -> &Product {
     match &event.kind {
-        EventKind::ProductAdded { product } | EventKind::ProductUpdated { product } => product,
+        EventKind::ProductAdded { product } | EventKind::ProductUpdated { product, .. } => product,
         other => panic!("expected a product event, got {other:?}"),
     }
 }

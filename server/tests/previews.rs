@@ -11,7 +11,7 @@ use products::{EventKind, Product};
 /// Waits for the `product.updated` that carries renditions (or their absence).
 async fn rendered(ws: &mut common::Ws) -> Product {
     loop {
-        if let EventKind::ProductUpdated { product } = next_event(ws).await.kind {
+        if let EventKind::ProductUpdated { product, .. } = next_event(ws).await.kind {
             if product.thumbnail_url.is_some() || product.preview_error.is_some() {
                 return product;
             }

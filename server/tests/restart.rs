@@ -141,7 +141,7 @@ async fn a_restart_recovers_orphans_and_marks_vanished_bytes_missing() {
     let mut recovered = None;
     while missing.is_none() || recovered.is_none() {
         match next_event(&mut ws).await.kind {
-            EventKind::ProductUpdated { product } if product.missing => missing = Some(product),
+            EventKind::ProductUpdated { product, .. } if product.missing => missing = Some(product),
             EventKind::ProductAdded { product } if product.file_name == orphan => {
                 recovered = Some(product)
             }
@@ -165,7 +165,7 @@ async fn a_restart_recovers_orphans_and_marks_vanished_bytes_missing() {
 /// What identifies an event here: its type and its file.
 fn label(event: &products::Event) -> String {
     let file = match &event.kind {
-        EventKind::ProductAdded { product } | EventKind::ProductUpdated { product } => {
+        EventKind::ProductAdded { product } | EventKind::ProductUpdated { product, .. } => {
             &product.file_name
         }
         EventKind::ProductRejected { rejection } => &rejection.file_name,

@@ -282,7 +282,7 @@ async fn new_bytes_make_a_new_version_and_identical_bytes_change_nothing() {
 
     t.drop_file(name, &png(2));
     let event = next_event(&mut ws).await;
-    let EventKind::ProductUpdated { product } = &event.kind else {
+    let EventKind::ProductUpdated { product, .. } = &event.kind else {
         panic!("expected product.updated, got {event:?}");
     };
     assert_eq!(product.version, 2);

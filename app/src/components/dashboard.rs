@@ -61,7 +61,12 @@ fn BoardView(board: Board) -> impl IntoView {
     {
         let last_seq = board.last_seq;
         Effect::new(move |_| {
-            crate::live::start(last_seq, dash.conn, move |event| apply_event(&event, dash));
+            crate::live::start(
+                last_seq,
+                dash.conn,
+                move |event| apply_event(&event, dash),
+                move |id| withdraw(id, dash),
+            );
             crate::browser::start(dash);
         });
     }
@@ -90,7 +95,7 @@ fn BoardView(board: Board) -> impl IntoView {
 /// Applies a live event to the page's lists.
 pub fn apply_event(event: &Event, dash: Dash) {
     match &event.kind {
-        EventKind::ProductAdded { product } | EventKind::ProductUpdated { product } => {
+        EventKind::ProductAdded { product } | EventKind::ProductUpdated { product, .. } => {
             #[cfg(feature = "hydrate")]
             let hidden = crate::browser::hidden();
             #[cfg(not(feature = "hydrate"))]
@@ -107,6 +112,12 @@ pub fn apply_event(event: &Event, dash: Dash) {
             list.truncate(RECENT_REJECTIONS);
         }),
     }
+}
+
+/// Drops a product restricted since the page got it, wherever the page holds it.
+pub fn withdraw(id: i64, dash: Dash) {
+    dash.products.update(|list| list.retain(|p| p.id != id));
+    dash.arrivals.update(|list| list.retain(|p| p.id != id));
 }
 
 /// Keeps the arrivals history current: a new arrival goes on top, an update

@@ -51,7 +51,7 @@ impl Index {
 
     fn apply(&mut self, event: &Event) {
         match &event.kind {
-            EventKind::ProductAdded { product } | EventKind::ProductUpdated { product } => {
+            EventKind::ProductAdded { product } | EventKind::ProductUpdated { product, .. } => {
                 self.put(product.clone(), event.seq)
             }
             EventKind::ProductRejected { .. } => {}
@@ -202,6 +202,7 @@ mod tests {
             seq: 5,
             kind: EventKind::ProductUpdated {
                 product: with_preview,
+                withdrawn: false,
             },
         });
         assert_eq!(ids(&current), vec![(2, 1), (7, 2)]);

@@ -16,6 +16,7 @@ use sqlx::Sqlite;
 use super::{
     bind_key, now_ms, stored_product, Catalogue, NewProduct, Result, KEY_MATCHES, PRODUCT_COLUMNS,
 };
+use crate::access::Visibility;
 use crate::record::{Event, EventKind, Product, Rejection};
 use crate::sidecar::{ProductMeta, Timing};
 
@@ -76,7 +77,10 @@ impl EventLog {
         let kind = if new.version <= 1 {
             EventKind::ProductAdded { product }
         } else {
-            EventKind::ProductUpdated { product }
+            EventKind::ProductUpdated {
+                product,
+                withdrawn: false,
+            }
         };
         let event = insert_event(&mut tx, kind).await?;
         tx.commit().await?;
@@ -132,9 +136,12 @@ impl EventLog {
         update: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
     ) -> Result<Event> {
         let mut tx = self.pool.begin().await?;
+        let public = |p: &Product| Visibility::OpenOnly.may_see(p, chrono::Utc::now());
+        let was_public = public(&fetch_product(&mut tx, id).await?);
         update.execute(&mut *tx).await?;
         let product = fetch_product(&mut tx, id).await?;
-        let event = insert_event(&mut tx, EventKind::ProductUpdated { product }).await?;
+        let withdrawn = was_public && !public(&product);
+        let event = insert_event(&mut tx, EventKind::ProductUpdated { product, withdrawn }).await?;
         tx.commit().await?;
         Ok(event)
     }

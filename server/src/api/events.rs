@@ -190,7 +190,7 @@ async fn still_allowed(state: &AppState, caller: &Caller) -> bool {
 /// Whether `caller` may see `event`.
 fn may_see(caller: &Caller, event: &Event) -> bool {
     match &event.kind {
-        EventKind::ProductAdded { product } | EventKind::ProductUpdated { product } => {
+        EventKind::ProductAdded { product } | EventKind::ProductUpdated { product, .. } => {
             caller.visibility().may_see(product, chrono::Utc::now())
         }
         EventKind::ProductRejected { rejection } => match caller {
@@ -233,7 +233,7 @@ async fn send(socket: &mut WebSocket, caller: &Caller, event: &Event) -> Result<
     let text = if may_see(caller, event) {
         serde_json::to_string(event)
     } else {
-        serde_json::to_string(&Skip { seq: event.seq })
+        serde_json::to_string(&Skip::of(event))
     };
     send_text(socket, text.map_err(|e| e.to_string())?.into()).await
 }

@@ -31,7 +31,7 @@ impl From<Event> for Outcome {
         let seq = event.seq;
         match event.kind {
             EventKind::ProductAdded { product } => Outcome::Added { seq, product },
-            EventKind::ProductUpdated { product } => Outcome::Updated { seq, product },
+            EventKind::ProductUpdated { product, .. } => Outcome::Updated { seq, product },
             EventKind::ProductRejected { rejection } => Outcome::Rejected { seq, rejection },
         }
     }
