@@ -158,6 +158,12 @@ async fn an_invited_participant_sets_a_password_once_and_a_reset_replaces_it() {
     t.server.shutdown().await.unwrap();
 }
 
+/// The status of a product listing read with personal token `token`.
+async fn reads(t: &TestServer, token: &str) -> StatusCode {
+    let response = client_with(token).get(t.url("/api/v1/products")).send();
+    response.await.unwrap().status()
+}
+
 /// Waits up to a second for `ws` to be closed with 4401.
 async fn closed_for_access(ws: &mut common::Ws) -> Option<u16> {
     tokio::time::timeout(Duration::from_secs(1), async {
@@ -182,20 +188,10 @@ async fn disabling_a_user_or_revoking_a_token_closes_its_websocket_at_once() {
     let (status, page) = post(&t, &[("act", "disable"), ("name", "vera")]).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert_eq!(closed_for_access(&mut ws).await, Some(4401));
-    let read = client_with(&vera)
-        .get(t.url("/api/v1/products"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(read.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(reads(&t, &vera).await, StatusCode::UNAUTHORIZED);
     let (status, _) = post(&t, &[("act", "enable"), ("name", "vera")]).await;
     assert_eq!(status, StatusCode::OK);
-    let read = client_with(&vera)
-        .get(t.url("/api/v1/products"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(read.status(), StatusCode::OK);
+    assert_eq!(reads(&t, &vera).await, StatusCode::OK);
 
     // Her token revoked: its open websocket closes too, and it reads no more.
     let mut ws = ws_with(&events, Some(&vera)).await.unwrap();
@@ -211,12 +207,7 @@ async fn disabling_a_user_or_revoking_a_token_closes_its_websocket_at_once() {
     let (status, page) = post(&t, &[("act", "revoke-token"), ("name", &id.to_string())]).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert_eq!(closed_for_access(&mut ws).await, Some(4401));
-    let read = client_with(&vera)
-        .get(t.url("/api/v1/products"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(read.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(reads(&t, &vera).await, StatusCode::UNAUTHORIZED);
 
     // A role change applies at the next request; admins cannot lock themselves out.
     let vera = add_user_with_token(t.data(), "vera", Role::Viewer).await;
