@@ -4,13 +4,9 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::{add_user_with_token, catalogue_of, client_with, ws_with, TestServer};
-use futures_util::StreamExt;
 use products::Role;
 use reqwest::StatusCode;
-use tokio_tungstenite::tungstenite::Message;
 
 async fn participants() -> TestServer {
     TestServer::start_with(tempfile::tempdir().unwrap(), |args| {
@@ -164,21 +160,6 @@ async fn reads(t: &TestServer, token: &str) -> StatusCode {
     response.await.unwrap().status()
 }
 
-/// Waits up to a second for `ws` to be closed with 4401.
-async fn closed_for_access(ws: &mut common::Ws) -> Option<u16> {
-    tokio::time::timeout(Duration::from_secs(1), async {
-        loop {
-            match ws.next().await {
-                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
-                Some(Ok(_)) => continue,
-                _ => return None,
-            }
-        }
-    })
-    .await
-    .expect("closed within a second")
-}
-
 #[tokio::test]
 async fn disabling_a_user_or_revoking_a_token_closes_its_websocket_at_once() {
     let t = participants().await;
@@ -187,7 +168,10 @@ async fn disabling_a_user_or_revoking_a_token_closes_its_websocket_at_once() {
     let mut ws = ws_with(&events, Some(&vera)).await.unwrap();
     let (status, page) = post(&t, &[("act", "disable"), ("name", "vera")]).await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    assert_eq!(closed_for_access(&mut ws).await, Some(4401));
+    assert_eq!(
+        common::close_code_within_a_second(&mut ws).await,
+        Some(4401)
+    );
     assert_eq!(reads(&t, &vera).await, StatusCode::UNAUTHORIZED);
     let (status, _) = post(&t, &[("act", "enable"), ("name", "vera")]).await;
     assert_eq!(status, StatusCode::OK);
@@ -206,7 +190,10 @@ async fn disabling_a_user_or_revoking_a_token_closes_its_websocket_at_once() {
         .id;
     let (status, page) = post(&t, &[("act", "revoke-token"), ("name", &id.to_string())]).await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    assert_eq!(closed_for_access(&mut ws).await, Some(4401));
+    assert_eq!(
+        common::close_code_within_a_second(&mut ws).await,
+        Some(4401)
+    );
     assert_eq!(reads(&t, &vera).await, StatusCode::UNAUTHORIZED);
 
     // A role change applies at the next request; admins cannot lock themselves out.
@@ -341,6 +328,9 @@ async fn hostile_admin_forms_are_refused_and_change_nothing() {
         vec![("act", "revoke-token"), ("name", "abc")],
         vec![("act", "revoke-token"), ("name", "99999999999999999999")],
         vec![("act", "revoke-token"), ("name", "-1")],
+        vec![],
+        vec![("act", "inv")],
+        vec![("act", "invite"), ("name", "")],
     ];
     for form in &forms {
         let (status, page) = post(&t, form).await;
@@ -355,6 +345,15 @@ async fn hostile_admin_forms_are_refused_and_change_nothing() {
             vec![0xff, 0xfe, b'=', 0x80],
         ),
         ("application/json", b"{\"act\": [1, 2]}".to_vec()),
+        (
+            "application/x-www-form-urlencoded",
+            b"act=invite&name=eve&ro".to_vec(),
+        ),
+        (
+            "application/json",
+            b"{\"act\": \"invite\", \"name\": \"e".to_vec(),
+        ),
+        ("application/json", Vec::new()),
         ("text/plain", b"act=invite&name=eve&role=viewer".to_vec()),
     ] {
         let response = t

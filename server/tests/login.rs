@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::{add_user_with_token, TestServer};
 use products::Role;
 use reqwest::{header, redirect, StatusCode};
@@ -218,20 +216,7 @@ async fn a_session_cookie_is_locked_down_and_ends_at_logout_and_at_disable() {
     ]);
     assert!(ok, "{out}");
     let disabled_at = std::time::Instant::now();
-    use futures_util::StreamExt;
-    let closed = tokio::time::timeout(Duration::from_secs(1), async {
-        loop {
-            match ws.next().await {
-                Some(Ok(tokio_tungstenite::tungstenite::Message::Close(frame))) => {
-                    return frame.map(|f| u16::from(f.code))
-                }
-                Some(Ok(_)) => continue,
-                _ => return None,
-            }
-        }
-    })
-    .await
-    .expect("closed within a second of the disable");
+    let closed = common::close_code_within_a_second(&mut ws).await;
     assert_eq!(closed, Some(4401), "after {:?}", disabled_at.elapsed());
     assert_eq!(
         status_of(&client, &t, "/api/v1/products").await,

@@ -403,3 +403,19 @@ pub fn add_provider(data: &Path, name: &str, rights: &[&str]) -> String {
         .map(|(_, token)| token.trim().to_string())
         .unwrap_or_else(|| panic!("no token in: {out}"))
 }
+
+/// The close code `ws` gets within a second (4401: the caller's access
+/// ended); panics if it stays open longer.
+pub async fn close_code_within_a_second(ws: &mut Ws) -> Option<u16> {
+    tokio::time::timeout(Duration::from_secs(1), async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => continue,
+                _ => return None,
+            }
+        }
+    })
+    .await
+    .expect("closed within a second")
+}
