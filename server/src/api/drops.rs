@@ -57,7 +57,7 @@ async fn upload(
     }
     // Quotas, before a byte of the body is read: uploads in progress, and
     // what this provider's refused files already hold in rejected/.
-    let _place = state
+    let place = state
         .upload_places
         .take(provider.name.clone())
         .map_err(|_| {
@@ -94,6 +94,9 @@ async fn upload(
         return Err(error);
     }
     let outcome = state.uploads.submit(path, provider.name.clone()).await;
+    // The upload is over once the pipeline has answered: the provider's next
+    // one need not wait for the bookkeeping below.
+    drop(place);
     // Empty once the pipeline has taken the file. Otherwise the upload was not
     // taken and the answer says so: the sender still has the bytes and sends
     // them again, so nothing is kept here.
