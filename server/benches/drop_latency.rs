@@ -13,7 +13,7 @@
 //!
 //! `cargo bench -p server --bench drop_latency` (env `DROPS`, `RATE`, `LISTENERS`).
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/suite/common/mod.rs"]
 mod common;
 
 use std::time::{Duration, Instant};

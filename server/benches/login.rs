@@ -6,7 +6,7 @@
 //! `cargo bench -p server --bench login` (env `LOGINS`, at most 25: the
 //! login throttle lets 30 through from one address before slowing down).
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/suite/common/mod.rs"]
 mod common;
 
 use std::time::{Duration, Instant};

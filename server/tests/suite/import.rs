@@ -1,7 +1,7 @@
 //! `opsboard import DIR` with the real binary: copies, catalogues, and reports
 //! every refusal with its reason.
 
-mod common;
+use crate::common;
 
 use common::{opsboard_cli, png, TestServer};
 use products::Product;

@@ -3,7 +3,7 @@
 //! still goes through; sessions, throttling, the origin check and
 //! invitations behave as the README says.
 
-mod common;
+use crate::common;
 
 use common::{add_user_with_token, TestServer};
 use products::Role;

@@ -3,7 +3,7 @@
 //! restricts a product the public has already seen. Either way the product
 //! leaves the public's answers and open pages, through events.
 
-mod common;
+use crate::common;
 
 use common::{next_event, png, TestServer};
 use futures_util::StreamExt;

@@ -2,7 +2,7 @@
 //! browser would, and what the action changes checked where it matters (a
 //! login, an upload, an open websocket), not only in the page.
 
-mod common;
+use crate::common;
 
 use common::{add_user_with_token, catalogue_of, client_with, ws_with, TestServer};
 use products::Role;

@@ -1,7 +1,7 @@
 //! Ingest rules through the real server: forecast times, sidecars, slow
 //! writers and simultaneous drops.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! server, and each followed by a good drop that must still be catalogued and
 //! a page that must still be served.
 
-mod common;
+use crate::common;
 
 use opsboard::watcher::list_files;
 

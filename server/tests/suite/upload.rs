@@ -1,7 +1,7 @@
 //! `PUT /api/v1/drops/{name}` through the real server, with providers made by
 //! the real command line.
 
-mod common;
+use crate::common;
 
 use common::{add_provider, next_event, opsboard_cli, png, TestServer};
 use products::{EventKind, Product};

@@ -3,7 +3,7 @@
 //! cannot hold a stop; decompression and CSV bombs stay within a stated
 //! memory budget, read from `/proc`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::time::Duration;

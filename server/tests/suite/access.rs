@@ -4,7 +4,7 @@
 //! restricted product's name never appears in the bytes an unauthorised
 //! caller receives.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

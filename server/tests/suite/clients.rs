@@ -3,7 +3,7 @@
 //! thousand dashboards replaying history at once, an upload cut mid-body.
 //! Each through the real server on loopback with real clients.
 
-mod common;
+use crate::common;
 
 use opsboard::watcher::list_files;
 

@@ -1,7 +1,7 @@
 //! Restarts and crashes: the real `opsboard` binary, killed with SIGKILL in the
 //! middle of a burst of drops, then started again on the same data dir.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! Server rendering of the dashboard and the built site's files, through the
 //! real server: what a browser without JavaScript (or before hydration) gets.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, DurationRound, Utc};
 use common::{next_event, png, TestServer};

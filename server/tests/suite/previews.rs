@@ -2,7 +2,7 @@
 //! product, served, refused with a reason for bombs and broken files, and the
 //! same as `opsboard thumbnail` makes.
 
-mod common;
+use crate::common;
 
 use common::{image_bytes, next_event, opsboard_cli, png_bomb, TestServer};
 use image::ImageFormat;

@@ -1,7 +1,7 @@
 //! The live spine through the real server: drop → catalogue → websocket, the
 //! replay contract of `?after=`, rejections and the REST API.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::time::Duration;

@@ -1,0 +1,27 @@
+//! The server's integration tests, in one test binary.
+//!
+//! One binary rather than one per file: each links the whole server (Leptos
+//! pages included), some 100 MB apiece, and fifteen of them filled a CI disk
+//! and spent minutes linking. The tests still run in parallel threads, as
+//! they did inside each file; every test starts its own server on a free
+//! loopback port with its own data directory, so they share nothing but the
+//! process (and the route list of `site::ROUTES`, made once per process).
+//! Run one area with `cargo test -p server --test suite access::`.
+
+mod common;
+
+mod access;
+mod admin;
+mod clients;
+mod hostile_files;
+mod import;
+mod ingest;
+mod login;
+mod previews;
+mod restart;
+mod restriction_changes;
+mod site;
+mod spine;
+mod stop;
+mod upload;
+mod users;
