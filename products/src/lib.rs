@@ -13,6 +13,7 @@ pub mod access;
 pub mod accounts;
 pub mod media;
 pub mod name;
+pub mod operations;
 #[cfg(feature = "previews")]
 pub mod preview;
 pub mod record;

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::operations::{Decision, Iop, Operation, Platform};
 use crate::sidecar::ProductMeta;
 
 /// One catalogued product: a file that followed the naming convention.
@@ -137,7 +138,7 @@ pub struct Rejection {
 /// A change to the catalogue, numbered by `seq`. Sequence numbers are strictly
 /// increasing and stored, so a dashboard that reconnects with `?after=SEQ`
 /// receives exactly what it missed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub seq: i64,
     #[serde(flatten)]
@@ -146,7 +147,7 @@ pub struct Event {
 
 /// What happened. Serialised with a `type` field (`product.added`, …) next to
 /// `seq`, so that clients can switch on it without nesting.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum EventKind {
     #[serde(rename = "product.added")]
@@ -162,6 +163,25 @@ pub enum EventKind {
     },
     #[serde(rename = "product.rejected")]
     ProductRejected { rejection: Rejection },
+    /// A platform added or changed by an admin.
+    #[serde(rename = "platform.saved")]
+    PlatformSaved { platform: Platform },
+    /// An IOP added or changed by an admin.
+    #[serde(rename = "iop.saved")]
+    IopSaved { iop: Iop },
+    #[serde(rename = "operation.created")]
+    OperationCreated { operation: Operation },
+    /// Planning fields changed (not the status: that is a decision).
+    #[serde(rename = "operation.updated")]
+    OperationUpdated { operation: Operation },
+    /// A decision and the operation as it left it. The evidence names
+    /// product ids and versions only, never a product's name: a reader
+    /// who may not see a cited product learns nothing of it.
+    #[serde(rename = "decision.recorded")]
+    DecisionRecorded {
+        decision: Decision,
+        operation: Operation,
+    },
 }
 
 /// Sent on the event stream, instead of silence, to a client that resumes
@@ -218,6 +238,11 @@ impl EventKind {
             EventKind::ProductAdded { .. } => "product.added",
             EventKind::ProductUpdated { .. } => "product.updated",
             EventKind::ProductRejected { .. } => "product.rejected",
+            EventKind::PlatformSaved { .. } => "platform.saved",
+            EventKind::IopSaved { .. } => "iop.saved",
+            EventKind::OperationCreated { .. } => "operation.created",
+            EventKind::OperationUpdated { .. } => "operation.updated",
+            EventKind::DecisionRecorded { .. } => "decision.recorded",
         }
     }
 }

@@ -35,6 +35,9 @@ pub enum Command {
     /// data dir (it refuses otherwise); to add files to a running server, drop
     /// them into its incoming/ folder.
     Import(ImportArgs),
+    /// Export or import the campaign's set-up (platforms and IOPs) as TOML,
+    /// so a campaign can be prepared before it starts.
+    Campaign(CampaignArgs),
     /// Make the thumbnails and previews the server would make, for operators
     /// and benchmarks: `<name>.thumbnail.<ext>` and `<name>.preview.<ext>` in --out.
     Thumbnail(ThumbnailArgs),
@@ -122,6 +125,25 @@ impl CatalogueDir {
             .with_context(|| format!("creating the data dir {}", self.data_dir.display()))?;
         Ok(products::catalogue::Catalogue::open(&data.database()).await?)
     }
+}
+
+/// `opsboard campaign export|import FILE`.
+#[derive(Debug, Args)]
+pub struct CampaignArgs {
+    #[command(flatten)]
+    pub catalogue: CatalogueDir,
+
+    #[command(subcommand)]
+    pub action: CampaignAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CampaignAction {
+    /// Write the platforms and IOPs to FILE (`-` for standard output).
+    Export { file: PathBuf },
+    /// Add the platforms and IOPs of FILE, replacing those of the same
+    /// name; others stay. Runs only while no server uses the data dir.
+    Import { file: PathBuf },
 }
 
 /// `opsboard provider …`.

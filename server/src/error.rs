@@ -8,7 +8,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use products::catalogue::CatalogueError;
+use products::catalogue::{CatalogueError, PlanningError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -45,6 +45,9 @@ pub enum ApiError {
     /// The server is stopping (or a part of it is down): send again later.
     #[error("{0}")]
     Unavailable(String),
+    /// A change of operations refused (or failed): see [`PlanningError`].
+    #[error(transparent)]
+    Planning(#[from] PlanningError),
     #[error(transparent)]
     Ingest(#[from] crate::ingest::IngestError),
     #[error(transparent)]
@@ -68,6 +71,17 @@ impl ApiError {
             ApiError::Rejected(_) => (StatusCode::UNPROCESSABLE_ENTITY, "rejected"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            ApiError::Planning(refused) => match refused {
+                PlanningError::Invalid(_)
+                | PlanningError::UnknownPlatform(_)
+                | PlanningError::UnknownIop(_)
+                | PlanningError::UnknownEvidence(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+                PlanningError::UnknownOperation => (StatusCode::NOT_FOUND, "not_found"),
+                PlanningError::Move { .. } | PlanningError::CodesExhausted(_) => {
+                    (StatusCode::CONFLICT, "conflict")
+                }
+                PlanningError::Catalogue(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            },
             ApiError::Ingest(_) | ApiError::Catalogue(_) | ApiError::Io(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
@@ -84,11 +98,12 @@ impl IntoResponse for ApiError {
         } else {
             self.to_string()
         };
-        let mut response = (
-            status,
-            Json(serde_json::json!({ "error": code, "reason": reason })),
-        )
-            .into_response();
+        let mut body = serde_json::json!({ "error": code, "reason": reason });
+        // A refused move says which moves the lifecycle allows from here.
+        if let ApiError::Planning(PlanningError::Move { from, .. }) = &self {
+            body["allowed"] = serde_json::json!(from.moves());
+        }
+        let mut response = (status, Json(body)).into_response();
         if status == StatusCode::TOO_MANY_REQUESTS {
             let after = match &self {
                 ApiError::Throttled(seconds) => axum::http::HeaderValue::from((*seconds).max(1)),

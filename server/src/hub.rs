@@ -14,7 +14,10 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::extract::ws::Utf8Bytes;
-use products::catalogue::{Catalogue, CatalogueError, Current, EventLog, NewProduct};
+use products::catalogue::{
+    Catalogue, CatalogueError, Current, EventLog, NewProduct, PlanningError,
+};
+use products::operations::{Iop, NewDecision, Plan, PlanPatch, Platform};
 use products::sidecar::{ProductMeta, Timing};
 use products::{Event, Rejection, Skip};
 use tokio::sync::{broadcast, Mutex};
@@ -142,9 +145,51 @@ impl Hub {
         self.announce(write).await
     }
 
+    /// A platform added or changed by an admin (`platform.saved`).
+    pub async fn save_platform(&self, platform: &Platform) -> Result<Event, PlanningError> {
+        self.announce(self.inner.log.save_platform(platform)).await
+    }
+
+    /// An IOP added or changed by an admin (`iop.saved`).
+    pub async fn save_iop(&self, iop: &Iop) -> Result<Event, PlanningError> {
+        self.announce(self.inner.log.save_iop(iop)).await
+    }
+
+    /// An operation planned by `author` (`operation.created`).
+    pub async fn create_operation(
+        &self,
+        plan: &Plan,
+        author: &str,
+    ) -> Result<Event, PlanningError> {
+        self.announce(self.inner.log.create_operation(plan, author))
+            .await
+    }
+
+    /// Planning fields of an operation changed (`operation.updated`).
+    pub async fn update_operation(
+        &self,
+        id: i64,
+        patch: PlanPatch,
+    ) -> Result<Event, PlanningError> {
+        self.announce(self.inner.log.update_operation(id, patch))
+            .await
+    }
+
+    /// A decision by `author`, moving an operation along its lifecycle
+    /// (`decision.recorded`).
+    pub async fn record_decision(
+        &self,
+        id: i64,
+        decision: &NewDecision,
+        author: &str,
+    ) -> Result<Event, PlanningError> {
+        self.announce(self.inner.log.record_decision(id, decision, author))
+            .await
+    }
+
     /// Runs `write` (not started until the lock is held: futures are lazy),
     /// then publishes its event: broadcast order is `seq` order.
-    async fn announce(&self, write: impl Future<Output = Result<Event>>) -> Result<Event> {
+    async fn announce<E>(&self, write: impl Future<Output = Result<Event, E>>) -> Result<Event, E> {
         let _serialised = self.inner.writer.lock().await;
         let event = write.await?;
         self.inner.current.apply(&event);

@@ -20,6 +20,7 @@ async fn main() -> ExitCode {
         Command::Provider(args) => opsboard::providers::run(args).await,
         Command::User(args) => opsboard::users::run(args).await,
         Command::Import(args) => opsboard::import::run(args).await,
+        Command::Campaign(args) => opsboard::campaign::run(args).await,
         Command::Thumbnail(args) => opsboard::previews::thumbnail_command(args),
     };
     match result {

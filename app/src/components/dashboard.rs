@@ -111,6 +111,9 @@ pub fn apply_event(event: &Event, dash: Dash) {
             list.insert(0, rejection.clone());
             list.truncate(RECENT_REJECTIONS);
         }),
+        // Platforms, IOPs, operations and decisions: the board does not
+        // draw them yet (the operations lanes will).
+        _ => {}
     }
 }
 

@@ -54,7 +54,8 @@ impl Index {
             EventKind::ProductAdded { product } | EventKind::ProductUpdated { product, .. } => {
                 self.put(product.clone(), event.seq)
             }
-            EventKind::ProductRejected { .. } => {}
+            // Refusals and operations are not current products.
+            _ => {}
         }
     }
 }

@@ -23,7 +23,7 @@ use crate::sidecar::{ProductMeta, Timing};
 /// The writer of events. Opened once; not `Clone`.
 #[derive(Debug)]
 pub struct EventLog {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 impl EventLog {
@@ -218,7 +218,10 @@ async fn fetch_product(tx: &mut sqlx::SqliteConnection, id: i64) -> Result<Produ
     Ok(stored_product(&row)?.product)
 }
 
-async fn insert_event(tx: &mut sqlx::SqliteConnection, kind: EventKind) -> Result<Event> {
+pub(super) async fn insert_event(
+    tx: &mut sqlx::SqliteConnection,
+    kind: EventKind,
+) -> Result<Event> {
     let payload = serde_json::to_string(&kind)?;
     let seq: i64 = sqlx::query_scalar(
         "INSERT INTO events (type, payload, created_ms) VALUES (?, ?, ?) RETURNING seq",

@@ -1,5 +1,5 @@
 //! The SQLite catalogue: every SQL statement of opsboard lives in this module
-//! (this file and [`providers`]), so that moving to PostgreSQL (several web
+//! (this file and its submodules), so that moving to PostgreSQL (several web
 //! nodes) touches one place.
 //!
 //! Each change to the catalogue is written in the same transaction as the
@@ -27,6 +27,8 @@ mod credentials;
 pub mod current;
 mod events;
 mod history;
+pub mod operations;
+mod planning;
 mod providers;
 mod rejections;
 mod restrictions;
@@ -36,6 +38,8 @@ pub use credentials::{ApiToken, AuditEntry, InvitationRefused};
 pub use current::Current;
 pub use events::EventLog;
 pub use history::MAX_PAGE;
+pub use operations::OperationQuery;
+pub use planning::PlanningError;
 /// The database driver's error, for callers that simulate one.
 pub use sqlx::Error as SqlxError;
 

@@ -198,6 +198,13 @@ fn may_see(caller: &Caller, event: &Event) -> bool {
             Caller::Provider(p) => rejection.provider.as_deref() == Some(p.name.as_str()),
             Caller::Anonymous => false,
         },
+        // Operations are campaign-wide: whoever may read sees them. A
+        // decision's evidence is ids and versions only (see EventKind).
+        EventKind::PlatformSaved { .. }
+        | EventKind::IopSaved { .. }
+        | EventKind::OperationCreated { .. }
+        | EventKind::OperationUpdated { .. }
+        | EventKind::DecisionRecorded { .. } => true,
     }
 }
 

@@ -1,8 +1,13 @@
 //! The HTTP API under `/api/v1`, one router per resource.
 
+mod calendar;
+mod campaign;
+mod decisions;
 mod drops;
 mod events;
 mod health;
+mod input;
+mod operations;
 mod products;
 mod rejections;
 
@@ -18,6 +23,10 @@ pub fn router() -> Router<AppState> {
         .merge(drops::router())
         .merge(events::router())
         .merge(rejections::router())
+        .merge(campaign::router())
+        .merge(operations::router())
+        .merge(decisions::router())
+        .merge(calendar::router())
         .merge(crate::auth::session::router())
         .merge(crate::auth::first_admin::router())
         .fallback(|| async { ApiError::NotFound("API route") });

@@ -8,13 +8,13 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use chrono::{DateTime, Utc};
 use products::catalogue::ProductQuery;
 use products::Product;
 use serde::Deserialize;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
+use super::input::parse_bound;
 use crate::auth::ReadAccess;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -41,21 +41,6 @@ struct ListParams {
     category: Option<String>,
     platform: Option<String>,
     limit: Option<i64>,
-}
-
-fn parse_bound(field: &str, value: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
-    value
-        .filter(|v| !v.is_empty())
-        .map(|v| {
-            DateTime::parse_from_rfc3339(v)
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(|e| {
-                    ApiError::BadRequest(format!(
-                        "`{field}` must be an RFC 3339 time such as 2026-11-28T12:00:00Z ({e})"
-                    ))
-                })
-        })
-        .transpose()
 }
 
 async fn list(

@@ -72,3 +72,19 @@ impl FromRequestParts<AppState> for AdminOnly {
         }
     }
 }
+
+/// A participant who may plan and decide operations: a scientist or an
+/// admin. Viewers are told which role they would need.
+pub struct Scientist(pub Participant);
+
+impl FromRequestParts<AppState> for Scientist {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
+        match caller(parts) {
+            Caller::Participant(p) if p.user.role >= Role::Scientist => Ok(Self(p)),
+            Caller::Participant(_) | Caller::Provider(_) => Err(needs(Role::Scientist)),
+            Caller::Anonymous => Err(ApiError::LoginRequired),
+        }
+    }
+}

@@ -41,7 +41,7 @@ use products::{Reader, Role, Visibility};
 use tower_sessions::Session;
 
 pub use args::{Access, AccessArgs};
-pub use extract::{AdminOnly, ReadAccess};
+pub use extract::{AdminOnly, ReadAccess, Scientist};
 
 use crate::error::ApiError;
 use crate::state::AppState;

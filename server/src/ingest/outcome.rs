@@ -33,6 +33,8 @@ impl From<Event> for Outcome {
             EventKind::ProductAdded { product } => Outcome::Added { seq, product },
             EventKind::ProductUpdated { product, .. } => Outcome::Updated { seq, product },
             EventKind::ProductRejected { rejection } => Outcome::Rejected { seq, rejection },
+            // The hub's product methods announce nothing else.
+            _ => Outcome::Skipped,
         }
     }
 }

@@ -12,11 +12,14 @@ mod common;
 
 mod access;
 mod admin;
+mod calendar;
 mod clients;
+mod decisions;
 mod hostile_files;
 mod import;
 mod ingest;
 mod login;
+mod operations;
 mod previews;
 mod restart;
 mod restriction_changes;

@@ -169,6 +169,7 @@ fn label(event: &products::Event) -> String {
             &product.file_name
         }
         EventKind::ProductRejected { rejection } => &rejection.file_name,
+        other => panic!("no operations here, got {}", other.type_name()),
     };
     format!("{} {file}", event.kind.type_name())
 }
