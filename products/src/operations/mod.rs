@@ -95,6 +95,16 @@ pub enum OperationKind {
     Track,
 }
 
+impl OperationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperationKind::Flight => "flight",
+            OperationKind::Launch => "launch",
+            OperationKind::Track => "track",
+        }
+    }
+}
+
 /// The planning fields of an operation: what `POST /api/v1/operations`
 /// takes and `PATCH` changes. The status is not among them: it changes only
 /// by a [`Decision`].

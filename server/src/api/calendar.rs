@@ -1,6 +1,9 @@
-//! `GET /api/v1/operations.ics`: the operations as an iCalendar feed
-//! (RFC 5545), as ORCESTRA publishes `flights.ics`, for phones and
-//! calendars to subscribe to. Times are UTC (`…Z`), whatever the reader's
+//! The operations as files others read: `GET /api/v1/operations.ics`, an
+//! iCalendar feed (RFC 5545) as ORCESTRA publishes `flights.ics`, for
+//! phones and calendars to subscribe to; `GET /api/v1/operations.csv`, the
+//! mission table for a spreadsheet.
+//!
+//! The feed: Times are UTC (`…Z`), whatever the reader's
 //! zone; each operation keeps its UID across updates, so a calendar moves
 //! an event rather than adding a second one.
 
@@ -18,7 +21,9 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/operations.ics", get(feed))
+    Router::new()
+        .route("/operations.ics", get(feed))
+        .route("/operations.csv", get(table))
 }
 
 async fn feed(State(state): State<AppState>, _: ReadAccess) -> Result<impl IntoResponse, ApiError> {
@@ -75,4 +80,73 @@ fn event_of(operation: &Operation) -> icalendar::Event {
     }
     event.description(&description);
     event.done()
+}
+
+/// The mission table as CSV, one operation a row, by planned start.
+async fn table(
+    State(state): State<AppState>,
+    _: ReadAccess,
+) -> Result<impl IntoResponse, ApiError> {
+    let operations = state
+        .catalogue
+        .operations(&OperationQuery::default())
+        .await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let failed = |e: csv::Error| ApiError::Io(std::io::Error::other(e));
+    out.write_record([
+        "code",
+        "platform",
+        "kind",
+        "status",
+        "planned_start",
+        "planned_end",
+        "iop",
+        "title",
+        "objectives",
+        "created_by",
+        "updated_at",
+    ])
+    .map_err(failed)?;
+    let time =
+        |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    for operation in &operations {
+        let plan = &operation.plan;
+        out.write_record([
+            operation.code.clone(),
+            plan.platform.clone(),
+            plan.kind.as_str().to_string(),
+            operation.status.as_str().to_string(),
+            time(plan.planned_start),
+            plan.planned_end.map(time).unwrap_or_default(),
+            plan.iop.clone().unwrap_or_default(),
+            cell(&plan.title),
+            cell(&plan.objectives),
+            cell(&operation.created_by),
+            time(operation.updated_at),
+        ])
+        .map_err(failed)?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| ApiError::Io(std::io::Error::other(e.to_string())))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"operations.csv\"",
+            ),
+            (header::CACHE_CONTROL, "private, no-cache"),
+        ],
+        bytes,
+    ))
+}
+
+/// Free text made safe for a spreadsheet: a cell that starts like a formula
+/// (`=`, `+`, `-`, `@`) is quoted with `'`, so opening the file runs nothing.
+fn cell(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
 }

@@ -260,3 +260,69 @@ fn campaign_export_then_import_round_trips_and_bad_files_change_nothing() {
     let (ok, out) = run(&["campaign", "import", &setup, "--data-dir", &dir(&second)]);
     assert!(ok, "{out}");
 }
+
+#[tokio::test]
+async fn the_mission_table_is_csv_a_spreadsheet_cannot_run() {
+    let t = TestServer::start().await;
+    let platform = json!({"name": "RS1", "kind": "sonde"});
+    t.http
+        .post(t.url("/api/v1/platforms"))
+        .json(&platform)
+        .send()
+        .await
+        .unwrap();
+    for (start, title) in [
+        (
+            "2026-11-30T11:00:00Z",
+            "=HYPERLINK(\"http://evil.example\")",
+        ),
+        (
+            "2026-11-29T11:00:00Z",
+            "Morning sounding, \"special\"\nwith a second line",
+        ),
+    ] {
+        let body =
+            json!({"platform": "RS1", "kind": "launch", "title": title, "planned_start": start});
+        let response = t
+            .http
+            .post(t.url("/api/v1/operations"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    let response = t
+        .http
+        .get(t.url("/api/v1/operations.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let text = response.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(&header[..4], ["code", "platform", "kind", "status"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a CSV row")).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[0][0], "RS1-20261129a", "by planned start");
+    assert_eq!(&rows[0][4], "2026-11-29T11:00:00Z");
+    assert_eq!(
+        &rows[0][7],
+        "Morning sounding, \"special\"\nwith a second line"
+    );
+    assert_eq!(
+        &rows[1][7], "'=HYPERLINK(\"http://evil.example\")",
+        "a formula is quoted"
+    );
+    assert_eq!(&rows[1][3], "proposed");
+    t.server.shutdown().await.unwrap();
+}
