@@ -7,6 +7,8 @@ use leptos_router::{path, SsrMode};
 use crate::components::admin::AdminPage;
 use crate::components::dashboard::Dashboard;
 use crate::components::login::{LoginPage, WelcomePage};
+use crate::components::missions::MissionsPage;
+use crate::components::operation::OperationView;
 use crate::components::upload::UploadPage;
 
 /// The document around the app: everything the server sends before the app's
@@ -69,6 +71,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/welcome") view=WelcomePage/>
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                <Route path=path!("/operations") view=MissionsPage ssr=SsrMode::Async/>
+                <Route path=path!("/operations/:id") view=OperationView ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -20,10 +20,14 @@ mod browser;
 pub mod compare;
 pub mod components;
 pub mod dash;
+pub mod evidence;
 #[cfg(test)]
 mod fixtures;
 #[cfg(feature = "hydrate")]
 mod live;
+pub mod operations;
+#[cfg(feature = "hydrate")]
+mod request;
 pub mod rows;
 pub mod select;
 #[cfg(feature = "hydrate")]

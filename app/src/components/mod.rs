@@ -9,6 +9,8 @@ pub mod filters;
 pub mod header;
 pub mod help;
 pub mod login;
+pub mod missions;
+pub mod operation;
 pub mod pair;
 pub mod rejections;
 pub mod runs;

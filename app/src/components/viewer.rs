@@ -136,6 +136,7 @@ pub fn Viewer() -> impl IntoView {
                     </label>
                     {runs}
                     <PinLink id=product.id/>
+                    <CiteButton product=product.clone()/>
                     <a href=product.file_url.clone() download=product.file_name.clone() rel="external">"Download"</a>
                     <a class="close" href=move || dash.href(|v| v.with_open(None)) data-noscroll="" aria-label="Close viewer">"×"</a>
                 </div>
@@ -245,6 +246,35 @@ fn Versions(id: i64) -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// Keeps this exact version, and the board's link, as evidence for the
+/// next decision taken in this browser (see `evidence`).
+#[component]
+fn CiteButton(product: Product) -> impl IntoView {
+    let cited = RwSignal::new(false);
+    let pin = crate::evidence::Pin {
+        product_id: product.id,
+        version: product.version,
+        label: product.file_name,
+    };
+    let cite = move |_| {
+        let mut pins = crate::evidence::load();
+        let here = window()
+            .location()
+            .href()
+            .ok()
+            .and_then(|href| href.find("/?").map(|at| href[at..].to_string()));
+        pins.add(pin.clone(), here);
+        crate::evidence::save(&pins);
+        cited.set(true);
+    };
+    view! {
+        <button type="button" class="control cite" on:click=cite
+            title="Keep this version as evidence for a decision">
+            {move || if cited.get() { "Cited ✓" } else { "Cite as evidence" }}
+        </button>
     }
 }
 

@@ -10,7 +10,8 @@ use super::{from_ms, stored_product, Catalogue, Result, PRODUCT_COLUMNS};
 use crate::access::Visibility;
 use crate::name::strip_lead;
 use crate::operations::{
-    CampaignSetup, Decision, Evidence, EvidenceSeen, Iop, Newer, Operation, Platform, Status,
+    CampaignSetup, Decision, DecisionSeen, Evidence, EvidenceSeen, Iop, Newer, Operation,
+    OperationDetail, Platform, Status,
 };
 use crate::record::Product;
 
@@ -129,6 +130,30 @@ impl Catalogue {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(operation_of).transpose()
+    }
+
+    /// Operation `id` with its decisions, each with its evidence as
+    /// `visibility` may see it: the operation's page.
+    pub async fn operation_detail(
+        &self,
+        id: i64,
+        visibility: Visibility,
+    ) -> Result<Option<OperationDetail>> {
+        let Some(operation) = self.operation(id).await? else {
+            return Ok(None);
+        };
+        let mut decisions = Vec::new();
+        for decision in self.decisions(id).await? {
+            let evidence_seen = self.evidence_seen(&decision.evidence, visibility).await?;
+            decisions.push(DecisionSeen {
+                decision,
+                evidence_seen,
+            });
+        }
+        Ok(Some(OperationDetail {
+            operation,
+            decisions,
+        }))
     }
 
     /// An operation's decisions, oldest first.

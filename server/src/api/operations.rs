@@ -8,7 +8,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use products::catalogue::OperationQuery;
-use products::operations::{DecisionSeen, Operation, OperationDetail, Plan, PlanPatch};
+use products::operations::{Operation, OperationDetail, Plan, PlanPatch};
 use products::EventKind;
 use serde::Deserialize;
 
@@ -82,26 +82,12 @@ async fn one(
     access: ReadAccess,
     Path(id): Path<i64>,
 ) -> Result<Json<OperationDetail>, ApiError> {
-    let operation = state
+    state
         .catalogue
-        .operation(id)
+        .operation_detail(id, access.visibility())
         .await?
-        .ok_or(ApiError::NotFound("operation"))?;
-    let mut decisions = Vec::new();
-    for decision in state.catalogue.decisions(id).await? {
-        let evidence_seen = state
-            .catalogue
-            .evidence_seen(&decision.evidence, access.visibility())
-            .await?;
-        decisions.push(DecisionSeen {
-            decision,
-            evidence_seen,
-        });
-    }
-    Ok(Json(OperationDetail {
-        operation,
-        decisions,
-    }))
+        .map(Json)
+        .ok_or(ApiError::NotFound("operation"))
 }
 
 /// Changes planning fields; `status` is refused (it is a decision's).

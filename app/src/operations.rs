@@ -1,0 +1,180 @@
+//! What the operations pages show and the server functions that load them:
+//! the mission table (`/operations`) and one operation's page
+//! (`/operations/{id}`), each kept current by the live stream.
+
+use leptos::prelude::*;
+use products::operations::{Operation, OperationDetail, Platform};
+use products::{Event, EventKind};
+use serde::{Deserialize, Serialize};
+
+/// The mission table's data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Missions {
+    pub operations: Vec<Operation>,
+    pub platforms: Vec<Platform>,
+    /// The newest event before the lists were read: the live stream resumes
+    /// after it (an event applied twice changes nothing).
+    pub last_seq: i64,
+}
+
+/// One operation's page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OperationPage {
+    pub detail: OperationDetail,
+    /// The reader is a scientist or an admin: the decision form is shown.
+    pub may_decide: bool,
+    pub last_seq: i64,
+}
+
+#[server(endpoint = "missions")]
+pub async fn load_missions() -> Result<Missions, ServerFnError> {
+    let catalogue = use_context::<products::catalogue::Catalogue>()
+        .ok_or_else(|| ServerFnError::new("the catalogue is not available"))?;
+    let failed = |e: products::catalogue::CatalogueError| ServerFnError::new(e.to_string());
+    let last_seq = catalogue.last_seq().await.map_err(failed)?;
+    let query = products::catalogue::OperationQuery::default();
+    Ok(Missions {
+        operations: catalogue.operations(&query).await.map_err(failed)?,
+        platforms: catalogue.platforms().await.map_err(failed)?,
+        last_seq,
+    })
+}
+
+#[server(endpoint = "operation")]
+pub async fn load_operation(id: i64) -> Result<Option<OperationPage>, ServerFnError> {
+    let catalogue = use_context::<products::catalogue::Catalogue>()
+        .ok_or_else(|| ServerFnError::new("the catalogue is not available"))?;
+    let failed = |e: products::catalogue::CatalogueError| ServerFnError::new(e.to_string());
+    let reader = crate::board::reader();
+    let last_seq = catalogue.last_seq().await.map_err(failed)?;
+    let detail = catalogue
+        .operation_detail(id, reader.visibility())
+        .await
+        .map_err(failed)?;
+    if detail.is_none() {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    Ok(detail.map(|detail| OperationPage {
+        detail,
+        may_decide: reader.is_at_least(products::Role::Scientist),
+        last_seq,
+    }))
+}
+
+/// The operation an event brings, created, changed or decided.
+pub fn operation_of(event: &Event) -> Option<&Operation> {
+    match &event.kind {
+        EventKind::OperationCreated { operation }
+        | EventKind::OperationUpdated { operation }
+        | EventKind::DecisionRecorded { operation, .. } => Some(operation),
+        _ => None,
+    }
+}
+
+/// Puts `operation` in `list` (replacing the one with its id), in order of
+/// planned start.
+pub fn upsert(list: &mut Vec<Operation>, operation: &Operation) {
+    match list.iter_mut().find(|o| o.id == operation.id) {
+        Some(held) => *held = operation.clone(),
+        None => list.push(operation.clone()),
+    }
+    list.sort_by_key(|o| (o.plan.planned_start, o.id));
+}
+
+/// A column of the mission table to sort by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    Start,
+    Code,
+    Platform,
+    Status,
+    Iop,
+}
+
+/// `list` sorted by `key` (then by planned start), reversed when `descending`.
+pub fn sorted(mut list: Vec<Operation>, key: SortKey, descending: bool) -> Vec<Operation> {
+    list.sort_by(|a, b| {
+        let by_start = (a.plan.planned_start, a.id).cmp(&(b.plan.planned_start, b.id));
+        let by_key = match key {
+            SortKey::Start => std::cmp::Ordering::Equal,
+            SortKey::Code => a.code.cmp(&b.code),
+            SortKey::Platform => a.plan.platform.cmp(&b.plan.platform),
+            SortKey::Status => a.status.cmp(&b.status),
+            SortKey::Iop => a.plan.iop.cmp(&b.plan.iop),
+        };
+        by_key.then(by_start)
+    });
+    if descending {
+        list.reverse();
+    }
+    list
+}
+
+/// A UTC time as the operations centre writes it.
+pub fn utc(time: chrono::DateTime<chrono::Utc>) -> String {
+    time.format("%a %d %b %H:%M UTC").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use products::operations::{OperationKind, Plan, Status};
+
+    fn operation(id: i64, code: &str, hour: u32, status: Status) -> Operation {
+        use chrono::TimeZone;
+        let start = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 29, hour, 0, 0)
+            .unwrap();
+        Operation {
+            id,
+            code: code.into(),
+            status,
+            plan: Plan {
+                platform: code.split('-').next().unwrap().into(),
+                kind: OperationKind::Flight,
+                title: "t".into(),
+                planned_start: start,
+                planned_end: None,
+                objectives: String::new(),
+                iop: None,
+                bbox: None,
+                crew: String::new(),
+                contacts: String::new(),
+                instruments: String::new(),
+                notes: String::new(),
+            },
+            created_by: "marie".into(),
+            created_at: start,
+            updated_at: start,
+        }
+    }
+
+    #[test]
+    fn events_replace_in_place_and_keep_the_order_of_start() {
+        let mut list = vec![operation(1, "ATR42-a", 14, Status::Proposed)];
+        upsert(&mut list, &operation(2, "F20-a", 9, Status::Proposed));
+        upsert(&mut list, &operation(1, "ATR42-a", 14, Status::Warning));
+        upsert(&mut list, &operation(1, "ATR42-a", 14, Status::Warning));
+        let seen: Vec<_> = list.iter().map(|o| (o.id, o.status)).collect();
+        assert_eq!(seen, [(2, Status::Proposed), (1, Status::Warning)]);
+    }
+
+    #[test]
+    fn the_table_sorts_by_any_column_either_way() {
+        let list = vec![
+            operation(1, "F20-a", 14, Status::Go),
+            operation(2, "ATR42-a", 9, Status::Warning),
+            operation(3, "ATR42-b", 16, Status::Proposed),
+        ];
+        let ids = |l: Vec<Operation>| l.iter().map(|o| o.id).collect::<Vec<_>>();
+        assert_eq!(ids(sorted(list.clone(), SortKey::Start, false)), [2, 1, 3]);
+        assert_eq!(
+            ids(sorted(list.clone(), SortKey::Platform, false)),
+            [2, 3, 1]
+        );
+        assert_eq!(ids(sorted(list.clone(), SortKey::Status, false)), [3, 2, 1]);
+        assert_eq!(ids(sorted(list, SortKey::Code, true)), [1, 3, 2]);
+    }
+}

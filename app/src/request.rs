@@ -1,0 +1,30 @@
+//! JSON requests from the browser to the API, for the forms that act
+//! (a decision): the session cookie goes along; the answer's status and
+//! body come back to the caller.
+
+use wasm_bindgen::prelude::*;
+use web_sys::XmlHttpRequest;
+
+/// POSTs `body` (JSON) to `url`; `done` gets the status and the body, or
+/// status 0 when the request could not be made.
+pub fn post_json(url: &str, body: &str, done: impl FnOnce(u16, String) + 'static) {
+    let opened = XmlHttpRequest::new().and_then(|xhr| {
+        xhr.open("POST", url)?;
+        xhr.set_request_header("Content-Type", "application/json")?;
+        Ok(xhr)
+    });
+    let xhr = match opened {
+        Ok(xhr) => xhr,
+        Err(_) => return done(0, "the browser could not make the request".into()),
+    };
+    let answer = xhr.clone();
+    // One closure per request, run once; forgotten rather than tracked, as
+    // these requests are a person's clicks, not a stream.
+    let on_end = Closure::once_into_js(move || {
+        let text = answer.response_text().ok().flatten().unwrap_or_default();
+        done(answer.status().unwrap_or(0), text);
+    });
+    xhr.set_onloadend(Some(on_end.unchecked_ref()));
+    // A request that cannot be sent still ends with `loadend` (status 0).
+    let _ = xhr.send_with_opt_str(Some(body));
+}

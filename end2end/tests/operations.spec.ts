@@ -1,0 +1,94 @@
+import { test, expect, type Browser } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { catalogued, dropFile, idOf, platform, PNG, root, stamp } from './helpers';
+
+/** A participant made with the real command line, logged in in a browser of their own. */
+async function participant(browser: Browser, role: string) {
+  const name = platform(role);
+  execFileSync(
+    path.join(root, 'target/debug/opsboard'),
+    ['user', 'add', name, '--role', role, '--password-stdin', '--data-dir', process.env.E2E_DATA_DIR!],
+    { input: 'a participant password\n' },
+  );
+  const context = await browser.newContext({
+    storageState: { cookies: [], origins: [] },
+    baseURL: test.info().project.use.baseURL,
+  });
+  const login = await context.request.post('/api/v1/session', { data: { user: name, password: 'a participant password' } });
+  expect(login.status()).toBe(200);
+  return { name, context, page: await context.newPage() };
+}
+
+test('a scientist moves an operation to D-1 with two cited products; a viewer sees it within a second', async ({ browser, request }) => {
+  // The campaign: a platform (by the admin), two products on the board.
+  const aircraft = platform('ATR');
+  const made = await request.post('/api/v1/platforms', { data: { name: aircraft, kind: 'aircraft', colour: '#cc79a7' } });
+  expect(made.status()).toBe(200);
+  const now = new Date();
+  const names = [`satellite.${aircraft}.${stamp(now).slice(0, 12)}.ir108.png`, `radar.${aircraft}.${stamp(now).slice(0, 12)}.ppi.png`];
+  for (const name of names) dropFile(name, PNG);
+  const products = await catalogued(request, aircraft, 2);
+
+  const scientist = await participant(browser, 'scientist');
+  const viewer = await participant(browser, 'viewer');
+  const start = new Date(now.getTime() + 26 * 3_600_000);
+  start.setUTCMinutes(0, 0, 0);
+  const planned = await scientist.context.request.post('/api/v1/operations', {
+    data: {
+      platform: aircraft, kind: 'flight', title: 'Squall line ahead of the front',
+      planned_start: start.toISOString(), planned_end: new Date(start.getTime() + 3 * 3_600_000).toISOString(),
+      objectives: 'Cross the line twice at 3 km',
+    },
+  });
+  expect(planned.status()).toBe(201);
+  const operation = await planned.json();
+
+  // The viewer watches the mission table.
+  await viewer.page.goto('/operations');
+  await expect(viewer.page.locator('.conn')).toHaveAttribute('data-state', 'live');
+  const row = viewer.page.locator(`tr[data-code="${operation.code}"]`);
+  await expect(row.locator('.status-badge')).toHaveText('Proposed');
+
+  // The scientist cites both products from the board's viewer.
+  for (const name of names) {
+    await scientist.page.goto(`/?open=${idOf(products, name)}`);
+    await expect(scientist.page.locator('body')).toHaveAttribute('data-hydrated', '1');
+    await scientist.page.getByRole('button', { name: 'Cite as evidence' }).click();
+    await expect(scientist.page.getByRole('button', { name: 'Cited ✓' })).toBeVisible();
+  }
+  await scientist.page.goto(`/operations/${operation.id}`);
+  await expect(scientist.page.locator('.conn')).toHaveAttribute('data-state', 'live');
+  const form = scientist.page.locator('form.decision-form');
+  await expect(form.locator('.cited')).toHaveCount(2);
+  await form.locator('input[value="warning"]').check();
+  await form.getByLabel('Rationale').fill('D-1: both models put the line over the target at take-off');
+  await form.getByRole('button', { name: 'Record decision' }).click();
+  const sent = Date.now();
+
+  await expect(row.locator('.status-badge')).toHaveText('D-1 warning', { timeout: 1_000 });
+  const seenAfter = Date.now() - sent;
+  test.info().annotations.push({ type: 'decision → other dashboard (ms, incl. the request)', description: String(seenAfter) });
+  await expect(scientist.page.locator('p.notice')).toHaveText('Recorded.');
+
+  // The decision, with its author, rationale and the two exact versions.
+  const decision = scientist.page.locator('.decision').first();
+  await expect(decision).toContainText(scientist.name);
+  await expect(decision.locator('.rationale')).toHaveText('D-1: both models put the line over the target at take-off');
+  await expect(decision.locator('.evidence-item')).toHaveCount(2);
+  for (const name of names) await expect(decision).toContainText(`${name} (v1)`);
+  const recorded = await (await request.get(`/api/v1/operations/${operation.id}/decisions`)).json();
+  expect(recorded[0].evidence).toEqual(names.map((n) => ({ product_id: idOf(products, n), version: 1 })));
+  await scientist.page.screenshot({ path: test.info().outputPath('operation.png'), fullPage: true });
+  await viewer.page.screenshot({ path: test.info().outputPath('mission-table.png'), fullPage: true });
+
+  // A newer version of a cited product is flagged on the decision.
+  dropFile(names[0], Buffer.concat([PNG, Buffer.from([0])]));
+  await expect(scientist.page.locator('.decision .newer')).toHaveText('Version 2 arrived since');
+  // The viewer may not decide: no form for them.
+  await viewer.page.goto(`/operations/${operation.id}`);
+  await expect(viewer.page.locator('.decision')).toHaveCount(1);
+  await expect(viewer.page.locator('form.decision-form')).toHaveCount(0);
+  await scientist.context.close();
+  await viewer.context.close();
+});
