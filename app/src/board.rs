@@ -55,6 +55,11 @@ pub struct Board {
     pub config: SiteConfig,
     /// Who the page is for (the header's name and logout).
     pub reader: products::Reader,
+    /// The operations planned in the loaded stretch, the decisions taken in
+    /// it, and the platforms (their colours): the operations lanes.
+    pub operations: Vec<products::operations::Operation>,
+    pub decisions: Vec<products::operations::DecisionTick>,
+    pub platforms: Vec<products::operations::Platform>,
 }
 
 /// The board for a window starting at `from` (`None`: around now) and `span`
@@ -114,6 +119,20 @@ pub async fn load_board(
         .iter_mut()
         .chain(&mut arrivals)
         .for_each(rows::as_sent);
+    let planned = products::catalogue::OperationQuery {
+        from: Some(loaded.0),
+        to: Some(loaded.1),
+        ..Default::default()
+    };
+    let operations = catalogue
+        .operations(&planned)
+        .await
+        .map_err(ServerFnError::new)?;
+    let decisions = catalogue
+        .decision_ticks(loaded.0, loaded.1)
+        .await
+        .map_err(ServerFnError::new)?;
+    let platforms = catalogue.platforms().await.map_err(ServerFnError::new)?;
     Ok(Board {
         now,
         last_seq,
@@ -123,6 +142,9 @@ pub async fn load_board(
         arrivals,
         config: use_context::<SiteConfig>().unwrap_or_default(),
         reader,
+        operations,
+        decisions,
+        platforms,
     })
 }
 
@@ -384,6 +406,9 @@ mod tests {
             arrivals: Vec::new(),
             config: SiteConfig::default(),
             reader: Default::default(),
+            operations: Vec::new(),
+            decisions: Vec::new(),
+            platforms: Vec::new(),
         };
         let json = serde_json::to_string(&board).unwrap();
         assert!(!json.contains("\"category\""), "rows, not objects: {json}");
@@ -441,6 +466,9 @@ mod tests {
             arrivals: vec![plain],
             config: SiteConfig::default(),
             reader: Default::default(),
+            operations: Vec::new(),
+            decisions: Vec::new(),
+            platforms: Vec::new(),
         };
         let json = serde_json::to_string(&board).unwrap();
         assert!(json.contains("named-otherwise.csv"), "{json}");

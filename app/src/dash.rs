@@ -58,6 +58,8 @@ pub struct Dash {
     pub local_tz: StoredValue<Option<String>>,
     /// The participant the page is for; `None` for the public.
     pub participant: StoredValue<Option<(String, products::Role)>>,
+    /// The operations lanes: operations, decisions and platforms in view.
+    pub ops: RwSignal<crate::operations::OpsLanes>,
     /// Browser only: a local value would be dropped on another thread of the
     /// server's runtime, and the server never navigates.
     #[cfg(feature = "hydrate")]
@@ -123,6 +125,11 @@ impl Dash {
             away: RwSignal::new(0),
             local_tz: StoredValue::new(board.config.local_tz.clone()),
             participant: StoredValue::new(board.reader.participant.clone()),
+            ops: RwSignal::new(crate::operations::OpsLanes {
+                operations: board.operations.clone(),
+                decisions: board.decisions.clone(),
+                platforms: board.platforms.clone(),
+            }),
             #[cfg(feature = "hydrate")]
             navigate: StoredValue::new_local(navigate),
         }

@@ -25,6 +25,8 @@ pub mod evidence;
 mod fixtures;
 #[cfg(feature = "hydrate")]
 mod live;
+#[cfg(feature = "hydrate")]
+mod notify;
 pub mod operations;
 #[cfg(feature = "hydrate")]
 mod request;

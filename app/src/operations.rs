@@ -3,7 +3,7 @@
 //! (`/operations/{id}`), each kept current by the live stream.
 
 use leptos::prelude::*;
-use products::operations::{Operation, OperationDetail, Platform};
+use products::operations::{DecisionTick, Operation, OperationDetail, Platform};
 use products::{Event, EventKind};
 use serde::{Deserialize, Serialize};
 
@@ -61,6 +61,50 @@ pub async fn load_operation(id: i64) -> Result<Option<OperationPage>, ServerFnEr
         may_decide: reader.is_at_least(products::Role::Scientist),
         last_seq,
     }))
+}
+
+/// What the board's operations lanes draw, kept current by the live stream.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OpsLanes {
+    pub operations: Vec<Operation>,
+    pub decisions: Vec<DecisionTick>,
+    pub platforms: Vec<Platform>,
+}
+
+impl OpsLanes {
+    /// Applies an event; false when it is not about operations.
+    pub fn apply(&mut self, event: &Event) -> bool {
+        match &event.kind {
+            EventKind::PlatformSaved { platform } => {
+                match self.platforms.iter_mut().find(|p| p.name == platform.name) {
+                    Some(held) => *held = platform.clone(),
+                    None => self.platforms.push(platform.clone()),
+                }
+            }
+            EventKind::DecisionRecorded {
+                decision,
+                operation,
+            } => {
+                upsert(&mut self.operations, operation);
+                if !self.decisions.iter().any(|d| d.id == decision.id) {
+                    self.decisions.push(DecisionTick::of(decision));
+                }
+            }
+            _ => match operation_of(event) {
+                Some(operation) => upsert(&mut self.operations, operation),
+                None => return false,
+            },
+        }
+        true
+    }
+
+    /// The colour of `platform`'s lane and bars.
+    pub fn colour(&self, platform: &str) -> Option<&str> {
+        self.platforms
+            .iter()
+            .find(|p| p.name == platform)
+            .and_then(|p| p.colour.as_deref())
+    }
 }
 
 /// The operation an event brings, created, changed or decided.

@@ -32,7 +32,7 @@ test('a scientist moves an operation to D-1 with two cited products; a viewer se
 
   const scientist = await participant(browser, 'scientist');
   const viewer = await participant(browser, 'viewer');
-  const start = new Date(now.getTime() + 26 * 3_600_000);
+  const start = new Date(now.getTime() + 3 * 3_600_000);
   start.setUTCMinutes(0, 0, 0);
   const planned = await scientist.context.request.post('/api/v1/operations', {
     data: {
@@ -44,7 +44,24 @@ test('a scientist moves an operation to D-1 with two cited products; a viewer se
   expect(planned.status()).toBe(201);
   const operation = await planned.json();
 
-  // The viewer watches the mission table.
+  // The viewer watches the mission table, and the board in another tab,
+  // with decisions allowed to notify them (recorded by a stand-in).
+  await viewer.context.grantPermissions(['notifications']);
+  await viewer.context.addInitScript(() => {
+    const shown: string[] = [];
+    (window as unknown as { shown: string[] }).shown = shown;
+    class Recorded {
+      static permission = 'granted';
+      static requestPermission = async () => 'granted';
+      constructor(title: string) { shown.push(title); }
+    }
+    (window as unknown as { Notification: unknown }).Notification = Recorded;
+  });
+  const board = await viewer.context.newPage();
+  await board.goto('/');
+  await expect(board.locator('.conn')).toHaveAttribute('data-state', 'live');
+  const bar = board.locator(`.op-bar[data-code="${operation.code}"]`);
+  await expect(bar).toHaveAttribute('data-status', 'proposed');
   await viewer.page.goto('/operations');
   await expect(viewer.page.locator('.conn')).toHaveAttribute('data-state', 'live');
   const row = viewer.page.locator(`tr[data-code="${operation.code}"]`);
@@ -70,6 +87,11 @@ test('a scientist moves an operation to D-1 with two cited products; a viewer se
   const seenAfter = Date.now() - sent;
   test.info().annotations.push({ type: 'decision → other dashboard (ms, incl. the request)', description: String(seenAfter) });
   await expect(scientist.page.locator('p.notice')).toHaveText('Recorded.');
+  await expect(bar).toHaveAttribute('data-status', 'warning');
+  const hhmm = start.toISOString().slice(11, 16);
+  await expect.poll(() => board.evaluate(() => (window as unknown as { shown: string[] }).shown))
+    .toContain(`${operation.code}: D-1 warning for ${hhmm} UTC`);
+  await board.screenshot({ path: test.info().outputPath('board-operations-lane.png') });
 
   // The decision, with its author, rationale and the two exact versions.
   const decision = scientist.page.locator('.decision').first();

@@ -111,9 +111,26 @@ pub fn apply_event(event: &Event, dash: Dash) {
             list.insert(0, rejection.clone());
             list.truncate(RECENT_REJECTIONS);
         }),
-        // Platforms, IOPs, operations and decisions: the board does not
-        // draw them yet (the operations lanes will).
-        _ => {}
+        // Platforms, operations and decisions: the operations lanes.
+        #[allow(unused_variables)]
+        EventKind::DecisionRecorded {
+            decision,
+            operation,
+        } => {
+            #[cfg(feature = "hydrate")]
+            {
+                let me = dash.participant.get_value().map(|(name, _)| name);
+                crate::notify::decision(decision, operation, me.as_deref());
+            }
+            dash.ops.update(|ops| {
+                ops.apply(event);
+            });
+        }
+        _ => {
+            dash.ops.update(|ops| {
+                ops.apply(event);
+            });
+        }
     }
 }
 

@@ -48,12 +48,22 @@ fn MissionTable(missions: Missions) -> impl IntoView {
     let sort = RwSignal::new((SortKey::Start, false));
     let conn = RwSignal::new(ConnState::Static);
     let now = RwSignal::new(chrono::Utc::now());
+    // Offered once the browser says it has not been asked.
+    let may_notify = RwSignal::new(false);
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
+        may_notify.set(crate::notify::may_ask());
         crate::live::start(
             last_seq,
             conn,
             move |event| {
+                if let products::EventKind::DecisionRecorded {
+                    decision,
+                    operation,
+                } = &event.kind
+                {
+                    crate::notify::decision(decision, operation, None);
+                }
                 if let Some(operation) = crate::operations::operation_of(&event) {
                     operations.update(|list| crate::operations::upsert(list, operation));
                 }
@@ -61,6 +71,10 @@ fn MissionTable(missions: Missions) -> impl IntoView {
             |_| {},
         );
     });
+    let ask = move |_| {
+        #[cfg(feature = "hydrate")]
+        crate::notify::ask(move |_| may_notify.set(false));
+    };
     #[cfg(not(feature = "hydrate"))]
     let _ = last_seq;
     let rows = move || {
@@ -74,6 +88,9 @@ fn MissionTable(missions: Missions) -> impl IntoView {
                 <ConnIndicator state=conn now/>
                 <a href="/api/v1/operations.csv" download="operations.csv">"Download CSV"</a>
                 <a href="/api/v1/operations.ics">"Calendar feed (iCalendar)"</a>
+                <Show when=move || may_notify.get()>
+                    <button type="button" on:click=ask>"Notify me of decisions"</button>
+                </Show>
             </p>
             <table class="mission-table">
                 <thead>

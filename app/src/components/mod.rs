@@ -11,6 +11,7 @@ pub mod help;
 pub mod login;
 pub mod missions;
 pub mod operation;
+pub mod operation_lanes;
 pub mod pair;
 pub mod rejections;
 pub mod runs;

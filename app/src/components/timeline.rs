@@ -10,6 +10,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use products::name::format_time;
 
+use crate::components::operation_lanes::OperationLanes;
 use crate::dash::use_dash;
 use crate::rows::{timeline_rows, Item, Row, RowKind};
 use crate::window::Window;
@@ -77,6 +78,7 @@ pub fn Timeline() -> impl IntoView {
             // many lanes there are; the rows scroll under the axis.
             <div class="timeline-scroll">
             <div class="timeline-body">
+                <OperationLanes/>
                 <Show when=move || rows.with(|r| !r.is_empty()) fallback=|| view! { <p class="empty">"No products match this view yet."</p> }>
                     <For
                         each=keyed_rows

@@ -10,8 +10,8 @@ use super::{from_ms, stored_product, Catalogue, Result, PRODUCT_COLUMNS};
 use crate::access::Visibility;
 use crate::name::strip_lead;
 use crate::operations::{
-    CampaignSetup, Decision, DecisionSeen, Evidence, EvidenceSeen, Iop, Newer, Operation,
-    OperationDetail, Platform, Status,
+    CampaignSetup, Decision, DecisionSeen, DecisionTick, Evidence, EvidenceSeen, Iop, Newer,
+    Operation, OperationDetail, Platform, Status,
 };
 use crate::record::Product;
 
@@ -154,6 +154,36 @@ impl Catalogue {
             operation,
             decisions,
         }))
+    }
+
+    /// The decisions taken between `from` and `to` on operations planned
+    /// then or not, oldest first, at most [`MAX_OPERATIONS`] of them: the
+    /// ticks of the board's operations lanes.
+    pub async fn decision_ticks(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<DecisionTick>> {
+        let rows = sqlx::query(
+            "SELECT id, operation_id, at_ms, to_status, author FROM decisions
+             WHERE at_ms BETWEEN ? AND ? ORDER BY id LIMIT ?",
+        )
+        .bind(from.timestamp_millis())
+        .bind(to.timestamp_millis())
+        .bind(MAX_OPERATIONS)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DecisionTick {
+                    id: r.try_get("id")?,
+                    operation_id: r.try_get("operation_id")?,
+                    at: from_ms(r.try_get("at_ms")?),
+                    to: status_of(r.try_get("to_status")?)?,
+                    author: r.try_get("author")?,
+                })
+            })
+            .collect()
     }
 
     /// An operation's decisions, oldest first.

@@ -151,3 +151,26 @@ pub struct DecisionSeen {
     pub decision: Decision,
     pub evidence_seen: Vec<EvidenceSeen>,
 }
+
+/// A decision as the board's operations lanes draw it: a tick at its time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionTick {
+    /// The decision's id: a tick read at page load and announced live is drawn once.
+    pub id: i64,
+    pub operation_id: i64,
+    pub at: DateTime<Utc>,
+    pub to: Status,
+    pub author: String,
+}
+
+impl DecisionTick {
+    pub fn of(decision: &Decision) -> Self {
+        Self {
+            id: decision.id,
+            operation_id: decision.operation_id,
+            at: decision.at,
+            to: decision.to,
+            author: decision.author.clone(),
+        }
+    }
+}

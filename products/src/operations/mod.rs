@@ -13,7 +13,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 pub mod decision;
 pub mod lifecycle;
 
-pub use decision::{Decision, DecisionSeen, Evidence, EvidenceSeen, NewDecision, Newer};
+pub use decision::{
+    Decision, DecisionSeen, DecisionTick, Evidence, EvidenceSeen, NewDecision, Newer,
+};
 pub use lifecycle::{Status, StatusError};
 
 /// The longest free text kept (objectives, notes, a rationale): a page of
