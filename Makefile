@@ -44,6 +44,7 @@ bench: setup bench-dashboard
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips-tools imagemagick >/dev/null; }
 	cargo bench -p server --bench drop_latency
 	cargo bench -p server --bench login
+	cargo bench -p server --bench decisions
 	cargo bench -p server --bench thumbnails
 
 # Dashboard figures in Chromium on a release build with 5 000 products in view:
