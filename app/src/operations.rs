@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 pub struct Missions {
     pub operations: Vec<Operation>,
     pub platforms: Vec<Platform>,
+    pub iops: Vec<products::operations::Iop>,
+    /// The reader is a scientist or an admin: the planning form is shown.
+    pub may_plan: bool,
     /// The newest event before the lists were read: the live stream resumes
     /// after it (an event applied twice changes nothing).
     pub last_seq: i64,
@@ -36,6 +39,8 @@ pub async fn load_missions() -> Result<Missions, ServerFnError> {
     Ok(Missions {
         operations: catalogue.operations(&query).await.map_err(failed)?,
         platforms: catalogue.platforms().await.map_err(failed)?,
+        iops: catalogue.iops().await.map_err(failed)?,
+        may_plan: crate::board::reader().is_at_least(products::Role::Scientist),
         last_seq,
     })
 }

@@ -114,3 +114,35 @@ test('a scientist moves an operation to D-1 with two cited products; a viewer se
   await scientist.context.close();
   await viewer.context.close();
 });
+
+test('a scientist plans a launch from the mission table; a refusal says why', async ({ browser, request }) => {
+  const site = platform('RS');
+  expect((await request.post('/api/v1/platforms', { data: { name: site, kind: 'sonde' } })).status()).toBe(200);
+  const scientist = await participant(browser, 'scientist');
+  const page = scientist.page;
+  await page.goto('/operations');
+  await expect(page.locator('.conn')).toHaveAttribute('data-state', 'live');
+  await page.getByText('Plan an operation').click();
+  const form = page.locator('.plan-form form');
+  await form.getByLabel('Platform').selectOption(site);
+  await form.getByLabel('Kind').selectOption('launch');
+  await form.getByLabel('Title').fill('Boundary-layer sounding');
+  await form.getByLabel('Start (UTC)').fill('2026-12-02T11:00');
+  // An end before the start: the server's reason is shown, nothing is planned.
+  await form.getByLabel('End (UTC, none for a launch)').fill('2026-12-02T10:00');
+  await form.getByRole('button', { name: 'Plan' }).click();
+  await expect(form.getByRole('alert')).toContainText('planned_end: is before planned_start');
+  await form.getByLabel('End (UTC, none for a launch)').fill('');
+  await form.getByRole('button', { name: 'Plan' }).click();
+  await expect(page).toHaveURL(/\/operations\/\d+$/);
+  await expect(page.locator('.op-code')).toHaveText(`${site}-20261202a`);
+  await expect(page.locator('.operation-head .status-badge')).toHaveText('Proposed');
+  await expect(page.locator('.op-plan')).toContainText('Wed 02 Dec 11:00 UTC');
+
+  const viewer = await participant(browser, 'viewer');
+  await viewer.page.goto('/operations');
+  await expect(viewer.page.locator(`tr[data-code="${site}-20261202a"]`)).toBeVisible();
+  await expect(viewer.page.locator('.plan-form')).toHaveCount(0);
+  await scientist.context.close();
+  await viewer.context.close();
+});

@@ -42,8 +42,13 @@ fn MissionTable(missions: Missions) -> impl IntoView {
     let Missions {
         operations,
         platforms,
+        iops,
+        may_plan,
         last_seq,
     } = missions;
+    // Erased: the page's view type is otherwise too deep for the compiler.
+    let plan_form =
+        may_plan.then(|| view! { <PlanForm platforms=platforms.clone() iops/> }.into_any());
     let operations = RwSignal::new(operations);
     let sort = RwSignal::new((SortKey::Start, false));
     let conn = RwSignal::new(ConnState::Static);
@@ -92,6 +97,7 @@ fn MissionTable(missions: Missions) -> impl IntoView {
                     <button type="button" on:click=ask>"Notify me of decisions"</button>
                 </Show>
             </p>
+            {plan_form}
             <table class="mission-table">
                 <thead>
                     <tr>
@@ -114,6 +120,7 @@ fn MissionTable(missions: Missions) -> impl IntoView {
             </Show>
         </section>
     }
+    .into_any()
 }
 
 /// A column header that sorts by its column, and reverses on a second click.
@@ -166,4 +173,79 @@ fn MissionRow(operation: Operation, platforms: Vec<Platform>) -> impl IntoView {
 #[component]
 pub fn StatusBadge(status: products::operations::Status) -> impl IntoView {
     view! { <span class="status-badge" data-status=status.as_str()>{status.label()}</span> }
+}
+
+/// Plans an operation (scientists): platform, kind, title, window in UTC,
+/// IOP and objectives. Sent as JSON; its page opens once it is planned.
+#[component]
+fn PlanForm(platforms: Vec<Platform>, iops: Vec<products::operations::Iop>) -> impl IntoView {
+    let empty = || RwSignal::new(String::new());
+    let first = platforms.first().map(|p| p.name.clone());
+    let platform = RwSignal::new(first.unwrap_or_default());
+    let kind = RwSignal::new("flight".to_string());
+    let (title, start, end, iop, objectives) = (empty(), empty(), empty(), empty(), empty());
+    let failed = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let utc = |local: String| (!local.is_empty()).then(|| format!("{local}:00Z"));
+        let body = serde_json::json!({
+            "platform": platform.get(), "kind": kind.get(), "title": title.get(),
+            "planned_start": utc(start.get()), "planned_end": utc(end.get()),
+            "iop": Some(iop.get()).filter(|i| !i.is_empty()),
+            "objectives": objectives.get(),
+        });
+        #[cfg(feature = "hydrate")]
+        crate::request::post_json(
+            "/api/v1/operations",
+            &body.to_string(),
+            move |status, text| {
+                let answer = serde_json::from_str::<serde_json::Value>(&text).unwrap_or_default();
+                match (status, answer["id"].as_i64()) {
+                    (201, Some(id)) => {
+                        let _ = window().location().set_href(&format!("/operations/{id}"));
+                    }
+                    _ => failed.set(Some(
+                        answer["reason"]
+                            .as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| format!("the server answered {status}")),
+                    )),
+                }
+            },
+        );
+        #[cfg(not(feature = "hydrate"))]
+        let _ = body;
+    };
+    let input = |signal: RwSignal<String>| move |ev| signal.set(event_target_value(&ev));
+    view! {
+        <details class="plan-form">
+            <summary>"Plan an operation"</summary>
+            <form class="decision-form" on:submit=submit>
+                <label>"Platform "
+                    <select name="platform" on:change=input(platform)>
+                        {platforms.into_iter().map(|p| view! { <option value=p.name.clone()>{p.name.clone()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"Kind "
+                    <select name="kind" on:change=input(kind)>
+                        <option value="flight">"flight"</option>
+                        <option value="launch">"launch"</option>
+                        <option value="track">"ship track"</option>
+                    </select>
+                </label>
+                <label>"Title" <input type="text" name="title" required maxlength="200" on:input=input(title)/></label>
+                <label>"Start (UTC) " <input type="datetime-local" name="planned_start" required on:input=input(start)/></label>
+                <label>"End (UTC, none for a launch) " <input type="datetime-local" name="planned_end" on:input=input(end)/></label>
+                <label>"IOP "
+                    <select name="iop" on:change=input(iop)>
+                        <option value="">"none"</option>
+                        {iops.into_iter().map(|i| view! { <option value=i.name.clone()>{i.name.clone()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"Objectives" <textarea name="objectives" rows="2" maxlength="10000" on:input=input(objectives)></textarea></label>
+                <button type="submit" class="primary">"Plan"</button>
+                {move || failed.get().map(|reason| view! { <p class="notice failed" role="alert">{reason}</p> })}
+            </form>
+        </details>
+    }
 }
