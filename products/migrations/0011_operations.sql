@@ -64,3 +64,19 @@ CREATE TRIGGER evidence_is_not_edited BEFORE UPDATE ON decision_evidence
 BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
 CREATE TRIGGER evidence_is_not_deleted BEFORE DELETE ON decision_evidence
 BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+
+-- Briefings: a dated, presented list of items (product versions or views,
+-- each with a comment), the operations discussed, and where the presenter
+-- is (`position`), which every participant's presentation follows.
+CREATE TABLE briefings (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    presenter TEXT NOT NULL,
+    body TEXT NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0,
+    created_by TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL
+);
+CREATE INDEX briefings_by_time ON briefings (at_ms);

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::operations::{Decision, Iop, Operation, Platform};
+use crate::operations::{Briefing, Decision, Iop, Operation, Platform};
 use crate::sidecar::ProductMeta;
 
 /// One catalogued product: a file that followed the naming convention.
@@ -182,6 +182,9 @@ pub enum EventKind {
         decision: Decision,
         operation: Operation,
     },
+    /// A briefing planned, changed, or its presenter moved to another item.
+    #[serde(rename = "briefing.updated")]
+    BriefingUpdated { briefing: Briefing },
 }
 
 /// Sent on the event stream, instead of silence, to a client that resumes
@@ -243,6 +246,7 @@ impl EventKind {
             EventKind::OperationCreated { .. } => "operation.created",
             EventKind::OperationUpdated { .. } => "operation.updated",
             EventKind::DecisionRecorded { .. } => "decision.recorded",
+            EventKind::BriefingUpdated { .. } => "briefing.updated",
         }
     }
 }

@@ -76,7 +76,9 @@ impl ApiError {
                 | PlanningError::UnknownPlatform(_)
                 | PlanningError::UnknownIop(_)
                 | PlanningError::UnknownEvidence(_) => (StatusCode::BAD_REQUEST, "bad_request"),
-                PlanningError::UnknownOperation => (StatusCode::NOT_FOUND, "not_found"),
+                PlanningError::UnknownOperation | PlanningError::UnknownBriefing => {
+                    (StatusCode::NOT_FOUND, "not_found")
+                }
                 PlanningError::Move { .. } | PlanningError::CodesExhausted(_) => {
                     (StatusCode::CONFLICT, "conflict")
                 }

@@ -17,7 +17,7 @@ use axum::extract::ws::Utf8Bytes;
 use products::catalogue::{
     Catalogue, CatalogueError, Current, EventLog, NewProduct, PlanningError,
 };
-use products::operations::{Iop, NewDecision, Plan, PlanPatch, Platform};
+use products::operations::{BriefingDraft, Iop, NewDecision, Plan, PlanPatch, Platform};
 use products::sidecar::{ProductMeta, Timing};
 use products::{Event, Rejection, Skip};
 use tokio::sync::{broadcast, Mutex};
@@ -184,6 +184,33 @@ impl Hub {
         author: &str,
     ) -> Result<Event, PlanningError> {
         self.announce(self.inner.log.record_decision(id, decision, author))
+            .await
+    }
+
+    /// A briefing planned by `author` (`briefing.updated`).
+    pub async fn create_briefing(
+        &self,
+        draft: &BriefingDraft,
+        author: &str,
+    ) -> Result<Event, PlanningError> {
+        self.announce(self.inner.log.create_briefing(draft, author))
+            .await
+    }
+
+    /// A briefing changed (`briefing.updated`).
+    pub async fn update_briefing(
+        &self,
+        id: i64,
+        draft: &BriefingDraft,
+    ) -> Result<Event, PlanningError> {
+        self.announce(self.inner.log.update_briefing(id, draft))
+            .await
+    }
+
+    /// The presenter moved to another item (`briefing.updated`): every
+    /// open presentation follows.
+    pub async fn move_briefing(&self, id: i64, position: usize) -> Result<Event, PlanningError> {
+        self.announce(self.inner.log.move_briefing(id, position))
             .await
     }
 

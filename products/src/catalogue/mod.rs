@@ -23,6 +23,7 @@ use crate::name::ProductName;
 use crate::record::{Event, Product, ProductKey};
 use crate::sidecar::{ProductMeta, Sidecar, Timing};
 
+mod briefings;
 mod credentials;
 pub mod current;
 mod events;

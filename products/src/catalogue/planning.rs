@@ -29,6 +29,8 @@ pub enum PlanningError {
     UnknownIop(String),
     #[error("no such operation")]
     UnknownOperation,
+    #[error("no such briefing")]
+    UnknownBriefing,
     /// The lifecycle does not allow this move.
     #[error("{}", refused_move(*.from, *.to))]
     Move { from: Status, to: Status },
@@ -321,7 +323,7 @@ async fn known_iop(tx: &mut SqliteConnection, name: &str) -> Result<String> {
 
 /// The catalogue id of `cited.version` of the product that has version id
 /// `cited.product_id`.
-async fn exact_version(tx: &mut SqliteConnection, cited: &Evidence) -> Result<i64> {
+pub(super) async fn exact_version(tx: &mut SqliteConnection, cited: &Evidence) -> Result<i64> {
     sqlx::query_scalar(
         "SELECT p.id FROM products q JOIN products p
              ON p.category = q.category AND p.platform = q.platform

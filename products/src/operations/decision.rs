@@ -89,15 +89,9 @@ impl NewDecision {
             ));
         }
         if let Some(view) = &self.view {
-            check_text("view", view, MAX_VIEW, false)?;
             // A link within this site only: rendered as a link on the
             // operation's page, it must not lead elsewhere nor run a script.
-            if !view.starts_with('/') || view.starts_with("//") || view.contains('\\') {
-                return Err(invalid(
-                    "view",
-                    "must be a path on this site, starting with /",
-                ));
-            }
+            super::briefing::check_view("view", view)?;
         }
         match (self.to, self.planned_start) {
             (Status::Postponed, None) => {

@@ -10,9 +10,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 
+pub mod briefing;
 pub mod decision;
 pub mod lifecycle;
 
+pub use briefing::{Briefing, BriefingDetail, BriefingDraft, BriefingItem, Slide};
 pub use decision::{
     Decision, DecisionSeen, DecisionTick, Evidence, EvidenceSeen, NewDecision, Newer,
 };

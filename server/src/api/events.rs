@@ -204,7 +204,8 @@ fn may_see(caller: &Caller, event: &Event) -> bool {
         | EventKind::IopSaved { .. }
         | EventKind::OperationCreated { .. }
         | EventKind::OperationUpdated { .. }
-        | EventKind::DecisionRecorded { .. } => true,
+        | EventKind::DecisionRecorded { .. }
+        | EventKind::BriefingUpdated { .. } => true,
     }
 }
 

@@ -1,5 +1,6 @@
 //! The HTTP API under `/api/v1`, one router per resource.
 
+mod briefings;
 mod calendar;
 mod campaign;
 mod decisions;
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .merge(operations::router())
         .merge(decisions::router())
         .merge(calendar::router())
+        .merge(briefings::router())
         .merge(crate::auth::session::router())
         .merge(crate::auth::first_admin::router())
         .fallback(|| async { ApiError::NotFound("API route") });

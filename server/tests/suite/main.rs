@@ -12,6 +12,7 @@ mod common;
 
 mod access;
 mod admin;
+mod briefings;
 mod calendar;
 mod clients;
 mod decisions;

@@ -1,0 +1,232 @@
+//! Briefings in the catalogue: read them, and (as the event log, so only
+//! the hub does) plan, change and move them, each with its
+//! `briefing.updated` event in one transaction.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+
+use super::events::insert_event;
+use super::planning::{exact_version, PlanningError};
+use super::{from_ms, now_ms, Catalogue, EventLog, Result};
+use crate::operations::{Briefing, BriefingDetail, BriefingDraft, BriefingItem, Evidence, Slide};
+use crate::record::{Event, EventKind};
+
+/// What is kept of a briefing besides its columns.
+#[derive(Serialize, Deserialize)]
+struct Body {
+    items: Vec<BriefingItem>,
+    operations: Vec<i64>,
+}
+
+fn briefing_of(row: &SqliteRow) -> Result<Briefing> {
+    let body: Body = serde_json::from_str(row.try_get("body")?)?;
+    let position: i64 = row.try_get("position")?;
+    Ok(Briefing {
+        id: row.try_get("id")?,
+        title: row.try_get("title")?,
+        at: from_ms(row.try_get("at_ms")?),
+        presenter: row.try_get("presenter")?,
+        items: body.items,
+        operations: body.operations,
+        position: usize::try_from(position).unwrap_or(0),
+        created_by: row.try_get("created_by")?,
+        updated_at: from_ms(row.try_get("updated_ms")?),
+    })
+}
+
+/// The most briefings one listing returns: one a day for a long campaign.
+pub const MAX_BRIEFINGS: i64 = 1_000;
+
+impl Catalogue {
+    /// Briefings from `from` on (all when `None`), by time.
+    pub async fn briefings(&self, from: Option<DateTime<Utc>>) -> Result<Vec<Briefing>> {
+        let rows =
+            sqlx::query("SELECT * FROM briefings WHERE at_ms >= ? ORDER BY at_ms, id LIMIT ?")
+                .bind(from.map_or(i64::MIN, |t| t.timestamp_millis()))
+                .bind(MAX_BRIEFINGS)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(briefing_of).collect()
+    }
+
+    pub async fn briefing(&self, id: i64) -> Result<Option<Briefing>> {
+        let row = sqlx::query("SELECT * FROM briefings WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(briefing_of).transpose()
+    }
+}
+
+impl Catalogue {
+    /// Briefing `id` as `visibility` may see it: each item's product if
+    /// visible (an item showing a hidden product keeps only its comment),
+    /// the operations discussed and their decisions of the day.
+    pub async fn briefing_detail(
+        &self,
+        id: i64,
+        visibility: crate::access::Visibility,
+    ) -> Result<Option<BriefingDetail>> {
+        let Some(briefing) = self.briefing(id).await? else {
+            return Ok(None);
+        };
+        let now = Utc::now();
+        let mut slides = Vec::with_capacity(briefing.items.len());
+        for item in &briefing.items {
+            let product = match item.product {
+                Some(cited) => self
+                    .product(cited.product_id, visibility)
+                    .await?
+                    .map(|stored| stored.product)
+                    .filter(|p| visibility.may_see(p, now)),
+                None => None,
+            };
+            slides.push(Slide {
+                product,
+                view: item.view.clone(),
+                comment: item.comment.clone(),
+            });
+        }
+        let mut operations = Vec::new();
+        for &operation in &briefing.operations {
+            operations.extend(self.operation(operation).await?);
+        }
+        let day_end = briefing
+            .at
+            .date_naive()
+            .and_hms_opt(23, 59, 59)
+            .map_or(briefing.at, |t| t.and_utc());
+        let decisions = self
+            .decision_ticks(briefing.at, day_end)
+            .await?
+            .into_iter()
+            .filter(|d| briefing.operations.contains(&d.operation_id))
+            .collect();
+        Ok(Some(BriefingDetail {
+            briefing,
+            slides,
+            operations,
+            decisions,
+        }))
+    }
+}
+
+type Planned<T> = std::result::Result<T, PlanningError>;
+
+impl EventLog {
+    /// Plans a briefing by `author` (`briefing.updated`).
+    pub async fn create_briefing(&self, draft: &BriefingDraft, author: &str) -> Planned<Event> {
+        draft.check()?;
+        let mut tx = self.pool.begin().await?;
+        let body = resolved(&mut tx, draft).await?;
+        let now = now_ms();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO briefings (title, at_ms, presenter, body, created_by, created_ms, updated_ms)
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&draft.title)
+        .bind(draft.at.timestamp_millis())
+        .bind(draft.presenter.as_deref().unwrap_or(author))
+        .bind(serde_json::to_string(&body)?)
+        .bind(author)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        announce(tx, id).await
+    }
+
+    /// Replaces briefing `id`'s title, time, presenter, items and
+    /// operations; the presenter's position stays within the items.
+    pub async fn update_briefing(&self, id: i64, draft: &BriefingDraft) -> Planned<Event> {
+        draft.check()?;
+        let mut tx = self.pool.begin().await?;
+        let body = resolved(&mut tx, draft).await?;
+        let last = draft.items.len().saturating_sub(1) as i64;
+        let changed = sqlx::query(
+            "UPDATE briefings SET title = ?, at_ms = ?, presenter = COALESCE(?, presenter),
+                 body = ?, position = MIN(position, ?), updated_ms = ? WHERE id = ?",
+        )
+        .bind(&draft.title)
+        .bind(draft.at.timestamp_millis())
+        .bind(&draft.presenter)
+        .bind(serde_json::to_string(&body)?)
+        .bind(last)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if changed.rows_affected() == 0 {
+            return Err(PlanningError::UnknownBriefing);
+        }
+        announce(tx, id).await
+    }
+
+    /// Moves the presenter of briefing `id` to item `position`.
+    pub async fn move_briefing(&self, id: i64, position: usize) -> Planned<Event> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query("SELECT * FROM briefings WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(PlanningError::UnknownBriefing)?;
+        let briefing = briefing_of(&row)?;
+        if position >= briefing.items.len().max(1) {
+            return Err(crate::operations::Invalid {
+                field: "position",
+                problem: format!("the briefing has {} items", briefing.items.len()),
+            }
+            .into());
+        }
+        sqlx::query("UPDATE briefings SET position = ?, updated_ms = ? WHERE id = ?")
+            .bind(position as i64)
+            .bind(now_ms())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        announce(tx, id).await
+    }
+}
+
+/// Reads briefing `id` back, records its event, commits.
+async fn announce(mut tx: sqlx::Transaction<'_, sqlx::Sqlite>, id: i64) -> Planned<Event> {
+    let row = sqlx::query("SELECT * FROM briefings WHERE id = ?")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let briefing = briefing_of(&row)?;
+    let event = insert_event(&mut tx, EventKind::BriefingUpdated { briefing }).await?;
+    tx.commit().await?;
+    Ok(event)
+}
+
+/// The draft's items with each product resolved to the exact version
+/// cited, and its operations checked to exist.
+async fn resolved(tx: &mut SqliteConnection, draft: &BriefingDraft) -> Planned<Body> {
+    let mut items = draft.items.clone();
+    for item in &mut items {
+        if let Some(cited) = item.product {
+            let product_id = exact_version(tx, &cited).await?;
+            item.product = Some(Evidence {
+                product_id,
+                version: cited.version,
+            });
+        }
+    }
+    for &operation in &draft.operations {
+        let known: Option<i64> = sqlx::query_scalar("SELECT id FROM operations WHERE id = ?")
+            .bind(operation)
+            .fetch_optional(&mut *tx)
+            .await?;
+        known.ok_or_else(|| crate::operations::Invalid {
+            field: "operations",
+            problem: format!("no operation {operation}"),
+        })?;
+    }
+    Ok(Body {
+        items,
+        operations: draft.operations.clone(),
+    })
+}

@@ -1,0 +1,168 @@
+//! Briefings: the daily (e.g. 08 UTC) presentation of the situation, an
+//! ordered list of items — a product version or a view of the board (a
+//! run-to-run comparison), each with a comment — with the operations
+//! discussed. The presenter's `position` is campaign state like any other:
+//! when it moves, every open presentation follows.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::decision::MAX_VIEW;
+use super::{check_text, invalid, Evidence, Invalid, MAX_TEXT, MAX_TITLE};
+
+/// The most items a briefing holds: an hour's talk, not a catalogue.
+pub const MAX_ITEMS: usize = 100;
+/// The most operations it discusses.
+pub const MAX_DISCUSSED: usize = 50;
+
+/// One slide: a product version, or a view of the board, with a comment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BriefingItem {
+    #[serde(default)]
+    pub product: Option<Evidence>,
+    /// A link on this site (`/?compare=…`), for a view rather than a product.
+    #[serde(default)]
+    pub view: Option<String>,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// What `POST /api/v1/briefings` takes (and `PUT …/{id}` replaces).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BriefingDraft {
+    pub title: String,
+    pub at: DateTime<Utc>,
+    /// Who presents; the author when absent.
+    #[serde(default)]
+    pub presenter: Option<String>,
+    #[serde(default)]
+    pub items: Vec<BriefingItem>,
+    /// Ids of the operations discussed.
+    #[serde(default)]
+    pub operations: Vec<i64>,
+}
+
+/// A briefing as stored and announced (`briefing.updated`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Briefing {
+    pub id: i64,
+    pub title: String,
+    pub at: DateTime<Utc>,
+    pub presenter: String,
+    pub items: Vec<BriefingItem>,
+    pub operations: Vec<i64>,
+    /// The item the presenter shows (from 0).
+    pub position: usize,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A view link on this site only, as a decision's.
+pub fn check_view(field: &'static str, view: &str) -> Result<(), Invalid> {
+    check_text(field, view, MAX_VIEW, false)?;
+    if !view.starts_with('/') || view.starts_with("//") || view.contains('\\') {
+        return Err(invalid(
+            field,
+            "must be a path on this site, starting with /",
+        ));
+    }
+    Ok(())
+}
+
+impl BriefingDraft {
+    pub fn check(&self) -> Result<(), Invalid> {
+        check_text("title", &self.title, MAX_TITLE, true)?;
+        if let Some(presenter) = &self.presenter {
+            check_text("presenter", presenter, 64, true)?;
+        }
+        if self.items.len() > MAX_ITEMS {
+            return Err(invalid(
+                "items",
+                format!("{} items; at most {MAX_ITEMS}", self.items.len()),
+            ));
+        }
+        if self.operations.len() > MAX_DISCUSSED {
+            return Err(invalid(
+                "operations",
+                format!(
+                    "{} operations; at most {MAX_DISCUSSED}",
+                    self.operations.len()
+                ),
+            ));
+        }
+        for item in &self.items {
+            check_text("items.comment", &item.comment, MAX_TEXT, false)?;
+            if let Some(view) = &item.view {
+                check_view("items.view", view)?;
+            }
+            match (&item.product, &item.view) {
+                (None, None) => {
+                    return Err(invalid("items", "each item shows a product or a view"))
+                }
+                (Some(p), _) if p.product_id < 1 || p.version < 1 => {
+                    return Err(invalid("items.product", "no such product version"))
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(json: serde_json::Value) -> BriefingDraft {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn drafts_are_bounded_and_items_show_something() {
+        let good = serde_json::json!({"title": "08 UTC briefing", "at": "2026-11-29T08:00:00Z",
+            "items": [{"product": {"product_id": 7, "version": 2}, "comment": "AROME 00 UTC"},
+                      {"view": "/?t=202611291200&runs=model.AROME", "comment": "run to run"}]});
+        assert_eq!(draft(good.clone()).check(), Ok(()));
+        let with = |field: &str, value: serde_json::Value| {
+            let mut json = good.clone();
+            json[field] = value;
+            draft(json).check().unwrap_err().field
+        };
+        assert_eq!(with("title", "".into()), "title");
+        assert_eq!(
+            with("items", serde_json::json!([{"comment": "nothing shown"}])),
+            "items"
+        );
+        assert_eq!(
+            with(
+                "items",
+                serde_json::json!([{"view": "https://elsewhere.example/"}])
+            ),
+            "items.view"
+        );
+        let many: Vec<_> = (0..101).map(|_| serde_json::json!({"view": "/"})).collect();
+        assert_eq!(with("items", many.into()), "items");
+        let operations: Vec<i64> = (0..51).collect();
+        assert_eq!(with("operations", operations.into()), "operations");
+    }
+}
+
+/// One item as a reader sees it: the product version if they may see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Slide {
+    #[serde(default)]
+    pub product: Option<crate::record::Product>,
+    #[serde(default)]
+    pub view: Option<String>,
+    pub comment: String,
+}
+
+/// A briefing's page: its slides, the operations discussed, and the
+/// decisions taken on them from the briefing's start to the end of its day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BriefingDetail {
+    pub briefing: Briefing,
+    pub slides: Vec<Slide>,
+    pub operations: Vec<super::Operation>,
+    pub decisions: Vec<super::DecisionTick>,
+}
