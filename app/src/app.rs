@@ -5,6 +5,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::admin::AdminPage;
+use crate::components::briefing::BriefingView;
 use crate::components::dashboard::Dashboard;
 use crate::components::login::{LoginPage, WelcomePage};
 use crate::components::missions::MissionsPage;
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/operations") view=MissionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/operations/:id") view=OperationView ssr=SsrMode::Async/>
+                <Route path=path!("/briefings/:id") view=BriefingView ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -15,6 +15,8 @@ pub struct Missions {
     pub iops: Vec<products::operations::Iop>,
     /// The reader is a scientist or an admin: the planning form is shown.
     pub may_plan: bool,
+    /// Briefings of the last week and ahead.
+    pub briefings: Vec<products::operations::Briefing>,
     /// The newest event before the lists were read: the live stream resumes
     /// after it (an event applied twice changes nothing).
     pub last_seq: i64,
@@ -41,6 +43,10 @@ pub async fn load_missions() -> Result<Missions, ServerFnError> {
         platforms: catalogue.platforms().await.map_err(failed)?,
         iops: catalogue.iops().await.map_err(failed)?,
         may_plan: crate::board::reader().is_at_least(products::Role::Scientist),
+        briefings: catalogue
+            .briefings(Some(chrono::Utc::now() - chrono::Duration::days(7)))
+            .await
+            .map_err(failed)?,
         last_seq,
     })
 }
@@ -226,4 +232,40 @@ mod tests {
         assert_eq!(ids(sorted(list.clone(), SortKey::Status, false)), [3, 2, 1]);
         assert_eq!(ids(sorted(list, SortKey::Code, true)), [1, 3, 2]);
     }
+}
+
+/// A briefing's page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BriefingPage {
+    pub detail: products::operations::BriefingDetail,
+    /// The reader presents it (or is an admin): their keys move everyone's.
+    pub may_present: bool,
+    pub last_seq: i64,
+}
+
+#[server(endpoint = "briefing")]
+pub async fn load_briefing(id: i64) -> Result<Option<BriefingPage>, ServerFnError> {
+    let catalogue = use_context::<products::catalogue::Catalogue>()
+        .ok_or_else(|| ServerFnError::new("the catalogue is not available"))?;
+    let failed = |e: products::catalogue::CatalogueError| ServerFnError::new(e.to_string());
+    let reader = crate::board::reader();
+    let last_seq = catalogue.last_seq().await.map_err(failed)?;
+    let detail = catalogue
+        .briefing_detail(id, reader.visibility())
+        .await
+        .map_err(failed)?;
+    Ok(detail.map(|detail| {
+        let may_present = match &reader.participant {
+            Some((name, role)) => {
+                *role == products::Role::Admin
+                    || (*role >= products::Role::Scientist && *name == detail.briefing.presenter)
+            }
+            None => false,
+        };
+        BriefingPage {
+            detail,
+            may_present,
+            last_seq,
+        }
+    }))
 }

@@ -146,3 +146,48 @@ test('a scientist plans a launch from the mission table; a refusal says why', as
   await scientist.context.close();
   await viewer.context.close();
 });
+
+test('the presenter advances a briefing and a viewer follows; the print view is one slide a page', async ({ browser, request }) => {
+  const site = platform('BRF');
+  const now = new Date();
+  const names = [1, 2, 3].map((i) => `satellite.${site}.${stamp(new Date(now.getTime() - i * 600_000)).slice(0, 12)}.ir108.png`);
+  for (const name of names) dropFile(name, PNG);
+  const products = await catalogued(request, site, 3);
+  const presenter = await participant(browser, 'scientist');
+  const made = await presenter.context.request.post('/api/v1/briefings', {
+    data: {
+      title: '08 UTC briefing', at: now.toISOString(),
+      items: names.map((name, i) => ({ product: { product_id: idOf(products, name), version: 1 }, comment: `Slide ${i + 1}: ${name}` })),
+    },
+  });
+  expect(made.status()).toBe(201);
+  const id = (await made.json()).briefing.id;
+
+  const viewer = await participant(browser, 'viewer');
+  for (const who of [presenter, viewer]) {
+    await who.page.goto(`/briefings/${id}`);
+    await expect(who.page.locator('.conn')).toHaveAttribute('data-state', 'live');
+    await who.page.getByRole('button', { name: 'Present' }).click();
+    await expect(who.page.locator('.slide.current')).toHaveAttribute('data-slide', '0');
+  }
+  await presenter.page.keyboard.press('ArrowRight');
+  await expect(presenter.page.locator('.slide.current')).toHaveAttribute('data-slide', '1');
+  await expect(viewer.page.locator('.slide.current')).toHaveAttribute('data-slide', '1', { timeout: 1_000 });
+  await expect(viewer.page.locator('.slide.current .slide-comment')).toHaveText(`Slide 2: ${names[1]}`);
+  // The viewer's keys move nothing.
+  await viewer.page.keyboard.press('ArrowRight');
+  await presenter.page.keyboard.press('ArrowRight');
+  await expect(viewer.page.locator('.slide.current')).toHaveAttribute('data-slide', '2', { timeout: 1_000 });
+  await viewer.page.screenshot({ path: test.info().outputPath('briefing-presentation.png') });
+
+  // Printed (Chromium's "Save as PDF"): one page per slide.
+  await viewer.page.keyboard.press('Escape');
+  await viewer.page.emulateMedia({ media: 'print' });
+  const pdf = await viewer.page.pdf({ format: 'A4' });
+  const pages = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? [];
+  expect(pages.length).toBe(3);
+  await viewer.page.emulateMedia({ media: 'screen' });
+  await viewer.page.screenshot({ path: test.info().outputPath('briefing.png'), fullPage: true });
+  await presenter.context.close();
+  await viewer.context.close();
+});

@@ -44,8 +44,22 @@ fn MissionTable(missions: Missions) -> impl IntoView {
         platforms,
         iops,
         may_plan,
+        briefings,
         last_seq,
     } = missions;
+    let briefings = (!briefings.is_empty()).then(|| {
+        view! {
+            <section class="briefing-list">
+                <h2>"Briefings"</h2>
+                <ul>
+                    {briefings.into_iter().map(|b| view! {
+                        <li><a href=format!("/briefings/{}", b.id) rel="external">{b.title}</a> " — " {utc(b.at)} ", " {b.presenter}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+        .into_any()
+    });
     // Erased: the page's view type is otherwise too deep for the compiler.
     let plan_form =
         may_plan.then(|| view! { <PlanForm platforms=platforms.clone() iops/> }.into_any());
@@ -98,6 +112,7 @@ fn MissionTable(missions: Missions) -> impl IntoView {
                 </Show>
             </p>
             {plan_form}
+            {briefings}
             <table class="mission-table">
                 <thead>
                     <tr>

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod arrivals;
+pub mod briefing;
 pub mod connection;
 pub mod controls;
 pub mod dashboard;
