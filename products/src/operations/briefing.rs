@@ -57,10 +57,13 @@ pub struct Briefing {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A view link on this site only, as a decision's.
+/// A view link on this site only, as a decision's. Rendered as a link, it
+/// must not lead elsewhere: not `//host`, not `/\host`, and no whitespace
+/// at all, which browsers strip from URLs (`/<tab>/host` is `//host`).
 pub fn check_view(field: &'static str, view: &str) -> Result<(), Invalid> {
     check_text(field, view, MAX_VIEW, false)?;
-    if !view.starts_with('/') || view.starts_with("//") || view.contains('\\') {
+    let hidden = view.chars().any(|c| c.is_whitespace() || c.is_control());
+    if hidden || !view.starts_with('/') || view.starts_with("//") || view.contains('\\') {
         return Err(invalid(
             field,
             "must be a path on this site, starting with /",

@@ -130,6 +130,10 @@ fn decisions_are_bounded_and_postponements_need_new_times() {
         "//evil.example",
         "javascript:alert(1)",
         "/\\evil",
+        // Browsers strip tabs and newlines from URLs: these are //evil.example.
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/ /evil.example",
     ] {
         assert_eq!(
             field(serde_json::json!({"to": "go", "view": view})),
