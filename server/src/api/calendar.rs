@@ -118,7 +118,7 @@ async fn table(
             operation.status.as_str().to_string(),
             time(plan.planned_start),
             plan.planned_end.map(time).unwrap_or_default(),
-            plan.iop.clone().unwrap_or_default(),
+            cell(plan.iop.as_deref().unwrap_or_default()),
             cell(&plan.title),
             cell(&plan.objectives),
             cell(&operation.created_by),
