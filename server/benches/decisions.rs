@@ -13,30 +13,17 @@
 
 #[path = "../tests/suite/common/mod.rs"]
 mod common;
+#[path = "support/stats.rs"]
+mod stats;
 
 use std::time::{Duration, Instant};
 
+use stats::{env_or, summary};
 use common::{add_user_with_token, client_with, next_event, ws_with, TestServer};
 use futures_util::StreamExt;
 use products::{EventKind, Role};
 use serde_json::json;
 use tokio::sync::mpsc;
-
-fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 #[tokio::main]
 async fn main() {
@@ -129,19 +116,10 @@ async fn main() {
             tokio::time::sleep(wait).await;
         }
     }
-    latencies.sort();
-    let mean = latencies.iter().sum::<Duration>() / latencies.len().max(1) as u32;
     println!(
         "decision → another dashboard, {decisions} decisions at {rate}/s, {listeners} more viewers open:"
     );
-    println!(
-        "  p50 {:.2} ms   p90 {:.2} ms   p99 {:.2} ms   max {:.2} ms   mean {:.2} ms",
-        ms(percentile(&latencies, 50.0)),
-        ms(percentile(&latencies, 90.0)),
-        ms(percentile(&latencies, 99.0)),
-        ms(latencies[latencies.len() - 1]),
-        ms(mean)
-    );
+    summary("sent → parsed by the other dashboard", latencies);
     for task in others {
         task.abort();
     }

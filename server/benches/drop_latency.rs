@@ -15,10 +15,13 @@
 
 #[path = "../tests/suite/common/mod.rs"]
 mod common;
+#[path = "support/stats.rs"]
+mod stats;
 
 use std::time::{Duration, Instant};
 
 use chrono::{Duration as Span, TimeZone, Utc};
+use stats::{env_or, summary};
 use common::{add_user_with_token, next_event, ws_with, ws_with_cookie, TestServer, Ws};
 use futures_util::StreamExt;
 use opsboard::demo;
@@ -26,35 +29,6 @@ use products::name::format_time;
 use products::{EventKind, Role};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
-
-fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn summary(label: &str, mut latencies: Vec<Duration>) {
-    latencies.sort();
-    let mean = latencies.iter().sum::<Duration>() / latencies.len().max(1) as u32;
-    println!(
-        "  {label}: p50 {:.2} ms   p90 {:.2} ms   p99 {:.2} ms   max {:.2} ms   mean {:.2} ms",
-        ms(percentile(&latencies, 50.0)),
-        ms(percentile(&latencies, 90.0)),
-        ms(percentile(&latencies, 99.0)),
-        ms(latencies[latencies.len() - 1]),
-        ms(mean)
-    );
-}
 
 #[derive(serde::Deserialize)]
 struct Seq {
