@@ -34,3 +34,26 @@ pub fn product(id: i64, name: &str) -> Product {
         meta: Default::default(),
     }
 }
+
+/// An operation of `platform` planned from `hour` on 29 Nov 2026 for three
+/// hours, with `status`.
+pub fn operation(
+    id: i64,
+    platform: &str,
+    hour: u32,
+    status: products::operations::Status,
+) -> products::operations::Operation {
+    use products::operations::{OperationKind, Plan};
+    let start = at(29, hour, 0);
+    let mut plan = Plan::new(platform, OperationKind::Flight, "t", start);
+    plan.planned_end = Some(start + chrono::Duration::hours(3));
+    products::operations::Operation {
+        id,
+        code: format!("{platform}-{id}"),
+        status,
+        plan,
+        created_by: "marie".into(),
+        created_at: start,
+        updated_at: start,
+    }
+}

@@ -175,43 +175,15 @@ pub fn utc(time: chrono::DateTime<chrono::Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use products::operations::{OperationKind, Plan, Status};
-
-    fn operation(id: i64, code: &str, hour: u32, status: Status) -> Operation {
-        use chrono::TimeZone;
-        let start = chrono::Utc
-            .with_ymd_and_hms(2026, 11, 29, hour, 0, 0)
-            .unwrap();
-        Operation {
-            id,
-            code: code.into(),
-            status,
-            plan: Plan {
-                platform: code.split('-').next().unwrap().into(),
-                kind: OperationKind::Flight,
-                title: "t".into(),
-                planned_start: start,
-                planned_end: None,
-                objectives: String::new(),
-                iop: None,
-                bbox: None,
-                crew: String::new(),
-                contacts: String::new(),
-                instruments: String::new(),
-                notes: String::new(),
-            },
-            created_by: "marie".into(),
-            created_at: start,
-            updated_at: start,
-        }
-    }
+    use crate::fixtures::operation;
+    use products::operations::Status;
 
     #[test]
     fn events_replace_in_place_and_keep_the_order_of_start() {
-        let mut list = vec![operation(1, "ATR42-a", 14, Status::Proposed)];
-        upsert(&mut list, &operation(2, "F20-a", 9, Status::Proposed));
-        upsert(&mut list, &operation(1, "ATR42-a", 14, Status::Warning));
-        upsert(&mut list, &operation(1, "ATR42-a", 14, Status::Warning));
+        let mut list = vec![operation(1, "ATR42", 14, Status::Proposed)];
+        upsert(&mut list, &operation(2, "F20", 9, Status::Proposed));
+        upsert(&mut list, &operation(1, "ATR42", 14, Status::Warning));
+        upsert(&mut list, &operation(1, "ATR42", 14, Status::Warning));
         let seen: Vec<_> = list.iter().map(|o| (o.id, o.status)).collect();
         assert_eq!(seen, [(2, Status::Proposed), (1, Status::Warning)]);
     }
@@ -219,9 +191,9 @@ mod tests {
     #[test]
     fn the_table_sorts_by_any_column_either_way() {
         let list = vec![
-            operation(1, "F20-a", 14, Status::Go),
-            operation(2, "ATR42-a", 9, Status::Warning),
-            operation(3, "ATR42-b", 16, Status::Proposed),
+            operation(1, "F20", 14, Status::Go),
+            operation(2, "ATR42", 9, Status::Warning),
+            operation(3, "ATR42", 16, Status::Proposed),
         ];
         let ids = |l: Vec<Operation>| l.iter().map(|o| o.id).collect::<Vec<_>>();
         assert_eq!(ids(sorted(list.clone(), SortKey::Start, false)), [2, 1, 3]);

@@ -180,61 +180,29 @@ fn OperationLane(lane: Lane, window: Window) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-    use products::operations::{OperationKind, Plan, Status};
-
-    fn operation(id: i64, platform: &str, hour: u32) -> Operation {
-        let start = chrono::Utc
-            .with_ymd_and_hms(2026, 11, 29, hour, 0, 0)
-            .unwrap();
-        Operation {
-            id,
-            code: format!("{platform}-{id}"),
-            status: Status::Warning,
-            plan: Plan {
-                platform: platform.into(),
-                kind: OperationKind::Flight,
-                title: "t".into(),
-                planned_start: start,
-                planned_end: Some(start + Duration::hours(3)),
-                objectives: String::new(),
-                iop: None,
-                bbox: None,
-                crew: String::new(),
-                contacts: String::new(),
-                instruments: String::new(),
-                notes: String::new(),
-            },
-            created_by: "marie".into(),
-            created_at: start,
-            updated_at: start,
-        }
-    }
+    use crate::fixtures::{at, operation};
+    use products::operations::Status;
 
     #[test]
     fn one_lane_per_platform_with_what_overlaps_the_drawn_range() {
         let window = Window {
-            start: chrono::Utc
-                .with_ymd_and_hms(2026, 11, 29, 12, 0, 0)
-                .unwrap(),
+            start: at(29, 12, 0),
             span: Duration::hours(6),
         };
         let tick = |id, operation_id, hour| DecisionTick {
             id,
             operation_id,
-            at: chrono::Utc
-                .with_ymd_and_hms(2026, 11, 29, hour, 0, 0)
-                .unwrap(),
+            at: at(29, hour, 0),
             to: Status::Warning,
             author: "marie".into(),
         };
         let ops = crate::operations::OpsLanes {
             operations: vec![
-                operation(1, "F20", 14),
-                operation(2, "ATR42", 10),
-                operation(3, "ATR42", 23),
+                operation(1, "F20", 14, Status::Warning),
+                operation(2, "ATR42", 10, Status::Warning),
+                operation(3, "ATR42", 23, Status::Warning),
                 // Drawn range is 06–00 UTC the next day; 02 UTC is beyond it.
-                operation(4, "DC8", 2),
+                operation(4, "DC8", 2, Status::Warning),
             ],
             decisions: vec![tick(1, 1, 9), tick(2, 2, 1)],
             platforms: Vec::new(),

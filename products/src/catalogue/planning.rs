@@ -358,20 +358,7 @@ mod tests {
             contact: String::new(),
         };
         log.save_platform(&platform).await.unwrap();
-        let plan = Plan {
-            platform: "atr42".into(),
-            kind: OperationKind::Flight,
-            title: "Test".into(),
-            planned_start: chrono::Utc::now(),
-            planned_end: None,
-            objectives: String::new(),
-            iop: None,
-            bbox: None,
-            crew: String::new(),
-            contacts: String::new(),
-            instruments: String::new(),
-            notes: String::new(),
-        };
+        let plan = Plan::new("atr42", OperationKind::Flight, "Test", chrono::Utc::now());
         let created = log.create_operation(&plan, "marie").await.unwrap();
         let EventKind::OperationCreated { operation } = created.kind else {
             panic!("expected operation.created")

@@ -283,6 +283,29 @@ pub fn check_window(start: DateTime<Utc>, end: Option<DateTime<Utc>>) -> Result<
 }
 
 impl Plan {
+    /// A plan with only what every plan needs; the rest empty.
+    pub fn new(
+        platform: impl Into<String>,
+        kind: OperationKind,
+        title: impl Into<String>,
+        planned_start: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            platform: platform.into(),
+            kind,
+            title: title.into(),
+            planned_start,
+            planned_end: None,
+            objectives: String::new(),
+            iop: None,
+            bbox: None,
+            crew: String::new(),
+            contacts: String::new(),
+            instruments: String::new(),
+            notes: String::new(),
+        }
+    }
+
     /// Every field within its bounds.
     pub fn check(&self) -> Result<(), Invalid> {
         check_token_name("platform", &self.platform, 32)?;
