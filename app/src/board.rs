@@ -215,8 +215,9 @@ pub fn reader() -> products::Reader {
         .unwrap_or_default()
 }
 
+/// The catalogue the server provides to pages and server functions.
 #[cfg(feature = "ssr")]
-fn catalogue() -> Result<products::catalogue::Catalogue, ServerFnError> {
+pub(crate) fn catalogue() -> Result<products::catalogue::Catalogue, ServerFnError> {
     use_context::<products::catalogue::Catalogue>()
         .ok_or_else(|| ServerFnError::new("the catalogue is not available"))
 }

@@ -33,8 +33,7 @@ pub struct OperationPage {
 
 #[server(endpoint = "missions")]
 pub async fn load_missions() -> Result<Missions, ServerFnError> {
-    let catalogue = use_context::<products::catalogue::Catalogue>()
-        .ok_or_else(|| ServerFnError::new("the catalogue is not available"))?;
+    let catalogue = crate::board::catalogue()?;
     let failed = |e: products::catalogue::CatalogueError| ServerFnError::new(e.to_string());
     let last_seq = catalogue.last_seq().await.map_err(failed)?;
     let query = products::catalogue::OperationQuery::default();
@@ -53,8 +52,7 @@ pub async fn load_missions() -> Result<Missions, ServerFnError> {
 
 #[server(endpoint = "operation")]
 pub async fn load_operation(id: i64) -> Result<Option<OperationPage>, ServerFnError> {
-    let catalogue = use_context::<products::catalogue::Catalogue>()
-        .ok_or_else(|| ServerFnError::new("the catalogue is not available"))?;
+    let catalogue = crate::board::catalogue()?;
     let failed = |e: products::catalogue::CatalogueError| ServerFnError::new(e.to_string());
     let reader = crate::board::reader();
     let last_seq = catalogue.last_seq().await.map_err(failed)?;
@@ -217,8 +215,7 @@ pub struct BriefingPage {
 
 #[server(endpoint = "briefing")]
 pub async fn load_briefing(id: i64) -> Result<Option<BriefingPage>, ServerFnError> {
-    let catalogue = use_context::<products::catalogue::Catalogue>()
-        .ok_or_else(|| ServerFnError::new("the catalogue is not available"))?;
+    let catalogue = crate::board::catalogue()?;
     let failed = |e: products::catalogue::CatalogueError| ServerFnError::new(e.to_string());
     let reader = crate::board::reader();
     let last_seq = catalogue.last_seq().await.map_err(failed)?;
