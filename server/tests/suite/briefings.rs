@@ -16,10 +16,7 @@ async fn the_presenter_moves_and_every_stream_follows() {
     let (t, scientist, viewer) = campaign().await;
     let mut ws = t.events(None).await;
     t.drop_file("model.AROME.202611290000.024h_precip.png", &png(1));
-    let product = match next_event(&mut ws).await.kind {
-        EventKind::ProductAdded { product } => product,
-        other => panic!("expected a product, got {}", other.type_name()),
-    };
+    let product = common::product_of(next_event(&mut ws).await);
     let (operation, _) = plan(
         &t,
         &scientist,
@@ -129,10 +126,7 @@ async fn a_restricted_slide_shows_only_its_comment_to_the_public() {
     let mut ws = t.events(None).await;
     let secret = "radar.BOLLENE.202611291200.ppi.png";
     t.drop_file(secret, &png(2));
-    let id = match next_event(&mut ws).await.kind {
-        EventKind::ProductAdded { product } => product.id,
-        other => panic!("expected a product, got {}", other.type_name()),
-    };
+    let id = common::product_of(next_event(&mut ws).await).id;
     let draft = json!({"title": "Radar", "at": "2026-11-29T08:00:00Z",
         "items": [{"product": {"product_id": id, "version": 1}, "comment": "Cells at noon"}]});
     let (status, created) = send(

@@ -148,13 +148,9 @@ async fn evidence_keeps_the_exact_version_and_reports_what_came_since() {
     t.server.shutdown().await.unwrap();
 }
 
+/// The product an event brings, as JSON (to compare with JSON answers).
 fn product_of(event: products::Event) -> Value {
-    match event.kind {
-        EventKind::ProductAdded { product } | EventKind::ProductUpdated { product, .. } => {
-            serde_json::to_value(product).unwrap()
-        }
-        other => panic!("expected a product, got {}", other.type_name()),
-    }
+    serde_json::to_value(common::product_of(event)).unwrap()
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use crate::common;
 use common::{add_user_with_token, client_with, TestServer};
+use products::operations::Status;
 use products::Role;
 
 /// Sends `body` (if any) as JSON with `client`; the status and JSON answer.
@@ -108,6 +109,15 @@ async fn the_lifecycle_is_enforced_and_a_refused_move_names_the_allowed_ones() {
         refused["allowed"],
         json!(["pre-warning", "warning", "postponed", "cancelled"])
     );
+    // Every move the lifecycle refuses, from each status on the way.
+    async fn refuses_all_but(t: &TestServer, client: &reqwest::Client, id: i64, from: Status) {
+        for to in Status::ALL.into_iter().filter(|to| !from.may_move_to(*to)) {
+            let (status, refused) = decide(t, client, id, json!({"to": to, "view": "/"})).await;
+            assert_eq!(status, StatusCode::CONFLICT, "{from} → {to}: {refused}");
+            assert_eq!(refused["allowed"], json!(from.moves()), "{from} → {to}");
+        }
+    }
+    refuses_all_but(&t, &scientist, id, Status::Proposed).await;
     let (status, _) = decide(&t, &viewer, id, json!({"to": "pre-warning"})).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "viewers do not decide");
 
@@ -120,7 +130,8 @@ async fn the_lifecycle_is_enforced_and_a_refused_move_names_the_allowed_ones() {
         ("go", "Go for 14:00 UTC"),
         ("in-progress", "Take-off 14:05"),
         ("completed", "Landed 17:20"),
-    ] {
+    ];
+    for (to, rationale) in steps {
         let (status, event) = decide(
             &t,
             &scientist,
@@ -133,6 +144,7 @@ async fn the_lifecycle_is_enforced_and_a_refused_move_names_the_allowed_ones() {
         assert_eq!(event["decision"]["to"], to);
         assert_eq!(event["decision"]["author"], "marie");
         assert_eq!(event["operation"]["status"], to);
+        refuses_all_but(&t, &scientist, id, to.parse().expect("a status")).await;
     }
     let (status, refused) = decide(&t, &scientist, id, json!({"to": "reported"})).await;
     assert_eq!(status, StatusCode::CONFLICT);

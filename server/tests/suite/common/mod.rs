@@ -260,6 +260,15 @@ pub fn png(seed: u8) -> Vec<u8> {
     out.into_inner()
 }
 
+/// The product an event brings (added or updated); anything else fails the test.
+pub fn product_of(event: Event) -> products::Product {
+    match event.kind {
+        products::EventKind::ProductAdded { product }
+        | products::EventKind::ProductUpdated { product, .. } => product,
+        other => panic!("expected a product, got {}", other.type_name()),
+    }
+}
+
 /// A PNG whose header claims `w` × `h` pixels, followed by the first bytes of
 /// a zlib stream: a decompression bomb as far as any decoder can tell.
 pub fn png_bomb(w: u32, h: u32) -> Vec<u8> {
