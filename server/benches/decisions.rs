@@ -18,11 +18,11 @@ mod stats;
 
 use std::time::{Duration, Instant};
 
-use stats::{env_or, summary};
 use common::{add_user_with_token, client_with, next_event, ws_with, TestServer};
 use futures_util::StreamExt;
 use products::{EventKind, Role};
 use serde_json::json;
+use stats::{env_or, summary};
 use tokio::sync::mpsc;
 
 #[tokio::main]

@@ -21,12 +21,12 @@ mod stats;
 use std::time::{Duration, Instant};
 
 use chrono::{Duration as Span, TimeZone, Utc};
-use stats::{env_or, summary};
 use common::{add_user_with_token, next_event, ws_with, ws_with_cookie, TestServer, Ws};
 use futures_util::StreamExt;
 use opsboard::demo;
 use products::name::format_time;
 use products::{EventKind, Role};
+use stats::{env_or, summary};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 

@@ -121,7 +121,7 @@ async fn the_lifecycle_is_enforced_and_a_refused_move_names_the_allowed_ones() {
     let (status, _) = decide(&t, &viewer, id, json!({"to": "pre-warning"})).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "viewers do not decide");
 
-    for (to, rationale) in [
+    let steps = [
         (
             "pre-warning",
             "D-2: the line forms over Spain in both models",
