@@ -192,6 +192,7 @@ impl EventLog {
                 to: decision.to,
             });
         }
+        decision.check_times()?;
         let mut versions: Vec<i64> = Vec::with_capacity(decision.evidence.len());
         for cited in &decision.evidence {
             let version = exact_version(&mut tx, cited).await?;

@@ -65,8 +65,8 @@ pub struct NewDecision {
 }
 
 impl NewDecision {
-    /// Bounds and shape; the lifecycle and the evidence's existence are
-    /// checked against the catalogue when it is recorded.
+    /// Bounds and shape; the lifecycle, the times ([`Self::check_times`])
+    /// and the evidence's existence are checked when it is recorded.
     pub fn check(&self) -> Result<(), Invalid> {
         check_text("rationale", &self.rationale, MAX_TEXT, false)?;
         if self.evidence.len() > MAX_EVIDENCE {
@@ -93,6 +93,13 @@ impl NewDecision {
             // operation's page, it must not lead elsewhere nor run a script.
             super::briefing::check_view("view", view)?;
         }
+        Ok(())
+    }
+
+    /// New times come with a postponement, and a postponement with them.
+    /// Checked after the lifecycle: a move that is not allowed is refused as
+    /// such, whatever times it carries.
+    pub fn check_times(&self) -> Result<(), Invalid> {
         match (self.to, self.planned_start) {
             (Status::Postponed, None) => {
                 return Err(invalid("planned_start", "a postponement needs the new planned_start"))

@@ -141,13 +141,18 @@ fn decisions_are_bounded_and_postponements_need_new_times() {
             "{view}"
         );
     }
+    let times = |json| decision(json).check_times().unwrap_err().field;
     assert_eq!(
-        field(serde_json::json!({"to": "postponed"})),
+        times(serde_json::json!({"to": "postponed"})),
         "planned_start"
     );
     assert_eq!(
-        field(serde_json::json!({"to": "go", "planned_start": "2026-11-30T14:00:00Z"})),
+        times(serde_json::json!({"to": "go", "planned_start": "2026-11-30T14:00:00Z"})),
         "planned_start"
+    );
+    assert_eq!(
+        times(serde_json::json!({"to": "go", "planned_end": "2026-11-30T14:00:00Z"})),
+        "planned_end"
     );
     let postponed = decision(serde_json::json!({
         "to": "postponed",
@@ -156,6 +161,7 @@ fn decisions_are_bounded_and_postponements_need_new_times() {
         "view": "/?t=2026-11-30T14:00Z"
     }));
     assert_eq!(postponed.check(), Ok(()));
+    assert_eq!(postponed.check_times(), Ok(()));
     assert!(serde_json::from_value::<NewDecision>(serde_json::json!({"to": "maybe"})).is_err());
 }
 
