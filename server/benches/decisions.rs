@@ -67,9 +67,7 @@ async fn main() {
         .await;
     let operation: serde_json::Value = created.expect("planned").json().await.expect("JSON");
     let id = operation["id"].as_i64().expect("id");
-    let _ = next_event(&mut measured).await; // platform.saved
-    let _ = next_event(&mut measured).await; // operation.created
-    tokio::spawn(async move {
+    let reader = tokio::spawn(async move {
         loop {
             let event = next_event(&mut measured).await;
             if matches!(event.kind, EventKind::DecisionRecorded { .. })
@@ -120,6 +118,7 @@ async fn main() {
         "decision → another dashboard, {decisions} decisions at {rate}/s, {listeners} more viewers open:"
     );
     summary("sent → parsed by the other dashboard", latencies);
+    reader.abort();
     for task in others {
         task.abort();
     }
