@@ -6,19 +6,14 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::common;
-use crate::operations::{campaign, decide, flight, plan, send};
+use crate::operations::{campaign, decide, flight, plan, planned_flight, send};
 use common::{add_user_with_token, client_with, next_event, png, TestServer};
 use products::{EventKind, Role};
 
 #[tokio::test]
 async fn decisions_cannot_be_changed_and_status_is_not_a_planning_field() {
     let (t, scientist, _) = campaign().await;
-    let (id, _) = plan(
-        &t,
-        &scientist,
-        flight("2026-11-29T14:00:00Z", "2026-11-29T17:30:00Z"),
-    )
-    .await;
+    let id = planned_flight(&t, &scientist).await;
     let (_, event) = decide(
         &t,
         &scientist,
@@ -81,12 +76,7 @@ async fn evidence_keeps_the_exact_version_and_reports_what_came_since() {
     t.drop_file(old_run, &png(1));
     let cited = product_of(next_event(&mut ws).await);
     assert_eq!(cited["version"], 1);
-    let (id, _) = plan(
-        &t,
-        &scientist,
-        flight("2026-11-29T14:00:00Z", "2026-11-29T17:30:00Z"),
-    )
-    .await;
+    let id = planned_flight(&t, &scientist).await;
     let _ = next_event(&mut ws).await; // operation.created
     let evidence = json!([{"product_id": cited["id"], "version": 1}]);
     let body = json!({"to": "warning", "rationale": "AROME puts the line over the target",

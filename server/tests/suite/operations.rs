@@ -59,6 +59,17 @@ pub fn flight(start: &str, end: &str) -> Value {
     })
 }
 
+/// Plans the tests' usual flight (29 Nov, 14:00–17:30 UTC) as `client`; its id.
+pub async fn planned_flight(t: &TestServer, client: &reqwest::Client) -> i64 {
+    let (id, _) = plan(
+        t,
+        client,
+        flight("2026-11-29T14:00:00Z", "2026-11-29T17:30:00Z"),
+    )
+    .await;
+    id
+}
+
 /// Plans a flight as `client`; its id and code.
 pub async fn plan(t: &TestServer, client: &reqwest::Client, body: Value) -> (i64, String) {
     let (status, operation) = send(
@@ -186,12 +197,7 @@ async fn the_lifecycle_is_enforced_and_a_refused_move_names_the_allowed_ones() {
 #[tokio::test]
 async fn postponing_moves_the_window_and_ends_are_ends() {
     let (t, scientist, _) = campaign().await;
-    let (id, _) = plan(
-        &t,
-        &scientist,
-        flight("2026-11-29T14:00:00Z", "2026-11-29T17:30:00Z"),
-    )
-    .await;
+    let id = planned_flight(&t, &scientist).await;
     let (status, refused) = decide(&t, &scientist, id, json!({"to": "postponed"})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
     assert!(refused["reason"]
@@ -236,12 +242,7 @@ async fn postponing_moves_the_window_and_ends_are_ends() {
 #[tokio::test]
 async fn of_two_scientists_calling_go_at_once_one_records_it() {
     let (t, scientist, _) = campaign().await;
-    let (id, _) = plan(
-        &t,
-        &scientist,
-        flight("2026-11-29T14:00:00Z", "2026-11-29T17:30:00Z"),
-    )
-    .await;
+    let id = planned_flight(&t, &scientist).await;
     decide(&t, &scientist, id, json!({"to": "warning"})).await;
     let (go, no_go) = tokio::join!(
         decide(
