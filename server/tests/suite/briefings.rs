@@ -85,11 +85,37 @@ async fn the_presenter_moves_and_every_stream_follows() {
     let (status, _) = send(
         &scientist,
         Method::POST,
-        position,
+        position.clone(),
         Some(json!({"position": -1})),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    // A huge number, empty, truncated and malformed bodies; then a good move.
+    for body in [
+        "{\"position\": 18446744073709551616}",
+        "{\"position\": 1e300}",
+        "",
+        "{\"posi",
+        "\u{0}\u{1}",
+    ] {
+        let status = scientist
+            .post(position.clone())
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body:?}");
+    }
+    let (status, _) = send(
+        &scientist,
+        Method::POST,
+        position,
+        Some(json!({"position": 0})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "a good move after all that");
 
     let (status, page) = send(
         &viewer,
