@@ -334,6 +334,11 @@ pub struct TestHooks {
     /// The next catalogue writes of products whose name contains the text fail
     /// (as a full disk would), as many times as the counter says.
     pub fail_writes_on: Option<(String, Arc<AtomicU32>)>,
+    /// The same for the records of their thumbnails and previews.
+    pub fail_renditions_on: Option<(String, Arc<AtomicU32>)>,
+    /// How long a preview job that failed for the machine's reasons waits
+    /// before it is tried again (default 20 s).
+    pub preview_retry_after: Option<Duration>,
     /// How long an item may be in hand before health says stuck
     /// (default [`crate::supervisor::STUCK_AFTER`]).
     pub stuck_after: Option<Duration>,
@@ -376,16 +381,27 @@ impl TestHooks {
 
     /// A failure to use in place of the catalogue write of `file_name`, if one is due.
     pub fn catalogue_write_fault(&self, file_name: &str) -> Option<CatalogueError> {
-        let (text, left) = self.fail_writes_on.as_ref()?;
-        let due = file_name.contains(text.as_str())
-            && left
-                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                .is_ok();
-        // What a catalogue too busy or too full to take a write answers.
-        due.then_some(CatalogueError::Database(
-            products::catalogue::SqlxError::PoolTimedOut,
-        ))
+        fault_due(&self.fail_writes_on, file_name)
     }
+
+    /// A failure to use in place of recording the renditions of the product
+    /// stored at `stored_path`, if one is due.
+    pub fn renditions_write_fault(&self, stored_path: &str) -> Option<CatalogueError> {
+        fault_due(&self.fail_renditions_on, stored_path)
+    }
+}
+
+/// A write failure if `hook` names `name` and has failures left (one is used).
+fn fault_due(hook: &Option<(String, Arc<AtomicU32>)>, name: &str) -> Option<CatalogueError> {
+    let (text, left) = hook.as_ref()?;
+    let due = name.contains(text.as_str())
+        && left
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok();
+    // What a catalogue too busy or too full to take a write answers.
+    due.then_some(CatalogueError::Database(
+        products::catalogue::SqlxError::PoolTimedOut,
+    ))
 }
 
 impl ServeArgs {

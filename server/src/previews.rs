@@ -5,8 +5,9 @@
 //!
 //! Each job has a time limit and the renderer a memory budget, so no file can
 //! hold a worker for good; a job that panics is recorded as failed; an I/O
-//! failure (a full disk) is not the file's fault and is tried again later
-//! rather than stored as the product's error.
+//! failure (a full disk), in the renderer or in recording its result, is not
+//! the file's fault and is tried again later rather than stored as the
+//! product's error.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,6 +22,7 @@ use products::Product;
 use tokio::sync::{mpsc, watch, Mutex, Semaphore};
 use tokio::task::JoinHandle;
 
+use crate::config::TestHooks;
 use crate::hub::Hub;
 use crate::supervisor::{panic_message, supervise, TaskHandle};
 
@@ -59,6 +61,7 @@ struct Workers {
     task: TaskHandle,
     /// For jobs sent again after a temporary failure.
     retry: Previews,
+    hooks: TestHooks,
 }
 
 impl Previews {
@@ -71,6 +74,7 @@ impl Previews {
         workers: usize,
         task: TaskHandle,
         stop: watch::Receiver<bool>,
+        hooks: TestHooks,
     ) -> (Self, JoinHandle<()>) {
         let (sender, receiver) = mpsc::unbounded_channel();
         let previews = Self { sender };
@@ -83,6 +87,7 @@ impl Previews {
             count,
             task: task.clone(),
             retry: previews.clone(),
+            hooks,
         };
         let receiver = Arc::new(Mutex::new(receiver));
         let handle = supervise(task, move || {
@@ -160,14 +165,7 @@ async fn make(job: Job, workers: &Workers) {
         Made::NotSupported => return,
         Made::Temporary(reason) if job.attempt < ATTEMPTS => {
             tracing::warn!(id = job.id, %reason, attempt = job.attempt, "preview failed for now; trying again later");
-            let retry = workers.retry.sender.clone();
-            tokio::spawn(async move {
-                tokio::time::sleep(RETRY_AFTER).await;
-                let _ = retry.send(Job {
-                    attempt: job.attempt + 1,
-                    ..job
-                });
-            });
+            workers.retry_later(job);
             return;
         }
         Made::Temporary(reason) | Made::Failed(reason) => {
@@ -175,17 +173,47 @@ async fn make(job: Job, workers: &Workers) {
             (None, None, Some(reason))
         }
     };
-    let recorded = workers
-        .hub
-        .set_renditions(
-            job.id,
-            thumbnail.as_deref(),
-            preview.as_deref(),
-            error.as_deref(),
-        )
-        .await;
-    if let Err(error) = recorded {
-        tracing::error!(id = job.id, %error, "could not record the renditions");
+    let recorded = match workers.hooks.renditions_write_fault(&job.stored_path) {
+        Some(fault) => Err(fault),
+        None => {
+            workers
+                .hub
+                .set_renditions(
+                    job.id,
+                    thumbnail.as_deref(),
+                    preview.as_deref(),
+                    error.as_deref(),
+                )
+                .await
+        }
+    };
+    // Not recording is the machine's fault too (a full disk): the job is made
+    // again later rather than leaving the product with neither renditions nor
+    // a reason until the next start.
+    match recorded {
+        Ok(_) => {}
+        Err(error) if job.attempt < ATTEMPTS => {
+            tracing::warn!(id = job.id, %error, attempt = job.attempt, "could not record the renditions; trying again later");
+            workers.retry_later(job);
+        }
+        Err(error) => {
+            tracing::error!(id = job.id, %error, "could not record the renditions; made again at the next start")
+        }
+    }
+}
+
+impl Workers {
+    /// Sends `job` again after [`RETRY_AFTER`], as its next attempt.
+    fn retry_later(&self, job: Job) {
+        let retry = self.retry.sender.clone();
+        let after = self.hooks.preview_retry_after.unwrap_or(RETRY_AFTER);
+        tokio::spawn(async move {
+            tokio::time::sleep(after).await;
+            let _ = retry.send(Job {
+                attempt: job.attempt + 1,
+                ..job
+            });
+        });
     }
 }
 

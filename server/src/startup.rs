@@ -127,6 +127,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
             args.preview_workers(),
             tasks.register("previews"),
             stop.clone(),
+            args.hooks.clone(),
         );
         drained.push(task);
         // Products whose renditions an interrupted run did not make.

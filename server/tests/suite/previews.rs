@@ -127,6 +127,30 @@ async fn bombs_and_broken_images_are_catalogued_with_the_reason_they_have_no_pre
 }
 
 /// A real-format ICARTT merge file from the products crate's test data.
+#[tokio::test]
+async fn renditions_whose_record_fails_are_made_again_and_recorded() {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+    // The catalogue refuses to record this product's renditions twice, as a
+    // full disk would: the third attempt records them.
+    let failures = Arc::new(AtomicU32::new(2));
+    let left = failures.clone();
+    let t = TestServer::start_with(tempfile::tempdir().unwrap(), move |args| {
+        args.no_previews = false;
+        args.hooks.fail_renditions_on = Some(("ir108".into(), left));
+        args.hooks.preview_retry_after = Some(std::time::Duration::from_millis(200));
+    })
+    .await;
+    let mut ws = t.events(None).await;
+    let name = "satellite.MSG.202611281200.ir108.jpg";
+    t.drop_file(name, &image_bytes(640, 480, ImageFormat::Jpeg));
+    let updated = rendered(&mut ws).await;
+    assert_eq!(failures.load(Ordering::SeqCst), 0, "every fault was met");
+    assert_eq!(updated.preview_error, None);
+    let thumb = fetch_image(&t, updated.thumbnail_url.as_deref().unwrap()).await;
+    assert_eq!((thumb.width(), thumb.height()), (320, 240));
+}
+
 fn merge_file() -> Vec<u8> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
