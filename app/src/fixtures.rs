@@ -55,5 +55,6 @@ pub fn operation(
         created_by: "marie".into(),
         created_at: start,
         updated_at: start,
+        report_at: None,
     }
 }

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::operations::{Briefing, Decision, Iop, Operation, Platform};
+use crate::operations::{Briefing, Decision, Iop, Operation, Platform, Report};
 use crate::sidecar::ProductMeta;
 
 /// One catalogued product: a file that followed the naming convention.
@@ -185,6 +185,13 @@ pub enum EventKind {
     /// A briefing planned, changed, or its presenter moved to another item.
     #[serde(rename = "briefing.updated")]
     BriefingUpdated { briefing: Briefing },
+    /// An operation's report written or amended, or a report file attached
+    /// to it; `operation` as it is after (`reported` once it takes one).
+    #[serde(rename = "report.updated")]
+    ReportUpdated {
+        report: Report,
+        operation: Operation,
+    },
 }
 
 /// Sent on the event stream, instead of silence, to a client that resumes
@@ -247,6 +254,7 @@ impl EventKind {
             EventKind::OperationUpdated { .. } => "operation.updated",
             EventKind::DecisionRecorded { .. } => "decision.recorded",
             EventKind::BriefingUpdated { .. } => "briefing.updated",
+            EventKind::ReportUpdated { .. } => "report.updated",
         }
     }
 }

@@ -17,9 +17,12 @@ use axum::extract::ws::Utf8Bytes;
 use products::catalogue::{
     Catalogue, CatalogueError, Current, EventLog, NewProduct, PlanningError,
 };
-use products::operations::{BriefingDraft, Iop, NewDecision, Plan, PlanPatch, Platform};
+use products::operations::report::REPORT_CATEGORY;
+use products::operations::{
+    BriefingDraft, Iop, NewDecision, Plan, PlanPatch, Platform, ReportDraft,
+};
 use products::sidecar::{ProductMeta, Timing};
-use products::{Event, Rejection, Skip};
+use products::{Event, EventKind, Product, Rejection, Skip};
 use tokio::sync::{broadcast, Mutex};
 
 type Result<T, E = CatalogueError> = std::result::Result<T, E>;
@@ -90,9 +93,46 @@ impl Hub {
         &self.inner.current
     }
 
-    /// A new product or version (`product.added` or `product.updated`).
+    /// A new product or version (`product.added` or `product.updated`); a
+    /// report file then attaches itself to its operation (`report.updated`).
     pub async fn add_product(&self, new: &NewProduct) -> Result<Event> {
-        self.announce(self.inner.log.insert_product(new)).await
+        let event = self.announce(self.inner.log.insert_product(new)).await?;
+        if let EventKind::ProductAdded { product } | EventKind::ProductUpdated { product, .. } =
+            &event.kind
+        {
+            self.attach_report_file(product).await;
+        }
+        Ok(event)
+    }
+
+    /// Attaches a report file to the operation covering its time. Its
+    /// failure is logged, not the product's: the file is catalogued and
+    /// findable, and sending it again attaches it.
+    async fn attach_report_file(&self, product: &Product) {
+        if product.category != REPORT_CATEGORY {
+            return;
+        }
+        let _serialised = self.inner.writer.lock().await;
+        match self.inner.log.attach_report_file(product).await {
+            Ok(Some(event)) => self.publish(event),
+            Ok(None) => {
+                tracing::info!(file = %product.file_name, "a report file no operation covers")
+            }
+            Err(error) => {
+                tracing::warn!(file = %product.file_name, %error, "a report file could not be attached")
+            }
+        }
+    }
+
+    /// An operation's report written or amended by `author` (`report.updated`).
+    pub async fn save_report(
+        &self,
+        operation_id: i64,
+        draft: &ReportDraft,
+        author: &str,
+    ) -> Result<Event, PlanningError> {
+        self.announce(self.inner.log.save_report(operation_id, draft, author))
+            .await
     }
 
     /// New times and metadata from a sidecar (`product.updated`).
@@ -219,16 +259,23 @@ impl Hub {
     async fn announce<E>(&self, write: impl Future<Output = Result<Event, E>>) -> Result<Event, E> {
         let _serialised = self.inner.writer.lock().await;
         let event = write.await?;
+        self.publish(event.clone());
+        Ok(event)
+    }
+
+    /// Applies `event` to the products in memory and broadcasts it; called
+    /// with the writer lock held.
+    fn publish(&self, event: Event) {
         self.inner.current.apply(&event);
         // No subscriber is not an error: the event is stored for later replay
         // (and read back from there if it cannot be written out here).
-        match Announced::new(event.clone()) {
+        let seq = event.seq;
+        match Announced::new(event) {
             Ok(announced) => {
                 let _ = self.inner.sender.send(Arc::new(announced));
             }
-            Err(error) => tracing::error!(%error, seq = event.seq, "an event could not be encoded"),
+            Err(error) => tracing::error!(%error, seq, "an event could not be encoded"),
         }
-        Ok(event)
     }
 
     /// A receiver of every event published from now on.

@@ -32,6 +32,7 @@ pub mod operations;
 mod planning;
 mod providers;
 mod rejections;
+mod reports;
 mod restrictions;
 mod users;
 

@@ -30,7 +30,7 @@ pub struct OperationQuery {
 pub const MAX_OPERATIONS: i64 = 5_000;
 
 pub(super) const OPERATION_COLUMNS: &str =
-    "id, code, status, plan, created_by, created_ms, updated_ms";
+    "id, code, status, plan, created_by, created_ms, updated_ms, report_ms";
 
 pub(super) fn operation_of(row: &SqliteRow) -> Result<Operation> {
     let status: String = row.try_get("status")?;
@@ -44,6 +44,7 @@ pub(super) fn operation_of(row: &SqliteRow) -> Result<Operation> {
         created_by: row.try_get("created_by")?,
         created_at: from_ms(row.try_get("created_ms")?),
         updated_at: from_ms(row.try_get("updated_ms")?),
+        report_at: row.try_get::<Option<i64>, _>("report_ms")?.map(from_ms),
     })
 }
 
@@ -150,9 +151,11 @@ impl Catalogue {
                 evidence_seen,
             });
         }
+        let report = self.report_seen(id, visibility).await?;
         Ok(Some(OperationDetail {
             operation,
             decisions,
+            report,
         }))
     }
 

@@ -34,7 +34,7 @@ pub enum PlanningError {
     /// The lifecycle does not allow this move.
     #[error("{}", refused_move(*.from, *.to))]
     Move { from: Status, to: Status },
-    #[error("evidence: product {} has no version {}", .0.product_id, .0.version)]
+    #[error("product {} has no version {}", .0.product_id, .0.version)]
     UnknownEvidence(Evidence),
     #[error("{0} already has 26 operations that day")]
     CodesExhausted(String),
@@ -238,6 +238,8 @@ impl EventLog {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        // A report written before the landing: completed is reported at once.
+        super::reports::mark_reported(&mut tx, id).await?;
         let decision = fetch_decision(&mut tx, decision_id).await?;
         let operation = fetch_operation(&mut tx, id).await?;
         let kind = EventKind::DecisionRecorded {
@@ -250,7 +252,7 @@ impl EventLog {
     }
 }
 
-async fn fetch_operation(tx: &mut SqliteConnection, id: i64) -> Result<Operation> {
+pub(super) async fn fetch_operation(tx: &mut SqliteConnection, id: i64) -> Result<Operation> {
     let sql = format!("SELECT {OPERATION_COLUMNS} FROM operations WHERE id = ?");
     match sqlx::query(&sql).bind(id).fetch_optional(tx).await? {
         Some(row) => Ok(operation_of(&row)?),

@@ -13,12 +13,17 @@ use serde::{Deserialize, Deserializer, Serialize};
 pub mod briefing;
 pub mod decision;
 pub mod lifecycle;
+pub mod report;
 
 pub use briefing::{Briefing, BriefingDetail, BriefingDraft, BriefingItem, Slide};
 pub use decision::{
     Decision, DecisionSeen, DecisionTick, Evidence, EvidenceSeen, NewDecision, Newer,
 };
 pub use lifecycle::{Status, StatusError};
+pub use report::{
+    report_target, Attached, Attachment, AttachmentSeen, Report, ReportDraft, ReportSections,
+    ReportSeen,
+};
 
 /// The longest free text kept (objectives, notes, a rationale): a page of
 /// prose, not a file.
@@ -152,6 +157,9 @@ pub struct Operation {
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When its report was last written or given a file; None without one.
+    #[serde(default)]
+    pub report_at: Option<DateTime<Utc>>,
 }
 
 /// An operation with its decisions, oldest first: its page.
@@ -159,6 +167,9 @@ pub struct Operation {
 pub struct OperationDetail {
     pub operation: Operation,
     pub decisions: Vec<DecisionSeen>,
+    /// Its report, once one is written or a report file attached.
+    #[serde(default)]
+    pub report: Option<ReportSeen>,
 }
 
 /// A change of planning fields; absent fields stay as they are, `null`

@@ -105,6 +105,7 @@ async fn table(
         "objectives",
         "created_by",
         "updated_at",
+        "report_at",
     ])
     .map_err(failed)?;
     let time =
@@ -123,6 +124,7 @@ async fn table(
             cell(&plan.objectives),
             cell(&operation.created_by),
             time(operation.updated_at),
+            operation.report_at.map(time).unwrap_or_default(),
         ])
         .map_err(failed)?;
     }

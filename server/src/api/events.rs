@@ -199,13 +199,15 @@ fn may_see(caller: &Caller, event: &Event) -> bool {
             Caller::Anonymous => false,
         },
         // Operations are campaign-wide: whoever may read sees them. A
-        // decision's evidence is ids and versions only (see EventKind).
+        // decision's evidence, like a report's attachments, is ids only
+        // (see EventKind): pages resolve them as the reader may see them.
         EventKind::PlatformSaved { .. }
         | EventKind::IopSaved { .. }
         | EventKind::OperationCreated { .. }
         | EventKind::OperationUpdated { .. }
         | EventKind::DecisionRecorded { .. }
-        | EventKind::BriefingUpdated { .. } => true,
+        | EventKind::BriefingUpdated { .. }
+        | EventKind::ReportUpdated { .. } => true,
     }
 }
 

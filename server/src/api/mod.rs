@@ -11,6 +11,7 @@ mod input;
 mod operations;
 mod products;
 mod rejections;
+mod reports;
 
 use axum::Router;
 
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .merge(decisions::router())
         .merge(calendar::router())
         .merge(briefings::router())
+        .merge(reports::router())
         .merge(crate::auth::session::router())
         .merge(crate::auth::first_admin::router())
         .fallback(|| async { ApiError::NotFound("API route") });

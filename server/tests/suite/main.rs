@@ -22,6 +22,7 @@ mod ingest;
 mod login;
 mod operations;
 mod previews;
+mod reports;
 mod restart;
 mod restriction_changes;
 mod site;
