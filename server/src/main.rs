@@ -6,8 +6,28 @@ use clap::Parser;
 use opsboard::config::{Cli, Command};
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// Stack of each runtime thread. Pages render on these threads, and
+/// Leptos's server rendering nests a frame per element: an operation's page
+/// overflowed tokio's default 2 MiB in a debug build, and an overflow aborts
+/// the whole process, not the one request. 8 MiB (the main thread's) leaves
+/// room; the memory is reserved, and only touched as deep as a page goes.
+const THREAD_STACK: usize = 8 << 20;
+
+fn main() -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(THREAD_STACK)
+        .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(run()),
+        Err(error) => {
+            eprintln!("opsboard: cannot start the async runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env()
