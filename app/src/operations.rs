@@ -121,7 +121,8 @@ pub fn operation_of(event: &Event) -> Option<&Operation> {
     match &event.kind {
         EventKind::OperationCreated { operation }
         | EventKind::OperationUpdated { operation }
-        | EventKind::DecisionRecorded { operation, .. } => Some(operation),
+        | EventKind::DecisionRecorded { operation, .. }
+        | EventKind::ReportUpdated { operation, .. } => Some(operation),
         _ => None,
     }
 }

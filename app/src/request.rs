@@ -1,5 +1,5 @@
 //! JSON requests from the browser to the API, for the forms that act
-//! (a decision): the session cookie goes along; the answer's status and
+//! (a decision, a report): the session cookie goes along; the answer's status and
 //! body come back to the caller.
 
 use wasm_bindgen::prelude::*;
@@ -8,8 +8,13 @@ use web_sys::XmlHttpRequest;
 /// POSTs `body` (JSON) to `url`; `done` gets the status and the body, or
 /// status 0 when the request could not be made.
 pub fn post_json(url: &str, body: &str, done: impl FnOnce(u16, String) + 'static) {
+    send_json("POST", url, body, done)
+}
+
+/// The same with another method (`PUT` for what a form replaces whole).
+pub fn send_json(method: &str, url: &str, body: &str, done: impl FnOnce(u16, String) + 'static) {
     let opened = XmlHttpRequest::new().and_then(|xhr| {
-        xhr.open("POST", url)?;
+        xhr.open(method, url)?;
         xhr.set_request_header("Content-Type", "application/json")?;
         Ok(xhr)
     });
@@ -27,4 +32,13 @@ pub fn post_json(url: &str, body: &str, done: impl FnOnce(u16, String) + 'static
     xhr.set_onloadend(Some(on_end.unchecked_ref()));
     // A request that cannot be sent still ends with `loadend` (status 0).
     let _ = xhr.send_with_opt_str(Some(body));
+}
+
+/// What to tell the user of a refused request: the API's `reason`, or the
+/// status when the answer has none.
+pub fn refusal(status: u16, text: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v["reason"].as_str().map(str::to_string))
+        .unwrap_or_else(|| format!("the server answered {status}"))
 }

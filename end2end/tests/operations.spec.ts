@@ -1,7 +1,7 @@
 import { test, expect, type Browser } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { catalogued, dropFile, idOf, platform, PNG, root, stamp } from './helpers';
+import { catalogued, dropFile, idOf, minute, platform, PNG, root, stamp } from './helpers';
 
 /** A participant made with the real command line, logged in in a browser of their own. */
 async function participant(browser: Browser, role: string) {
@@ -189,5 +189,72 @@ test('the presenter advances a briefing and a viewer follows; the print view is 
   await viewer.page.emulateMedia({ media: 'screen' });
   await viewer.page.screenshot({ path: test.info().outputPath('briefing.png'), fullPage: true });
   await presenter.context.close();
+  await viewer.context.close();
+});
+
+test('a scientist reports a flight, a report file attaches itself, and a viewer sees both live', async ({ browser, request }) => {
+  const aircraft = platform('REP');
+  expect((await request.post('/api/v1/platforms', { data: { name: aircraft, kind: 'aircraft' } })).status()).toBe(200);
+  const start = new Date(Date.now() - 5 * 3_600_000);
+  start.setUTCMinutes(0, 0, 0);
+  const scientist = await participant(browser, 'scientist');
+  const viewer = await participant(browser, 'viewer');
+  const planned = await scientist.context.request.post('/api/v1/operations', {
+    data: {
+      platform: aircraft, kind: 'flight', title: 'Cold pool survey',
+      planned_start: start.toISOString(), planned_end: new Date(start.getTime() + 3 * 3_600_000).toISOString(),
+    },
+  });
+  expect(planned.status()).toBe(201);
+  const operation = await planned.json();
+  for (const to of ['warning', 'go', 'in-progress', 'completed']) {
+    const decided = await scientist.context.request.post(`/api/v1/operations/${operation.id}/decisions`, { data: { to } });
+    expect(decided.status(), to).toBe(201);
+  }
+
+  // The viewer watches the operation's page; it has no report form.
+  await viewer.page.goto(`/operations/${operation.id}`);
+  await expect(viewer.page.locator('.conn')).toHaveAttribute('data-state', 'live');
+  const status = viewer.page.locator('.operation-head .status-badge');
+  await expect(status).toHaveText('Completed');
+  await expect(viewer.page.locator('#report')).toContainText('the report is due');
+  await expect(viewer.page.locator('form.report-form')).toHaveCount(0);
+
+  // The scientist starts the report on the page.
+  await scientist.page.goto(`/operations/${operation.id}`);
+  await expect(scientist.page.locator('.conn')).toHaveAttribute('data-state', 'live');
+  const form = scientist.page.locator('form.report-form');
+  await form.getByLabel('Crew').fill('Pilots A and B; scientists C and D');
+  await form.getByLabel('Track summary').fill('Two legs across the cold pool at 300 m and 1500 m');
+
+  // Meanwhile the instrument team's quick-look arrives, named for the
+  // flight's platform and time: it attaches itself, and the flight is reported.
+  const file = `report.${aircraft}.${minute(new Date(start.getTime() + 3_600_000))}.quicklook.png`;
+  dropFile(file, PNG);
+  const attachment = viewer.page.locator('.attachment');
+  await expect(attachment).toHaveCount(1);
+  await expect(attachment).toContainText(`${file} (v1)`);
+  await expect(attachment).toHaveAttribute('data-how', 'dropped');
+  await expect(status).toHaveText('Reported');
+  // The scientist's page read itself again; what was being written stays.
+  await expect(scientist.page.locator('.attachment')).toHaveCount(1);
+  await expect(form.getByLabel('Crew')).toHaveValue('Pilots A and B; scientists C and D');
+
+  await form.getByLabel('Instrument status').fill('Lidar degraded after 15:40 UTC');
+  await form.getByRole('button', { name: 'Save report' }).click();
+  await expect(form.locator('p.notice')).toHaveText('Saved.');
+
+  // The viewer's page follows without a reload.
+  const sections = viewer.page.locator('.report-sections');
+  await expect(sections).toContainText('Lidar degraded after 15:40 UTC', { timeout: 2_000 });
+  await expect(sections).toContainText('Two legs across the cold pool');
+  await expect(viewer.page.locator('.report .byline')).toContainText(scientist.name);
+  await viewer.page.screenshot({ path: test.info().outputPath('report.png'), fullPage: true });
+
+  // The mission table links the report.
+  await viewer.page.goto('/operations');
+  const row = viewer.page.locator(`tr[data-code="${operation.code}"]`);
+  await expect(row.getByRole('link', { name: 'Report' })).toHaveAttribute('href', `/operations/${operation.id}#report`);
+  await scientist.context.close();
   await viewer.context.close();
 });

@@ -122,10 +122,11 @@ fn MissionTable(missions: Missions) -> impl IntoView {
                         <SortHeader label="Planned" key=SortKey::Start sort/>
                         <SortHeader label="IOP" key=SortKey::Iop sort/>
                         <th scope="col">"Title"</th>
+                        <th scope="col">"Report"</th>
                     </tr>
                 </thead>
                 <tbody>
-                    <For each=rows key=|o| (o.id, o.updated_at, o.status) let:operation>
+                    <For each=rows key=|o| (o.id, o.updated_at, o.status, o.report_at) let:operation>
                         <MissionRow operation platforms=platforms.get_value()/>
                     </For>
                 </tbody>
@@ -172,6 +173,10 @@ fn MissionRow(operation: Operation, platforms: Vec<Platform>) -> impl IntoView {
         None => utc(operation.plan.planned_start),
     };
     let href = format!("/operations/{}", operation.id);
+    let report = operation.report_at.map(|at| {
+        let href = format!("{href}#report");
+        view! { <a href=href rel="external" title=utc(at)>"Report"</a> }
+    });
     view! {
         <tr data-code=operation.code.clone()>
             <td><a href=href rel="external">{operation.code.clone()}</a></td>
@@ -180,6 +185,7 @@ fn MissionRow(operation: Operation, platforms: Vec<Platform>) -> impl IntoView {
             <td>{window}</td>
             <td>{operation.plan.iop.clone().unwrap_or_default()}</td>
             <td>{operation.plan.title.clone()}</td>
+            <td>{report}</td>
         </tr>
     }
 }
@@ -219,12 +225,7 @@ fn PlanForm(platforms: Vec<Platform>, iops: Vec<products::operations::Iop>) -> i
                     (201, Some(id)) => {
                         let _ = window().location().set_href(&format!("/operations/{id}"));
                     }
-                    _ => failed.set(Some(
-                        answer["reason"]
-                            .as_str()
-                            .map(str::to_string)
-                            .unwrap_or_else(|| format!("the server answered {status}")),
-                    )),
+                    _ => failed.set(Some(crate::request::refusal(status, &text))),
                 }
             },
         );

@@ -15,6 +15,7 @@ pub mod operation;
 pub mod operation_lanes;
 pub mod pair;
 pub mod rejections;
+pub mod report;
 pub mod runs;
 pub mod search;
 pub mod situation;

@@ -8,6 +8,7 @@ use products::operations::{DecisionSeen, EvidenceSeen, Operation, Status};
 
 use crate::components::connection::{ConnIndicator, ConnState};
 use crate::components::missions::{OpsHeader, StatusBadge};
+use crate::components::report::{ReportKept, ReportSection};
 use crate::evidence::Pins;
 use crate::operations::{load_operation, utc, OperationPage};
 
@@ -22,9 +23,10 @@ pub fn OperationView() -> impl IntoView {
     let loaded = Resource::new_blocking(id, load_operation);
     let conn = RwSignal::new(ConnState::Static);
     let now = RwSignal::new(chrono::Utc::now());
-    // What the last decision sent here came to: kept above the page, which
-    // is read again once the decision is recorded.
+    // What the last decision (or report) sent here came to: kept above the
+    // page, which is read again once it is recorded.
     let outcome = RwSignal::new(None::<(bool, String)>);
+    let report = ReportKept::default();
     #[cfg(feature = "hydrate")]
     keep_current(loaded, conn);
     view! {
@@ -33,7 +35,7 @@ pub fn OperationView() -> impl IntoView {
             <ConnIndicator state=conn now/>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || loaded.get().map(|page| match page {
-                    Ok(Some(page)) => view! { <OperationBody page loaded outcome/> }.into_any(),
+                    Ok(Some(page)) => view! { <OperationBody page loaded outcome report/> }.into_any(),
                     Ok(None) => view! { <p class="not-found">"No such operation."</p> }.into_any(),
                     Err(error) => view! { <p class="login-error" role="alert">{error.to_string()}</p> }.into_any(),
                 })}
@@ -99,6 +101,7 @@ fn OperationBody(
     page: OperationPage,
     loaded: Loaded,
     outcome: RwSignal<Option<(bool, String)>>,
+    report: ReportKept,
 ) -> impl IntoView {
     let OperationPage {
         detail, may_decide, ..
@@ -112,6 +115,7 @@ fn OperationBody(
             {move || outcome.get().map(|(ok, text)| view! {
                 <p class=if ok { "notice" } else { "notice failed" } role=if ok { "status" } else { "alert" }>{text}</p>
             })}
+            <ReportSection operation=operation.clone() report=detail.report may_write=may_decide loaded kept=report/>
             <section class="decisions">
                 <h2>"Decisions"</h2>
                 <ol class="decision-list">
@@ -120,6 +124,7 @@ fn OperationBody(
             </section>
         </article>
     }
+    .into_any()
 }
 
 #[component]
@@ -272,11 +277,7 @@ fn DecisionForm(
                     outcome.set(Some((true, "Recorded.".into())));
                     loaded.refetch();
                 } else {
-                    let reason = serde_json::from_str::<serde_json::Value>(&text)
-                        .ok()
-                        .and_then(|v| v["reason"].as_str().map(str::to_string))
-                        .unwrap_or_else(|| format!("the server answered {status}"));
-                    outcome.set(Some((false, reason)));
+                    outcome.set(Some((false, crate::request::refusal(status, &text))));
                 }
             },
         );
@@ -308,28 +309,42 @@ fn DecisionForm(
                     prop:value=move || rationale.get()
                     on:input=move |ev| rationale.set(event_target_value(&ev))></textarea>
             </label>
-            <fieldset class="pinned">
-                <legend>"Evidence (products cited from the board's viewer)"</legend>
-                <Show when=move || pins.with(|p| p.pins.is_empty())>
-                    <p class="hint">"None cited: open a product on the board and choose “Cite as evidence”."</p>
-                </Show>
-                <For each=move || pins.get().pins key=|p| (p.product_id, p.version) let:pin>
-                    <label class="cited">
-                        <input type="checkbox" value=pin.product_id
-                            prop:checked=move || chosen.with(|c| c.contains(&pin.product_id))
-                            on:change=move |_| chosen.update(|c| match c.iter().position(|&x| x == pin.product_id) {
-                                Some(i) => { c.remove(i); }
-                                None => c.push(pin.product_id),
-                            })/>
-                        {pin.label.clone()} " (v" {pin.version} ")"
-                    </label>
-                </For>
-            </fieldset>
+            <CitedChoice legend="Evidence (products cited from the board's viewer)" cited=Signal::derive(move || pins.get().pins) chosen/>
             <label>"View (link)"
                 <input type="text" name="view" prop:value=move || view_link.get()
                     on:input=move |ev| view_link.set(event_target_value(&ev))/>
             </label>
             <button type="submit" class="primary">"Record decision"</button>
         </form>
+    }
+    .into_any()
+}
+
+/// The products cited in this browser (and any given before), each with a
+/// box to tick: the evidence of a decision, the pins of a report.
+#[component]
+pub fn CitedChoice(
+    legend: &'static str,
+    #[prop(into)] cited: Signal<Vec<crate::evidence::Pin>>,
+    chosen: RwSignal<Vec<i64>>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="pinned">
+            <legend>{legend}</legend>
+            <Show when=move || cited.with(Vec::is_empty)>
+                <p class="hint">"None cited: open a product on the board and choose “Cite as evidence”."</p>
+            </Show>
+            <For each=move || cited.get() key=|p| (p.product_id, p.version) let:pin>
+                <label class="cited">
+                    <input type="checkbox" value=pin.product_id
+                        prop:checked=move || chosen.with(|c| c.contains(&pin.product_id))
+                        on:change=move |_| chosen.update(|c| match c.iter().position(|&x| x == pin.product_id) {
+                            Some(i) => { c.remove(i); }
+                            None => c.push(pin.product_id),
+                        })/>
+                    {pin.label.clone()} " (v" {pin.version} ")"
+                </label>
+            </For>
+        </fieldset>
     }
 }
