@@ -42,3 +42,28 @@ pub fn refusal(status: u16, text: &str) -> String {
         .and_then(|v| v["reason"].as_str().map(str::to_string))
         .unwrap_or_else(|| format!("the server answered {status}"))
 }
+
+/// Sends a form's JSON body and says how it went in `outcome`: "Sending…",
+/// then `done` and `then()` when the server answers `expected`, else its
+/// refusal. The outcome signal lives above the page, which `then` may read
+/// again.
+pub fn submit(
+    method: &str,
+    url: &str,
+    body: &str,
+    expected: u16,
+    outcome: leptos::prelude::RwSignal<Option<(bool, String)>>,
+    done: &'static str,
+    then: impl FnOnce() + 'static,
+) {
+    use leptos::prelude::Set;
+    outcome.set(Some((true, "Sending…".into())));
+    send_json(method, url, body, move |status, text| {
+        if status == expected {
+            outcome.set(Some((true, done.into())));
+            then();
+        } else {
+            outcome.set(Some((false, refusal(status, &text))));
+        }
+    });
+}

@@ -267,22 +267,18 @@ fn DecisionForm(
                 body["planned_end"] = format!("{}:00Z", end.get()).into();
             }
         }
-        outcome.set(Some((true, "Sending…".into())));
         #[cfg(feature = "hydrate")]
-        crate::request::post_json(
+        crate::request::submit(
+            "POST",
             &format!("/api/v1/operations/{id}/decisions"),
             &body.to_string(),
-            move |status, text| {
-                if status == 201 {
-                    outcome.set(Some((true, "Recorded.".into())));
-                    loaded.refetch();
-                } else {
-                    outcome.set(Some((false, crate::request::refusal(status, &text))));
-                }
-            },
+            201,
+            outcome,
+            "Recorded.",
+            move || loaded.refetch(),
         );
         #[cfg(not(feature = "hydrate"))]
-        let _ = (body, id, loaded);
+        let _ = (body, id, loaded, outcome);
     };
     view! {
         <form class="decision-form" on:submit=submit>

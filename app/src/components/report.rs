@@ -161,24 +161,21 @@ fn ReportForm(
         });
         let mut body = serde_json::to_value(fields.get()).unwrap_or_default();
         body["pinned"] = pinned.into();
-        outcome.set(Some((true, "Saving…".into())));
         #[cfg(feature = "hydrate")]
-        crate::request::send_json(
+        crate::request::submit(
             "PUT",
             &format!("/api/v1/operations/{id}/report"),
             &body.to_string(),
-            move |status, text| {
-                if status == 200 {
-                    outcome.set(Some((true, "Saved.".into())));
-                    draft.set(None);
-                    loaded.refetch();
-                } else {
-                    outcome.set(Some((false, crate::request::refusal(status, &text))));
-                }
+            200,
+            outcome,
+            "Saved.",
+            move || {
+                draft.set(None);
+                loaded.refetch();
             },
         );
         #[cfg(not(feature = "hydrate"))]
-        let _ = (body, id, loaded);
+        let _ = (body, id, loaded, outcome);
     };
     view! {
         <form class="report-form" on:submit=submit>
