@@ -4,6 +4,8 @@ import path from 'node:path';
 
 /** How many products the benchmark puts in view. */
 export const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 5_000);
+/** The account that plans the benchmark's operations through the API. */
+export const PLANNER = { user: 'bench-planner', password: 'a benchmark password' };
 
 const minute = (t: Date) => t.toISOString().replace(/[-:T]/g, '').slice(0, 12);
 
@@ -50,4 +52,60 @@ export default function seed(): void {
     env: { ...process.env, RUST_LOG: 'warn' },
   });
   console.log(`seeded ${written} products in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // Operations and decisions go through the running server's API (the hub
+  // writes them): the benchmark plans them as this admin before measuring.
+  execFileSync(
+    path.join(__dirname, '../../target/release/opsboard'),
+    ['user', 'add', PLANNER.user, '--role', 'admin', '--password-stdin', '--data-dir', dataDir],
+    { input: `${PLANNER.password}\n`, stdio: ['pipe', 'ignore', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } },
+  );
+}
+
+/** How many operations and decisions the benchmark plans. */
+export const OPERATIONS = Number(process.env.BENCH_OPERATIONS ?? 300);
+export const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 1_000);
+
+type Request = import('@playwright/test').APIRequestContext;
+
+/**
+ * Plans OPERATIONS flights over six platforms, spread from 36 h before now to
+ * 24 h after (the board's first window), and records DECISIONS decisions
+ * along their lifecycles, through the API as the planner.
+ */
+export async function seedOperations(request: Request): Promise<{ operations: number; decisions: number }> {
+  const login = await request.post('/api/v1/session', { data: PLANNER });
+  if (login.status() !== 200) throw new Error(`planner login: ${login.status()}`);
+  const platforms = ['ATR42', 'FALCON', 'KINGAIR', 'BALLOON', 'SHIP', 'DRONE'];
+  for (const name of platforms) {
+    const made = await request.post('/api/v1/platforms', { data: { name, kind: name === 'SHIP' ? 'ship' : 'aircraft' } });
+    if (made.status() !== 200) throw new Error(`platform ${name}: ${made.status()}`);
+  }
+  const now = Date.now();
+  const steps = ['pre-warning', 'warning', 'go', 'in-progress', 'completed'];
+  const ids: number[] = [];
+  for (let i = 0; i < OPERATIONS; i++) {
+    const start = new Date(now - 36 * 3_600_000 + Math.floor((i * 60 * 3_600_000) / OPERATIONS));
+    start.setUTCMinutes(0, 0, 0);
+    const planned = await request.post('/api/v1/operations', {
+      data: {
+        platform: platforms[i % platforms.length], kind: 'flight', title: `Benchmark flight ${i}`,
+        planned_start: start.toISOString(), planned_end: new Date(start.getTime() + 3 * 3_600_000).toISOString(),
+        objectives: 'Cross the line twice',
+      },
+    });
+    if (planned.status() !== 201) throw new Error(`operation ${i}: ${planned.status()} ${await planned.text()}`);
+    ids.push((await planned.json()).id);
+  }
+  let decisions = 0;
+  for (let step = 0; step < steps.length && decisions < DECISIONS; step++) {
+    for (const id of ids) {
+      if (decisions >= DECISIONS) break;
+      const decided = await request.post(`/api/v1/operations/${id}/decisions`, {
+        data: { to: steps[step], rationale: `Benchmark step ${step}`, view: '/' },
+      });
+      if (decided.status() !== 201) throw new Error(`decision on ${id}: ${decided.status()} ${await decided.text()}`);
+      decisions++;
+    }
+  }
+  return { operations: ids.length, decisions };
 }
