@@ -83,11 +83,14 @@ test('a scientist moves an operation to D-1 with two cited products; a viewer se
   await form.getByRole('button', { name: 'Record decision' }).click();
   const sent = Date.now();
 
-  await expect(row.locator('.status-badge')).toHaveText('D-1 warning', { timeout: 1_000 });
+  // The viewer's mission table and board both follow within a second of the click.
+  await Promise.all([
+    expect(row.locator('.status-badge')).toHaveText('D-1 warning', { timeout: 1_000 }),
+    expect(bar).toHaveAttribute('data-status', 'warning', { timeout: 1_000 }),
+  ]);
   const seenAfter = Date.now() - sent;
   test.info().annotations.push({ type: 'decision → other dashboard (ms, incl. the request)', description: String(seenAfter) });
   await expect(scientist.page.locator('p.notice')).toHaveText('Recorded.');
-  await expect(bar).toHaveAttribute('data-status', 'warning');
   const hhmm = start.toISOString().slice(11, 16);
   await expect.poll(() => board.evaluate(() => (window as unknown as { shown: string[] }).shown))
     .toContain(`${operation.code}: D-1 warning for ${hhmm} UTC`);
