@@ -55,9 +55,13 @@ pub struct LastUpload {
 impl Provider {
     /// Whether this provider may send a file named `name`.
     pub fn may_send(&self, name: &ProductName) -> bool {
-        let allowed =
-            |list: &[String], value: &str| list.is_empty() || list.iter().any(|v| v == value);
         allowed(&self.categories, &name.category) && allowed(&self.platforms, &name.platform)
+    }
+
+    /// Whether this provider may relay `platform`'s positions (IWG1): they
+    /// count as that platform's `aircraft` data.
+    pub fn may_relay_positions(&self, platform: &str) -> bool {
+        allowed(&self.categories, "aircraft") && allowed(&self.platforms, platform)
     }
 
     /// Its rights in words, for the command line, the admin page and error messages.
@@ -75,6 +79,11 @@ impl Provider {
             list(&self.platforms)
         )
     }
+}
+
+/// A provider's list of rights allows `value`: empty allows anything.
+fn allowed(list: &[String], value: &str) -> bool {
+    list.is_empty() || list.iter().any(|v| v == value)
 }
 
 /// A personal token as listed (never the token itself).

@@ -18,6 +18,7 @@ pub mod operations;
 pub mod preview;
 pub mod record;
 pub mod sidecar;
+pub mod tracks;
 
 #[cfg(feature = "catalogue")]
 pub mod catalogue;

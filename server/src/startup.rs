@@ -209,6 +209,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         stuck_after: args.hooks.stuck_after.unwrap_or(STUCK_AFTER),
         connections: Connections::new(args.max_websockets, args.max_websockets_per_address),
         auth: auth.clone(),
+        receivers: Default::default(),
     };
     let sessions = auth::session::layer(auth.sessions.clone(), &args.access);
     let app = Router::new()

@@ -46,6 +46,8 @@ pub struct AppState {
     pub connections: Connections,
     /// Access mode, sessions, login throttling, revocations.
     pub auth: Auth,
+    /// Positions received (IWG1), counted per platform.
+    pub receivers: crate::positions::Receivers,
 }
 
 impl FromRef<AppState> for LeptosOptions {

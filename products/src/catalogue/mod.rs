@@ -34,6 +34,7 @@ mod providers;
 mod rejections;
 mod reports;
 mod restrictions;
+mod tracks;
 mod users;
 
 pub use credentials::{ApiToken, AuditEntry, InvitationRefused};

@@ -12,6 +12,7 @@ mod operations;
 mod products;
 mod rejections;
 mod reports;
+mod tracks;
 
 use axum::Router;
 
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(calendar::router())
         .merge(briefings::router())
         .merge(reports::router())
+        .merge(tracks::router())
         .merge(crate::auth::session::router())
         .merge(crate::auth::first_admin::router())
         .fallback(|| async { ApiError::NotFound("API route") });

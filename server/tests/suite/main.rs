@@ -28,5 +28,6 @@ mod restriction_changes;
 mod site;
 mod spine;
 mod stop;
+mod tracks;
 mod upload;
 mod users;

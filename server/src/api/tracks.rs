@@ -1,0 +1,137 @@
+//! Where platforms are: the IWG1 relay for ground stations on satcom (a
+//! provider's token, one or many packets a request), the latest position,
+//! a stretch of track as GeoJSON, and for admins what each platform's
+//! receivers took and refused.
+//!
+//! Positions of a platform that a `--restrict` rule names are for
+//! participants only, as its products are.
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use products::tracks::{track_feature, Position};
+use products::Visibility;
+use serde::Deserialize;
+
+use super::input::parse_bound;
+use crate::auth::extract::AnyCaller;
+use crate::auth::{AdminOnly, Caller, ReadAccess};
+use crate::error::ApiError;
+use crate::positions::{Outcome, Received};
+use crate::state::AppState;
+
+/// Largest relay request: about 3 000 packets, an hour of one aircraft.
+pub const MAX_RELAY_BYTES: usize = 1 << 20;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/platforms/{platform}/iwg1", get(received).post(relay))
+        .route("/platforms/{platform}/position", get(position))
+        .route("/platforms/{platform}/track", get(track))
+}
+
+/// The platform as the campaign spells it; 404 when the campaign has none
+/// of that name (admins add platforms first).
+async fn known(state: &AppState, platform: &str) -> Result<String, ApiError> {
+    state
+        .catalogue
+        .platforms()
+        .await?
+        .into_iter()
+        .find(|p| p.name.eq_ignore_ascii_case(platform))
+        .map(|p| p.name)
+        .ok_or(ApiError::NotFound("platform"))
+}
+
+/// The platform, if `visibility` may see its positions.
+async fn visible(
+    state: &AppState,
+    platform: &str,
+    visibility: Visibility,
+) -> Result<String, ApiError> {
+    let name = known(state, platform).await?;
+    let restricted = state.auth.args.restrict.iter().any(|rule| {
+        rule.platform
+            .as_deref()
+            .is_some_and(|p| p.eq_ignore_ascii_case(&name))
+    });
+    if restricted && visibility == Visibility::OpenOnly {
+        return Err(ApiError::NotFound("platform"));
+    }
+    Ok(name)
+}
+
+/// Packets from a ground relay: `text/plain`, one IWG1 line each. Answers
+/// how many were taken and why the others were not. The token and its
+/// rights are checked before a byte of the body is read.
+async fn relay(
+    State(state): State<AppState>,
+    AnyCaller(caller): AnyCaller,
+    Path(platform): Path<String>,
+    body: Body,
+) -> Result<Json<Outcome>, ApiError> {
+    let Caller::Provider(provider) = caller else {
+        return Err(ApiError::Unauthorized);
+    };
+    let platform = known(&state, &platform).await?;
+    if !provider.may_relay_positions(&platform) {
+        return Err(ApiError::Forbidden(format!(
+            "provider {:?} may not send positions of {platform} ({})",
+            provider.name,
+            provider.rights()
+        )));
+    }
+    let body = axum::body::to_bytes(body, MAX_RELAY_BYTES)
+        .await
+        .map_err(|_| {
+            ApiError::BadRequest(format!(
+                "the body is over {MAX_RELAY_BYTES} bytes: send the packets in smaller batches"
+            ))
+        })?;
+    let text = String::from_utf8_lossy(&body);
+    let outcome = state
+        .receivers
+        .take_lines(&state.catalogue, &platform, &text)
+        .await?;
+    Ok(Json(outcome))
+}
+
+async fn received(
+    State(state): State<AppState>,
+    _: AdminOnly,
+    Path(platform): Path<String>,
+) -> Result<Json<Received>, ApiError> {
+    let platform = known(&state, &platform).await?;
+    Ok(Json(state.receivers.of(&platform)))
+}
+
+async fn position(
+    State(state): State<AppState>,
+    access: ReadAccess,
+    Path(platform): Path<String>,
+) -> Result<Json<Position>, ApiError> {
+    let platform = visible(&state, &platform, access.visibility()).await?;
+    let fix = state.catalogue.latest_fix(&platform).await?;
+    fix.map(|fix| Json(Position::of(&platform, &fix)))
+        .ok_or(ApiError::NotFound("position"))
+}
+
+#[derive(Debug, Deserialize)]
+struct Range {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+async fn track(
+    State(state): State<AppState>,
+    access: ReadAccess,
+    Path(platform): Path<String>,
+    Query(range): Query<Range>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let platform = visible(&state, &platform, access.visibility()).await?;
+    let from = parse_bound("from", range.from.as_deref())?;
+    let to = parse_bound("to", range.to.as_deref())?;
+    let fixes = state.catalogue.track(&platform, from, to).await?;
+    Ok(Json(track_feature(&platform, &fixes)))
+}

@@ -1,0 +1,217 @@
+//! Positions through the real server: IWG1 packets relayed over HTTP by a
+//! provider become the platform's track (GeoJSON) and latest position;
+//! bad packets are counted with their reasons for admins; tokens and rights
+//! are checked before the body is read; a restricted platform's positions
+//! stay with participants.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::common;
+use common::{add_provider, client_with, TestServer};
+
+/// An IWG1 packet of ATR42-like values at `second` past 14:00 UTC, moving
+/// east; `dashed` chooses the time form with dashes and a fraction.
+fn packet(second: u32, dashed: bool) -> String {
+    let time = if dashed {
+        format!("2026-11-29T14:{:02}:{:02}.500", second / 60, second % 60)
+    } else {
+        format!("20261129T14{:02}{:02}", second / 60, second % 60)
+    };
+    let lon = 1.0 + f64::from(second) * 0.001;
+    // Position, GPS altitude, three empty values, ground speed, the 24
+    // other standard fields empty, and a platform's own value after them.
+    format!(
+        "IWG1,{time},43.5,{lon:.3},3000.5,,,,120.5{},7.25",
+        ",".repeat(24)
+    )
+}
+
+async fn relay(t: &TestServer, token: &str, platform: &str, body: String) -> (StatusCode, Value) {
+    let response = client_with(token)
+        .post(t.url(&format!("/api/v1/platforms/{platform}/iwg1")))
+        .header("content-type", "text/plain")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn start(restrict: &[&str]) -> (TestServer, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let relay = add_provider(dir.path(), "ground", &["--platform", "ATR42"]);
+    let models = add_provider(dir.path(), "meteo", &["--category", "model"]);
+    let rules = restrict.iter().map(|r| r.parse().unwrap()).collect();
+    let t = TestServer::start_with(dir, |args| {
+        args.access.access = opsboard::auth::Access::Public;
+        args.access.restrict = rules;
+    })
+    .await;
+    for name in ["ATR42", "FALCON"] {
+        let made = t
+            .http
+            .post(t.url("/api/v1/platforms"))
+            .json(&serde_json::json!({"name": name, "kind": "aircraft"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(made.status(), StatusCode::OK);
+    }
+    (t, relay, models)
+}
+
+#[tokio::test]
+async fn relayed_packets_become_the_track_and_the_position_and_bad_ones_are_counted() {
+    let (t, relay_token, _) = start(&[]).await;
+    // A minute at 1 Hz in both time forms, with garbage between the packets.
+    let mut lines: Vec<String> = (0..60).map(|s| packet(s, s % 2 == 1)).collect();
+    lines.insert(10, "IWG1,20261129T140010,95,1".into());
+    lines.insert(20, "$GPGGA,123519,4807.038,N".into());
+    lines.insert(30, "IWG1,noon,43,1".into());
+    lines.insert(40, String::new());
+    let (status, outcome) = relay(&t, &relay_token, "atr42", lines.join("\r\n")).await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    assert_eq!(
+        (outcome["accepted"].as_u64(), outcome["refused"].as_u64()),
+        (Some(60), Some(3))
+    );
+    let reasons: Vec<&str> = outcome["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert_eq!(reasons.len(), 3);
+    assert!(reasons[0].starts_with("line 11: lat is 95"), "{reasons:?}");
+    assert!(reasons[1].contains("not an IWG1 packet"), "{reasons:?}");
+    assert!(reasons[2].contains("not ISO 8601"), "{reasons:?}");
+
+    let (status, position) = t.get_json("/api/v1/platforms/ATR42/position").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(position["time"], "2026-11-29T14:00:59.500Z");
+    assert_eq!(
+        (position["lat"].as_f64(), position["lon"].as_f64()),
+        (Some(43.5), Some(1.059))
+    );
+    assert_eq!(position["alt"], 3000.5);
+    assert_eq!(position["values"]["grnd_spd"], 120.5);
+    assert!(
+        position["values"].get("press_alt").is_none(),
+        "empty stays absent"
+    );
+
+    let (status, track) = t
+        .get_json(
+            "/api/v1/platforms/ATR42/track?from=2026-11-29T14:00:30Z&to=2026-11-29T14:00:39.6Z",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(track["type"], "Feature");
+    assert_eq!(track["geometry"]["type"], "LineString");
+    let coordinates = track["geometry"]["coordinates"].as_array().unwrap();
+    assert_eq!(coordinates.len(), 10, "14:00:30 to 14:00:39");
+    assert_eq!(coordinates[0], serde_json::json!([1.03, 43.5, 3000.5]));
+    let times = track["properties"]["times"].as_array().unwrap();
+    assert_eq!(times[0], "2026-11-29T14:00:30.000Z");
+    assert_eq!(times[9], "2026-11-29T14:00:39.500Z");
+
+    // The same packets sent again are the same points, not new ones.
+    let (_, again) = relay(&t, &relay_token, "ATR42", packet(59, true)).await;
+    assert_eq!(again["accepted"], 1);
+    let (_, whole) = t.get_json("/api/v1/platforms/ATR42/track").await;
+    assert_eq!(whole["properties"]["points"], 60);
+
+    // Admins see the counts and the last reasons, newest first.
+    let (status, received) = t.get_json("/api/v1/platforms/ATR42/iwg1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (received["accepted"].as_u64(), received["refused"].as_u64()),
+        (Some(61), Some(3))
+    );
+    assert!(received["last_reasons"][0]
+        .as_str()
+        .unwrap()
+        .contains("not ISO 8601"));
+    let (status, _) = t.get_json("/api/v1/platforms/NOPE/position").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = t.get_json("/api/v1/platforms/FALCON/position").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "no packet yet");
+    let (status, _) = t
+        .get_json("/api/v1/platforms/ATR42/track?from=yesterday")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_relay_needs_a_provider_with_rights_and_a_bounded_body() {
+    let (t, relay_token, models_token) = start(&[]).await;
+    let url = t.url("/api/v1/platforms/ATR42/iwg1");
+    let anonymous = reqwest::Client::new()
+        .post(&url)
+        .body(packet(0, false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let (status, _) = relay(&t, "not-a-token", "ATR42", packet(0, false)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a wrong token");
+    let (status, refused) = relay(&t, &models_token, "ATR42", packet(0, false)).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a model centre sends no positions: {refused}"
+    );
+    let (status, _) = relay(&t, &relay_token, "FALCON", packet(0, false)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not its platform");
+    let (status, _) = relay(&t, &relay_token, "NOPE", packet(0, false)).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "not a platform of the campaign"
+    );
+    // A participant's session is not a relay either.
+    let (status, _) = relay(&t, &t.token, "ATR42", packet(0, false)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let huge = packet(0, false).repeat(20_000);
+    let (status, refused) = relay(&t, &relay_token, "ATR42", huge).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    let binary = String::from_utf8_lossy(&[0xff, 0xfe, 0x00, b'\n', 0x80]).into_owned();
+    let (status, outcome) = relay(&t, &relay_token, "ATR42", binary).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (outcome["accepted"].as_u64(), outcome["refused"].as_u64()),
+        (Some(0), Some(2))
+    );
+    let (status, _) = t.get_json("/api/v1/platforms/ATR42/position").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "nothing was kept");
+    let (status, outcome) = relay(&t, &relay_token, "ATR42", packet(5, false)).await;
+    assert_eq!(
+        (status, outcome["accepted"].as_u64()),
+        (StatusCode::OK, Some(1))
+    );
+}
+
+#[tokio::test]
+async fn a_restricted_platforms_positions_stay_with_participants() {
+    let (t, relay_token, _) = start(&["*.ATR42"]).await;
+    let (status, _) = relay(&t, &relay_token, "ATR42", packet(0, false)).await;
+    assert_eq!(status, StatusCode::OK);
+    for path in [
+        "/api/v1/platforms/ATR42/position",
+        "/api/v1/platforms/ATR42/track",
+    ] {
+        let response = reqwest::get(t.url(path)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        let body = response.text().await.unwrap();
+        assert!(!body.contains("43.5"), "{path}: {body}");
+        let (status, _) = t.get_json(path).await;
+        assert_eq!(status, StatusCode::OK, "participants see it: {path}");
+    }
+}
