@@ -317,6 +317,9 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub access: crate::auth::AccessArgs,
 
+    #[command(flatten)]
+    pub positions: crate::positions::udp::PositionArgs,
+
     /// Faults and thresholds the tests set; no flag reaches them.
     #[arg(skip)]
     pub hooks: TestHooks,
@@ -445,6 +448,7 @@ impl ServeArgs {
                 access: crate::auth::Access::Public,
                 ..Default::default()
             },
+            positions: Default::default(),
             hooks: TestHooks::default(),
         }
     }

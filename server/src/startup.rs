@@ -47,6 +47,7 @@ use crate::connections::Connections;
 use crate::hub::Hub;
 use crate::ingest::{Inbox, Ingest, Uploads};
 use crate::limits::Limiter;
+use crate::positions::{udp, Receivers};
 use crate::previews::Previews;
 use crate::state::AppState;
 use crate::supervisor::{supervise, Tasks, STUCK_AFTER};
@@ -189,6 +190,8 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
             .watch(catalogue.clone(), stop.clone()),
     ));
 
+    let receivers = start_positions(&args, &catalogue, &tasks, &stop, &mut drained).await?;
+
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
@@ -209,7 +212,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         stuck_after: args.hooks.stuck_after.unwrap_or(STUCK_AFTER),
         connections: Connections::new(args.max_websockets, args.max_websockets_per_address),
         auth: auth.clone(),
-        receivers: Default::default(),
+        receivers,
     };
     let sessions = auth::session::layer(auth.sessions.clone(), &args.access);
     let app = Router::new()
@@ -375,4 +378,41 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
+}
+
+/// The IWG1 listeners (`--iwg1`) and the pacing of positions pushed to open
+/// maps; their tasks end at `stop`, the listeners writing what they hold.
+async fn start_positions(
+    args: &ServeArgs,
+    catalogue: &Catalogue,
+    tasks: &Tasks,
+    stop: &watch::Receiver<bool>,
+    drained: &mut Vec<tokio::task::JoinHandle<()>>,
+) -> anyhow::Result<Receivers> {
+    let receivers = Receivers::default();
+    let live = receivers.live.clone();
+    let pace_stop = stop.clone();
+    drained.push(supervise(tasks.register("positions"), move || {
+        live.clone().run(pace_stop.clone())
+    }));
+    for listener in &args.positions.iwg1 {
+        let socket = Arc::new(udp::bind(listener).await?);
+        tracing::info!(addr = %listener.addr, platform = %listener.platform, "receiving IWG1");
+        let (platform, receivers, catalogue, stop) = (
+            listener.platform.clone(),
+            receivers.clone(),
+            catalogue.clone(),
+            stop.clone(),
+        );
+        drained.push(supervise(tasks.register("iwg1"), move || {
+            udp::receive(
+                socket.clone(),
+                platform.clone(),
+                receivers.clone(),
+                catalogue.clone(),
+                stop.clone(),
+            )
+        }));
+    }
+    Ok(receivers)
 }

@@ -14,12 +14,19 @@
 //! access ends (logout, account disabled, password changed) the session is
 //! closed with code 4401 within a second.
 //!
+//! With `?positions=true` the session also carries platforms' positions
+//! (`{"type":"position",…}`, no `seq`: they are telemetry, not events): the
+//! newest of each platform when it opens, then each platform's newest at
+//! most once a second, stored before it is sent. A map that reconnects asks
+//! `GET /api/v1/platforms/{p}/track?from=` for what it missed.
+//!
 //! A client resuming after a `seq` the catalogue never reached gets
 //! `{"type":"reset","last_seq":N}` and then live events after N. Clients send
 //! nothing but control frames, so messages are capped at [`MAX_MESSAGE`], and
 //! sessions are capped in all and per address (see [`crate::connections`]).
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
@@ -28,13 +35,15 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use products::record::CLOSE_ACCESS_ENDED;
-use products::{Event, EventKind, Reset, Role, Skip};
+use products::{Event, EventKind, Reset, Role, Skip, Visibility};
 use serde::Deserialize;
+use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{timeout, Instant};
 
 use crate::auth::{Caller, Credential, ReadAccess};
 use crate::error::ApiError;
+use crate::positions::{self, live::Pushed};
 use crate::state::AppState;
 
 /// How often the server pings each client.
@@ -56,6 +65,9 @@ pub fn router() -> Router<AppState> {
 struct EventsParams {
     /// Replay stored events with a greater `seq` first. Without it, only live events.
     after: Option<i64>,
+    /// Carry platforms' positions too (maps ask; boards do not).
+    #[serde(default)]
+    positions: bool,
 }
 
 async fn upgrade(
@@ -74,7 +86,7 @@ async fn upgrade(
         .max_message_size(MAX_MESSAGE)
         .max_frame_size(MAX_MESSAGE)
         .on_upgrade(move |socket| async move {
-            if let Err(reason) = session(socket, state, caller, params.after).await {
+            if let Err(reason) = session(socket, state, caller, params).await {
                 tracing::debug!(%reason, "websocket session ended");
             }
             drop(admitted);
@@ -88,10 +100,12 @@ async fn session(
     mut socket: WebSocket,
     state: AppState,
     caller: Caller,
-    after: Option<i64>,
+    params: EventsParams,
 ) -> Result<(), Ended> {
+    let after = params.after;
     let mut revoked = state.auth.revocations.subscribe();
     let mut live = state.hub.subscribe();
+    let mut positions = params.positions.then(|| state.receivers.live.subscribe());
     let stored = state
         .catalogue
         .last_seq()
@@ -108,6 +122,15 @@ async fn session(
         None => stored,
     };
     catch_up(&mut socket, &state, &caller, &mut last).await?;
+    if positions.is_some() {
+        let rules = &state.auth.args.restrict;
+        let latest = positions::latest(&state.catalogue, rules, caller.visibility())
+            .await
+            .map_err(|e| e.to_string())?;
+        for position in latest {
+            send_text(&mut socket, position).await?;
+        }
+    }
 
     let mut shutdown = state.shutdown.clone();
     let mut ping = tokio::time::interval(PING_EVERY);
@@ -127,6 +150,18 @@ async fn session(
                     catch_up(&mut socket, &state, &caller, &mut last).await?
                 }
                 Err(RecvError::Closed) => return Err("hub closed".into()),
+            },
+            pushed = next_position(&mut positions) => match pushed {
+                Ok(pushed) => {
+                    let hidden = positions::restricted(&state.auth.args.restrict, &pushed.platform)
+                        && caller.visibility() == Visibility::OpenOnly;
+                    if !hidden {
+                        send_text(&mut socket, pushed.json.clone()).await?;
+                    }
+                }
+                // A map that lagged gets the next push, which is newer.
+                Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => positions = None,
             },
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Close(_))) | None => return Ok(()),
@@ -157,6 +192,16 @@ async fn session(
                 return Ok(());
             }
         }
+    }
+}
+
+/// The next position pushed, if the session carries them; never otherwise.
+async fn next_position(
+    positions: &mut Option<broadcast::Receiver<Arc<Pushed>>>,
+) -> Result<Arc<Pushed>, RecvError> {
+    match positions {
+        Some(positions) => positions.recv().await,
+        None => std::future::pending().await,
     }
 }
 

@@ -18,7 +18,7 @@ use super::input::parse_bound;
 use crate::auth::extract::AnyCaller;
 use crate::auth::{AdminOnly, Caller, ReadAccess};
 use crate::error::ApiError;
-use crate::positions::{Outcome, Received};
+use crate::positions::{restricted, Batch, Outcome, Received};
 use crate::state::AppState;
 
 /// Largest relay request: about 3 000 packets, an hour of one aircraft.
@@ -51,11 +51,7 @@ async fn visible(
     visibility: Visibility,
 ) -> Result<String, ApiError> {
     let name = known(state, platform).await?;
-    let restricted = state.auth.args.restrict.iter().any(|rule| {
-        rule.platform
-            .as_deref()
-            .is_some_and(|p| p.eq_ignore_ascii_case(&name))
-    });
+    let restricted = restricted(&state.auth.args.restrict, &name);
     if restricted && visibility == Visibility::OpenOnly {
         return Err(ApiError::NotFound("platform"));
     }
@@ -89,10 +85,11 @@ async fn relay(
                 "the body is over {MAX_RELAY_BYTES} bytes: send the packets in smaller batches"
             ))
         })?;
-    let text = String::from_utf8_lossy(&body);
+    let mut batch = Batch::default();
+    batch.read(&String::from_utf8_lossy(&body));
     let outcome = state
         .receivers
-        .take_lines(&state.catalogue, &platform, &text)
+        .take(&state.catalogue, &platform, batch)
         .await?;
     Ok(Json(outcome))
 }

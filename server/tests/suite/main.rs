@@ -19,6 +19,7 @@ mod decisions;
 mod hostile_files;
 mod import;
 mod ingest;
+mod iwg1_udp;
 mod login;
 mod operations;
 mod previews;
