@@ -13,7 +13,7 @@ pub fn media_type_for(ext: &str) -> &'static str {
         "webp" => "image/webp",
         "pdf" => "application/pdf",
         "csv" => "text/csv",
-        "txt" | "ict" => "text/plain",
+        "txt" | "ict" | "iwg1" => "text/plain",
         "json" => "application/json",
         "geojson" => "application/geo+json",
         "kml" => "application/vnd.google-earth.kml+xml",

@@ -45,6 +45,7 @@ pub use operations::OperationQuery;
 pub use planning::PlanningError;
 /// The database driver's error, for callers that simulate one.
 pub use sqlx::Error as SqlxError;
+pub use tracks::MAX_TRACK_POINTS;
 
 /// Catalogue failures. Storage errors are not the provider's fault, so they are
 /// kept apart from the name errors that are.

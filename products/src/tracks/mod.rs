@@ -63,3 +63,54 @@ pub fn track_feature(platform: &str, fixes: &[Fix]) -> serde_json::Value {
         "properties": {"platform": platform, "times": times, "points": fixes.len()},
     })
 }
+
+/// `fixes` (in time order) thinned evenly to at most `max` + 1 points: every
+/// n-th, and the last, so a track still ends where the platform is.
+pub fn thin(fixes: Vec<Fix>, max: usize) -> Vec<Fix> {
+    let step = fixes.len().div_ceil(max.max(1));
+    if step <= 1 {
+        return fixes;
+    }
+    let last = fixes.len() - 1;
+    fixes
+        .into_iter()
+        .enumerate()
+        .filter(|(n, _)| n % step == 0 || *n == last)
+        .map(|(_, fix)| fix)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixes(n: usize) -> Vec<Fix> {
+        (0..n)
+            .map(|i| Fix {
+                time: DateTime::from_timestamp(i as i64, 0).unwrap(),
+                lat: 0.0,
+                lon: 0.0,
+                alt: None,
+                values: Vec::new(),
+                extra: 0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn thinning_keeps_every_nth_and_the_last_and_leaves_short_tracks_whole() {
+        assert_eq!(thin(fixes(10), 10).len(), 10);
+        assert_eq!(thin(fixes(0), 10).len(), 0);
+        let thinned = thin(fixes(101), 10);
+        let seconds: Vec<i64> = thinned.iter().map(|f| f.time.timestamp()).collect();
+        assert_eq!(seconds.first(), Some(&0));
+        assert_eq!(seconds.last(), Some(&100), "ends where the platform is");
+        assert!(seconds.len() <= 11, "{seconds:?}");
+        assert!(seconds.windows(2).all(|w| w[1] - w[0] == 11 || w[1] == 100));
+        assert_eq!(
+            thin(fixes(5), 0).len(),
+            2,
+            "a cap of 0 is read as 1 (first and last): no division by zero"
+        );
+    }
+}

@@ -10,7 +10,8 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use products::tracks::{track_feature, Position};
+use products::catalogue::MAX_TRACK_POINTS;
+use products::tracks::{thin, track_feature, Position};
 use products::Visibility;
 use serde::Deserialize;
 
@@ -29,7 +30,12 @@ pub fn router() -> Router<AppState> {
         .route("/platforms/{platform}/iwg1", get(received).post(relay))
         .route("/platforms/{platform}/position", get(position))
         .route("/platforms/{platform}/track", get(track))
+        .route("/products/{id}/track", get(product_track))
 }
+
+/// Most bytes of a dropped `.iwg1` file read for its track: a 10 h flight
+/// at 1 Hz is about 11 MB.
+pub const MAX_TRACK_FILE_BYTES: u64 = 64 << 20;
 
 /// The platform as the campaign spells it; 404 when the campaign has none
 /// of that name (admins add platforms first).
@@ -131,4 +137,48 @@ async fn track(
     let to = parse_bound("to", range.to.as_deref())?;
     let fixes = state.catalogue.track(&platform, from, to).await?;
     Ok(Json(track_feature(&platform, &fixes)))
+}
+
+/// The track in a dropped `.iwg1` product (a whole flight's packets), as a
+/// GeoJSON Feature like a platform's, with how many lines were refused.
+async fn product_track(
+    State(state): State<AppState>,
+    access: ReadAccess,
+    Path(id): Path<i64>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let stored = state
+        .catalogue
+        .product(id, access.visibility())
+        .await?
+        .ok_or(ApiError::NotFound("product"))?;
+    if !stored.product.file_name.ends_with(".iwg1") {
+        return Err(ApiError::NotFound("track (only .iwg1 products have one)"));
+    }
+    let path = state
+        .data
+        .resolve(std::path::Path::new(&stored.stored_path))
+        .ok_or(ApiError::FileMissing(id))?;
+    let platform = stored.product.platform;
+    let read = tokio::task::spawn_blocking(move || {
+        products::store::read_regular_file(&path, MAX_TRACK_FILE_BYTES).map(|(bytes, _)| bytes)
+    });
+    let bytes = read
+        .await
+        .map_err(|e| ApiError::Unavailable(e.to_string()))?
+        .map_err(|_| ApiError::FileMissing(id))?;
+    if bytes.len() as u64 > MAX_TRACK_FILE_BYTES {
+        return Err(ApiError::Rejected(format!(
+            "the file is over {MAX_TRACK_FILE_BYTES} bytes: no track is drawn from it"
+        )));
+    }
+    let mut batch = Batch::default();
+    batch.read(&String::from_utf8_lossy(&bytes));
+    let mut fixes = batch.fixes;
+    fixes.sort_by_key(|f| f.time);
+    let fixes = thin(fixes, MAX_TRACK_POINTS as usize);
+    let mut feature = track_feature(&platform, &fixes);
+    feature["properties"]["product_id"] = id.into();
+    feature["properties"]["refused"] = batch.refused.into();
+    feature["properties"]["reasons"] = batch.reasons.into();
+    Ok(Json(feature))
 }

@@ -215,3 +215,61 @@ async fn a_restricted_platforms_positions_stay_with_participants() {
         assert_eq!(status, StatusCode::OK, "participants see it: {path}");
     }
 }
+
+#[tokio::test]
+async fn a_dropped_iwg1_file_is_a_product_with_its_track() {
+    let (t, _, _) = start(&["aircraft.FALCON"]).await;
+    let mut ws = t.events(None).await;
+    // A flight's log, out of order in one place, with two bad lines.
+    let mut lines: Vec<String> = (0..100).map(|s| packet(s, false)).collect();
+    lines.swap(40, 41);
+    lines.insert(50, "IWG1,20261129T140050,,".into());
+    lines.insert(70, "not a packet".into());
+    let name = "aircraft.ATR42.202611291400.flight.iwg1";
+    t.drop_file(name, lines.join("\n").as_bytes());
+    let product = common::product_of(common::next_event(&mut ws).await);
+    assert_eq!(product.media_type, "text/plain");
+    let (status, track) = t
+        .get_json(&format!("/api/v1/products/{}/track", product.id))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{track}");
+    assert_eq!(track["properties"]["points"], 100);
+    assert_eq!(track["properties"]["refused"], 2);
+    assert_eq!(track["properties"]["platform"], "ATR42");
+    let times = track["properties"]["times"].as_array().unwrap();
+    assert!(
+        times.windows(2).all(|w| w[0].as_str() < w[1].as_str()),
+        "in time order"
+    );
+    let reasons = track["properties"]["reasons"].as_array().unwrap();
+    assert!(
+        reasons[0]
+            .as_str()
+            .unwrap()
+            .starts_with("line 51: no position"),
+        "{reasons:?}"
+    );
+
+    // Only .iwg1 products have a track; a restricted one is the public's 404.
+    t.drop_file("aircraft.ATR42.202611291400.quicklook.png", &common::png(1));
+    let png = common::product_of(common::next_event(&mut ws).await);
+    let (status, _) = t
+        .get_json(&format!("/api/v1/products/{}/track", png.id))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    t.drop_file(
+        "aircraft.FALCON.202611291400.flight.iwg1",
+        packet(1, true).as_bytes(),
+    );
+    let hidden = common::product_of(common::next_event(&mut ws).await);
+    let url = t.url(&format!("/api/v1/products/{}/track", hidden.id));
+    let response = reqwest::get(url).await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(!response.text().await.unwrap().contains("43.5"));
+    let (status, _) = t
+        .get_json(&format!("/api/v1/products/{}/track", hidden.id))
+        .await;
+    assert_eq!(status, StatusCode::OK, "participants see it");
+    let (status, _) = t.get_json("/api/v1/products/999999/track").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
