@@ -1,0 +1,197 @@
+use super::*;
+
+const KML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document>
+  <name>ATR42 squall line</name>
+  <Placemark><name>Francazal</name><Point><coordinates>1.3675,43.5450,165</coordinates></Point></Placemark>
+  <Placemark><name>A</name><Point><coordinates>-0.5,44.0,3000</coordinates></Point></Placemark>
+  <Placemark><name>B</name><Point><coordinates>-1.2,45.1,3000</coordinates></Point></Placemark>
+  <Placemark><name>Francazal</name><Point><coordinates>1.3675,43.5450,165</coordinates></Point></Placemark>
+  <Placemark><name>track</name><LineString><coordinates>1.3675,43.545 -0.5,44 -1.2,45.1 1.3675,43.545</coordinates></LineString></Placemark>
+</Document></kml>"#;
+
+const GPX: &str = r#"<?xml version="1.0"?>
+<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1">
+  <wpt lat="10" lon="10"><name>ignored: the route comes first</name></wpt>
+  <rte><name>Dropsonde curtain</name>
+    <rtept lat="13.16" lon="-59.43"><ele>10</ele><name>BGI</name></rtept>
+    <rtept lat="14.5" lon="-55.0"><ele>10000</ele><name>C1</name></rtept>
+    <rtept lat="12.0" lon="-52.5"><ele>10000</ele><name>C2</name></rtept>
+  </rte>
+</gpx>"#;
+
+const FTML: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<FlightTrack version="9.1.0">
+  <ListOfWaypoints>
+    <Waypoint flightlevel="0" lat="67.821" location="Kiruna" lon="20.336"><Comments></Comments></Waypoint>
+    <Waypoint flightlevel="250" lat="72.5" location="" lon="15.0"><Comments>turn</Comments></Waypoint>
+    <Waypoint flightlevel="0" lat="78.928" location="Ny-Alesund" lon="11.986"><Comments></Comments></Waypoint>
+  </ListOfWaypoints>
+</FlightTrack>"#;
+
+/// As flight-planning tools export them in France: `;`, decimal commas, DMS.
+const CSV_DMS: &str = "Name;Latitude;Longitude;FL\n\
+    LFBF;43°32'42\"N;001°22'03\"E;0\n\
+    P1;N 44 00,5;W 000 30,25;95\n\
+    P2;45°06'00,0\"N;001°12'00,0\"W;95\n";
+
+#[test]
+fn each_format_is_read_with_its_waypoints_labels_and_altitudes() {
+    let kml = parse(PlanFormat::Kml, KML).unwrap();
+    assert_eq!(kml.name, "ATR42 squall line");
+    assert_eq!(kml.waypoints.len(), 4);
+    assert_eq!(kml.waypoints[1].label, "A");
+    assert_eq!(kml.waypoints[1].alt, Some(3000.0));
+    assert_eq!(kml.bounds(), Some([-1.2, 43.545, 1.3675, 45.1]));
+
+    let gpx = parse(PlanFormat::Gpx, GPX).unwrap();
+    assert_eq!(gpx.name, "Dropsonde curtain");
+    let labels: Vec<&str> = gpx.waypoints.iter().map(|w| w.label.as_str()).collect();
+    assert_eq!(labels, ["BGI", "C1", "C2"]);
+    assert_eq!(gpx.bounds(), Some([-59.43, 12.0, -52.5, 14.5]));
+
+    let ftml = parse(PlanFormat::Ftml, FTML).unwrap();
+    assert_eq!(ftml.waypoints.len(), 3);
+    assert_eq!(ftml.waypoints[0].label, "Kiruna");
+    assert_eq!(
+        ftml.waypoints[1].alt,
+        Some(250.0 * 30.48),
+        "FL250 in metres"
+    );
+
+    let csv = parse(PlanFormat::Csv, CSV_DMS).unwrap();
+    assert_eq!(csv.waypoints.len(), 3);
+    let p1 = &csv.waypoints[1];
+    assert_eq!(p1.label, "P1");
+    assert!((p1.lat - (44.0 + 0.5 / 60.0)).abs() < 1e-9, "{}", p1.lat);
+    assert!((p1.lon + 30.25 / 60.0).abs() < 1e-9, "{}", p1.lon);
+    assert!((csv.waypoints[0].lat - (43.0 + 32.0 / 60.0 + 42.0 / 3600.0)).abs() < 1e-9);
+    assert!((csv.waypoints[2].lon + 1.2).abs() < 1e-9);
+    assert_eq!(p1.alt, Some(95.0 * 30.48));
+    let decimal = parse(PlanFormat::Csv, "lat,lon,alt\n43.5,-1.25,3000\n44,-1,\n").unwrap();
+    assert_eq!(decimal.waypoints[0].lon, -1.25);
+    assert_eq!(decimal.waypoints[1].alt, None);
+    let line_only = KML
+        .replace("<Point>", "<Nothing>")
+        .replace("</Point>", "</Nothing>");
+    assert_eq!(
+        parse(PlanFormat::Kml, &line_only).unwrap().waypoints.len(),
+        4
+    );
+    let track_only = r#"<gpx><trk><trkseg><trkpt lat="1" lon="2"/><trkpt lat="3" lon="4"/></trkseg></trk></gpx>"#;
+    assert_eq!(
+        parse(PlanFormat::Gpx, track_only).unwrap().waypoints.len(),
+        2
+    );
+}
+
+#[test]
+fn gpx_and_kml_exports_read_back_equal_with_their_labels() {
+    let mut plan = parse(PlanFormat::Csv, CSV_DMS).unwrap();
+    plan.name = "Curtain <A & B> \"east\"".into();
+    plan.waypoints[1].label = "P1 & <turn>".into();
+    for (format, text) in [
+        (PlanFormat::Gpx, plan.to_gpx()),
+        (PlanFormat::Kml, plan.to_kml()),
+    ] {
+        let back = parse(format, &text).unwrap();
+        assert_eq!(back.waypoints, plan.waypoints, "{format:?}:\n{text}");
+        assert_eq!(back.name, plan.name, "{format:?}");
+    }
+}
+
+#[test]
+fn length_and_duration_follow_the_great_circle() {
+    let plan = parse(PlanFormat::Csv, "lat,lon\n0,0\n0,1\n1,1\n").unwrap();
+    // A degree of arc on a sphere of 6 371.0088 km: 111.195 km.
+    assert!(
+        (plan.length_km() - 2.0 * 111.195).abs() < 0.01,
+        "{}",
+        plan.length_km()
+    );
+    let duration = plan.duration_at(400.0).unwrap();
+    assert_eq!(
+        duration.num_seconds(),
+        (2.0 * 111.195 / 400.0 * 3600.0) as i64
+    );
+    assert_eq!(plan.duration_at(0.0), None);
+    assert_eq!(plan.duration_at(f64::NAN), None);
+}
+
+#[test]
+fn hostile_and_useless_files_get_a_reason() {
+    let bomb = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><kml>&lol2;</kml>"#;
+    let cases: Vec<(PlanFormat, String, &str)> = vec![
+        (PlanFormat::Kml, bomb.into(), "not readable XML"),
+        (PlanFormat::Kml, "not xml at all".into(), "not readable XML"),
+        (
+            PlanFormat::Kml,
+            "<kml><Document/></kml>".into(),
+            "no waypoints",
+        ),
+        (PlanFormat::Gpx, "<gpx/>".into(), "no rtept"),
+        (PlanFormat::Ftml, "<FlightTrack/>".into(), "no Waypoint"),
+        (
+            PlanFormat::Gpx,
+            r#"<gpx><wpt lat="95" lon="0"/><wpt lat="0" lon="0"/></gpx>"#.into(),
+            "waypoint 1: latitude 95",
+        ),
+        (
+            PlanFormat::Gpx,
+            r#"<gpx><wpt lat="NaN" lon="0"/></gpx>"#.into(),
+            "not a number",
+        ),
+        (
+            PlanFormat::Gpx,
+            r#"<gpx><wpt lon="0"/></gpx>"#.into(),
+            "lat \"\" is not a number",
+        ),
+        (
+            PlanFormat::Ftml,
+            r#"<FlightTrack><Waypoint lat="1" lon="2" flightlevel="inf"/></FlightTrack>"#.into(),
+            "flightlevel",
+        ),
+        (
+            PlanFormat::Csv,
+            "name,x,y\nA,1,2\n".into(),
+            "no latitude column",
+        ),
+        (PlanFormat::Csv, "lat,lon\n".into(), "no rows"),
+        (
+            PlanFormat::Csv,
+            "lat,lon\n43°75'N,1\n".into(),
+            "neither decimal degrees",
+        ),
+        (
+            PlanFormat::Csv,
+            "lat,lon\n43.5E,1\n".into(),
+            "neither decimal degrees",
+        ),
+        (
+            PlanFormat::Csv,
+            "lat,lon\n1 2 3 4,1\n".into(),
+            "neither decimal degrees",
+        ),
+        (PlanFormat::Kml, "x".repeat(MAX_PLAN_BYTES + 1), "at most"),
+    ];
+    for (format, text, reason) in cases {
+        let error = parse(format, &text).unwrap_err().to_string();
+        assert!(
+            error.contains(reason),
+            "{format:?} {:?}: {error}",
+            &text[..text.len().min(80)]
+        );
+    }
+    let many = format!("lat,lon\n{}", "1,2\n".repeat(MAX_WAYPOINTS + 1));
+    assert!(matches!(
+        parse(PlanFormat::Csv, &many),
+        Err(PlanError::TooMany(_))
+    ));
+    let points = "<Placemark><Point><coordinates>1,2</coordinates></Point></Placemark>"
+        .repeat(MAX_WAYPOINTS + 1);
+    let kml = format!("<kml>{points}</kml>");
+    assert!(matches!(
+        parse(PlanFormat::Kml, &kml),
+        Err(PlanError::TooMany(_))
+    ));
+}
