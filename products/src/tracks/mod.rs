@@ -5,7 +5,6 @@
 //! the catalogue's `tracks` module for where they live, and why).
 
 pub mod iwg1;
-#[cfg(feature = "plans")]
 pub mod plan;
 
 use chrono::{DateTime, Utc};
