@@ -192,6 +192,11 @@ pub enum EventKind {
         report: Report,
         operation: Operation,
     },
+    /// A flight plan attached to an operation.
+    #[serde(rename = "flight_plan.saved")]
+    FlightPlanSaved {
+        plan: crate::tracks::plan::StoredPlan,
+    },
 }
 
 /// Sent on the event stream, instead of silence, to a client that resumes
@@ -255,6 +260,7 @@ impl EventKind {
             EventKind::DecisionRecorded { .. } => "decision.recorded",
             EventKind::BriefingUpdated { .. } => "briefing.updated",
             EventKind::ReportUpdated { .. } => "report.updated",
+            EventKind::FlightPlanSaved { .. } => "flight_plan.saved",
         }
     }
 }

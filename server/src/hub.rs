@@ -22,6 +22,7 @@ use products::operations::{
     BriefingDraft, Iop, NewDecision, Plan, PlanPatch, Platform, ReportDraft,
 };
 use products::sidecar::{ProductMeta, Timing};
+use products::tracks::plan::{FlightPlan, PlanFormat};
 use products::{Event, EventKind, Product, Rejection, Skip};
 use tokio::sync::{broadcast, Mutex};
 
@@ -122,6 +123,21 @@ impl Hub {
                 tracing::warn!(file = %product.file_name, %error, "a report file could not be attached")
             }
         }
+    }
+
+    /// A flight plan attached to an operation by `author` (`flight_plan.saved`).
+    pub async fn save_flight_plan(
+        &self,
+        operation_id: i64,
+        plan: &FlightPlan,
+        format: PlanFormat,
+        author: &str,
+    ) -> Result<Event, PlanningError> {
+        let write = self
+            .inner
+            .log
+            .save_flight_plan(operation_id, plan, format, author);
+        self.announce(write).await
     }
 
     /// An operation's report written or amended by `author` (`report.updated`).

@@ -27,6 +27,7 @@ mod briefings;
 mod credentials;
 pub mod current;
 mod events;
+mod flight_plans;
 mod history;
 pub mod operations;
 mod planning;

@@ -81,6 +81,22 @@ pub enum PlanError {
     NoColumn(&'static str),
 }
 
+/// A plan attached to an operation, as stored and announced
+/// (`flight_plan.saved`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoredPlan {
+    pub id: i64,
+    pub operation_id: i64,
+    #[serde(flatten)]
+    pub plan: FlightPlan,
+    /// The format it was read from.
+    pub format: PlanFormat,
+    pub length_km: f64,
+    pub bounds: Option<[f64; 4]>,
+    pub created_by: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
 impl FlightPlan {
     /// Great-circle length along the waypoints, km.
     pub fn length_km(&self) -> f64 {

@@ -252,7 +252,8 @@ fn may_see(caller: &Caller, event: &Event) -> bool {
         | EventKind::OperationUpdated { .. }
         | EventKind::DecisionRecorded { .. }
         | EventKind::BriefingUpdated { .. }
-        | EventKind::ReportUpdated { .. } => true,
+        | EventKind::ReportUpdated { .. }
+        | EventKind::FlightPlanSaved { .. } => true,
     }
 }
 

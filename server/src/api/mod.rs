@@ -9,6 +9,7 @@ mod events;
 mod health;
 mod input;
 mod operations;
+mod plans;
 mod products;
 mod rejections;
 mod reports;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(calendar::router())
         .merge(briefings::router())
         .merge(reports::router())
+        .merge(plans::router())
         .merge(tracks::router())
         .merge(crate::auth::session::router())
         .merge(crate::auth::first_admin::router())

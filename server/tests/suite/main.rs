@@ -16,6 +16,7 @@ mod briefings;
 mod calendar;
 mod clients;
 mod decisions;
+mod flight_plans;
 mod hostile_files;
 mod import;
 mod ingest;
