@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::common;
 use crate::operations::{campaign, planned_flight};
-use common::{next_event, TestServer};
+use common::{next_event, post_body, TestServer};
 
 const KML: &str = r#"<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>Squall line</name>
 <Placemark><name>Francazal</name><Point><coordinates>1.3675,43.545,165</coordinates></Point></Placemark>
@@ -34,18 +34,8 @@ async fn attach(
     query: &str,
     body: &str,
 ) -> (StatusCode, Value) {
-    let response = client
-        .post(t.url(&format!("/api/v1/operations/{id}/plans?{query}")))
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    let path = format!("/api/v1/operations/{id}/plans?{query}");
+    post_body(t, client, &path, body.to_string()).await
 }
 
 #[tokio::test]

@@ -8,7 +8,6 @@ use std::net::UdpSocket;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use reqwest::StatusCode;
 use serde_json::Value;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
@@ -60,16 +59,7 @@ async fn start(restrict: &[&str]) -> (TestServer, u16, u16) {
         args.access.restrict = rules;
     })
     .await;
-    for name in ["ATR42", "FALCON"] {
-        let made = t
-            .http
-            .post(t.url("/api/v1/platforms"))
-            .json(&serde_json::json!({"name": name, "kind": "aircraft"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(made.status(), StatusCode::OK);
-    }
+    t.add_aircraft(&["ATR42", "FALCON"]).await;
     (t, slow, fast)
 }
 

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::common;
-use common::{add_provider, client_with, TestServer};
+use common::{add_provider, client_with, post_body, TestServer};
 
 /// An IWG1 packet of ATR42-like values at `second` past 14:00 UTC, moving
 /// east; `dashed` chooses the time form with dashes and a fraction.
@@ -28,19 +28,8 @@ fn packet(second: u32, dashed: bool) -> String {
 }
 
 async fn relay(t: &TestServer, token: &str, platform: &str, body: String) -> (StatusCode, Value) {
-    let response = client_with(token)
-        .post(t.url(&format!("/api/v1/platforms/{platform}/iwg1")))
-        .header("content-type", "text/plain")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    let path = format!("/api/v1/platforms/{platform}/iwg1");
+    post_body(t, &client_with(token), &path, body).await
 }
 
 async fn start(restrict: &[&str]) -> (TestServer, String, String) {
@@ -53,16 +42,7 @@ async fn start(restrict: &[&str]) -> (TestServer, String, String) {
         args.access.restrict = rules;
     })
     .await;
-    for name in ["ATR42", "FALCON"] {
-        let made = t
-            .http
-            .post(t.url("/api/v1/platforms"))
-            .json(&serde_json::json!({"name": name, "kind": "aircraft"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(made.status(), StatusCode::OK);
-    }
+    t.add_aircraft(&["ATR42", "FALCON"]).await;
     (t, relay, models)
 }
 

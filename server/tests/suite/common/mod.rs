@@ -163,6 +163,40 @@ impl TestServer {
         let status = response.status();
         (status, response.json().await.expect("JSON body"))
     }
+
+    /// Adds the campaign's aircraft `names` as the admin.
+    pub async fn add_aircraft(&self, names: &[&str]) {
+        for name in names {
+            let made = self
+                .http
+                .post(self.url("/api/v1/platforms"))
+                .json(&serde_json::json!({"name": name, "kind": "aircraft"}))
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(made.status(), reqwest::StatusCode::OK, "platform {name}");
+        }
+    }
+}
+
+/// POSTs `body` as is (a file, packets) to `path` with `client`; the status
+/// and the answer as JSON (a JSON string when it is not JSON).
+pub async fn post_body(
+    t: &TestServer,
+    client: &reqwest::Client,
+    path: &str,
+    body: impl Into<reqwest::Body>,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let response = client
+        .post(t.url(path))
+        .body(body)
+        .send()
+        .await
+        .expect("request");
+    let status = response.status();
+    let text = response.text().await.expect("body");
+    let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+    (status, json)
 }
 
 /// Opens a websocket at `url`, sending `token` as Bearer when given.
