@@ -20,6 +20,7 @@ pub mod hub;
 pub mod import;
 pub mod ingest;
 pub mod limits;
+pub mod map;
 pub mod positions;
 pub mod previews;
 pub mod providers;

@@ -1,5 +1,6 @@
 //! The HTTP API under `/api/v1`, one router per resource.
 
+mod basemap;
 mod briefings;
 mod calendar;
 mod campaign;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(reports::router())
         .merge(plans::router())
         .merge(tracks::router())
+        .merge(basemap::router())
         .merge(crate::auth::session::router())
         .merge(crate::auth::first_admin::router())
         .fallback(|| async { ApiError::NotFound("API route") });

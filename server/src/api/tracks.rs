@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use products::catalogue::MAX_TRACK_POINTS;
-use products::tracks::{thin, track_feature, Position};
+use products::tracks::{thin, track_feature, Fix, Position};
 use products::Visibility;
 use serde::Deserialize;
 
@@ -19,6 +19,7 @@ use super::input::parse_bound;
 use crate::auth::extract::AnyCaller;
 use crate::auth::{AdminOnly, Caller, ReadAccess};
 use crate::error::ApiError;
+use crate::map::simplify::{simplified, MAX_TOLERANCE_DEG};
 use crate::positions::{restricted, Batch, Outcome, Received};
 use crate::state::AppState;
 
@@ -124,6 +125,40 @@ async fn position(
 struct Range {
     from: Option<String>,
     to: Option<String>,
+    /// Degrees: a map asks for its pixel's size, and gets the track
+    /// simplified to it (a 10 h flight is then hundreds of points, not 36 000).
+    tolerance: Option<String>,
+}
+
+/// A query's `tolerance`: a number of degrees, 0 (every point) to
+/// [`MAX_TOLERANCE_DEG`].
+fn parse_tolerance(value: Option<&str>) -> Result<f64, ApiError> {
+    value.filter(|v| !v.is_empty()).map_or(Ok(0.0), |v| {
+        v.parse::<f64>()
+            .ok()
+            .filter(|t| (0.0..=MAX_TOLERANCE_DEG).contains(t))
+            .ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "`tolerance` is in degrees, 0 to {MAX_TOLERANCE_DEG}"
+                ))
+            })
+    })
+}
+
+/// `fixes` simplified to `tolerance` degrees, off the async threads (a long
+/// track is tens of thousands of points).
+async fn simplify(fixes: Vec<Fix>, tolerance: f64) -> Result<Vec<Fix>, ApiError> {
+    if tolerance <= 0.0 {
+        return Ok(fixes);
+    }
+    tokio::task::spawn_blocking(move || {
+        let points: Vec<[f64; 2]> = fixes.iter().map(|f| [f.lon, f.lat]).collect();
+        let kept = simplified(&points, tolerance);
+        let mut fixes: Vec<Option<Fix>> = fixes.into_iter().map(Some).collect();
+        kept.into_iter().filter_map(|i| fixes[i].take()).collect()
+    })
+    .await
+    .map_err(|e| ApiError::Unavailable(e.to_string()))
 }
 
 async fn track(
@@ -135,7 +170,9 @@ async fn track(
     let platform = visible(&state, &platform, access.visibility()).await?;
     let from = parse_bound("from", range.from.as_deref())?;
     let to = parse_bound("to", range.to.as_deref())?;
+    let tolerance = parse_tolerance(range.tolerance.as_deref())?;
     let fixes = state.catalogue.track(&platform, from, to).await?;
+    let fixes = simplify(fixes, tolerance).await?;
     Ok(Json(track_feature(&platform, &fixes)))
 }
 
@@ -145,7 +182,9 @@ async fn product_track(
     State(state): State<AppState>,
     access: ReadAccess,
     Path(id): Path<i64>,
+    Query(range): Query<Range>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
+    let tolerance = parse_tolerance(range.tolerance.as_deref())?;
     let stored = state
         .catalogue
         .product(id, access.visibility())
@@ -175,7 +214,7 @@ async fn product_track(
     batch.read(&String::from_utf8_lossy(&bytes));
     let mut fixes = batch.fixes;
     fixes.sort_by_key(|f| f.time);
-    let fixes = thin(fixes, MAX_TRACK_POINTS as usize);
+    let fixes = simplify(thin(fixes, MAX_TRACK_POINTS as usize), tolerance).await?;
     let mut feature = track_feature(&platform, &fixes);
     feature["properties"]["product_id"] = id.into();
     feature["properties"]["refused"] = batch.refused.into();

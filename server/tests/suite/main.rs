@@ -22,6 +22,7 @@ mod import;
 mod ingest;
 mod iwg1_udp;
 mod login;
+mod map;
 mod operations;
 mod previews;
 mod reports;
