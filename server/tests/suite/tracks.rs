@@ -253,3 +253,34 @@ async fn a_dropped_iwg1_file_is_a_product_with_its_track() {
     let (status, _) = t.get_json("/api/v1/products/999999/track").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn in_participants_mode_a_relay_sends_positions_and_reads_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let relay_token = add_provider(dir.path(), "ground", &["--platform", "ATR42"]);
+    // The default mode, as a campaign runs.
+    let t = TestServer::start_with(dir, |args| {
+        args.access.access = opsboard::auth::Access::Participants;
+    })
+    .await;
+    t.add_aircraft(&["ATR42"]).await;
+    let (status, outcome) = relay(&t, &relay_token, "ATR42", packet(0, false)).await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    assert_eq!(outcome["accepted"], 1);
+    let (status, position) = t.get_json("/api/v1/platforms/ATR42/position").await;
+    assert_eq!(
+        (status, position["lon"].as_f64()),
+        (StatusCode::OK, Some(1.0))
+    );
+    let token_only = client_with(&relay_token);
+    for path in [
+        "/api/v1/platforms/ATR42/track",
+        "/api/v1/platforms/ATR42/position",
+        "/api/v1/platforms/ATR42/iwg1",
+        "/api/v1/platforms/ATR42/iwg1/x",
+        "/api/v1/products",
+    ] {
+        let response = token_only.get(t.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+}
