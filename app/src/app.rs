@@ -67,15 +67,28 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
-                <Route path=path!("/") view=Dashboard ssr=SsrMode::Async/>
+                <Route path=path!("/") view=BoardPage ssr=SsrMode::Async/>
                 <Route path=path!("/upload") view=UploadPage/>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/welcome") view=WelcomePage/>
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                <Route path=path!("/map") view=MapPage ssr=SsrMode::Async/>
                 <Route path=path!("/operations") view=MissionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/operations/:id") view=OperationView ssr=SsrMode::Async/>
                 <Route path=path!("/briefings/:id") view=BriefingView ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }
+}
+
+/// The board.
+#[component]
+fn BoardPage() -> impl IntoView {
+    view! { <Dashboard/> }
+}
+
+/// The map page: the board with its map drawn large under the timeline.
+#[component]
+fn MapPage() -> impl IntoView {
+    view! { <Dashboard map_page=true/> }
 }

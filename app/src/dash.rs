@@ -60,6 +60,12 @@ pub struct Dash {
     pub participant: StoredValue<Option<(String, products::Role)>>,
     /// The operations lanes: operations, decisions and platforms in view.
     pub ops: RwSignal<crate::operations::OpsLanes>,
+    /// Whether a map is drawn: the map page, or the board with `map=1`.
+    pub map_shown: Memo<bool>,
+    /// Flight plans of the operations in view, once a map has loaded them.
+    pub plans: RwSignal<Vec<products::tracks::plan::StoredPlan>>,
+    /// Each platform's newest position received live, while a map is shown.
+    pub positions: RwSignal<std::collections::BTreeMap<String, products::tracks::Position>>,
     /// Browser only: a local value would be dropped on another thread of the
     /// server's runtime, and the server never navigates.
     #[cfg(feature = "hydrate")]
@@ -67,8 +73,9 @@ pub struct Dash {
 }
 
 impl Dash {
-    /// Creates the page state; call inside the router.
-    pub fn new(board: &crate::board::Board) -> Self {
+    /// Creates the page state; call inside the router. `map_page`: the page
+    /// is the map's, which shows it whatever the link says.
+    pub fn new(board: &crate::board::Board, map_page: bool) -> Self {
         let query = use_query_map();
         let view = Memo::new(move |_| query.with(|q| ViewState::from_query(|k| q.get(k))));
         let now = RwSignal::new(board.now);
@@ -81,6 +88,7 @@ impl Dash {
                 .unwrap_or_else(|| now.duration_trunc(Duration::minutes(1)).unwrap_or(now))
         });
         let filter = Memo::new(move |_| view.with(|v| v.filter.clone()));
+        let map_shown = Memo::new(move |_| map_page || view.with(|v| v.map));
         let lanes = Memo::new(move |_| {
             view.with(|v| v.lanes.clone()).unwrap_or_else(|| {
                 let filter = filter.get();
@@ -130,6 +138,9 @@ impl Dash {
                 decisions: board.decisions.clone(),
                 platforms: board.platforms.clone(),
             }),
+            map_shown,
+            plans: RwSignal::new(Vec::new()),
+            positions: RwSignal::new(Default::default()),
             #[cfg(feature = "hydrate")]
             navigate: StoredValue::new_local(navigate),
         }

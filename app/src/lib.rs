@@ -26,6 +26,11 @@ mod fixtures;
 #[cfg(feature = "hydrate")]
 mod live;
 #[cfg(feature = "hydrate")]
+mod map_fetch;
+#[cfg(feature = "hydrate")]
+mod map_input;
+pub mod map_view;
+#[cfg(feature = "hydrate")]
 mod notify;
 pub mod operations;
 #[cfg(feature = "hydrate")]

@@ -1,12 +1,15 @@
 //! The browser's live client: a websocket on `/api/v1/events` that resumes
 //! after the last `seq` it applied, with exponential backoff between attempts,
-//! so a network cut or a server restart loses nothing.
+//! so a network cut or a server restart loses nothing. A page showing a map
+//! asks for platforms' positions too (they are telemetry, not events: no
+//! `seq`, and a map fetches the track it missed after a cut).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
+use products::tracks::Position;
 use products::{Event, Reset, Skip};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -25,6 +28,8 @@ struct Live {
     on_event: Box<dyn Fn(Event)>,
     /// A product this page holds is no longer for its reader (restricted since).
     on_withdrawn: Box<dyn Fn(i64)>,
+    /// Where positions go, when they are asked for (a map is shown).
+    on_position: RefCell<Option<OnPosition>>,
     /// The open socket and its callbacks, kept alive together.
     connection: RefCell<Option<Connection>>,
 }
@@ -34,6 +39,14 @@ struct Connection {
     _on_open: Closure<dyn FnMut()>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+/// Where a map wants positions.
+pub type OnPosition = Box<dyn Fn(Position)>;
+
+thread_local! {
+    /// The page's one live client, for [`want_positions`].
+    static LIVE: RefCell<Option<Rc<Live>>> = const { RefCell::new(None) };
 }
 
 /// Connects and keeps the page current from `after` on: `on_event` for each
@@ -50,24 +63,41 @@ pub fn start(
         status,
         on_event: Box::new(on_event),
         on_withdrawn: Box::new(on_withdrawn),
+        on_position: RefCell::new(None),
         connection: RefCell::new(None),
     });
+    LIVE.with(|held| *held.borrow_mut() = Some(live.clone()));
     status.set(ConnState::Connecting);
     connect(live);
 }
 
-fn events_url(after: i64) -> String {
+/// Asks for platforms' positions on the stream, handed to `on_position`, or
+/// (`None`) stops: the stream is opened again from the last event applied,
+/// so no event is missed.
+pub fn want_positions(on_position: Option<OnPosition>) {
+    let Some(live) = LIVE.with(|held| held.borrow().clone()) else {
+        return;
+    };
+    let was = live.on_position.replace(on_position).is_some();
+    if was != live.on_position.borrow().is_some() {
+        connect(live);
+    }
+}
+
+fn events_url(after: i64, positions: bool) -> String {
     let location = window().location();
     let scheme = match location.protocol().as_deref() {
         Ok("https:") => "wss",
         _ => "ws",
     };
     let host = location.host().unwrap_or_default();
-    format!("{scheme}://{host}/api/v1/events?after={after}")
+    let positions = if positions { "&positions=true" } else { "" };
+    format!("{scheme}://{host}/api/v1/events?after={after}{positions}")
 }
 
 fn connect(live: Rc<Live>) {
-    let socket = match WebSocket::new(&events_url(live.last_seq.get())) {
+    let positions = live.on_position.borrow().is_some();
+    let socket = match WebSocket::new(&events_url(live.last_seq.get(), positions)) {
         Ok(socket) => socket,
         Err(_) => return retry_later(live),
     };
@@ -91,7 +121,11 @@ fn connect(live: Rc<Live>) {
                 }
                 Ok(_) => {}
                 Err(error) => {
-                    if let Ok(skip) = serde_json::from_str::<Skip>(&text) {
+                    if let Ok(position) = serde_json::from_str::<Position>(&text) {
+                        if let Some(on_position) = live.on_position.borrow().as_ref() {
+                            on_position(position);
+                        }
+                    } else if let Ok(skip) = serde_json::from_str::<Skip>(&text) {
                         // An event this reader may not see: the seq moves on.
                         live.last_seq.set(live.last_seq.get().max(skip.seq));
                         if let Some(id) = skip.withdrawn {
@@ -136,6 +170,7 @@ fn connect(live: Rc<Live>) {
         _on_close: on_close,
     })) {
         old.socket.set_onclose(None);
+        old.socket.set_onmessage(None);
         let _ = old.socket.close();
     }
 }

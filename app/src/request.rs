@@ -11,6 +11,11 @@ pub fn post_json(url: &str, body: &str, done: impl FnOnce(u16, String) + 'static
     send_json("POST", url, body, done)
 }
 
+/// GETs `url` (JSON for the map's layers); `done` as for [`post_json`].
+pub fn get(url: &str, done: impl FnOnce(u16, String) + 'static) {
+    send_json("GET", url, "", done)
+}
+
 /// The same with another method (`PUT` for what a form replaces whole).
 pub fn send_json(method: &str, url: &str, body: &str, done: impl FnOnce(u16, String) + 'static) {
     let opened = XmlHttpRequest::new().and_then(|xhr| {

@@ -14,6 +14,7 @@ use crate::components::arrivals::Arrivals;
 use crate::components::controls::Controls;
 use crate::components::header::Header;
 use crate::components::help::Help;
+use crate::components::map::MapPanel;
 use crate::components::pair::PairCompare;
 use crate::components::rejections::Rejections;
 use crate::components::runs::RunToRun;
@@ -24,8 +25,10 @@ use crate::components::viewer::Viewer;
 use crate::dash::Dash;
 use crate::view::ViewState;
 
+/// The board; `map_page` (the `/map` route) draws the map large, under the
+/// timeline that sets its time.
 #[component]
-pub fn Dashboard() -> impl IntoView {
+pub fn Dashboard(#[prop(optional)] map_page: bool) -> impl IntoView {
     let query = use_query_map();
     // Loaded once per page, for the window the URL names; later view changes
     // are navigations within the page and do not reload.
@@ -42,7 +45,7 @@ pub fn Dashboard() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading the catalogue…"</p> }>
             {move || Suspend::new(async move {
                 match board.await {
-                    Ok(board) => Either::Left(view! { <BoardView board/> }),
+                    Ok(board) => Either::Left(view! { <BoardView board map_page/> }),
                     Err(error) => Either::Right(view! {
                         <p class="error">"The catalogue could not be loaded: " {error.to_string()}</p>
                     }),
@@ -53,8 +56,8 @@ pub fn Dashboard() -> impl IntoView {
 }
 
 #[component]
-fn BoardView(board: Board) -> impl IntoView {
-    let dash = Dash::new(&board);
+fn BoardView(board: Board, map_page: bool) -> impl IntoView {
+    let dash = Dash::new(&board, map_page);
     provide_context(dash);
 
     #[cfg(feature = "hydrate")]
@@ -69,15 +72,29 @@ fn BoardView(board: Board) -> impl IntoView {
             );
             crate::browser::start(dash);
         });
+        // Positions come on the stream only while a map is drawn.
+        Effect::new(move |_| {
+            let on_position: Option<crate::live::OnPosition> = dash.map_shown.get().then(|| {
+                Box::new(move |position: products::tracks::Position| {
+                    dash.positions.update(|held| {
+                        held.insert(position.platform.clone(), position);
+                    })
+                }) as Box<dyn Fn(_)>
+            });
+            crate::live::want_positions(on_position);
+        });
     }
 
     view! {
         <Header/>
-        <main class="board">
+        <main class="board" class:map-page=map_page>
             <div class="main-column">
                 <Controls/>
                 <SearchResults/>
                 <Timeline/>
+                <Show when=move || dash.map_shown.get()>
+                    <MapPanel/>
+                </Show>
                 <Situation/>
             </div>
             <aside class="side">
@@ -107,6 +124,10 @@ pub fn apply_event(event: &Event, dash: Dash) {
             dash.arrivals.update(|list| arrived(list, product, added));
             dash.products.update(|list| upsert(list, product.clone()))
         }
+        EventKind::FlightPlanSaved { plan } => dash.plans.update(|plans| {
+            plans.retain(|held| held.id != plan.id);
+            plans.push(plan.clone());
+        }),
         EventKind::ProductRejected { rejection } => dash.rejections.update(|list| {
             list.insert(0, rejection.clone());
             list.truncate(RECENT_REJECTIONS);

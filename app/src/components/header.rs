@@ -54,6 +54,7 @@ pub fn Header() -> impl IntoView {
                 </button>
             </Show>
             <span class="count">{move || dash.products.with(Vec::len)} " products"</span>
+            <a class="nav" href="/map" rel="external">"Map"</a>
             <a class="nav" href="/operations" rel="external">"Operations"</a>
             <a class="nav" href="/upload" rel="external">"Upload"</a>
             {move || match dash.participant.get_value() {

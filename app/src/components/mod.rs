@@ -10,6 +10,8 @@ pub mod filters;
 pub mod header;
 pub mod help;
 pub mod login;
+pub mod map;
+pub mod map_layers;
 pub mod missions;
 pub mod operation;
 pub mod operation_lanes;

@@ -70,6 +70,8 @@ pub struct ViewState {
     pub pin: Option<i64>,
     /// Any two products compared side by side (`pair=A,B`).
     pub pair: Option<(i64, i64)>,
+    /// The map shown on the board (`map=1`; the map page always shows it).
+    pub map: bool,
 }
 
 impl Default for ViewState {
@@ -177,6 +179,7 @@ impl ViewState {
                 _ => None,
             },
             compare: Compare::from_query(&get),
+            map: get("map").is_some_and(|v| v == "1"),
         }
     }
 
@@ -232,6 +235,9 @@ impl ViewState {
         }
         if let Some(open) = self.open {
             q.append_pair("open", &open.to_string());
+        }
+        if self.map {
+            q.append_pair("map", "1");
         }
         format!("?{}", q.finish())
     }

@@ -37,6 +37,7 @@ fn a_view_survives_its_own_url() {
         folded: ["f:ops".to_string()].into_iter().collect(),
         pin: Some(41),
         pair: None,
+        map: true,
     };
     assert_eq!(parse(&view.href()), view);
     assert_eq!(ViewState::default().with_open(None).href().len(), 1);

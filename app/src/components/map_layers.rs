@@ -1,0 +1,244 @@
+//! The map's layers, drawn as SVG by Leptos, bottom to top: georeferenced
+//! images, the basemap, the graticule, operations' target areas, flight
+//! plans, range rings, tracks and the platforms where they are at the
+//! cursor. Each takes the view and projects its own points.
+
+use leptos::prelude::*;
+use products::tracks::plan::StoredPlan;
+
+use crate::map_view::{Basemap, Bounds, MapView, Track, HEIGHT, WIDTH};
+
+/// An SVG path through `lines` (each a polyline of `[lon, lat]`), in screen
+/// units to a tenth of a pixel.
+pub fn path_of<'a>(view: &MapView, lines: impl IntoIterator<Item = &'a [[f64; 2]]>) -> String {
+    let mut d = String::new();
+    for line in lines {
+        for (i, point) in line.iter().enumerate() {
+            let (x, y) = view.to_screen(*point);
+            let command = if i == 0 { 'M' } else { 'L' };
+            d.push_str(&format!("{command}{x:.1} {y:.1}"));
+        }
+    }
+    d
+}
+
+/// A georeferenced image: where it goes and what it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Placed {
+    pub id: i64,
+    pub src: String,
+    pub bounds: Bounds,
+    pub lane: String,
+}
+
+#[component]
+pub fn ImagesLayer(
+    view: RwSignal<MapView>,
+    images: Memo<Vec<Placed>>,
+    opacity: RwSignal<u8>,
+) -> impl IntoView {
+    view! {
+        <g class="map-images" opacity=move || f64::from(opacity.get()) / 100.0>
+            <For each=move || images.get() key=|image| image.id let:image>
+                {
+                    let [w, s, e, n] = image.bounds;
+                    let corners = move || {
+                        let v = view.get();
+                        let (x0, y0) = v.to_screen([w, n]);
+                        let (x1, y1) = v.to_screen([e, s]);
+                        (x0, y0, (x1 - x0).max(0.0), (y1 - y0).max(0.0))
+                    };
+                    view! {
+                        <image
+                            href=image.src.clone()
+                            data-id=image.id
+                            data-lane=image.lane.clone()
+                            preserveAspectRatio="none"
+                            x=move || format!("{:.1}", corners().0)
+                            y=move || format!("{:.1}", corners().1)
+                            width=move || format!("{:.1}", corners().2)
+                            height=move || format!("{:.1}", corners().3)
+                        />
+                    }
+                }
+            </For>
+        </g>
+    }
+}
+
+#[component]
+pub fn BasemapLayer(view: RwSignal<MapView>, basemap: RwSignal<Basemap>) -> impl IntoView {
+    let coast = move || basemap.with(|b| path_of(&view.get(), b.coast.iter().map(Vec::as_slice)));
+    let borders =
+        move || basemap.with(|b| path_of(&view.get(), b.borders.iter().map(Vec::as_slice)));
+    view! {
+        <g class="basemap">
+            <path class="border" d=borders/>
+            <path class="coast" d=coast/>
+        </g>
+    }
+}
+
+#[component]
+pub fn Graticule(view: RwSignal<MapView>) -> impl IntoView {
+    let lines = move || {
+        let v = view.get();
+        let step = v.graticule_step();
+        let [w, s, e, n] = v.bounds();
+        let mut meridians = Vec::new();
+        let mut lon = (w / step).ceil() * step;
+        while lon <= e && meridians.len() < 40 {
+            meridians.push(lon);
+            lon += step;
+        }
+        let mut parallels = Vec::new();
+        let mut lat = (s.max(-90.0) / step).ceil() * step;
+        while lat <= n.min(90.0) && parallels.len() < 40 {
+            parallels.push(lat);
+            lat += step;
+        }
+        let mut d = String::new();
+        let mut labels = Vec::new();
+        for lon in meridians {
+            let (x, _) = v.to_screen([lon, 0.0]);
+            d.push_str(&format!("M{x:.1} 0V{HEIGHT}"));
+            labels.push((x + 3.0, HEIGHT - 4.0, degrees(lon, 'E', 'W', step)));
+        }
+        for lat in parallels {
+            let (_, y) = v.to_screen([0.0, lat]);
+            d.push_str(&format!("M0 {y:.1}H{WIDTH}"));
+            labels.push((3.0, y - 3.0, degrees(lat, 'N', 'S', step)));
+        }
+        (d, labels)
+    };
+    view! {
+        <g class="graticule">
+            <path d=move || lines().0/>
+            {move || lines().1.into_iter().map(|(x, y, text)| view! {
+                <text x=format!("{x:.1}") y=format!("{y:.1}")>{text}</text>
+            }).collect_view()}
+        </g>
+    }
+}
+
+/// `12.5°E`, with as many decimals as the step needs.
+fn degrees(value: f64, positive: char, negative: char, step: f64) -> String {
+    let hemisphere = if value >= 0.0 { positive } else { negative };
+    let decimals = if step < 1.0 { 1 } else { 0 };
+    format!("{:.*}°{hemisphere}", decimals, value.abs())
+}
+
+/// An operation's target area, dashed, with its code.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Area {
+    pub code: String,
+    pub bounds: Bounds,
+    pub colour: String,
+}
+
+#[component]
+pub fn AreasLayer(view: RwSignal<MapView>, areas: Memo<Vec<Area>>) -> impl IntoView {
+    view! {
+        <g class="map-areas">
+            {move || {
+                let v = view.get();
+                areas.get().into_iter().map(|area| {
+                    let [w, s, e, n] = area.bounds;
+                    let (x0, y0) = v.to_screen([w, n]);
+                    let (x1, y1) = v.to_screen([e, s]);
+                    view! {
+                        <rect x=format!("{x0:.1}") y=format!("{y0:.1}") width=format!("{:.1}", x1 - x0) height=format!("{:.1}", y1 - y0) stroke=area.colour.clone()/>
+                        <text x=format!("{:.1}", x0 + 3.0) y=format!("{:.1}", y0 + 12.0) fill=area.colour.clone()>{area.code.clone()}</text>
+                    }
+                }).collect_view()
+            }}
+        </g>
+    }
+}
+
+#[component]
+pub fn PlansLayer(
+    view: RwSignal<MapView>,
+    plans: Memo<Vec<(StoredPlan, String)>>,
+) -> impl IntoView {
+    view! {
+        <g class="map-plans">
+            {move || {
+                let v = view.get();
+                plans.get().into_iter().map(|(plan, colour)| {
+                    let points: Vec<[f64; 2]> = plan.plan.waypoints.iter().map(|p| [p.lon, p.lat]).collect();
+                    let d = path_of(&v, [points.as_slice()]);
+                    // Labels only where they can be read.
+                    let labelled = plan.plan.waypoints.len() <= 40;
+                    let marks = plan.plan.waypoints.iter().map(|p| {
+                        let (x, y) = v.to_screen([p.lon, p.lat]);
+                        let label = (labelled && !p.label.is_empty()).then(|| view! {
+                            <text x=format!("{:.1}", x + 5.0) y=format!("{:.1}", y - 4.0)>{p.label.clone()}</text>
+                        });
+                        view! {
+                            <circle cx=format!("{x:.1}") cy=format!("{y:.1}") r="3" fill=colour.clone()/>
+                            {label}
+                        }
+                    }).collect_view();
+                    let title = format!("{} · {:.0} km", plan.plan.name, plan.length_km);
+                    view! {
+                        <g class="map-plan" data-plan=plan.id>
+                            <title>{title}</title>
+                            <path d=d stroke=colour.clone()/>
+                            {marks}
+                        </g>
+                    }
+                }).collect_view()
+            }}
+        </g>
+    }
+}
+
+/// A platform's track and where it is at the cursor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Drawn {
+    pub platform: String,
+    pub colour: String,
+    pub track: Track,
+    /// Points flown by the cursor's time (drawn solid; the rest faint).
+    pub flown: usize,
+    /// Where it is at the cursor, and its altitude if known.
+    pub at: Option<([f64; 2], Option<f64>)>,
+}
+
+#[component]
+pub fn TracksLayer(view: RwSignal<MapView>, drawn: Memo<Vec<Drawn>>) -> impl IntoView {
+    view! {
+        <g class="map-tracks">
+            {move || {
+                let v = view.get();
+                drawn.get().into_iter().map(|d| {
+                    let points = d.track.points.as_slice();
+                    let split = d.flown.min(points.len());
+                    let flown = path_of(&v, [&points[..split]]);
+                    let ahead = path_of(&v, [&points[split.saturating_sub(1)..]]);
+                    let marker = d.at.map(|(p, alt)| {
+                        let (x, y) = v.to_screen(p);
+                        let label = match alt {
+                            Some(alt) => format!("{} {:.0} m", d.platform, alt),
+                            None => d.platform.clone(),
+                        };
+                        view! {
+                            <g class="map-platform" data-platform=d.platform.clone() data-lon=format!("{:.4}", p[0]) data-lat=format!("{:.4}", p[1])>
+                                <circle cx=format!("{x:.1}") cy=format!("{y:.1}") r="6" fill=d.colour.clone()/>
+                                <text x=format!("{:.1}", x + 9.0) y=format!("{:.1}", y + 4.0)>{label}</text>
+                            </g>
+                        }
+                    });
+                    view! {
+                        <g class="map-track" data-track=d.platform.clone() data-points=points.len()>
+                            <path class="ahead" d=ahead stroke=d.colour.clone()/>
+                            <path class="flown" d=flown stroke=d.colour.clone()/>
+                            {marker}
+                        </g>
+                    }
+                }).collect_view()
+            }}
+        </g>
+    }
+}

@@ -1,0 +1,82 @@
+//! What the map fetches from the API, in the browser: the basemap of its
+//! view, platforms' tracks simplified to its pixel, and the flight plans of
+//! the operations in view. Failures leave the layer as it was and say why
+//! in the console: a map without its coasts still shows the aircraft.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use leptos::prelude::*;
+use products::tracks::plan::StoredPlan;
+
+use crate::map_view::{basemap_request, Basemap, MapView, Track, TrackFeature};
+use crate::request;
+
+fn time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Fetches the basemap for `view` into `into`.
+pub fn basemap(view: &MapView, into: RwSignal<Basemap>) {
+    let (bounds, width) = basemap_request(view);
+    let deg_per_px = view.deg_per_px;
+    let [w, s, e, n] = bounds;
+    let url = format!("/api/v1/map/basemap?bbox={w:.4},{s:.4},{e:.4},{n:.4}&width={width}");
+    request::get(&url, move |status, text| {
+        match (status, serde_json::from_str::<Basemap>(&text)) {
+            (200, Ok(mut lines)) => {
+                lines.covers = Some((bounds, deg_per_px));
+                into.set(lines);
+            }
+            _ => leptos::logging::warn!("the basemap could not be loaded ({status})"),
+        }
+    });
+}
+
+/// Fetches `platform`'s track between `from` and `to` simplified to
+/// `tolerance` degrees, and merges it into what `into` holds.
+pub fn track(
+    platform: &str,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    tolerance: f64,
+    into: RwSignal<BTreeMap<String, Track>>,
+) {
+    let url = format!(
+        "/api/v1/platforms/{}/track?from={}&to={}&tolerance={tolerance}",
+        js_sys::encode_uri_component(platform),
+        time(from),
+        time(to)
+    );
+    let platform = platform.to_string();
+    request::get(&url, move |status, text| {
+        match (status, serde_json::from_str::<TrackFeature>(&text)) {
+            (200, Ok(feature)) => into.update(|tracks| {
+                tracks
+                    .entry(platform)
+                    .or_default()
+                    .extend(Track::from(feature));
+            }),
+            // A platform whose positions this reader may not see.
+            (404, _) => {}
+            _ => leptos::logging::warn!("the track of {platform} could not be loaded ({status})"),
+        }
+    });
+}
+
+/// Fetches the flight plans of each operation of `ids` into `into`.
+pub fn plans(ids: Vec<i64>, into: RwSignal<Vec<StoredPlan>>) {
+    for id in ids {
+        request::get(
+            &format!("/api/v1/operations/{id}/plans"),
+            move |status, text| match (status, serde_json::from_str::<Vec<StoredPlan>>(&text)) {
+                (200, Ok(plans)) => into.update(|held| {
+                    held.retain(|p| p.operation_id != id);
+                    held.extend(plans);
+                }),
+                _ => leptos::logging::warn!(
+                    "the plans of operation {id} could not be loaded ({status})"
+                ),
+            },
+        );
+    }
+}
