@@ -45,6 +45,7 @@ bench: setup bench-dashboard
 	cargo bench -p server --bench drop_latency
 	cargo bench -p server --bench login
 	cargo bench -p server --bench decisions
+	cargo bench -p server --bench positions
 	cargo bench -p server --bench thumbnails
 
 # Dashboard figures in Chromium on a release build with 5 000 products in view:

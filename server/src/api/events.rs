@@ -25,6 +25,7 @@
 //! nothing but control frames, so messages are capped at [`MAX_MESSAGE`], and
 //! sessions are capped in all and per address (see [`crate::connections`]).
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -122,13 +123,17 @@ async fn session(
         None => stored,
     };
     catch_up(&mut socket, &state, &caller, &mut last).await?;
+    // Each platform's newest position sent at connect, by time: a push of
+    // it (stored between the subscription and this read) is not sent twice.
+    let mut sent_at = HashMap::new();
     if positions.is_some() {
         let rules = &state.auth.args.restrict;
         let latest = positions::latest(&state.catalogue, rules, caller.visibility())
             .await
             .map_err(|e| e.to_string())?;
         for position in latest {
-            send_text(&mut socket, position).await?;
+            send_text(&mut socket, position.json).await?;
+            sent_at.insert(position.platform, position.time);
         }
     }
 
@@ -155,7 +160,8 @@ async fn session(
                 Ok(pushed) => {
                     let hidden = positions::restricted(&state.auth.args.restrict, &pushed.platform)
                         && caller.visibility() == Visibility::OpenOnly;
-                    if !hidden {
+                    let had = sent_at.get(&pushed.platform).is_some_and(|t| pushed.time <= *t);
+                    if !hidden && !had {
                         send_text(&mut socket, pushed.json.clone()).await?;
                     }
                 }

@@ -1,6 +1,6 @@
-//! Positions pushed to open maps: each platform's newest fix, at most once a
-//! second (an aircraft sending at 20 Hz is still one update a second on a
-//! satcom link), and never before it is stored, so a map that reconnects and
+//! Positions pushed to open maps: each platform's newest fix, at most about
+//! once a second (an aircraft sending at 20 Hz is still one update a second
+//! on a satcom link), and never before it is stored, so a map that reconnects and
 //! asks for the track since the last point it saw finds every point after it.
 
 use std::collections::HashMap;
@@ -14,6 +14,10 @@ use tokio::time::Instant;
 
 /// The least time between two pushes of one platform.
 pub const PUSH_EVERY: Duration = Duration::from_secs(1);
+/// How early a packet may come and still go at once: an aircraft sending
+/// once a second is not exact to the millisecond, and without this slack
+/// every packet arriving a hair early would wait for the next tick.
+const SLACK: Duration = Duration::from_millis(100);
 /// How often held-back fixes are looked at.
 const TICK: Duration = Duration::from_millis(50);
 /// How many pushes a slow map may lag before it skips to the newest.
@@ -23,6 +27,9 @@ const CAPACITY: usize = 256;
 /// its JSON, written once for every map.
 pub struct Pushed {
     pub platform: String,
+    /// The packet's time: a map that got this platform's newest at connect
+    /// skips a push it already has.
+    pub time: chrono::DateTime<chrono::Utc>,
     pub json: Utf8Bytes,
 }
 
@@ -62,7 +69,9 @@ impl Live {
         let mut paces = self.lock();
         let pace = paces.entry(platform.to_string()).or_default();
         match pace.last {
-            Some(last) if now.duration_since(last) < PUSH_EVERY => pace.held = Some(position),
+            Some(last) if now.duration_since(last) + SLACK < PUSH_EVERY => {
+                pace.held = Some(position)
+            }
             _ => {
                 pace.last = Some(now);
                 pace.held = None;
@@ -85,7 +94,7 @@ impl Live {
                 .values_mut()
                 .filter(|p| {
                     p.last
-                        .is_none_or(|last| now.duration_since(last) >= PUSH_EVERY)
+                        .is_none_or(|last| now.duration_since(last) + SLACK >= PUSH_EVERY)
                 })
                 .filter_map(|p| {
                     let held = p.held.take()?;
@@ -105,6 +114,7 @@ impl Live {
         };
         let pushed = Pushed {
             platform: position.platform,
+            time: position.time,
             json,
         };
         // No open map is not an error: the position is stored.

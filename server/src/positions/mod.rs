@@ -11,7 +11,6 @@ pub mod udp;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use axum::extract::ws::Utf8Bytes;
 use chrono::{DateTime, Utc};
 use products::catalogue::{Catalogue, CatalogueError};
 use products::tracks::{iwg1, Fix, Position};
@@ -144,14 +143,21 @@ pub async fn latest(
     catalogue: &Catalogue,
     rules: &[RestrictRule],
     visibility: Visibility,
-) -> Result<Vec<Utf8Bytes>, CatalogueError> {
+) -> Result<Vec<live::Pushed>, CatalogueError> {
     let mut latest = Vec::new();
     for platform in catalogue.platforms().await? {
         if restricted(rules, &platform.name) && visibility == Visibility::OpenOnly {
             continue;
         }
         if let Some(fix) = catalogue.latest_fix(&platform.name).await? {
-            latest.extend(live::encode(&Position::of(&platform.name, &fix)));
+            let position = Position::of(&platform.name, &fix);
+            if let Some(json) = live::encode(&position) {
+                latest.push(live::Pushed {
+                    platform: platform.name,
+                    time: fix.time,
+                    json,
+                });
+            }
         }
     }
     Ok(latest)
