@@ -52,7 +52,10 @@ test('the map: basemap offline, images at the cursor in their box, a flight plan
   // The campaign: an aircraft, its relay, a satellite lane of georeferenced images.
   const aircraft = platform('ATR');
   const satellite = platform('MSG');
-  expect((await request.post('/api/v1/platforms', { data: { name: aircraft, kind: 'aircraft', colour: '#d62728' } })).status()).toBe(200);
+  const made = await request.post('/api/v1/platforms', {
+    data: { name: aircraft, kind: 'aircraft', colour: '#d62728', base: 'Toulouse-Francazal', base_position: [1.37, 43.45], rings_km: [50, 100] },
+  });
+  expect(made.status(), await made.text()).toBe(200);
   // The relay is a ground station: its token, and no one's session.
   const relay = await http.newContext({
     baseURL,
@@ -109,6 +112,9 @@ test('the map: basemap offline, images at the cursor in their box, a flight plan
   await expect(page.locator('.map-plan circle')).toHaveCount(3);
   await expect(page.locator('.map-plan text')).toHaveText(['TLS', 'WP1', 'WP2']);
   await expect(page.locator('.map-areas text')).toHaveText(operation.code);
+  // Range rings around the aircraft's base.
+  await expect(page.locator(`.map-base[data-base="${aircraft}"] path`)).toHaveCount(2);
+  await expect(page.locator(`.map-base[data-base="${aircraft}"] text`)).toHaveText(['50 km', '100 km']);
   await expect(page.locator('.map-images image')).toHaveCount(1);
   await expect(page.locator(`.map-images image[data-id="${ids[0]}"]`)).toHaveCount(1);
   let here = await marker(page, aircraft);

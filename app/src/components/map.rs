@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use leptos::prelude::*;
 
 use super::map_layers::{
-    AreasLayer, BasemapLayer, Drawn, Graticule, ImagesLayer, Placed, PlansLayer, TracksLayer,
+    AreasLayer, Base, BasemapLayer, Drawn, Graticule, ImagesLayer, Placed, PlansLayer, RingsLayer,
+    TracksLayer,
 };
 use crate::components::viewer::picture;
 use crate::dash::{use_dash, Dash};
@@ -63,6 +64,20 @@ pub fn MapPanel() -> impl IntoView {
         })
     });
     let drawn = Memo::new(move |_| drawn_at(dash, tracks));
+    let bases = Memo::new(move |_| {
+        let platforms = dash.ops.with(|ops| ops.platforms.clone());
+        platforms
+            .into_iter()
+            .filter_map(|p| {
+                Some(Base {
+                    colour: colour_of(dash, &p.name),
+                    at: p.base_position?,
+                    rings_km: p.rings(),
+                    platform: p.name,
+                })
+            })
+            .collect::<Vec<_>>()
+    });
 
     // What the map shows first: everything it has, or Europe.
     let content = move || {
@@ -71,6 +86,7 @@ pub fn MapPanel() -> impl IntoView {
         images.with(|list| list.iter().for_each(|i| add(i.bounds)));
         areas.with(|list| list.iter().for_each(|a| add(a.bounds)));
         plans.with(|list| list.iter().filter_map(|(p, _)| p.bounds).for_each(&mut add));
+        bases.with(|list| list.iter().for_each(|b| add([b.at[0], b.at[1], b.at[0], b.at[1]])));
         drawn.with(|list| {
             for d in list {
                 if let Some(b) = bounds_of(d.track.points.iter().copied()) {
@@ -142,6 +158,7 @@ pub fn MapPanel() -> impl IntoView {
                     <BasemapLayer view basemap/>
                     <Graticule view/>
                     <AreasLayer view areas/>
+                    <RingsLayer view bases/>
                     <PlansLayer view plans/>
                     <TracksLayer view drawn/>
                     <g class="map-scale" transform=format!("translate({} {})", WIDTH - 170.0, HEIGHT - 18.0)>

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use products::tracks::plan::StoredPlan;
 
-use crate::map_view::{Basemap, Bounds, MapView, Track, HEIGHT, WIDTH};
+use crate::map_view::{ring, Basemap, Bounds, MapView, Track, HEIGHT, WIDTH};
 
 /// An SVG path through `lines` (each a polyline of `[lon, lat]`), in screen
 /// units to a tenth of a pixel.
@@ -186,6 +186,45 @@ pub fn PlansLayer(
                             <title>{title}</title>
                             <path d=d stroke=colour.clone()/>
                             {marks}
+                        </g>
+                    }
+                }).collect_view()
+            }}
+        </g>
+    }
+}
+
+/// A platform's base and the range rings around it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Base {
+    pub platform: String,
+    pub colour: String,
+    /// `[lon, lat]`.
+    pub at: [f64; 2],
+    pub rings_km: Vec<f64>,
+}
+
+#[component]
+pub fn RingsLayer(view: RwSignal<MapView>, bases: Memo<Vec<Base>>) -> impl IntoView {
+    view! {
+        <g class="map-rings">
+            {move || {
+                let v = view.get();
+                bases.get().into_iter().map(|base| {
+                    let rings = base.rings_km.iter().map(|km| {
+                        let around = ring(base.at, *km, 96);
+                        // The label at the ring's northernmost point.
+                        let (x, y) = v.to_screen(around[0]);
+                        view! {
+                            <path d=path_of(&v, [around.as_slice()]) stroke=base.colour.clone()/>
+                            <text x=format!("{x:.1}") y=format!("{:.1}", y - 3.0)>{format!("{km} km")}</text>
+                        }
+                    }).collect_view();
+                    let (x, y) = v.to_screen(base.at);
+                    view! {
+                        <g class="map-base" data-base=base.platform.clone() data-rings=base.rings_km.len()>
+                            {rings}
+                            <rect x=format!("{:.1}", x - 4.0) y=format!("{:.1}", y - 4.0) width="8" height="8" fill=base.colour.clone()/>
                         </g>
                     }
                 }).collect_view()

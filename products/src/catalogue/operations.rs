@@ -56,6 +56,11 @@ fn platform_of(row: &SqliteRow) -> Result<Platform> {
         base: row.try_get("base")?,
         colour: row.try_get("colour")?,
         contact: row.try_get("contact")?,
+        base_position: row
+            .try_get::<Option<f64>, _>("base_lon")?
+            .zip(row.try_get::<Option<f64>, _>("base_lat")?)
+            .map(|(lon, lat)| [lon, lat]),
+        rings_km: serde_json::from_str(row.try_get("rings_km")?)?,
     })
 }
 

@@ -78,15 +78,21 @@ impl EventLog {
         platform.check()?;
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO platforms (name, kind, base, colour, contact) VALUES (?, ?, ?, ?, ?)
+            "INSERT INTO platforms (name, kind, base, colour, contact, base_lon, base_lat, rings_km)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, base = excluded.base,
-                 colour = excluded.colour, contact = excluded.contact",
+                 colour = excluded.colour, contact = excluded.contact,
+                 base_lon = excluded.base_lon, base_lat = excluded.base_lat,
+                 rings_km = excluded.rings_km",
         )
         .bind(&platform.name)
         .bind(platform.kind.as_str())
         .bind(&platform.base)
         .bind(&platform.colour)
         .bind(&platform.contact)
+        .bind(platform.base_position.map(|[lon, _]| lon))
+        .bind(platform.base_position.map(|[_, lat]| lat))
+        .bind(serde_json::to_string(&platform.rings_km).map_err(CatalogueError::from)?)
         .execute(&mut *tx)
         .await?;
         let mut saved = platform.clone();
@@ -359,6 +365,8 @@ mod tests {
             base: String::new(),
             colour: None,
             contact: String::new(),
+            base_position: None,
+            rings_km: Vec::new(),
         };
         log.save_platform(&platform).await.unwrap();
         let plan = Plan::new("atr42", OperationKind::Flight, "Test", chrono::Utc::now());

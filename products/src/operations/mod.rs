@@ -60,7 +60,7 @@ impl PlatformKind {
 
 /// A platform of the campaign. `name` is the file-name `platform` token
 /// where it has products (`ATR42` in `aircraft.ATR42.….png`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Platform {
     pub name: String,
     pub kind: PlatformKind,
@@ -73,7 +73,19 @@ pub struct Platform {
     /// Who to call about it.
     #[serde(default)]
     pub contact: String,
+    /// Where its base is, `[lon, lat]` in degrees: the centre of its range
+    /// rings on the map.
+    #[serde(default)]
+    pub base_position: Option<[f64; 2]>,
+    /// Range rings drawn around the base, km (none given: 100, 200, 300).
+    #[serde(default)]
+    pub rings_km: Vec<f64>,
 }
+
+/// Most range rings a platform has.
+pub const MAX_RINGS: usize = 8;
+/// Largest ring, km: half the Earth's circumference.
+pub const MAX_RING_KM: f64 = 20_000.0;
 
 /// An intensive observation period, known by its name (`IOP3`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,7 +99,7 @@ pub struct Iop {
 
 /// The campaign's set-up, as `opsboard campaign export|import` writes and
 /// reads it (TOML), so that a campaign can be prepared before it starts.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CampaignSetup {
     #[serde(default)]
     pub platforms: Vec<Platform>,
@@ -397,7 +409,37 @@ impl Platform {
                 return Err(invalid("colour", "must be #rrggbb"));
             }
         }
+        if let Some([lon, lat]) = self.base_position {
+            if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+                return Err(invalid(
+                    "base_position",
+                    "must be [lon, lat] in degrees, -180 to 180 and -90 to 90",
+                ));
+            }
+        }
+        if self.rings_km.len() > MAX_RINGS {
+            return Err(invalid("rings_km", format!("at most {MAX_RINGS} rings")));
+        }
+        if let Some(bad) = self
+            .rings_km
+            .iter()
+            .find(|km| !(**km > 0.0 && **km <= MAX_RING_KM))
+        {
+            return Err(invalid(
+                "rings_km",
+                format!("{bad} km: each ring is more than 0 and at most {MAX_RING_KM} km"),
+            ));
+        }
         Ok(())
+    }
+
+    /// The rings to draw around its base, km.
+    pub fn rings(&self) -> Vec<f64> {
+        if self.rings_km.is_empty() {
+            vec![100.0, 200.0, 300.0]
+        } else {
+            self.rings_km.clone()
+        }
     }
 }
 

@@ -173,8 +173,37 @@ fn platforms_and_iops_are_checked() {
         base: "Toulouse-Francazal".into(),
         colour: Some("#1f77b4".into()),
         contact: String::new(),
+        base_position: Some([1.37, 43.63]),
+        rings_km: vec![250.0, 500.0],
     };
     assert_eq!(platform.check(), Ok(()));
+    assert_eq!(platform.rings(), vec![250.0, 500.0]);
+    let default_rings = Platform {
+        rings_km: Vec::new(),
+        ..platform.clone()
+    };
+    assert_eq!(default_rings.rings(), vec![100.0, 200.0, 300.0]);
+    for (base, rings) in [
+        (Some([1.0, 95.0]), vec![]),
+        (Some([181.0, 43.0]), vec![]),
+        (Some([f64::NAN, 43.0]), vec![]),
+        (None, vec![0.0]),
+        (None, vec![-5.0]),
+        (None, vec![f64::INFINITY]),
+        (None, vec![20_001.0]),
+        (None, vec![10.0; 9]),
+    ] {
+        let bad = Platform {
+            base_position: base,
+            rings_km: rings.clone(),
+            ..platform.clone()
+        };
+        let field = bad.check().unwrap_err().field;
+        assert!(
+            ["base_position", "rings_km"].contains(&field),
+            "{base:?} {rings:?}: {field}"
+        );
+    }
     for colour in ["1f77b4", "#1f77b", "#zzzzzz", "#1f77b4ff"] {
         let bad = Platform {
             colour: Some(colour.into()),

@@ -144,6 +144,8 @@ kind = "aircraft"
 base = "Toulouse-Francazal"
 colour = "#1f77b4"
 contact = "+33 5 00 00 00 00"
+base_position = [1.3675, 43.5456]
+rings_km = [250.0, 500.0]
 
 [[platforms]]
 name = "RS-TLS"
@@ -220,6 +222,16 @@ fn campaign_export_then_import_round_trips_and_bad_files_change_nothing() {
         ),
         ("year.toml", SETUP.replace("2026-11-28", "99999-11-28"), ""),
         ("kind.toml", SETUP.replace("\"sonde\"", "\"rocket\""), ""),
+        (
+            "base.toml",
+            SETUP.replace("[1.3675, 43.5456]", "[1.3675, 93.5]"),
+            "base_position",
+        ),
+        (
+            "rings.toml",
+            SETUP.replace("[250.0, 500.0]", "[250.0, -1.0]"),
+            "rings_km",
+        ),
         ("many.toml", many, "at most 1000"),
         (
             "huge.toml",

@@ -154,3 +154,54 @@ async fn a_track_is_simplified_to_the_maps_pixel_and_keeps_its_times() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
     }
 }
+
+#[tokio::test]
+async fn a_platforms_base_and_rings_are_kept_and_bad_ones_refused() {
+    let (t, _) = public_server().await;
+    let post = |body: Value| {
+        let t = &t;
+        async move {
+            let response = t
+                .http
+                .post(t.url("/api/v1/platforms"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+    for (base, rings, field) in [
+        (serde_json::json!([1.37, 95.0]), serde_json::json!([]), "base_position"),
+        (serde_json::json!([-181.0, 43.0]), serde_json::json!([]), "base_position"),
+        (serde_json::json!([1.37]), serde_json::json!([]), "base_position"),
+        (serde_json::json!(null), serde_json::json!([0]), "rings_km"),
+        (serde_json::json!(null), serde_json::json!([1e9]), "rings_km"),
+        (serde_json::json!(null), serde_json::json!(vec![10; 9]), "rings_km"),
+        (serde_json::json!(null), serde_json::json!("far"), "rings_km"),
+    ] {
+        let (status, body) = post(serde_json::json!({
+            "name": "FALCON", "kind": "aircraft", "base_position": base, "rings_km": rings
+        }))
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{base} {rings}: {body}");
+        assert!(body.contains(field), "{base} {rings}: {body}");
+    }
+    let (status, body) = post(serde_json::json!({
+        "name": "FALCON", "kind": "aircraft", "base": "Toulouse-Francazal",
+        "base_position": [1.37, 43.45], "rings_km": [250, 500]
+    }))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, platforms) = t.get_json("/api/v1/platforms").await;
+    let falcon = platforms
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "FALCON")
+        .expect("FALCON kept");
+    assert_eq!(falcon["base_position"], serde_json::json!([1.37, 43.45]));
+    assert_eq!(falcon["rings_km"], serde_json::json!([250.0, 500.0]));
+    let atr = platforms.as_array().unwrap().iter().find(|p| p["name"] == "ATR42").unwrap();
+    assert_eq!(atr["base_position"], Value::Null, "none given, none kept");
+}
