@@ -63,6 +63,19 @@ pub fn track(
     });
 }
 
+/// Fetches the track read from product `id` (a balloon's sounding, a
+/// prediction, a flight log) into `into`; a product without one is left out.
+pub fn product_track(id: i64, tolerance: f64, into: RwSignal<BTreeMap<i64, Track>>) {
+    let url = format!("/api/v1/products/{id}/track?tolerance={tolerance}");
+    request::get(&url, move |status, text| {
+        if let (200, Ok(feature)) = (status, serde_json::from_str::<TrackFeature>(&text)) {
+            into.update(|tracks| {
+                tracks.insert(id, Track::from(feature));
+            });
+        }
+    });
+}
+
 /// Fetches the flight plans of each operation of `ids` into `into`.
 pub fn plans(ids: Vec<i64>, into: RwSignal<Vec<StoredPlan>>) {
     for id in ids {

@@ -89,6 +89,24 @@ test('the map: basemap offline, images at the cursor in their box, a flight plan
       return listed.filter((p: { bbox?: number[] }) => p.bbox).length;
     })
     .toBe(2);
+  // A radiosonde's sounding table (with its position) and the balloon's predicted trajectory.
+  const sonde = platform('RS');
+  const rows = Array.from({ length: 10 }, (_, s) => `${s * 60},${1000 - 50 * s},${(43.0 + 0.01 * s).toFixed(2)},2.00,${150 + 300 * s}`);
+  dropFile(`upperair.${sonde}.${stamp(at(5)).slice(0, 12)}.sounding.csv`, Buffer.from(`time (s),P (hPa),lat,lon,alt (m)\n${rows.join('\n')}\n`));
+  const prediction = {
+    type: 'Feature',
+    geometry: { type: 'LineString', coordinates: [[2.0, 43.0, 150], [2.3, 43.2, 20000], [2.6, 43.3, 200]] },
+    properties: { times: [at(5), at(40), at(60)].map((t) => t.toISOString()) },
+  };
+  dropFile(`upperair.${sonde}.${stamp(at(5)).slice(0, 12)}.predicted.geojson`, Buffer.from(JSON.stringify(prediction)));
+  const balloon: number[] = [];
+  await expect
+    .poll(async () => {
+      const listed = await (await request.get(`/api/v1/products?platform=${sonde}`)).json();
+      balloon.splice(0, balloon.length, ...listed.map((p: { id: number }) => p.id));
+      return listed.length;
+    })
+    .toBe(2);
   // The flight, with a plan of three labelled waypoints.
   const planned = await request.post('/api/v1/operations', {
     data: {
@@ -112,6 +130,9 @@ test('the map: basemap offline, images at the cursor in their box, a flight plan
   await expect(page.locator('.map-plan circle')).toHaveCount(3);
   await expect(page.locator('.map-plan text')).toHaveText(['TLS', 'WP1', 'WP2']);
   await expect(page.locator('.map-areas text')).toHaveText(operation.code);
+  // The balloon: its sounding flown, its prediction dashed.
+  for (const id of balloon) await expect(page.locator(`.map-track[data-track="product:${id}"]`)).toHaveCount(1);
+  await expect(page.locator('.map-track.predicted')).toHaveCount(1);
   // Range rings around the aircraft's base.
   await expect(page.locator(`.map-base[data-base="${aircraft}"] path`)).toHaveCount(2);
   await expect(page.locator(`.map-base[data-base="${aircraft}"] text`)).toHaveText(['50 km', '100 km']);

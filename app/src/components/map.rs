@@ -14,6 +14,9 @@ use super::map_layers::{
     AreasLayer, Base, BasemapLayer, Drawn, Graticule, ImagesLayer, Placed, PlansLayer, RingsLayer,
     TracksLayer,
 };
+#[cfg(feature = "hydrate")]
+use super::map_trajectories::load_trajectories;
+use super::map_trajectories::trajectories_at;
 use crate::components::viewer::picture;
 use crate::dash::{use_dash, Dash};
 use crate::map_view::{bounds_of, Basemap, Bounds, MapView, Track, HEIGHT, WIDTH};
@@ -30,6 +33,8 @@ pub fn MapPanel() -> impl IntoView {
     let dash = use_dash();
     let basemap = RwSignal::new(Basemap::default());
     let tracks: RwSignal<BTreeMap<String, Track>> = RwSignal::new(BTreeMap::new());
+    // Tracks read from products (balloon soundings, predictions, flight logs), by id.
+    let product_tracks: RwSignal<BTreeMap<i64, Track>> = RwSignal::new(BTreeMap::new());
     let opacity = RwSignal::new(70u8);
     // Lanes switched on or off by hand; `None` while the page chooses.
     let chosen: RwSignal<Option<BTreeSet<String>>> = RwSignal::new(None);
@@ -63,7 +68,11 @@ pub fn MapPanel() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let drawn = Memo::new(move |_| drawn_at(dash, tracks));
+    let drawn = Memo::new(move |_| {
+        let mut drawn = drawn_at(dash, tracks);
+        drawn.extend(trajectories_at(dash, product_tracks));
+        drawn
+    });
     let bases = Memo::new(move |_| {
         let platforms = dash.ops.with(|ops| ops.platforms.clone());
         platforms
@@ -86,7 +95,10 @@ pub fn MapPanel() -> impl IntoView {
         images.with(|list| list.iter().for_each(|i| add(i.bounds)));
         areas.with(|list| list.iter().for_each(|a| add(a.bounds)));
         plans.with(|list| list.iter().filter_map(|(p, _)| p.bounds).for_each(&mut add));
-        bases.with(|list| list.iter().for_each(|b| add([b.at[0], b.at[1], b.at[0], b.at[1]])));
+        bases.with(|list| {
+            list.iter()
+                .for_each(|b| add([b.at[0], b.at[1], b.at[0], b.at[1]]))
+        });
         drawn.with(|list| {
             for d in list {
                 if let Some(b) = bounds_of(d.track.points.iter().copied()) {
@@ -100,6 +112,8 @@ pub fn MapPanel() -> impl IntoView {
 
     #[cfg(feature = "hydrate")]
     load(dash, view, basemap, tracks, moved_by_hand, content);
+    #[cfg(feature = "hydrate")]
+    load_trajectories(dash, view, product_tracks);
 
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
     #[cfg(feature = "hydrate")]
@@ -268,7 +282,7 @@ fn areas_in_view(dash: Dash) -> Vec<super::map_layers::Area> {
         .collect()
 }
 
-fn colour_of(dash: Dash, platform: &str) -> String {
+pub(super) fn colour_of(dash: Dash, platform: &str) -> String {
     dash.ops.with(|ops| {
         ops.colour(platform).map(str::to_string).unwrap_or_else(|| {
             let n = ops
@@ -301,7 +315,9 @@ fn drawn_at(dash: Dash, tracks: RwSignal<BTreeMap<String, Track>>) -> Vec<Drawn>
                     track.at(at).map(|p| (p, None))
                 };
                 Drawn {
-                    platform: name.clone(),
+                    key: name.clone(),
+                    label: name.clone(),
+                    predicted: false,
                     colour: colour_of(dash, name),
                     flown: if following {
                         track.points.len()

@@ -236,7 +236,12 @@ pub fn RingsLayer(view: RwSignal<MapView>, bases: Memo<Vec<Base>>) -> impl IntoV
 /// A platform's track and where it is at the cursor.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Drawn {
-    pub platform: String,
+    /// What it is the track of: a platform's name, or `product:ID`.
+    pub key: String,
+    /// The name shown beside it.
+    pub label: String,
+    /// A predicted trajectory (drawn dashed), not a flown one.
+    pub predicted: bool,
     pub colour: String,
     pub track: Track,
     /// Points flown by the cursor's time (drawn solid; the rest faint).
@@ -259,18 +264,18 @@ pub fn TracksLayer(view: RwSignal<MapView>, drawn: Memo<Vec<Drawn>>) -> impl Int
                     let marker = d.at.map(|(p, alt)| {
                         let (x, y) = v.to_screen(p);
                         let label = match alt {
-                            Some(alt) => format!("{} {:.0} m", d.platform, alt),
-                            None => d.platform.clone(),
+                            Some(alt) => format!("{} {:.0} m", d.label, alt),
+                            None => d.label.clone(),
                         };
                         view! {
-                            <g class="map-platform" data-platform=d.platform.clone() data-lon=format!("{:.4}", p[0]) data-lat=format!("{:.4}", p[1])>
+                            <g class="map-platform" data-platform=d.key.clone() data-lon=format!("{:.4}", p[0]) data-lat=format!("{:.4}", p[1])>
                                 <circle cx=format!("{x:.1}") cy=format!("{y:.1}") r="6" fill=d.colour.clone()/>
                                 <text x=format!("{:.1}", x + 9.0) y=format!("{:.1}", y + 4.0)>{label}</text>
                             </g>
                         }
                     });
                     view! {
-                        <g class="map-track" data-track=d.platform.clone() data-points=points.len()>
+                        <g class="map-track" class:predicted=d.predicted data-track=d.key.clone() data-points=points.len()>
                             <path class="ahead" d=ahead stroke=d.colour.clone()/>
                             <path class="flown" d=flown stroke=d.colour.clone()/>
                             {marker}

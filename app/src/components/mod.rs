@@ -12,6 +12,7 @@ pub mod help;
 pub mod login;
 pub mod map;
 pub mod map_layers;
+pub mod map_trajectories;
 pub mod missions;
 pub mod operation;
 pub mod operation_lanes;

@@ -6,6 +6,8 @@
 
 pub mod iwg1;
 pub mod plan;
+#[cfg(feature = "plans")]
+pub mod trajectory;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

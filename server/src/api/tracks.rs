@@ -11,6 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use products::catalogue::MAX_TRACK_POINTS;
+use products::tracks::trajectory::{self, Trajectory};
 use products::tracks::{thin, track_feature, Fix, Position};
 use products::Visibility;
 use serde::Deserialize;
@@ -176,8 +177,10 @@ async fn track(
     Ok(Json(track_feature(&platform, &fixes)))
 }
 
-/// The track in a dropped `.iwg1` product (a whole flight's packets), as a
-/// GeoJSON Feature like a platform's, with how many lines were refused.
+/// The track in a product: a dropped `.iwg1` file (a whole flight's
+/// packets), a sounding's `.csv` with latitude and longitude columns, or a
+/// predicted trajectory in `.geojson`; a GeoJSON Feature like a platform's,
+/// with how many rows were refused and the first reasons.
 async fn product_track(
     State(state): State<AppState>,
     access: ReadAccess,
@@ -190,34 +193,74 @@ async fn product_track(
         .product(id, access.visibility())
         .await?
         .ok_or(ApiError::NotFound("product"))?;
-    if !stored.product.file_name.ends_with(".iwg1") {
-        return Err(ApiError::NotFound("track (only .iwg1 products have one)"));
-    }
+    let name = stored.product.file_name.to_ascii_lowercase();
+    let kind = match name.rsplit('.').next() {
+        Some("iwg1") => TrackFile::Iwg1,
+        Some("csv") => TrackFile::Table,
+        Some("geojson") => TrackFile::GeoJson,
+        _ => {
+            return Err(ApiError::NotFound(
+                "track (.iwg1, sounding .csv and .geojson products have one)",
+            ))
+        }
+    };
     let path = state
         .data
         .resolve(std::path::Path::new(&stored.stored_path))
         .ok_or(ApiError::FileMissing(id))?;
-    let platform = stored.product.platform;
+    let start = stored.product.valid_time;
     let read = tokio::task::spawn_blocking(move || {
-        products::store::read_regular_file(&path, MAX_TRACK_FILE_BYTES).map(|(bytes, _)| bytes)
+        let (bytes, _) = products::store::read_regular_file(&path, MAX_TRACK_FILE_BYTES)?;
+        Ok::<_, products::store::TakeError>(kind.read(&bytes, start))
     });
-    let bytes = read
+    let trajectory = read
         .await
         .map_err(|e| ApiError::Unavailable(e.to_string()))?
-        .map_err(|_| ApiError::FileMissing(id))?;
-    if bytes.len() as u64 > MAX_TRACK_FILE_BYTES {
-        return Err(ApiError::Rejected(format!(
-            "the file is over {MAX_TRACK_FILE_BYTES} bytes: no track is drawn from it"
-        )));
-    }
-    let mut batch = Batch::default();
-    batch.read(&String::from_utf8_lossy(&bytes));
-    let mut fixes = batch.fixes;
-    fixes.sort_by_key(|f| f.time);
-    let fixes = simplify(thin(fixes, MAX_TRACK_POINTS as usize), tolerance).await?;
-    let mut feature = track_feature(&platform, &fixes);
+        .map_err(|_| ApiError::FileMissing(id))?
+        .map_err(|e| ApiError::Rejected(format!("product {id} has no track: {e}")))?;
+    let fixes = thin(trajectory.fixes, MAX_TRACK_POINTS as usize);
+    let fixes = simplify(fixes, tolerance).await?;
+    let mut feature = track_feature(&stored.product.platform, &fixes);
     feature["properties"]["product_id"] = id.into();
-    feature["properties"]["refused"] = batch.refused.into();
-    feature["properties"]["reasons"] = batch.reasons.into();
+    feature["properties"]["refused"] = trajectory.refused.into();
+    feature["properties"]["reasons"] = trajectory.reasons.into();
     Ok(Json(feature))
+}
+
+/// The files a product's track is read from.
+#[derive(Clone, Copy)]
+enum TrackFile {
+    Iwg1,
+    Table,
+    GeoJson,
+}
+
+impl TrackFile {
+    /// The file's points in time order (`start`, the product's time, for
+    /// tables timed in seconds after it), or why it has none.
+    fn read(
+        self,
+        bytes: &[u8],
+        start: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Trajectory, String> {
+        if bytes.len() as u64 > MAX_TRACK_FILE_BYTES {
+            return Err(format!("the file is over {MAX_TRACK_FILE_BYTES} bytes"));
+        }
+        let text = String::from_utf8_lossy(bytes);
+        match self {
+            TrackFile::Iwg1 => {
+                let mut batch = Batch::default();
+                batch.read(&text);
+                let mut fixes = batch.fixes;
+                fixes.sort_by_key(|f| f.time);
+                Ok(Trajectory {
+                    fixes,
+                    refused: batch.refused,
+                    reasons: batch.reasons,
+                })
+            }
+            TrackFile::Table => trajectory::from_csv(&text, start).map_err(|e| e.to_string()),
+            TrackFile::GeoJson => trajectory::from_geojson(&text).map_err(|e| e.to_string()),
+        }
+    }
 }

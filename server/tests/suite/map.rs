@@ -172,13 +172,37 @@ async fn a_platforms_base_and_rings_are_kept_and_bad_ones_refused() {
         }
     };
     for (base, rings, field) in [
-        (serde_json::json!([1.37, 95.0]), serde_json::json!([]), "base_position"),
-        (serde_json::json!([-181.0, 43.0]), serde_json::json!([]), "base_position"),
-        (serde_json::json!([1.37]), serde_json::json!([]), "base_position"),
+        (
+            serde_json::json!([1.37, 95.0]),
+            serde_json::json!([]),
+            "base_position",
+        ),
+        (
+            serde_json::json!([-181.0, 43.0]),
+            serde_json::json!([]),
+            "base_position",
+        ),
+        (
+            serde_json::json!([1.37]),
+            serde_json::json!([]),
+            "base_position",
+        ),
         (serde_json::json!(null), serde_json::json!([0]), "rings_km"),
-        (serde_json::json!(null), serde_json::json!([1e9]), "rings_km"),
-        (serde_json::json!(null), serde_json::json!(vec![10; 9]), "rings_km"),
-        (serde_json::json!(null), serde_json::json!("far"), "rings_km"),
+        (
+            serde_json::json!(null),
+            serde_json::json!([1e9]),
+            "rings_km",
+        ),
+        (
+            serde_json::json!(null),
+            serde_json::json!(vec![10; 9]),
+            "rings_km",
+        ),
+        (
+            serde_json::json!(null),
+            serde_json::json!("far"),
+            "rings_km",
+        ),
     ] {
         let (status, body) = post(serde_json::json!({
             "name": "FALCON", "kind": "aircraft", "base_position": base, "rings_km": rings
@@ -202,6 +226,11 @@ async fn a_platforms_base_and_rings_are_kept_and_bad_ones_refused() {
         .expect("FALCON kept");
     assert_eq!(falcon["base_position"], serde_json::json!([1.37, 43.45]));
     assert_eq!(falcon["rings_km"], serde_json::json!([250.0, 500.0]));
-    let atr = platforms.as_array().unwrap().iter().find(|p| p["name"] == "ATR42").unwrap();
+    let atr = platforms
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "ATR42")
+        .unwrap();
     assert_eq!(atr["base_position"], Value::Null, "none given, none kept");
 }

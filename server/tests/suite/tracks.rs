@@ -284,3 +284,83 @@ async fn in_participants_mode_a_relay_sends_positions_and_reads_nothing() {
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_soundings_table_and_a_predicted_trajectory_are_balloon_tracks() {
+    let (t, _, _) = start(&[]).await;
+    let mut ws = t.events(None).await;
+    // A radiosonde's table: seconds after launch, decimal commas, a bad row.
+    let mut table = String::from("Time (s);P (hPa);T (C);Lat (deg);Lon (deg);Alt (m)\n");
+    for s in 0..600 {
+        let lat = 43.6 + f64::from(s) * 1e-4;
+        table.push_str(&format!("{s};1000;15;{lat:.4};1,44;{}\n", 150 + 5 * s).replace(".", ","));
+    }
+    table.push_str("600;500;-20;-9999;-9999;3150\n");
+    t.drop_file("upperair.TLS.202611291100.sounding.csv", table.as_bytes());
+    let sounding = common::product_of(common::next_event(&mut ws).await);
+    let path = format!("/api/v1/products/{}/track", sounding.id);
+    let (status, track) = t.get_json(&path).await;
+    assert_eq!(status, StatusCode::OK, "{track}");
+    assert_eq!(track["properties"]["points"], 600);
+    assert_eq!(track["properties"]["refused"], 1);
+    assert_eq!(track["properties"]["times"][0], "2026-11-29T11:00:00.000Z");
+    assert_eq!(
+        track["properties"]["times"][599],
+        "2026-11-29T11:09:59.000Z"
+    );
+    assert_eq!(
+        track["geometry"]["coordinates"][599],
+        serde_json::json!([1.44, 43.6599, 3145.0])
+    );
+    // Simplified for a map: the sonde rose straight north.
+    let (_, simple) = t.get_json(&format!("{path}?tolerance=0.001")).await;
+    assert_eq!(simple["properties"]["points"], 2);
+
+    // A predicted trajectory.
+    let predicted = serde_json::json!({
+        "type": "Feature",
+        "geometry": {"type": "LineString", "coordinates": [[1.44, 43.6, 150], [1.9, 43.8, 25000], [2.3, 43.9, 300]]},
+        "properties": {"times": ["2026-11-29T11:00:00Z", "2026-11-29T12:30:00Z", "2026-11-29T13:05:00Z"]}
+    });
+    t.drop_file(
+        "upperair.TLS.202611291100.predicted.geojson",
+        predicted.to_string().as_bytes(),
+    );
+    let prediction = common::product_of(common::next_event(&mut ws).await);
+    let (status, track) = t
+        .get_json(&format!("/api/v1/products/{}/track", prediction.id))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{track}");
+    assert_eq!(track["properties"]["points"], 3);
+
+    // Tables and GeoJSON without what a track needs: 422 with the reason.
+    for (name, body, says) in [
+        (
+            "upperair.TLS.202611291200.ptu.csv",
+            "P (hPa),T (C)\n1000,15\n".to_string(),
+            "latitude",
+        ),
+        (
+            "upperair.TLS.202611291200.untimed.geojson",
+            r#"{"type": "LineString", "coordinates": [[1, 43], [2, 44]]}"#.to_string(),
+            "needs times",
+        ),
+        (
+            "upperair.TLS.202611291300.broken.geojson",
+            "{\"type\": ".repeat(1000),
+            "not readable",
+        ),
+    ] {
+        t.drop_file(name, body.as_bytes());
+        let product = common::product_of(common::next_event(&mut ws).await);
+        let (status, refusal) = t
+            .get_json(&format!("/api/v1/products/{}/track", product.id))
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name}: {refusal}"
+        );
+        assert!(refusal.to_string().contains(says), "{name}: {refusal}");
+    }
+}

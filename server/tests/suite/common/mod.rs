@@ -299,6 +299,9 @@ pub fn product_of(event: Event) -> products::Product {
     match event.kind {
         products::EventKind::ProductAdded { product }
         | products::EventKind::ProductUpdated { product, .. } => product,
+        products::EventKind::ProductRejected { rejection } => {
+            panic!("expected a product, got a rejection: {}", rejection.reason)
+        }
         other => panic!("expected a product, got {}", other.type_name()),
     }
 }
