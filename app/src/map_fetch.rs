@@ -34,11 +34,14 @@ pub fn basemap(view: &MapView, into: RwSignal<Basemap>) {
 }
 
 /// Fetches `platform`'s track between `from` and `to` simplified to
-/// `tolerance` degrees, and merges it into what `into` holds.
+/// `tolerance` degrees: the whole stretch shown (`Whole`, replacing what
+/// `into` holds for it once it arrives, so the map never goes blank between
+/// zooms) or a gap to fill (`Gap`, merged).
 pub fn track(
     platform: &str,
     (from, to): (DateTime<Utc>, DateTime<Utc>),
     tolerance: f64,
+    stretch: Stretch,
     into: RwSignal<BTreeMap<String, Track>>,
 ) {
     let url = format!(
@@ -51,16 +54,30 @@ pub fn track(
     request::get(&url, move |status, text| {
         match (status, serde_json::from_str::<TrackFeature>(&text)) {
             (200, Ok(feature)) => into.update(|tracks| {
-                tracks
-                    .entry(platform)
-                    .or_default()
-                    .extend(Track::from(feature));
+                let fetched = Track::from(feature);
+                let held = tracks.entry(platform).or_default();
+                match stretch {
+                    Stretch::Whole => {
+                        // Live positions newer than the answer stay.
+                        let newer = held.since(fetched.last_time());
+                        *held = fetched;
+                        held.extend(newer);
+                    }
+                    Stretch::Gap => held.extend(fetched),
+                }
             }),
             // A platform whose positions this reader may not see.
             (404, _) => {}
             _ => leptos::logging::warn!("the track of {platform} could not be loaded ({status})"),
         }
     });
+}
+
+/// What a track request is for.
+#[derive(Clone, Copy)]
+pub enum Stretch {
+    Whole,
+    Gap,
 }
 
 /// Fetches the track read from product `id` (a balloon's sounding, a

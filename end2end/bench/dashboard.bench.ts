@@ -4,16 +4,11 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import http from 'node:http';
 import { seedOperations } from './seed';
+import { fmt, median } from './figures';
 
 const RUNS = 15;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
-const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 test('dashboard figures: server render, time to interactive, bundle size', async ({ browser, request, baseURL }) => {
   const planned = await seedOperations(request);

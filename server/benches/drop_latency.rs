@@ -15,6 +15,8 @@
 
 #[path = "../tests/suite/common/mod.rs"]
 mod common;
+#[path = "support/drops.rs"]
+mod drops;
 #[path = "support/stats.rs"]
 mod stats;
 
@@ -22,8 +24,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{Duration as Span, TimeZone, Utc};
 use common::{add_user_with_token, next_event, ws_with, ws_with_cookie, TestServer, Ws};
+use drops::demo_payloads;
 use futures_util::StreamExt;
-use opsboard::demo;
 use products::name::format_time;
 use products::{EventKind, Role};
 use stats::{env_or, summary};
@@ -84,13 +86,7 @@ async fn main() {
     // Realistic payloads from the demo feeder: a PNG model field, a JPEG
     // satellite image, a CSV time series, a CSV sounding.
     let now = Utc::now();
-    let payloads: Vec<(String, Vec<u8>)> = (0..4)
-        .map(|tick| {
-            let drop = demo::make(tick, now).expect("demo product");
-            let ext = drop.name.rsplit('.').next().unwrap_or("bin").to_string();
-            (ext, drop.bytes)
-        })
-        .collect();
+    let payloads = demo_payloads(now);
 
     // Thumbnails on, as in production: they must not delay the events.
     let t = TestServer::start_with(tempfile::tempdir().expect("temp dir"), |args| {

@@ -12,6 +12,8 @@
 
 #[path = "../tests/suite/common/mod.rs"]
 mod common;
+#[path = "support/drops.rs"]
+mod drops;
 #[path = "support/stats.rs"]
 mod stats;
 
@@ -22,8 +24,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Duration as Span, TimeZone, Utc};
 use common::{next_event, ws_with, TestServer};
+use drops::demo_payloads;
 use futures_util::StreamExt;
-use opsboard::demo;
 use products::name::format_time;
 use products::EventKind;
 use stats::{env_or, summary};
@@ -143,13 +145,7 @@ async fn main() {
     let mut board = t.events(None).await;
     let every = Duration::from_secs_f64(1.0 / rate as f64);
     let now = Utc::now();
-    let payloads: Vec<(String, Vec<u8>)> = (0..4)
-        .map(|tick| {
-            let drop = demo::make(tick, now).expect("demo product");
-            let ext = drop.name.rsplit('.').next().unwrap_or("bin").to_string();
-            (ext, drop.bytes)
-        })
-        .collect();
+    let payloads = demo_payloads(now);
     let mut drops = Vec::new();
     let end = started + Duration::from_secs(u64::from(seconds));
     let mut i = 0usize;

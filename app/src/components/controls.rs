@@ -56,6 +56,16 @@ pub fn Controls() -> impl IntoView {
                 >
                     "Follow now"
                 </a>
+                <a
+                    class="control map-toggle"
+                    class:on=move || dash.map_shown.get()
+                    href=move || dash.href(|v| crate::view::ViewState { map: !v.map, ..v.clone() })
+                    data-noscroll=""
+                    aria-pressed=move || dash.map_shown.get().to_string()
+                    title="The map under the timeline, at the cursor's time"
+                >
+                    "Map"
+                </a>
             </div>
             <Presets/>
             <DateJump/>

@@ -124,7 +124,7 @@ pub fn MapPanel() -> impl IntoView {
                 crate::map_input::MapInput {
                     view,
                     moved_by_hand,
-                    on_click: Box::new(move |at| pick(dash, view, tracks, at)),
+                    on_click: Box::new(move |at| pick(dash, view, drawn, at)),
                 },
             );
         }
@@ -335,19 +335,14 @@ fn drawn_at(dash: Dash, tracks: RwSignal<BTreeMap<String, Track>>) -> Vec<Drawn>
 
 /// A click on the map: on a track, the cursor goes to that point's time.
 #[cfg(feature = "hydrate")]
-fn pick(
-    dash: Dash,
-    view: RwSignal<MapView>,
-    tracks: RwSignal<BTreeMap<String, Track>>,
-    at: (f64, f64),
-) {
+fn pick(dash: Dash, view: RwSignal<MapView>, drawn: Memo<Vec<Drawn>>, at: (f64, f64)) {
     /// Pixels from a track within which a click picks its nearest point.
     const PICK_REACH: f64 = 10.0;
     let v = view.get_untracked();
-    let nearest = tracks.with_untracked(|tracks| {
-        tracks
-            .values()
-            .filter_map(|t| t.time_near(&v, at, PICK_REACH))
+    let nearest = drawn.with_untracked(|drawn| {
+        drawn
+            .iter()
+            .filter_map(|d| d.track.time_near(&v, at, PICK_REACH))
             .min_by(|a, b| a.0.total_cmp(&b.0))
     });
     if let Some((_, time)) = nearest {
@@ -372,7 +367,7 @@ fn load(
     moved_by_hand: RwSignal<bool>,
     content: impl Fn() -> MapView + 'static,
 ) {
-    use crate::map_fetch;
+    use crate::map_fetch::{self, Stretch};
     use crate::map_view::track_tolerance;
     use products::operations::PlatformKind;
 
@@ -395,7 +390,11 @@ fn load(
     });
     Effect::new(move |_| {
         if !moved_by_hand.get() {
-            view.set(content());
+            // Only a real change: every live position recomputes the content.
+            let fitted = content();
+            if view.get_untracked() != fitted {
+                view.set(fitted);
+            }
         }
     });
     let tolerance = Memo::new(move |_| track_tolerance(&view.get()));
@@ -409,9 +408,8 @@ fn load(
                 .map(|p| p.name.clone())
                 .collect()
         });
-        tracks.set(BTreeMap::new());
         for platform in platforms {
-            map_fetch::track(&platform, loaded, tolerance, tracks);
+            map_fetch::track(&platform, loaded, tolerance, Stretch::Whole, tracks);
         }
     });
     // Live positions extend the tracks; a gap (a reconnect) is fetched.
@@ -426,7 +424,13 @@ fn load(
             if let Some(last) =
                 last.filter(|last| position.time - *last > chrono::Duration::seconds(5))
             {
-                map_fetch::track(&name, (last, position.time), tolerance, tracks);
+                map_fetch::track(
+                    &name,
+                    (last, position.time),
+                    tolerance,
+                    Stretch::Gap,
+                    tracks,
+                );
             }
             tracks.update(|t| {
                 t.entry(name).or_default().extend(Track {

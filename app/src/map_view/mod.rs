@@ -277,6 +277,15 @@ impl Track {
         }
     }
 
+    /// Its points after `after` (all of them for `None`).
+    pub fn since(&self, after: Option<DateTime<Utc>>) -> Track {
+        let from = after.map_or(0, |t| self.times.partition_point(|time| *time <= t));
+        Track {
+            points: self.points[from..].to_vec(),
+            times: self.times[from..].to_vec(),
+        }
+    }
+
     /// The time of its last point.
     pub fn last_time(&self) -> Option<DateTime<Utc>> {
         self.times.last().copied()

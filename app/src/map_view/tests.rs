@@ -138,6 +138,9 @@ fn a_track_says_where_the_platform_was_and_grows_only_forward() {
     });
     assert_eq!(track.times.len(), 4, "a replayed point is not added twice");
     assert_eq!(track.last_time(), Some(t(20)));
+    assert_eq!(track.since(Some(t(5))).times, vec![t(10), t(20)]);
+    assert_eq!(track.since(None).times.len(), 4);
+    assert!(track.since(Some(t(20))).times.is_empty());
     let view = MapView::fit([0.0, 42.0, 4.0, 45.0]);
     let near = view.to_screen([2.0, 43.0]);
     let (_, time) = track.time_near(&view, (near.0, near.1 + 3.0), 8.0).unwrap();

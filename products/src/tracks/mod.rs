@@ -14,6 +14,26 @@ use serde::{Deserialize, Serialize};
 
 pub use iwg1::{Fix, Iwg1Error};
 
+/// A table of points as planning tools and sondes export it: separated by
+/// `;` when the header has one (decimal commas then read as points), else
+/// by `,` or tab; rows of any length, cells trimmed.
+#[cfg(feature = "plans")]
+pub(crate) fn table_reader(text: &str) -> csv::Reader<&[u8]> {
+    let header = text.lines().next().unwrap_or_default();
+    let delimiter = if header.contains(';') {
+        b';'
+    } else if header.contains('\t') {
+        b'\t'
+    } else {
+        b','
+    };
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes())
+}
+
 /// A platform's position as the API answers it: the packet's time and
 /// place, and its named values.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -99,19 +99,7 @@ fn time_of(cell: &str, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
 /// time — and an altitude). Without a time column, rows are a second apart
 /// from `start`, as radiosondes report.
 pub fn from_csv(text: &str, start: DateTime<Utc>) -> Result<Trajectory, TrajectoryError> {
-    let header = text.lines().next().unwrap_or_default();
-    let delimiter = if header.contains(';') {
-        b';'
-    } else if header.contains('\t') {
-        b'\t'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
+    let mut reader = super::table_reader(text);
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| TrajectoryError::Unreadable(e.to_string()))?

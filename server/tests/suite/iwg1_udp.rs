@@ -15,6 +15,18 @@ use tokio_tungstenite::tungstenite::Message;
 use crate::common;
 use common::{ws_with, TestServer, Ws};
 
+/// The same in EOL's compact time form (`20261129T140010`, whole seconds),
+/// with two values of the platform's own after the 32 standard fields.
+fn compact_packet(tenths: u32) -> String {
+    let (s, lon) = (tenths / 10, 2.0 + f64::from(tenths) * 1e-4);
+    format!(
+        "IWG1,20261129T14{:02}{:02},44.25,{lon:.4},5000,,,,150{},7.5,-3\r\n",
+        s / 60,
+        s % 60,
+        ",".repeat(24)
+    )
+}
+
 /// A free UDP port on loopback (the server binds it next).
 fn free_port() -> u16 {
     let socket = UdpSocket::bind("127.0.0.1:0").expect("a free port");
@@ -83,7 +95,7 @@ async fn packets_at_1_and_20_hz_reach_a_map_paced_and_a_reconnect_misses_nothing
             .unwrap();
         if tick % 20 == 0 {
             sender
-                .send_to(packet(tick * 5).as_bytes(), ("127.0.0.1", slow))
+                .send_to(compact_packet(tick * 5).as_bytes(), ("127.0.0.1", slow))
                 .unwrap();
         }
         if tick == 30 {
@@ -109,6 +121,11 @@ async fn packets_at_1_and_20_hz_reach_a_map_paced_and_a_reconnect_misses_nothing
         "the newest comes last"
     );
     assert_eq!(last["values"]["grnd_spd"], 150.0);
+
+    // The 1 Hz platform's compact times and extra fields were read.
+    let atr: Vec<&Value> = of("ATR42");
+    assert_eq!(atr[2]["time"], "2026-11-29T14:00:20Z");
+    assert_eq!(atr[2]["lon"], 2.02);
 
     // Every packet is stored, paced or not; the garbage is counted.
     let (_, track) = t.get_json("/api/v1/platforms/FALCON/track").await;

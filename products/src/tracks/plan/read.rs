@@ -207,19 +207,7 @@ fn ftml(doc: &Document) -> Result<FlightPlan, PlanError> {
 /// (`name`, `label`, `location`, `waypoint`). Separated by `;` when the
 /// header has one (decimal commas then read as points), else by `,` or tab.
 fn csv_table(text: &str) -> Result<FlightPlan, PlanError> {
-    let header = text.lines().next().unwrap_or_default();
-    let delimiter = if header.contains(';') {
-        b';'
-    } else if header.contains('\t') {
-        b'\t'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
+    let mut reader = crate::tracks::table_reader(text);
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| PlanError::Xml(e.to_string()))?
