@@ -16,12 +16,8 @@ pub const MAX_TRACK_POINTS: i64 = 50_000;
 
 fn fix_of(row: &SqliteRow) -> Result<Fix> {
     Ok(Fix {
-        time: from_ms(row.try_get("time_ms")?),
-        lat: row.try_get("lat")?,
-        lon: row.try_get("lon")?,
-        alt: row.try_get("alt")?,
         values: serde_json::from_str(row.try_get("packet")?)?,
-        extra: 0,
+        ..place_of(row)?
     })
 }
 

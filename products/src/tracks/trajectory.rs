@@ -271,6 +271,26 @@ mod tests {
     }
 
     #[test]
+    fn hostile_tables_are_refused_or_counted_and_the_next_good_one_reads() {
+        assert!(from_csv("", launch()).is_err(), "empty");
+        let truncated = "time,lat,lon\n0,43.6";
+        assert_eq!(from_csv(truncated, launch()).unwrap().refused, 1);
+        let huge = "time,lat,lon\n1e999,43.6,1.4\n0,1e308,1.4\n99999999999,43.6,1.4\n";
+        let t = from_csv(huge, launch()).unwrap();
+        assert_eq!((t.fixes.len(), t.refused), (0, 3), "{:?}", t.reasons);
+        let garbage = "\u{0}\u{1}lat,lon\n\u{ff}".to_string();
+        assert!(
+            from_csv(&garbage, launch()).is_err_and(|e| e == TrajectoryError::NoColumn("latitude"))
+        );
+        assert!(matches!(
+            from_geojson(&" ".repeat(MAX_GEOJSON_BYTES + 1)),
+            Err(TrajectoryError::TooLarge(_))
+        ));
+        let good = from_csv("time,lat,lon\n0,43.6,1.4\n", launch()).unwrap();
+        assert_eq!(good.fixes.len(), 1, "the next good table reads");
+    }
+
+    #[test]
     fn a_predicted_trajectory_needs_its_times() {
         let line = r#"{"type": "Feature", "geometry": {"type": "LineString",
             "coordinates": [[1.44, 43.6, 150], [1.6, 43.7, 20000], [2.1, 43.9]]},
