@@ -3,7 +3,9 @@
 //! the operations in view. Failures leave the layer as it was and say why
 //! in the console: a map without its coasts still shows the aircraft.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use leptos::prelude::*;
@@ -80,9 +82,30 @@ pub enum Stretch {
     Gap,
 }
 
-/// Fetches the track read from product `id` (a balloon's sounding, a
-/// prediction, a flight log) into `into`; a product without one is left out.
-pub fn product_track(id: i64, tolerance: f64, into: RwSignal<BTreeMap<i64, Track>>) {
+/// Most product tracks fetched at once. A browser opens six connections to
+/// a server: fifty soundings asked for together kept a platform's track
+/// waiting behind them for a quarter of a second.
+const PRODUCT_TRACKS_AT_ONCE: usize = 2;
+
+/// Fetches the tracks read from products `ids` (balloons' soundings,
+/// predictions, flight logs) into `into`, a few at a time, in order; a
+/// product without one is left out.
+pub fn product_tracks(ids: Vec<i64>, tolerance: f64, into: RwSignal<BTreeMap<i64, Track>>) {
+    let queue = Rc::new(RefCell::new(VecDeque::from(ids)));
+    for _ in 0..PRODUCT_TRACKS_AT_ONCE {
+        next_product_track(queue.clone(), tolerance, into);
+    }
+}
+
+/// Fetches the first track of `queue`, then the next when it is answered.
+fn next_product_track(
+    queue: Rc<RefCell<VecDeque<i64>>>,
+    tolerance: f64,
+    into: RwSignal<BTreeMap<i64, Track>>,
+) {
+    let Some(id) = queue.borrow_mut().pop_front() else {
+        return;
+    };
     let url = format!("/api/v1/products/{id}/track?tolerance={tolerance}");
     request::get(&url, move |status, text| {
         if let (200, Ok(feature)) = (status, serde_json::from_str::<TrackFeature>(&text)) {
@@ -90,6 +113,7 @@ pub fn product_track(id: i64, tolerance: f64, into: RwSignal<BTreeMap<i64, Track
                 tracks.insert(id, Track::from(feature));
             });
         }
+        next_product_track(queue, tolerance, into);
     });
 }
 

@@ -91,14 +91,14 @@ pub fn load_trajectories(
     let asked = StoredValue::new(BTreeSet::<i64>::new());
     Effect::new(move |_| {
         let tolerance = crate::map_view::track_tolerance(&view.get_untracked());
-        for (id, _, _) in track_products(dash) {
-            if asked.with_value(|a| a.contains(&id)) {
-                continue;
-            }
-            asked.update_value(|a| {
-                a.insert(id);
-            });
-            crate::map_fetch::product_track(id, tolerance, product_tracks);
+        let new: Vec<i64> = track_products(dash)
+            .into_iter()
+            .map(|(id, _, _)| id)
+            .filter(|id| asked.with_value(|a| !a.contains(id)))
+            .collect();
+        asked.update_value(|a| a.extend(new.iter().copied()));
+        if !new.is_empty() {
+            crate::map_fetch::product_tracks(new, tolerance, product_tracks);
         }
     });
 }

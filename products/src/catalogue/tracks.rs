@@ -91,6 +91,30 @@ impl Catalogue {
         .await?;
         rows.iter().map(place_of).collect()
     }
+
+    /// `platform`'s fixes from `from` on (all when None), oldest first, places
+    /// and times only; None when there are more than `most` (the caller then
+    /// reads a thinned [`Catalogue::track`] instead).
+    pub async fn fixes_since(
+        &self,
+        platform: &str,
+        from: Option<DateTime<Utc>>,
+        most: usize,
+    ) -> Result<Option<Vec<Fix>>> {
+        let rows = sqlx::query(
+            "SELECT time_ms, lat, lon, alt FROM positions
+             WHERE platform = ? AND time_ms >= ? ORDER BY time_ms LIMIT ?",
+        )
+        .bind(platform)
+        .bind(from.map_or(i64::MIN, |t| t.timestamp_millis()))
+        .bind(i64::try_from(most).unwrap_or(i64::MAX).saturating_add(1))
+        .fetch_all(&self.pool)
+        .await?;
+        if rows.len() > most {
+            return Ok(None);
+        }
+        rows.iter().map(place_of).collect::<Result<_>>().map(Some)
+    }
 }
 
 /// A fix's place and time, without the packet's other values.

@@ -42,9 +42,17 @@ async fn view_lines(
                 ))
             })?,
     };
-    let map = basemap().map_err(|e| ApiError::Unavailable(e.to_string()))?;
     let tolerance = (view[2] - view[0]) / f64::from(width);
-    let lines = map.lines_in(view, tolerance);
+    // Cutting and simplifying a continent's coasts takes milliseconds of
+    // CPU: off the async threads, so the map's other first requests (its
+    // tracks) are not held behind it.
+    let lines = tokio::task::spawn_blocking(move || {
+        basemap()
+            .map(|map| map.lines_in(view, tolerance))
+            .map_err(|e| ApiError::Unavailable(e.to_string()))
+    })
+    .await
+    .map_err(|e| ApiError::Unavailable(e.to_string()))??;
     Ok((
         [(header::CACHE_CONTROL, "private, max-age=86400")],
         Json(lines),

@@ -172,7 +172,11 @@ async fn track(
     let from = parse_bound("from", range.from.as_deref())?;
     let to = parse_bound("to", range.to.as_deref())?;
     let tolerance = parse_tolerance(range.tolerance.as_deref())?;
-    let fixes = state.catalogue.track(&platform, from, to).await?;
+    let fixes = state
+        .receivers
+        .recent
+        .track(&state.catalogue, &platform, from, to)
+        .await?;
     let fixes = simplify(fixes, tolerance).await?;
     Ok(Json(track_feature(&platform, &fixes)))
 }

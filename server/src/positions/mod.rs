@@ -6,6 +6,7 @@
 //! the ground would otherwise know why the aircraft is not on the map.
 
 pub mod live;
+pub mod recent;
 pub mod udp;
 
 use std::collections::{HashMap, VecDeque};
@@ -38,6 +39,8 @@ pub struct Receivers {
     counts: Arc<Mutex<HashMap<String, Received>>>,
     /// Open maps.
     pub live: live::Live,
+    /// The newest stretch of each track, as maps ask for it.
+    pub recent: recent::RecentTracks,
 }
 
 /// Packets read, before they are stored.
@@ -93,7 +96,9 @@ impl Receivers {
         platform: &str,
         batch: Batch,
     ) -> Result<Outcome, CatalogueError> {
-        catalogue.record_fixes(platform, &batch.fixes).await?;
+        self.recent
+            .record(catalogue, platform, &batch.fixes)
+            .await?;
         if let Some(newest) = batch.fixes.iter().max_by_key(|f| f.time) {
             self.live.offer(platform, newest);
         }
