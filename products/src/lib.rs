@@ -11,6 +11,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod case_studies;
 pub mod media;
 pub mod name;
 pub mod operations;

@@ -197,6 +197,21 @@ pub enum EventKind {
     FlightPlanSaved {
         plan: crate::tracks::plan::StoredPlan,
     },
+    /// A case study created or changed. A draft is for participants only.
+    #[serde(rename = "case_study.saved")]
+    CaseStudySaved {
+        case_study: crate::case_studies::CaseStudy,
+    },
+    /// A case study deleted; `published` says whether the public knew it.
+    #[serde(rename = "case_study.deleted")]
+    CaseStudyDeleted {
+        id: i64,
+        slug: String,
+        published: bool,
+    },
+    /// A tag of the case studies' vocabulary added or changed by an admin.
+    #[serde(rename = "case_tag.saved")]
+    CaseTagSaved { tag: crate::case_studies::CaseTag },
 }
 
 /// Sent on the event stream, instead of silence, to a client that resumes
@@ -261,6 +276,9 @@ impl EventKind {
             EventKind::BriefingUpdated { .. } => "briefing.updated",
             EventKind::ReportUpdated { .. } => "report.updated",
             EventKind::FlightPlanSaved { .. } => "flight_plan.saved",
+            EventKind::CaseStudySaved { .. } => "case_study.saved",
+            EventKind::CaseStudyDeleted { .. } => "case_study.deleted",
+            EventKind::CaseTagSaved { .. } => "case_tag.saved",
         }
     }
 }

@@ -75,13 +75,15 @@ impl ApiError {
                 PlanningError::Invalid(_)
                 | PlanningError::UnknownPlatform(_)
                 | PlanningError::UnknownIop(_)
-                | PlanningError::UnknownEvidence(_) => (StatusCode::BAD_REQUEST, "bad_request"),
-                PlanningError::UnknownOperation | PlanningError::UnknownBriefing => {
-                    (StatusCode::NOT_FOUND, "not_found")
-                }
-                PlanningError::Move { .. } | PlanningError::CodesExhausted(_) => {
-                    (StatusCode::CONFLICT, "conflict")
-                }
+                | PlanningError::UnknownEvidence(_)
+                | PlanningError::UnknownTag(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+                PlanningError::UnknownOperation
+                | PlanningError::UnknownBriefing
+                | PlanningError::UnknownCaseStudy => (StatusCode::NOT_FOUND, "not_found"),
+                PlanningError::Move { .. }
+                | PlanningError::CodesExhausted(_)
+                | PlanningError::SlugTaken(_)
+                | PlanningError::StaysPublished => (StatusCode::CONFLICT, "conflict"),
                 PlanningError::Catalogue(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             },
             ApiError::Ingest(_) | ApiError::Catalogue(_) | ApiError::Io(_) => {

@@ -14,6 +14,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::extract::ws::Utf8Bytes;
+use products::case_studies::{CaseStudyDraft, CaseTag};
 use products::catalogue::{
     Catalogue, CatalogueError, Current, EventLog, NewProduct, PlanningError,
 };
@@ -268,6 +269,37 @@ impl Hub {
     pub async fn move_briefing(&self, id: i64, position: usize) -> Result<Event, PlanningError> {
         self.announce(self.inner.log.move_briefing(id, position))
             .await
+    }
+
+    /// A tag added to (or changed in) the case studies' vocabulary
+    /// (`case_tag.saved`).
+    pub async fn save_case_tag(&self, tag: &CaseTag) -> Result<Event, PlanningError> {
+        self.announce(self.inner.log.save_case_tag(tag)).await
+    }
+
+    /// A case study created by `author` (`case_study.saved`).
+    pub async fn create_case_study(
+        &self,
+        draft: &CaseStudyDraft,
+        author: &str,
+    ) -> Result<Event, PlanningError> {
+        self.announce(self.inner.log.create_case_study(draft, author))
+            .await
+    }
+
+    /// Case study `slug` replaced by `draft` (`case_study.saved`).
+    pub async fn update_case_study(
+        &self,
+        slug: &str,
+        draft: &CaseStudyDraft,
+    ) -> Result<Event, PlanningError> {
+        self.announce(self.inner.log.update_case_study(slug, draft))
+            .await
+    }
+
+    /// Case study `slug` deleted (`case_study.deleted`).
+    pub async fn delete_case_study(&self, slug: &str) -> Result<Event, PlanningError> {
+        self.announce(self.inner.log.delete_case_study(slug)).await
     }
 
     /// Runs `write` (not started until the lock is held: futures are lazy),

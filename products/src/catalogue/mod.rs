@@ -24,6 +24,7 @@ use crate::record::{Event, Product, ProductKey};
 use crate::sidecar::{ProductMeta, Sidecar, Timing};
 
 mod briefings;
+mod case_studies;
 mod credentials;
 pub mod current;
 mod events;
@@ -38,6 +39,7 @@ mod restrictions;
 mod tracks;
 mod users;
 
+pub use case_studies::CaseStudyQuery;
 pub use credentials::{ApiToken, AuditEntry, InvitationRefused};
 pub use current::Current;
 pub use events::EventLog;

@@ -31,6 +31,15 @@ pub enum PlanningError {
     UnknownOperation,
     #[error("no such briefing")]
     UnknownBriefing,
+    #[error("no such case study")]
+    UnknownCaseStudy,
+    #[error("the slug {0:?} is taken by another case study")]
+    SlugTaken(String),
+    #[error("tags: {0:?} is not in the campaign's vocabulary (an admin adds it: PUT /api/v1/case-tags/{0})")]
+    UnknownTag(String),
+    /// Publishing is one-way: a published case may have been cited.
+    #[error("published: a published case study stays published (correct it, or delete it)")]
+    StaysPublished,
     /// The lifecycle does not allow this move.
     #[error("{}", refused_move(*.from, *.to))]
     Move { from: Status, to: Status },

@@ -259,7 +259,15 @@ fn may_see(caller: &Caller, event: &Event) -> bool {
         | EventKind::DecisionRecorded { .. }
         | EventKind::BriefingUpdated { .. }
         | EventKind::ReportUpdated { .. }
-        | EventKind::FlightPlanSaved { .. } => true,
+        | EventKind::FlightPlanSaved { .. }
+        | EventKind::CaseTagSaved { .. } => true,
+        // Drafts are the participants' work in progress.
+        EventKind::CaseStudySaved { case_study } => {
+            case_study.published || matches!(caller, Caller::Participant(_))
+        }
+        EventKind::CaseStudyDeleted { published, .. } => {
+            *published || matches!(caller, Caller::Participant(_))
+        }
     }
 }
 

@@ -4,6 +4,7 @@ mod basemap;
 mod briefings;
 mod calendar;
 mod campaign;
+mod case_studies;
 mod decisions;
 mod drops;
 mod events;
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .merge(decisions::router())
         .merge(calendar::router())
         .merge(briefings::router())
+        .merge(case_studies::router())
         .merge(reports::router())
         .merge(plans::router())
         .merge(tracks::router())

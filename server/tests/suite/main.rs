@@ -14,6 +14,7 @@ mod access;
 mod admin;
 mod briefings;
 mod calendar;
+mod case_studies;
 mod clients;
 mod decisions;
 mod flight_plans;
