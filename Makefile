@@ -9,10 +9,15 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 DATA_DIR ?= ./data
 LISTEN ?= 127.0.0.1:3000
 
-.PHONY: setup release run build test lint unit e2e bench bench-dashboard fuzz clean-e2e
+.PHONY: setup stac-tools release run build test lint unit e2e bench bench-dashboard fuzz clean-e2e
 
 setup:
 	@scripts/setup.sh
+
+# The Python tools the STAC tests run (stac-api-validator, pystac-client),
+# in .stac-tools/, from PyPI.
+stac-tools:
+	@scripts/stac-tools.sh
 
 # The release build writes brotli and gzip copies of the wasm, JS and CSS,
 # which the server sends to browsers that accept them.
@@ -31,7 +36,7 @@ lint: setup
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p app --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
 
-unit: setup
+unit: setup stac-tools
 	cargo test --workspace
 
 e2e: build

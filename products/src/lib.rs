@@ -19,6 +19,7 @@ pub mod operations;
 pub mod preview;
 pub mod record;
 pub mod sidecar;
+pub mod stac;
 pub mod tracks;
 
 #[cfg(feature = "catalogue")]

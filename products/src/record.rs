@@ -72,6 +72,17 @@ pub struct ProductKey<S = String> {
     pub product: S,
 }
 
+impl ProductKey {
+    pub fn borrowed(&self) -> ProductKey<&str> {
+        ProductKey {
+            category: &self.category,
+            platform: &self.platform,
+            time: self.time,
+            product: &self.product,
+        }
+    }
+}
+
 impl ProductKey<&str> {
     pub fn to_owned(self) -> ProductKey {
         ProductKey {

@@ -27,6 +27,7 @@ pub mod providers;
 pub mod reconcile;
 pub mod security_headers;
 pub mod site;
+pub mod stac;
 pub mod startup;
 pub mod state;
 pub mod supervisor;

@@ -217,6 +217,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
     let sessions = auth::session::layer(auth.sessions.clone(), &args.access);
     let app = Router::new()
         .merge(api::router())
+        .merge(crate::stac::router())
         .merge(site::router(&state))
         .merge(admin::router());
     let app = app

@@ -9,7 +9,7 @@ mod decisions;
 mod drops;
 mod events;
 mod health;
-mod input;
+pub(crate) mod input;
 mod operations;
 mod plans;
 mod products;

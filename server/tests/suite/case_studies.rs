@@ -71,7 +71,11 @@ async fn next_frame(ws: &mut Ws) -> Value {
             .expect("readable");
         if let Message::Text(text) = message {
             let frame: Value = serde_json::from_str(&text).expect("JSON");
-            if !frame["type"].as_str().unwrap_or_default().starts_with("product.") {
+            if !frame["type"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("product.")
+            {
                 return frame;
             }
         }

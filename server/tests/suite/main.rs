@@ -31,6 +31,7 @@ mod restart;
 mod restriction_changes;
 mod site;
 mod spine;
+mod stac;
 mod stop;
 mod tracks;
 mod upload;
