@@ -310,6 +310,11 @@ pub struct ServeArgs {
     #[arg(long, env = "OPSBOARD_LOCAL_TZ")]
     pub local_tz: Option<String>,
 
+    /// Who publishes the campaign's data (the data centre): the publisher
+    /// of case-study bundles' DataCite metadata.
+    #[arg(long, env = "OPSBOARD_PUBLISHER", default_value = "opsboard")]
+    pub publisher: String,
+
     /// The built site (wasm, JS, CSS, public assets), as written by `cargo leptos build`.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
@@ -441,6 +446,7 @@ impl ServeArgs {
             },
             preview_workers: None,
             local_tz: None,
+            publisher: "opsboard".into(),
             site_root: PathBuf::from("target/site"),
             // Tests of other things read as the public or with a token; the
             // access tests set participants mode themselves.

@@ -207,6 +207,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         rejected_quota_bytes: args.rejected_quota_bytes,
         leptos_options: site::leptos_options(&args.site_root, addr),
         site: args.site_config(),
+        publisher: args.publisher.clone(),
         shutdown: stop.clone(),
         tasks,
         stuck_after: args.hooks.stuck_after.unwrap_or(STUCK_AFTER),
@@ -238,7 +239,9 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
             CompressionLayer::new()
                 .quality(CompressionLevel::Precise(5))
                 .compress_when(
-                    DefaultPredicate::new().and(NotForContentType::const_new("application/wasm")),
+                    DefaultPredicate::new()
+                        .and(NotForContentType::const_new("application/wasm"))
+                        .and(NotForContentType::const_new("application/zip")),
                 ),
         )
         // A bug in one handler answers 500 to that request; the server goes on.

@@ -35,6 +35,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Settings of the server that pages show (the local time zone).
     pub site: app::board::SiteConfig,
+    /// The data centre, as bundles' DataCite metadata names it.
+    pub publisher: String,
     /// Turns true at shutdown, so long-lived websocket sessions close and the
     /// server can stop gracefully.
     pub shutdown: watch::Receiver<bool>,

@@ -11,6 +11,8 @@
 //! (a published case may be cited, or given a DOI), though its text may
 //! still be corrected.
 
+pub mod bundle;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

@@ -2,6 +2,7 @@
 
 mod basemap;
 mod briefings;
+mod bundles;
 mod calendar;
 mod campaign;
 mod case_studies;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(calendar::router())
         .merge(briefings::router())
         .merge(case_studies::router())
+        .merge(bundles::router())
         .merge(reports::router())
         .merge(plans::router())
         .merge(tracks::router())

@@ -12,7 +12,7 @@ use products::stac::{collection, Collection, CollectionId, Extent, Hrefs, Link, 
 use products::Visibility;
 use serde_json::json;
 
-use super::{typed, StacRoot};
+use super::{typed, RequestRoot};
 use crate::auth::ReadAccess;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Where a collection's items are.
-fn add_items_link(collection: &mut Collection, root: &StacRoot) {
+fn add_items_link(collection: &mut Collection, root: &RequestRoot) {
     let items = root.at(&format!("/collections/{}/items", collection.id));
     let link = Link::new("items", items, products::stac::GEOJSON).titled("Items");
     collection.links.push(link);
@@ -39,7 +39,7 @@ fn lane_text(category: &str, platform: &str) -> (String, String) {
     )
 }
 
-fn campaign_collection(extent: Option<Extent>, root: &StacRoot) -> Collection {
+fn campaign_collection(extent: Option<Extent>, root: &RequestRoot) -> Collection {
     collection(
         products::stac::CAMPAIGN_COLLECTION,
         "The campaign".into(),
@@ -49,7 +49,7 @@ fn campaign_collection(extent: Option<Extent>, root: &StacRoot) -> Collection {
     )
 }
 
-fn case_collection(case: &CaseStudy, extent: Option<Extent>, root: &StacRoot) -> Collection {
+fn case_collection(case: &CaseStudy, extent: Option<Extent>, root: &RequestRoot) -> Collection {
     let id = CollectionId::Case {
         slug: case.slug.clone(),
     }
@@ -69,7 +69,7 @@ fn case_collection(case: &CaseStudy, extent: Option<Extent>, root: &StacRoot) ->
 pub async fn all(
     state: &AppState,
     visibility: Visibility,
-    root: &StacRoot,
+    root: &RequestRoot,
 ) -> Result<Vec<Collection>, ApiError> {
     let lanes = state.catalogue.stac_lanes(visibility).await?;
     let campaign = lanes.iter().map(|(_, _, e)| *e).reduce(Extent::union);
@@ -108,7 +108,7 @@ pub async fn all(
 async fn list(
     State(state): State<AppState>,
     access: ReadAccess,
-    root: StacRoot,
+    root: RequestRoot,
 ) -> Result<Response, ApiError> {
     let collections = all(&state, access.visibility(), &root).await?;
     let links = [
@@ -128,7 +128,7 @@ pub async fn find(
     state: &AppState,
     id: &str,
     visibility: Visibility,
-    root: &StacRoot,
+    root: &RequestRoot,
 ) -> Result<(CollectionId, Collection), ApiError> {
     let missing = || ApiError::NotFound("collection");
     let parsed = CollectionId::parse(id).ok_or_else(missing)?;
@@ -156,7 +156,7 @@ pub async fn find(
 async fn one(
     State(state): State<AppState>,
     access: ReadAccess,
-    root: StacRoot,
+    root: RequestRoot,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let (_, found) = find(&state, &id, access.visibility(), &root).await?;

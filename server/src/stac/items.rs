@@ -15,7 +15,7 @@ use products::stac::{
 use products::Visibility;
 use serde_json::{json, Value};
 
-use super::{collections, typed, StacRoot};
+use super::{collections, typed, RequestRoot};
 use crate::api::input::JsonBody;
 use crate::auth::ReadAccess;
 use crate::error::ApiError;
@@ -116,7 +116,7 @@ impl Next {
 async fn page(
     state: &AppState,
     visibility: Visibility,
-    root: &StacRoot,
+    root: &RequestRoot,
     search: &ItemSearch,
     next: Next,
 ) -> Result<Response, ApiError> {
@@ -161,7 +161,7 @@ fn query_of(raw: Option<&str>) -> Result<SearchQuery, ApiError> {
 async fn items(
     State(state): State<AppState>,
     access: ReadAccess,
-    root: StacRoot,
+    root: RequestRoot,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
@@ -178,7 +178,7 @@ async fn items(
 async fn one(
     State(state): State<AppState>,
     access: ReadAccess,
-    root: StacRoot,
+    root: RequestRoot,
     Path((id, item_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let (collection, _) = collections::find(&state, &id, access.visibility(), &root).await?;
@@ -201,7 +201,7 @@ async fn one(
 async fn search_get(
     State(state): State<AppState>,
     access: ReadAccess,
-    root: StacRoot,
+    root: RequestRoot,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let search = query_of(raw.as_deref())?.search()?;
@@ -215,7 +215,7 @@ async fn search_get(
 async fn search_post(
     State(state): State<AppState>,
     access: ReadAccess,
-    root: StacRoot,
+    root: RequestRoot,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Response, ApiError> {
     let parsed: SearchBody = serde_json::from_value(body.clone())

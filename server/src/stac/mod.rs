@@ -55,11 +55,11 @@ const OPENAPI: &str = "application/vnd.oai.openapi+json;version=3.0";
 /// `--trust-proxy` the proxy's scheme): links are absolute, as STAC
 /// clients expect, and right behind any name the server is given.
 #[derive(Clone, Debug)]
-pub struct StacRoot {
+pub struct RequestRoot {
     origin: String,
 }
 
-impl FromRequestParts<AppState> for StacRoot {
+impl FromRequestParts<AppState> for RequestRoot {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
@@ -87,14 +87,19 @@ impl FromRequestParts<AppState> for StacRoot {
     }
 }
 
-impl StacRoot {
+impl RequestRoot {
+    /// `path` on this server.
+    pub fn origin_url(&self, path: &str) -> String {
+        format!("{}{path}", self.origin)
+    }
+
     /// `path` under `/stac/v1`.
     pub fn at(&self, path: &str) -> String {
         format!("{}/stac/v1{path}", self.origin)
     }
 }
 
-impl Hrefs for StacRoot {
+impl Hrefs for RequestRoot {
     fn root(&self) -> String {
         self.at("")
     }
@@ -129,7 +134,7 @@ pub fn typed(value: impl serde::Serialize, media_type: &'static str) -> Response
 async fn landing(
     state: axum::extract::State<AppState>,
     access: ReadAccess,
-    root: StacRoot,
+    root: RequestRoot,
 ) -> Result<Response, ApiError> {
     let mut links = vec![
         Link::new("self", root.at(""), JSON),
@@ -165,7 +170,7 @@ async fn conformance(_: ReadAccess) -> Json<serde_json::Value> {
 }
 
 /// The OpenAPI 3.0 description of this API (`service-desc`).
-async fn service_desc(_: ReadAccess, root: StacRoot) -> Response {
+async fn service_desc(_: ReadAccess, root: RequestRoot) -> Response {
     let mut document: serde_json::Value =
         serde_json::from_str(include_str!("openapi.json")).unwrap_or_default();
     document["servers"] = json!([{ "url": root.at("") }]);

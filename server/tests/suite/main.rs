@@ -13,6 +13,7 @@ mod common;
 mod access;
 mod admin;
 mod briefings;
+mod bundles;
 mod calendar;
 mod case_studies;
 mod clients;

@@ -25,7 +25,7 @@ fn repo() -> PathBuf {
 }
 
 /// A tool of the STAC virtual environment; the test fails without it.
-fn tool(name: &str) -> PathBuf {
+pub fn tool(name: &str) -> PathBuf {
     let path = repo().join(".stac-tools/bin").join(name);
     assert!(
         path.exists(),
@@ -36,7 +36,7 @@ fn tool(name: &str) -> PathBuf {
 }
 
 /// Runs `program` with the offline schema mirror; its status and output.
-async fn offline(program: PathBuf, args: Vec<String>) -> (bool, String) {
+pub async fn offline(program: PathBuf, args: Vec<String>) -> (bool, String) {
     let mirror = repo().join("../shared/stac-offline");
     assert!(
         mirror.join("mirror").is_dir(),
