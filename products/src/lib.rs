@@ -18,6 +18,7 @@ pub mod operations;
 #[cfg(feature = "previews")]
 pub mod preview;
 pub mod record;
+pub mod search;
 pub mod sidecar;
 pub mod stac;
 pub mod tracks;

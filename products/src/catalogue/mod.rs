@@ -36,6 +36,7 @@ mod providers;
 mod rejections;
 mod reports;
 mod restrictions;
+mod search;
 mod stac;
 mod tracks;
 mod users;

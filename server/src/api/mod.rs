@@ -16,6 +16,7 @@ mod plans;
 mod products;
 mod rejections;
 mod reports;
+mod search;
 mod tracks;
 
 use axum::Router;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(case_studies::router())
         .merge(bundles::router())
         .merge(reports::router())
+        .merge(search::router())
         .merge(plans::router())
         .merge(tracks::router())
         .merge(basemap::router())

@@ -30,6 +30,7 @@ mod previews;
 mod reports;
 mod restart;
 mod restriction_changes;
+mod search;
 mod site;
 mod spine;
 mod stac;

@@ -1,0 +1,207 @@
+//! The one search through the real server: products (by name, title,
+//! description, tags, a sidecar field), decisions' rationales, briefings,
+//! reports and case studies found by their words, with facets and filters,
+//! a product once whatever its versions, and what the public may not see
+//! left out of hits, totals and facets alike.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::common::{next_event, png, TestServer};
+use crate::operations::{campaign, decide, planned_flight, send};
+use products::EventKind;
+
+async fn search(t: &TestServer, client: &reqwest::Client, query: &str) -> Value {
+    let (status, answer) = send(
+        client,
+        Method::GET,
+        t.url(&format!("/api/v1/search?{query}")),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{query}: {answer}");
+    answer
+}
+
+fn facet(answer: &Value, name: &str, value: &str) -> i64 {
+    answer["facets"][name]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|pair| pair[0] == value)
+        .map_or(0, |pair| pair[1].as_i64().unwrap())
+}
+
+fn kinds(answer: &Value) -> Vec<String> {
+    let mut kinds: Vec<String> = answer["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["kind"].as_str().unwrap().to_string())
+        .collect();
+    kinds.sort();
+    kinds
+}
+
+#[tokio::test]
+async fn one_search_finds_every_kind_with_facets_and_respects_restrictions() {
+    let (t, scientist, viewer) = campaign().await;
+    let operation = planned_flight(&t, &scientist).await;
+    let mut ws = t.events(Some(0)).await;
+    let files = [
+        (
+            "satellite.MSG.202611291500.ir108.png",
+            json!({"title": "Squall line over the Pyrenees", "tags": ["convection"], "bbox": [-2, 42, 3, 44]}),
+        ),
+        (
+            "radar.TLS.202611291600.dbz.png",
+            json!({"description": "Bow echo ahead of the squall", "tags": ["convection", "radar"]}),
+        ),
+        (
+            "model.AROME.202611290000.018h_cape.png",
+            json!({"units": "J/kg", "provider": "Météo-France"}),
+        ),
+        (
+            "lidar.ATR42.202611291700.backscatter.png",
+            json!({"title": "Squall outflow seen by the lidar", "restricted": true}),
+        ),
+    ];
+    for (name, sidecar) in &files {
+        t.drop_file(&format!("{name}.json"), sidecar.to_string().as_bytes());
+        t.drop_file(name, &png(1));
+    }
+    let mut added = 0;
+    while added < files.len() {
+        if let EventKind::ProductAdded { .. } = next_event(&mut ws).await.kind {
+            added += 1;
+        }
+    }
+    // A second version of the image: still one product.
+    t.drop_file(files[0].0, &png(2));
+    let newest = loop {
+        if let EventKind::ProductUpdated { product, .. } | EventKind::ProductAdded { product } =
+            next_event(&mut ws).await.kind
+        {
+            if product.version == 2 {
+                break product;
+            }
+        }
+    };
+
+    let (status, _) = decide(
+        &t,
+        &scientist,
+        operation,
+        json!({"to": "warning", "rationale": "The squall line reaches the coast at 18 UTC"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let briefing = json!({"title": "Squall briefing", "at": "2026-11-29T08:00:00Z",
+        "items": [{"view": "/", "comment": "the line at 06 UTC"}]});
+    let (status, _) = send(
+        &scientist,
+        Method::POST,
+        t.url("/api/v1/briefings"),
+        Some(briefing),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let case = json!({"slug": "squall-draft", "title": "A squall line, in draft",
+        "start": "2026-11-29T00:00:00Z", "end": "2026-11-30T00:00:00Z"});
+    let (status, answer) = send(
+        &scientist,
+        Method::POST,
+        t.url("/api/v1/case-studies"),
+        Some(case),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+
+    // Participants find every kind; the words are prefixes, in any case.
+    let all = search(&t, &viewer, "q=SQUA").await;
+    assert_eq!(
+        kinds(&all),
+        [
+            "briefing",
+            "case_study",
+            "decision",
+            "product",
+            "product",
+            "product"
+        ],
+        "{all}"
+    );
+    assert_eq!(all["total"], 6);
+    assert_eq!(facet(&all, "kind", "product"), 3);
+    assert_eq!(facet(&all, "tag", "convection"), 2);
+    assert_eq!(facet(&all, "category", "lidar"), 1);
+    // The decision was taken now, after the IOP and its day.
+    assert_eq!(facet(&all, "iop", "IOP1"), 5);
+    assert_eq!(facet(&all, "day", "2026-11-29"), 5);
+    let snippet = all["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["kind"] == "decision")
+        .unwrap()["snippet"]
+        .clone();
+    assert!(snippet.as_str().unwrap().contains("[squall]"), "{snippet}");
+
+    // The public: neither the restricted product nor the draft, anywhere.
+    let public = search(&t, &t.anonymous(), "q=squall").await;
+    assert_eq!(
+        kinds(&public),
+        ["briefing", "decision", "product", "product"],
+        "{public}"
+    );
+    assert_eq!(public["total"], 4);
+    assert_eq!(facet(&public, "category", "lidar"), 0);
+    assert_eq!(facet(&public, "kind", "case_study"), 0);
+
+    // Filters and sidecar fields.
+    let cape = search(&t, &viewer, "q=meteo%20france").await;
+    assert_eq!(cape["hits"][0]["category"], "model", "{cape}");
+    let tagged = search(&t, &viewer, "tag=radar").await;
+    assert_eq!(tagged["total"], 1);
+    let decisions = search(&t, &viewer, "q=squall&kind=decision").await;
+    assert_eq!(kinds(&decisions), ["decision"]);
+    let boxed = search(&t, &viewer, "bbox=0,43,1,43.5").await;
+    assert_eq!(boxed["total"], 1, "{boxed}");
+    assert_eq!(
+        boxed["hits"][0]["id"], newest.id,
+        "the newest version, once"
+    );
+    let by_name = search(&t, &viewer, "q=ir108").await;
+    assert_eq!(by_name["total"], 1);
+    let other_day = search(&t, &viewer, "q=squall&day=2026-11-30").await;
+    assert_eq!(other_day["total"], 0);
+    let in_iop = search(&t, &viewer, "q=squall&iop=IOP1").await;
+    assert_eq!(in_iop["total"], 5);
+    let paged = search(&t, &viewer, "q=squall&limit=2&offset=4").await;
+    assert_eq!(paged["hits"].as_array().unwrap().len(), 2);
+    assert_eq!(paged["total"], 6);
+
+    // What a search box receives from an attacker is still just words.
+    for q in [
+        "squall%22%20OR%20*",
+        "NEAR(a%20b)",
+        "%5E%3A%22",
+        "col:value",
+    ] {
+        search(&t, &viewer, &format!("q={q}")).await;
+    }
+    for bad in [
+        format!("q={}", "a".repeat(1_001)),
+        "day=yesterday".into(),
+        "bbox=1,2".into(),
+    ] {
+        let (status, _) = send(
+            &viewer,
+            Method::GET,
+            t.url(&format!("/api/v1/search?{bad}")),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+}
