@@ -51,6 +51,8 @@ bench: setup bench-dashboard
 	cargo bench -p server --bench login
 	cargo bench -p server --bench decisions
 	cargo bench -p server --bench positions
+	@scripts/stac-tools.sh bench
+	cargo bench -p server --bench catalogue_search
 	cargo bench -p server --bench thumbnails
 
 # Dashboard figures in Chromium on a release build with 5 000 products in view:

@@ -6,6 +6,7 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::admin::AdminPage;
 use crate::components::briefing::BriefingView;
+use crate::components::case_study::CaseStudyView;
 use crate::components::dashboard::Dashboard;
 use crate::components::login::{LoginPage, WelcomePage};
 use crate::components::missions::MissionsPage;
@@ -76,6 +77,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/operations") view=MissionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/operations/:id") view=OperationView ssr=SsrMode::Async/>
                 <Route path=path!("/briefings/:id") view=BriefingView ssr=SsrMode::Async/>
+                <Route path=path!("/case-studies/:slug") view=CaseStudyView ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

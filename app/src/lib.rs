@@ -17,6 +17,7 @@ pub mod app;
 pub mod board;
 #[cfg(feature = "hydrate")]
 mod browser;
+pub mod case_studies;
 pub mod compare;
 pub mod components;
 pub mod dash;

@@ -31,6 +31,16 @@ CREATE TABLE search_docs (
 );
 CREATE INDEX search_docs_by_time ON search_docs (time_ms);
 
+-- Each document's tags and box, indexed: a tag or an area is found
+-- without reading every document.
+CREATE TABLE search_tags (
+    doc_id INTEGER NOT NULL REFERENCES search_docs (id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (tag, doc_id)
+);
+CREATE INDEX search_tags_by_doc ON search_tags (doc_id);
+CREATE VIRTUAL TABLE search_boxes USING rtree(id, west, east, south, north);
+
 CREATE VIRTUAL TABLE search_text USING fts5(
     title, body, tags,
     tokenize = 'unicode61 remove_diacritics 2'
@@ -91,6 +101,8 @@ CREATE TRIGGER search_reindex AFTER INSERT ON search_pending
 BEGIN
     DELETE FROM search_text
      WHERE rowid = (SELECT id FROM search_docs WHERE kind = NEW.kind AND ref = NEW.ref);
+    DELETE FROM search_boxes
+     WHERE id = (SELECT id FROM search_docs WHERE kind = NEW.kind AND ref = NEW.ref);
     DELETE FROM search_docs WHERE kind = NEW.kind AND ref = NEW.ref;
     INSERT INTO search_docs (kind, ref, time_ms, category, platform, tags, west, south, east,
                              north, restricted, restricted_until_ms, published)
@@ -101,6 +113,13 @@ BEGIN
     SELECT d.id, v.title, v.body, (SELECT group_concat(value, ' ') FROM json_each(v.tags))
       FROM search_all_docs v JOIN search_docs d ON d.kind = v.kind AND d.ref = v.ref
      WHERE v.kind = NEW.kind AND v.ref = NEW.ref;
+    INSERT OR IGNORE INTO search_tags (doc_id, tag)
+    SELECT d.id, j.value FROM search_docs d, json_each(d.tags) j
+     WHERE d.kind = NEW.kind AND d.ref = NEW.ref;
+    INSERT INTO search_boxes (id, west, east, south, north)
+    SELECT id, west, east, south, north FROM search_docs
+     WHERE kind = NEW.kind AND ref = NEW.ref AND west IS NOT NULL AND south IS NOT NULL
+       AND east IS NOT NULL AND north IS NOT NULL;
     DELETE FROM search_pending;
 END;
 

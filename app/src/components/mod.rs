@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod arrivals;
 pub mod briefing;
+pub mod case_study;
 pub mod connection;
 pub mod controls;
 pub mod dashboard;

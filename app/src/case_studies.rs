@@ -1,0 +1,65 @@
+//! What a case study's page reads: the case as the reader may see it, and
+//! its description rendered from Markdown to HTML on the server, then
+//! cleaned (only the tags and attributes of prose survive: no script, no
+//! event handler, no `javascript:` link), so the page can show it as HTML.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CasePage {
+    pub detail: products::case_studies::CaseStudyDetail,
+    /// The description as safe HTML.
+    pub description_html: String,
+}
+
+/// `markdown` as HTML that is safe to insert into a page.
+#[cfg(feature = "ssr")]
+pub fn safe_html(markdown: &str) -> String {
+    use pulldown_cmark::{html, Options, Parser};
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(&unsafe_html)
+        .to_string()
+}
+
+#[server(endpoint = "case_study")]
+pub async fn load_case_study(slug: String) -> Result<Option<CasePage>, ServerFnError> {
+    let catalogue = crate::board::catalogue()?;
+    let reader = crate::board::reader();
+    let detail = catalogue
+        .case_study_detail(&slug, reader.visibility())
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    Ok(detail.map(|detail| CasePage {
+        description_html: safe_html(&detail.case_study.description),
+        detail,
+    }))
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_keeps_prose_and_loses_what_runs() {
+        let html = safe_html(
+            "# Squall\n\nThe line at **18 UTC**, see [the radar](https://example.org).\n\n\
+             <script>alert(1)</script><img src=x onerror=alert(2)>\n\n\
+             A [click](javascript:alert(3)) and <a href=\"/x\" onclick=\"alert(4)\">x</a>.",
+        );
+        assert!(html.contains("<h1>Squall</h1>"), "{html}");
+        assert!(html.contains("<strong>18 UTC</strong>"), "{html}");
+        assert!(html.contains("href=\"https://example.org\""), "{html}");
+        assert!(
+            html.contains("<a rel=\"noopener noreferrer nofollow\">click</a>"),
+            "{html}"
+        );
+        for gone in ["<script", "onerror", "javascript:", "onclick", "alert(1)"] {
+            assert!(!html.contains(gone), "{gone} in {html}");
+        }
+    }
+}
