@@ -6,11 +6,15 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::admin::AdminPage;
 use crate::components::briefing::BriefingView;
+use crate::components::calendar::CalendarPage;
+use crate::components::case_new::NewCaseStudy;
 use crate::components::case_study::CaseStudyView;
 use crate::components::dashboard::Dashboard;
+use crate::components::day::DayView;
 use crate::components::login::{LoginPage, WelcomePage};
 use crate::components::missions::MissionsPage;
 use crate::components::operation::OperationView;
+use crate::components::search_page::SearchPage;
 use crate::components::upload::UploadPage;
 
 /// The document around the app: everything the server sends before the app's
@@ -77,7 +81,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/operations") view=MissionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/operations/:id") view=OperationView ssr=SsrMode::Async/>
                 <Route path=path!("/briefings/:id") view=BriefingView ssr=SsrMode::Async/>
+                <Route path=path!("/case-studies/new") view=NewCaseStudy ssr=SsrMode::Async/>
                 <Route path=path!("/case-studies/:slug") view=CaseStudyView ssr=SsrMode::Async/>
+                <Route path=path!("/calendar") view=CalendarPage ssr=SsrMode::Async/>
+                <Route path=path!("/days/:day") view=DayView ssr=SsrMode::Async/>
+                <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

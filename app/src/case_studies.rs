@@ -40,6 +40,78 @@ pub async fn load_case_study(slug: String) -> Result<Option<CasePage>, ServerFnE
     }))
 }
 
+/// What the form for a new case study starts from: the vocabulary, and the
+/// products and operations it was opened with (`?pin=…&operation=…`), as
+/// the reader may see them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseForm {
+    pub may_write: bool,
+    pub tags: Vec<products::case_studies::CaseTag>,
+    pub products: Vec<products::Product>,
+    pub operations: Vec<products::operations::Operation>,
+}
+
+/// The form for a new case study of `from`..`to` with `pins` (product ids)
+/// ticked: what "New case study" links from a window, a product or a day.
+pub fn new_case_href(
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+    pins: &[i64],
+) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("from", &from.format("%Y-%m-%dT%H:%MZ").to_string());
+    q.append_pair("to", &to.format("%Y-%m-%dT%H:%MZ").to_string());
+    if !pins.is_empty() {
+        let ids: Vec<String> = pins.iter().map(i64::to_string).collect();
+        q.append_pair("pin", &ids.join(","));
+    }
+    format!("/case-studies/new?{}", q.finish())
+}
+
+/// The most products or operations a form may be opened with.
+pub const MAX_FORM_ITEMS: usize = 50;
+
+/// Ids from a comma-separated list, at most [`MAX_FORM_ITEMS`].
+pub fn ids(list: &str) -> Vec<i64> {
+    let mut ids: Vec<i64> = list
+        .split(',')
+        .take(MAX_FORM_ITEMS * 2)
+        .filter_map(|id| id.trim().parse().ok())
+        .collect();
+    ids.dedup();
+    ids.truncate(MAX_FORM_ITEMS);
+    ids
+}
+
+#[server(endpoint = "case_form")]
+pub async fn load_case_form(pins: String, operations: String) -> Result<CaseForm, ServerFnError> {
+    let catalogue = crate::board::catalogue()?;
+    let reader = crate::board::reader();
+    let failed = |e: products::catalogue::CatalogueError| ServerFnError::new(e.to_string());
+    let mut products = Vec::new();
+    for id in ids(&pins) {
+        if let Some(stored) = catalogue
+            .product(id, reader.visibility())
+            .await
+            .map_err(failed)?
+        {
+            products.push(stored.product);
+        }
+    }
+    let mut found = Vec::new();
+    for id in ids(&operations) {
+        if let Some(operation) = catalogue.operation(id).await.map_err(failed)? {
+            found.push(operation);
+        }
+    }
+    Ok(CaseForm {
+        may_write: reader.is_at_least(products::Role::Scientist),
+        tags: catalogue.case_tags().await.map_err(failed)?,
+        products,
+        operations: found,
+    })
+}
+
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;

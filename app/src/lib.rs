@@ -21,6 +21,9 @@ pub mod case_studies;
 pub mod compare;
 pub mod components;
 pub mod dash;
+pub mod days;
+#[cfg(feature = "hydrate")]
+mod download;
 pub mod evidence;
 #[cfg(test)]
 mod fixtures;

@@ -12,6 +12,7 @@
 pub mod access;
 pub mod accounts;
 pub mod case_studies;
+pub mod days;
 pub mod media;
 pub mod name;
 pub mod operations;

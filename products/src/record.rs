@@ -295,12 +295,19 @@ impl EventKind {
 }
 
 /// The families the dashboard groups lanes by, in display order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+///
+/// Serialised by [`Family::key`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Family {
+    #[serde(rename = "forecast")]
     Forecast,
+    #[serde(rename = "remote")]
     RemoteSensing,
+    #[serde(rename = "insitu")]
     InSitu,
+    #[serde(rename = "ops")]
     Operations,
+    #[serde(rename = "other")]
     Other,
 }
 

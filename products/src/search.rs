@@ -75,6 +75,10 @@ pub struct Hit {
     pub category: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
+    /// What a hit's page is reached by besides its id: a case study's
+    /// slug, a decision's operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
 }
 
 /// How many of the hits have each value, most frequent first.

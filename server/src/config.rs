@@ -38,9 +38,52 @@ pub enum Command {
     /// Export or import the campaign's set-up (platforms and IOPs) as TOML,
     /// so a campaign can be prepared before it starts.
     Campaign(CampaignArgs),
+    /// Write the campaign as a static website (calendar, days, case studies,
+    /// products with their files, a static STAC catalog) that works from
+    /// file:// and any static web server, for the archive.
+    ExportSite(ExportSiteArgs),
     /// Make the thumbnails and previews the server would make, for operators
     /// and benchmarks: `<name>.thumbnail.<ext>` and `<name>.preview.<ext>` in --out.
     Thumbnail(ThumbnailArgs),
+}
+
+/// `opsboard export-site DIR`.
+#[derive(Debug, Args)]
+pub struct ExportSiteArgs {
+    /// Folder to write the site into (made if missing; files of the same
+    /// names are replaced).
+    pub dir: PathBuf,
+
+    #[command(flatten)]
+    pub catalogue: CatalogueDir,
+
+    /// First day exported (YYYY-MM-DD; default: the campaign's first, or the case study's).
+    #[arg(long)]
+    pub from: Option<chrono::NaiveDate>,
+
+    /// Last day exported (default: the campaign's last, or the case study's).
+    #[arg(long)]
+    pub to: Option<chrono::NaiveDate>,
+
+    /// Only this case study, and by default its days.
+    #[arg(long)]
+    pub case_study: Option<String>,
+
+    /// What participants see: restricted products and draft case studies too.
+    #[arg(long)]
+    pub include_restricted: bool,
+
+    /// Hours of each day page's key products, UTC (default 0,6,12,18).
+    #[arg(long)]
+    pub hours: Option<String>,
+
+    /// The campaign's name: the site's title.
+    #[arg(long, default_value = "The campaign")]
+    pub title: String,
+
+    /// Where `cargo leptos build` put the site: its style sheet is copied.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
 }
 
 /// `opsboard thumbnail FILE… --out DIR`.

@@ -7,6 +7,10 @@
 //! server-rendered dashboard). [`startup`] starts all of it and drains it at
 //! a stop, [`supervisor`] keeps the tasks alive and reports them to health,
 //! [`config`] holds the command line, [`demo`] the demo feeder.
+//! [`export_site`] writes the campaign as a static site for the archive.
+
+// The exported site renders the app's pages, whose view types are deep.
+#![recursion_limit = "256"]
 
 pub mod admin;
 pub mod api;
@@ -16,6 +20,7 @@ pub mod config;
 pub mod connections;
 pub mod demo;
 pub mod error;
+pub mod export_site;
 pub mod hub;
 pub mod import;
 pub mod ingest;

@@ -41,6 +41,7 @@ async fn run() -> ExitCode {
         Command::User(args) => opsboard::users::run(args).await,
         Command::Import(args) => opsboard::import::run(args).await,
         Command::Campaign(args) => opsboard::campaign::run(args).await,
+        Command::ExportSite(args) => opsboard::export_site::run(args).await,
         Command::Thumbnail(args) => opsboard::previews::thumbnail_command(args),
     };
     match result {

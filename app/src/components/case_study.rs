@@ -8,7 +8,9 @@ use products::case_studies::{CaseStudy, Segment};
 use products::Product;
 
 use crate::case_studies::{load_case_study, CasePage};
+use crate::components::bundle_download::BundleDownload;
 use crate::components::missions::OpsHeader;
+use crate::days::use_links;
 use crate::operations::utc;
 
 #[component]
@@ -30,24 +32,22 @@ pub fn CaseStudyView() -> impl IntoView {
     }
 }
 
+/// The case itself; on the live site with its bundle's download.
 #[component]
-fn CaseBody(page: CasePage) -> impl IntoView {
+pub fn CaseBody(page: CasePage) -> impl IntoView {
+    let links = use_links();
     let CasePage {
         detail,
         description_html,
     } = page;
     let case = detail.case_study;
-    let bundle = format!("/api/v1/case-studies/{}/bundle.zip", case.slug);
+    let estimate = detail.products.iter().map(|p| p.size).sum();
     let hidden = detail.hidden_pins;
     view! {
         <article class="case">
             <CaseHeading case=case.clone()/>
             <div class="case-description" inner_html=description_html></div>
-            <p>
-                <a class="button case-bundle" href=bundle download rel="external">
-                    "Download the case (zip: files, STAC catalog, DataCite)"
-                </a>
-            </p>
+            {links.is_live().then(|| view! { <BundleDownload slug=case.slug.clone() estimate/> })}
             <Segments segments=case.segments.clone()/>
             <section class="case-products">
                 <h2>"Products"</h2>
@@ -61,8 +61,12 @@ fn CaseBody(page: CasePage) -> impl IntoView {
             <section class="case-operations">
                 <h2>"Operations"</h2>
                 <ul>
-                    {detail.operations.into_iter().map(|o| view! {
-                        <li><a href=format!("/operations/{}", o.id) rel="external">{o.code}</a>" "{o.plan.title}</li>
+                    {detail.operations.into_iter().map(|o| {
+                        let code = match links.operation(o.id) {
+                            Some(href) => view! { <a href=href rel="external">{o.code}</a> }.into_any(),
+                            None => view! { <span>{o.code}</span> }.into_any(),
+                        };
+                        view! { <li>{code}" "{o.plan.title}</li> }
                     }).collect_view()}
                 </ul>
             </section>
@@ -114,12 +118,13 @@ fn Segments(segments: Vec<Segment>) -> impl IntoView {
 
 #[component]
 fn PinnedProduct(product: Product) -> impl IntoView {
-    let thumbnail = product.thumbnail_url.clone();
+    let links = use_links();
+    let thumbnail = product.thumbnail_url.as_deref().map(|src| links.asset(src));
     let label = format!("{} (version {})", product.file_name, product.version);
     view! {
         <li class="case-product">
             {thumbnail.map(|src| view! { <img src=src alt="" loading="lazy" width="160"/> })}
-            <a href=product.file_url.clone() rel="external">{label}</a>
+            <a href=links.product(&product) rel="external">{label}</a>
             <span class="muted">{format!(" valid {}", utc(product.valid_time))}</span>
         </li>
     }

@@ -5,6 +5,7 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
+use crate::case_studies::new_case_href;
 use crate::components::filters::Filters;
 use crate::dash::use_dash;
 use crate::select;
@@ -70,8 +71,33 @@ pub fn Controls() -> impl IntoView {
             <Presets/>
             <DateJump/>
             <Filters/>
+            <NewCaseLink/>
         </nav>
     }
+}
+
+/// "New case study from this window" (participants): the form opened with
+/// the window's time range and the product open in the viewer, if any.
+#[component]
+fn NewCaseLink() -> impl IntoView {
+    let dash = use_dash();
+    let href = move || {
+        let window = dash.window.get();
+        let view = dash.view.get();
+        let pins: Vec<i64> = view
+            .open
+            .into_iter()
+            .chain(view.pair.into_iter().flat_map(|(a, b)| [a, b]))
+            .collect();
+        new_case_href(window.start, window.end(), &pins)
+    };
+    dash.participant.get_value().map(|_| {
+        view! {
+            <a class="control new-case" href=href rel="external" title="A case study of the time shown (and the product open)">
+                "New case study from this window"
+            </a>
+        }
+    })
 }
 
 /// The named windows: the last 24 hours, the next 72.

@@ -137,6 +137,10 @@ pub fn Viewer() -> impl IntoView {
                     {runs}
                     <PinLink id=product.id/>
                     <CiteButton product=product.clone()/>
+                    <a class="new-case" rel="external" title="A case study of the time shown, with this product"
+                        href=move || dash.window.with(|w| crate::case_studies::new_case_href(w.start, w.end(), &[open]))>
+                        "New case study"
+                    </a>
                     <a href=product.file_url.clone() download=product.file_name.clone() rel="external">"Download"</a>
                     <a class="close" href=move || dash.href(|v| v.with_open(None)) data-noscroll="" aria-label="Close viewer">"×"</a>
                 </div>

@@ -100,7 +100,9 @@ impl Catalogue {
             )
         };
         let select = format!(
-            "d.kind, d.ref, d.time_ms, d.category, d.platform, search_text.title AS title, {snippet} AS snippet"
+            "d.kind, d.ref, d.time_ms, d.category, d.platform, search_text.title AS title, {snippet} AS snippet, \
+             CASE d.kind WHEN 'case_study' THEN (SELECT slug FROM case_studies WHERE id = d.ref) \
+                         WHEN 'decision' THEN (SELECT CAST(operation_id AS TEXT) FROM decisions WHERE id = d.ref) END AS parent"
         );
         let mut page = matched(&select, "", request, visibility, order);
         page.push(" LIMIT ")
@@ -119,6 +121,7 @@ impl Catalogue {
                     time: from_ms(row.try_get("time_ms")?),
                     category: row.try_get("category")?,
                     platform: row.try_get("platform")?,
+                    parent: row.try_get("parent")?,
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;

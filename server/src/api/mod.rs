@@ -6,6 +6,7 @@ mod bundles;
 mod calendar;
 mod campaign;
 mod case_studies;
+mod days;
 mod decisions;
 mod drops;
 mod events;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(operations::router())
         .merge(decisions::router())
         .merge(calendar::router())
+        .merge(days::router())
         .merge(briefings::router())
         .merge(case_studies::router())
         .merge(bundles::router())

@@ -268,7 +268,7 @@ async fn a_bundle_holds_the_pinned_files_its_stac_catalog_and_datacite() {
 /// Reads the catalog with pystac (following every link), validates every
 /// object against its schemas (the mirror's) and with stac-pydantic's
 /// models, and checks every asset's file is there.
-const VALIDATE: &str = r#"
+pub(crate) const VALIDATE: &str = r#"
 import json, os, sys
 import pystac
 from stac_pydantic import Catalog, Collection, Item

@@ -1,0 +1,118 @@
+import { test, expect, type Page } from '@playwright/test';
+import fs from 'node:fs';
+import { catalogued, dropFile, minute, open, platform, PNG } from './helpers';
+
+/** Today at `hour`:00 UTC. */
+function todayAt(hour: number): Date {
+  const t = new Date();
+  t.setUTCHours(hour, 0, 0, 0);
+  return t;
+}
+
+const day = (t: Date) => t.toISOString().slice(0, 10);
+
+/** Waits until a page other than the board is hydrated (its handlers attached). */
+async function hydrated(page: Page): Promise<void> {
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', '1');
+}
+
+test('the calendar, a day, a case study made from a timeline window, search with facets and its bundle', async ({ page, request }) => {
+  const site = platform('DAY');
+  const noon = todayAt(12);
+  const name = `satellite.${site}.${minute(noon)}.ir108.png`;
+  dropFile(name, PNG);
+  const [product] = await catalogued(request, site, 1);
+  const iop = `IOP-${site}`;
+  const yesterday = new Date(noon.getTime() - 86_400_000);
+  const tomorrow = new Date(noon.getTime() + 86_400_000);
+  expect((await request.post('/api/v1/iops', {
+    data: { name: iop, start: `${day(noon)}T00:00:00Z`, end: `${day(noon)}T23:59:00Z` },
+  })).status()).toBe(200);
+  expect((await request.post('/api/v1/platforms', { data: { name: site, kind: 'ground' } })).status()).toBe(200);
+  const planned = await request.post('/api/v1/operations', {
+    data: { platform: site, kind: 'launch', title: 'Sounding into the line', planned_start: `${day(noon)}T11:00:00Z` },
+  });
+  expect(planned.status()).toBe(201);
+  const operation = await planned.json();
+  expect((await request.put('/api/v1/case-tags/convection', { data: { long_name: 'Deep convection', tier: 1 } })).status()).toBe(200);
+
+  // The calendar: today's cell coloured by its IOP, with the launch and the product.
+  await page.goto(`/calendar?from=${day(yesterday)}&to=${day(tomorrow)}`);
+  const cell = page.locator('.calendar-grid .day', { has: page.locator(`a[href="/days/${day(noon)}"]`) });
+  await expect(cell).toHaveClass(/\biop-\d\b/);
+  await expect(cell.locator('.iop-name')).toContainText(iop);
+  await expect(cell.locator('.op')).toContainText(operation.code);
+  await expect(cell.locator('.fam-remote')).toContainText('Remote sensing');
+  await expect(page.locator('.calendar-grid .day')).toHaveCount(3);
+  await page.screenshot({ path: 'test-results/calendar.png', fullPage: true });
+
+  // Its day: the operation, the key product's thumbnail once made.
+  await cell.locator('a').click();
+  await expect(page).toHaveURL(new RegExp(`/days/${day(noon)}$`));
+  await expect(page.locator('.day-operation h4')).toContainText(operation.code);
+  await expect(page.locator('.day-iops')).toContainText(iop);
+  const lane = page.locator('.day-products tr', { hasText: `satellite.${site}` });
+  await expect(lane.locator('.key-product')).toHaveCount(1);
+  await expect(async () => {
+    await page.reload();
+    await expect(lane.locator('.key-product img')).toHaveCount(1, { timeout: 1000 });
+  }).toPass();
+  await page.screenshot({ path: 'test-results/day.png', fullPage: true });
+
+  // The board's window around the product, the product open: a new case
+  // from the window (the bar's link) with the product (the viewer's).
+  await open(page, `?at=${day(noon)}T12:00&span=24&open=${product.id}`);
+  const fromWindow = `/case-studies/new?from=${day(noon)}T00%3A00Z&to=${day(tomorrow)}T00%3A00Z&pin=${product.id}`;
+  await expect(page.locator('.controls a.new-case')).toHaveAttribute('href', fromWindow);
+  await page.screenshot({ path: 'test-results/case-from-window.png' });
+  await page.locator('.viewer a.new-case').click();
+  await expect(page).toHaveURL(/\/case-studies\/new\?/);
+  await hydrated(page);
+  const form = page.locator('form.case-form');
+  await expect(form.locator('input[name="start"]')).toHaveValue(`${day(noon)}T00:00`);
+  await expect(form.locator('input[name="end"]')).toHaveValue(`${day(tomorrow)}T00:00`);
+  await expect(form.locator('input[name="pin"]')).toBeChecked();
+  await expect(form).toContainText(name);
+  await form.locator('input[name="title"]').fill(`Convection over ${site}`);
+  await form.locator('input[name="tag"][value="convection"]').check();
+  await form.locator('textarea[name="description"]').fill('Cells grew over the *site* by noon.');
+  await form.locator('input[name="published"]').check();
+  await page.screenshot({ path: 'test-results/case-new.png', fullPage: true });
+  await form.getByRole('button', { name: 'Save the case study' }).click();
+  const slug = `convection-over-${site.toLowerCase()}`;
+  await expect(page).toHaveURL(new RegExp(`/case-studies/${slug}$`));
+  await expect(page.locator('.case-title')).toHaveText(`Convection over ${site}`);
+  await expect(page.locator('.case-description em')).toHaveText('site');
+  await expect(page.locator('.case-product a')).toHaveText(`${name} (version 1)`);
+
+  // Its bundle, with its progress.
+  await hydrated(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.case-bundle').click()]);
+  expect(download.suggestedFilename()).toBe(`${slug}.zip`);
+  const saved = test.info().outputPath(`${slug}.zip`);
+  await download.saveAs(saved);
+  expect(fs.readFileSync(saved).subarray(0, 2).toString()).toBe('PK');
+  await expect(page.locator('.bundle-status')).toContainText('Downloaded');
+  await page.screenshot({ path: 'test-results/case-bundle-progress.png' });
+
+  // Search: the site's name finds the product and the case; a facet narrows it.
+  await page.goto(`/search?q=${site}`);
+  const kinds = page.locator('.facet[data-facet="kind"]');
+  await expect(kinds).toContainText('Products');
+  await expect(kinds).toContainText('Case studies');
+  await expect(page.locator('.hit')).toHaveCount(2);
+  await page.screenshot({ path: 'test-results/search.png', fullPage: true });
+  await kinds.getByRole('link', { name: 'Case studies' }).click();
+  await expect(page.locator('.hit')).toHaveCount(1);
+  await expect(page.locator('.facet[data-facet="kind"] .chosen')).toContainText('Case studies');
+  await expect(page.locator('.facet[data-facet="tag"]')).toContainText('convection');
+  await page.screenshot({ path: 'test-results/search-facet.png', fullPage: true });
+  await page.locator('.hit-title').click();
+  await expect(page).toHaveURL(new RegExp(`/case-studies/${slug}$`));
+
+  // Back on the day: the case touches it.
+  await page.goto(`/days/${day(noon)}`);
+  await expect(page.locator('.day-cases')).toContainText(`Convection over ${site}`);
+  await page.goto(`/calendar?from=${day(yesterday)}&to=${day(tomorrow)}`);
+  await expect(cell.locator('.tag')).toHaveText(['convection']);
+});

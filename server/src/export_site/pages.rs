@@ -1,0 +1,117 @@
+//! The exported site's HTML: the live site's components rendered once to
+//! files, their links relative to each page ([`Links::Static`]), in a plain
+//! document with the site's style sheet and no script.
+
+use std::path::Path;
+
+use anyhow::Context;
+use app::case_studies::{safe_html, CasePage};
+use app::components::calendar::CalendarGrid;
+use app::components::case_study::CaseBody;
+use app::components::day::DayBody;
+use app::components::product_sheet::ProductSheet;
+use app::days::Links;
+use leptos::prelude::*;
+use products::case_studies::CaseStudyDetail;
+use products::days::{Calendar, DayPage};
+use products::Product;
+
+use super::Export;
+
+/// A whole page `depth` folders below the site's root: the document, the
+/// site's header, and `body`.
+fn document(
+    export: &Export,
+    depth: usize,
+    title: String,
+    class: &'static str,
+    body: impl FnOnce() -> AnyView,
+) -> String {
+    let owner = Owner::new();
+    owner.with(|| {
+        provide_context(Links::Static {
+            depth,
+            from: export.from,
+            to: export.to,
+        });
+        let root = "../".repeat(depth);
+        let campaign = export.campaign.clone();
+        let html = view! {
+            <html lang="en">
+                <head>
+                    <meta charset="utf-8"/>
+                    <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                    <meta name="color-scheme" content="light dark"/>
+                    <title>{format!("{title} · {campaign}")}</title>
+                    <link rel="stylesheet" href=format!("{root}opsboard.css")/>
+                </head>
+                <body>
+                    <main class=format!("ops-page {class}")>
+                        <header class="admin-top">
+                            <h1><a href=format!("{root}index.html")>{campaign.clone()}</a></h1>
+                            <span class="admin-title">{title.clone()}</span>
+                            <a class="nav" href=format!("{root}index.html")>"Calendar"</a>
+                            <a class="nav" href=format!("{root}stac/catalog.json")>"STAC catalog"</a>
+                        </header>
+                        {body()}
+                    </main>
+                </body>
+            </html>
+        }
+        .to_html();
+        format!("<!DOCTYPE html>\n{html}")
+    })
+}
+
+pub(super) fn calendar(export: &Export, calendar: Calendar) -> anyhow::Result<()> {
+    let html = document(export, 0, "Calendar".into(), "calendar-page", move || {
+        view! { <CalendarGrid calendar/> }.into_any()
+    });
+    export.write("index.html", html.as_bytes())
+}
+
+pub(super) fn day(export: &Export, page: DayPage) -> anyhow::Result<()> {
+    let path = format!("days/{}.html", page.day);
+    let title = page.day.format("%-d %B %Y").to_string();
+    let html = document(export, 1, title, "day-page", move || {
+        view! { <DayBody page/> }.into_any()
+    });
+    export.write(&path, html.as_bytes())
+}
+
+pub(super) fn case_study(export: &Export, detail: CaseStudyDetail) -> anyhow::Result<()> {
+    let path = format!("case-studies/{}.html", detail.case_study.slug);
+    let title = detail.case_study.title.clone();
+    let page = CasePage {
+        description_html: safe_html(&detail.case_study.description),
+        detail,
+    };
+    let html = document(export, 1, title, "case-page", move || {
+        view! { <CaseBody page/> }.into_any()
+    });
+    export.write(&path, html.as_bytes())
+}
+
+pub(super) fn product(export: &Export, product: &Product) -> anyhow::Result<()> {
+    let path = format!("products/{}.html", product.id);
+    let title = product.file_name.clone();
+    let product = product.clone();
+    let html = document(export, 1, title, "product-page", move || {
+        view! { <ProductSheet product/> }.into_any()
+    });
+    export.write(&path, html.as_bytes())
+}
+
+/// The site's style sheet, as built for the live site (`cargo leptos
+/// build`); without it the pages are plain but whole.
+pub(super) fn style(export: &Export, site_root: &Path) -> anyhow::Result<()> {
+    let built = site_root.join("pkg").join("opsboard.css");
+    match std::fs::read(&built) {
+        Ok(css) => export.write("opsboard.css", &css),
+        Err(error) => {
+            tracing::warn!(%error, path = %built.display(), "no style sheet to copy: the pages will be unstyled");
+            Ok(())
+        }
+    }
+    .context("writing the style sheet")
+}

@@ -1,0 +1,257 @@
+//! `opsboard export-site DIR` with the real binary, beside a running
+//! server: the calendar, day, case-study and product pages with every link
+//! and picture resolving to a file of the site, the files' bytes as
+//! archived, restricted products and drafts left out (in with
+//! `--include-restricted`), and the static STAC catalog validated
+//! offline by pystac and stac-pydantic.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::bundles::VALIDATE;
+use crate::common::{next_event, opsboard_cli, png};
+use crate::operations::{campaign, planned_flight, send};
+use crate::stac::{offline, tool};
+use products::{EventKind, Product};
+
+const QUICKLOOK: &str = "satellite.MSG.202611291500.ir108.png";
+const SURFACE: &str = "surface.SITE-1.202611300600.t2m.png";
+const SECRET: &str = "lidar.ATR42.202611291600.backscatter.png";
+
+/// Every file under `dir`, relative, with `/`.
+fn files_under(dir: &Path) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap().to_string_lossy();
+                found.insert(relative.replace('\\', "/"));
+            }
+        }
+    }
+    found
+}
+
+/// The site's style sheet as `cargo leptos build` made it, if it did (the
+/// export copies it; `cargo test` alone does not build it).
+fn site_root() -> (String, bool) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
+    let built = root.join("pkg/opsboard.css").is_file();
+    (root.to_string_lossy().into_owned(), built)
+}
+
+/// The `href` and `src` values of an HTML page.
+fn references(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attribute in ["href=\"", "src=\""] {
+        for (at, _) in html.match_indices(attribute) {
+            let rest = &html[at + attribute.len()..];
+            if let Some(end) = rest.find('"') {
+                found.push(rest[..end].replace("&amp;", "&"));
+            }
+        }
+    }
+    found
+}
+
+/// Checks that every link and picture of every page of the site `dir`
+/// leads to one of its files (none to a server); how many were checked.
+fn links_resolve(dir: &Path) -> usize {
+    let styled = site_root().1;
+    let mut checked = 0;
+    for page in files_under(dir)
+        .into_iter()
+        .filter(|f| f.ends_with(".html"))
+    {
+        let html = std::fs::read_to_string(dir.join(&page)).unwrap();
+        let folder: PathBuf = dir.join(&page).parent().unwrap().to_path_buf();
+        for reference in references(&html) {
+            assert!(
+                !reference.starts_with('/')
+                    && !reference.contains("://")
+                    && !reference.contains('?'),
+                "{page}: {reference} does not stay in the site"
+            );
+            if reference.ends_with("opsboard.css") && !styled {
+                continue;
+            }
+            let target = folder.join(reference.split('#').next().unwrap());
+            assert!(target.is_file(), "{page}: {reference} leads nowhere");
+            checked += 1;
+        }
+    }
+    checked
+}
+
+#[tokio::test]
+async fn the_campaign_is_exported_as_a_static_site_that_holds_together() {
+    let (t, scientist, _viewer) = campaign().await;
+    let operation = planned_flight(&t, &scientist).await;
+    let mut ws = t.events(Some(0)).await;
+    t.drop_file(&format!("{SECRET}.json"), br#"{"restricted": true}"#);
+    t.drop_file(SECRET, &png(9));
+    t.drop_file(QUICKLOOK, &png(1));
+    t.drop_file(SURFACE, &png(2));
+    let mut products: Vec<Product> = Vec::new();
+    while products.len() < 3 {
+        if let EventKind::ProductAdded { product } = next_event(&mut ws).await.kind {
+            products.push(product);
+        }
+    }
+    let id_of = |name: &str| products.iter().find(|p| p.file_name == name).unwrap().id;
+    let url = t.url("/api/v1/case-tags/squall_line");
+    let tag = json!({"long_name": "Squall line", "tier": 1});
+    assert_eq!(
+        send(&t.http, Method::PUT, url, Some(tag)).await.0,
+        StatusCode::OK
+    );
+    for (slug, published) in [("squall", true), ("draft", false)] {
+        let body = json!({"slug": slug, "title": format!("Case {slug}"),
+            "start": "2026-11-29T12:00:00Z", "end": "2026-11-29T23:00:00Z", "tags": ["squall_line"],
+            "description": "The line at **18 UTC**.", "operations": [operation], "published": published,
+            "pins": [{"product_id": id_of(QUICKLOOK), "version": 1}]});
+        let (status, answer) = send(
+            &scientist,
+            Method::POST,
+            t.url("/api/v1/case-studies"),
+            Some(body),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+    }
+    // A newer version after the pin: the case's page shows version 1.
+    t.drop_file(QUICKLOOK, &png(3));
+    loop {
+        if let EventKind::ProductAdded { product } | EventKind::ProductUpdated { product, .. } =
+            next_event(&mut ws).await.kind
+        {
+            if product.version == 2 {
+                break;
+            }
+        }
+    }
+
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let data = t.data().to_string_lossy().into_owned();
+    let (root, styled) = site_root();
+    let (ok, said) = opsboard_cli(&[
+        "export-site",
+        &site.to_string_lossy(),
+        "--data-dir",
+        &data,
+        "--site-root",
+        &root,
+        "--title",
+        "Test campaign",
+    ]);
+    assert!(ok, "{said}");
+    assert!(
+        said.contains("exported 4 days, 1 case studies and 3 products"),
+        "{said}"
+    );
+    let files = files_under(&site);
+    assert_eq!(files.contains("opsboard.css"), styled);
+    for page in [
+        "index.html",
+        "days/2026-11-28.html",
+        "days/2026-11-29.html",
+        "days/2026-12-01.html",
+        "case-studies/squall.html",
+        "stac/catalog.json",
+    ] {
+        assert!(files.contains(page), "{page} in {files:?}");
+    }
+    assert!(
+        !files.contains("case-studies/draft.html"),
+        "a draft was exported"
+    );
+    assert!(
+        files.iter().all(|f| !f.contains("lidar")),
+        "a restricted product was exported: {files:?}"
+    );
+    // The pin (version 1) and the current version (2) both, with their bytes.
+    let v1 = id_of(QUICKLOOK);
+    assert_eq!(
+        std::fs::read(site.join(format!("files/{v1}/{QUICKLOOK}"))).unwrap(),
+        png(1)
+    );
+    let case = std::fs::read_to_string(site.join("case-studies/squall.html")).unwrap();
+    assert!(case.contains(&format!("../products/{v1}.html")), "{case}");
+    assert!(case.contains("<strong>18 UTC</strong>"), "{case}");
+    assert!(
+        !case.contains("bundle.zip"),
+        "a static case links the server's bundle"
+    );
+    let day = std::fs::read_to_string(site.join("days/2026-11-29.html")).unwrap();
+    assert!(
+        day.contains("Squall line ahead of the front") && day.contains("IOP1"),
+        "{day}"
+    );
+    assert!(day.contains("../case-studies/squall.html"), "{day}");
+    let calendar = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(
+        calendar.contains("days/2026-11-29.html") && calendar.contains("iop-0"),
+        "{calendar}"
+    );
+    assert!(!calendar.contains("<script"), "the archive runs no script");
+    assert!(links_resolve(&site) > 20);
+
+    let catalog = site.join("stac/catalog.json");
+    let (ok, said) = offline(
+        tool("python"),
+        vec![
+            "-c".into(),
+            VALIDATE.into(),
+            catalog.to_string_lossy().into_owned(),
+        ],
+    )
+    .await;
+    assert!(ok, "{said}");
+    assert!(said.contains("items 2"), "{said}");
+
+    // Participants' archive: the restricted product too.
+    let full = out.path().join("full");
+    let (ok, said) = opsboard_cli(&[
+        "export-site",
+        &full.to_string_lossy(),
+        "--data-dir",
+        &data,
+        "--include-restricted",
+        "--site-root",
+        &root,
+        "--from",
+        "2026-11-29",
+        "--to",
+        "2026-11-29",
+    ]);
+    assert!(ok, "{said}");
+    assert!(
+        said.contains("exported 1 days, 2 case studies and 3 products"),
+        "{said}"
+    );
+    let restricted = id_of(SECRET);
+    assert!(full.join(format!("products/{restricted}.html")).is_file());
+    assert!(
+        full.join("case-studies/draft.html").is_file(),
+        "participants' drafts"
+    );
+    assert!(links_resolve(&full) > 5);
+
+    let (ok, said) = opsboard_cli(&[
+        "export-site",
+        &full.to_string_lossy(),
+        "--data-dir",
+        &data,
+        "--case-study",
+        "draft",
+    ]);
+    assert!(!ok && said.contains("no case study \"draft\""), "{said}");
+}
