@@ -12,10 +12,12 @@
 //!   filters), `ROUNDS` times each;
 //! - STAC `/search` for a one-day window (first page of 100), on
 //!   `ROUNDS` × 8 days;
-//! - paging through every item, 1 000 a page, following `next` links.
+//! - paging through every item, 1 000 a page, following `next` links;
+//! - `opsboard export-site` of the whole campaign.
 //!
 //! `cargo bench -p server --bench catalogue_search` (`make bench` installs
-//! rustac first with `scripts/stac-tools.sh bench`).
+//! rustac first with `scripts/stac-tools.sh bench`); `PARTS=search` (or any
+//! of `search,stac,export`, comma-separated) measures only those.
 
 #[path = "../tests/suite/common/mod.rs"]
 mod common;
@@ -211,6 +213,8 @@ fn rustac(items: &Path, addr: &str) -> Option<Child> {
 #[tokio::main]
 async fn main() {
     let products = env_or("PRODUCTS", 100_000);
+    let parts = std::env::var("PARTS").unwrap_or_else(|_| "search,stac,export".into());
+    let part = |name: &str| parts.split(',').any(|p| p.trim() == name);
     let rounds = env_or("ROUNDS", 25);
     let source = tempfile::tempdir().expect("temp dir");
     write_campaign(source.path(), products);
@@ -243,7 +247,7 @@ async fn main() {
         "bbox=0,42.5,1,43.5&kind=product",
     ];
     let mut all = Vec::new();
-    for query in searches {
+    for query in searches.into_iter().filter(|_| part("search")) {
         let mut each = Vec::new();
         let mut total = 0;
         for _ in 0..rounds {
@@ -258,10 +262,26 @@ async fn main() {
         );
         all.extend(each);
     }
-    summary("search (all eight, with facets)", all);
+    if part("search") {
+        summary("search (all eight, with facets)", all);
+    }
+    if part("stac") {
+        stac_side_by_side(&client, &t, work.path(), rounds).await;
+    }
+    if part("export") {
+        export_site(&t, work.path());
+    }
+}
 
-    let items = stac_figures("opsboard", &client, &t.url("/stac/v1"), rounds).await;
-    let file = work.path().join("items.json");
+/// opsboard's STAC API, then `rustac serve` on the same items.
+async fn stac_side_by_side(
+    client: &reqwest::Client,
+    t: &common::TestServer,
+    work: &Path,
+    rounds: usize,
+) {
+    let items = stac_figures("opsboard", client, &t.url("/stac/v1"), rounds).await;
+    let file = work.join("items.json");
     let collection = json!({"type": "FeatureCollection", "features": items});
     std::fs::write(&file, serde_json::to_vec(&collection).expect("JSON")).expect("write items");
     drop(collection);
@@ -277,7 +297,25 @@ async fn main() {
             "  rustac serve loaded the items in {:.1} s",
             ready.elapsed().as_secs_f64()
         );
-        stac_figures("rustac", &client, &root, rounds).await;
+        stac_figures("rustac", client, &root, rounds).await;
         let _ = server.kill();
     }
+}
+
+/// The whole campaign as a static site, beside the running server.
+fn export_site(t: &common::TestServer, work: &Path) {
+    let site = work.join("site");
+    let started = Instant::now();
+    let (ok, out) = common::opsboard_cli(&[
+        "export-site",
+        &site.to_string_lossy(),
+        "--data-dir",
+        &t.data().to_string_lossy(),
+    ]);
+    assert!(ok, "{out}");
+    println!(
+        "  export-site, the whole campaign: {:.1} s ({})",
+        started.elapsed().as_secs_f64(),
+        out.trim()
+    );
 }

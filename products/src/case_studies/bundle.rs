@@ -15,7 +15,9 @@ use serde_json::{json, Value};
 use super::CaseStudy;
 use crate::operations::Operation;
 use crate::record::Product;
-use crate::stac::{self, CollectionId, Extent, Hrefs, Link, Renditions, JSON};
+use crate::stac::{
+    self, CollectionId, Extent, Hrefs, Link, Renditions, StaticFile, StaticHrefs, JSON,
+};
 
 /// Where an entry's bytes come from.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,41 +46,20 @@ fn file_path(product: &Product) -> String {
     format!("files/v{}/{}", product.version, product.file_name)
 }
 
-/// Links as seen from an item's file, `stac/<collection>/<item>/<item>.json`.
-struct FromItem;
-
-impl Hrefs for FromItem {
-    fn root(&self) -> String {
-        "../../catalog.json".into()
-    }
-    fn collection(&self, _: &str) -> String {
-        "../collection.json".into()
-    }
-    fn item(&self, _: &str, item: &str) -> String {
-        format!("./{item}.json")
-    }
-    fn asset(&self, product: &Product, _: &str) -> String {
-        format!("../../../{}", file_path(product))
-    }
+/// Where a pinned file is from the bundle's catalog (`stac/catalog.json`).
+fn asset_from_catalog(product: &Product, _: &str) -> String {
+    format!("../{}", file_path(product))
 }
 
-/// Links as seen from `stac/<collection>/collection.json`.
-struct FromCollection;
-
-impl Hrefs for FromCollection {
-    fn root(&self) -> String {
-        "../catalog.json".into()
-    }
-    fn collection(&self, _: &str) -> String {
-        "./collection.json".into()
-    }
-    fn item(&self, _: &str, item: &str) -> String {
-        format!("./{item}/{item}.json")
-    }
-    fn asset(&self, product: &Product, _: &str) -> String {
-        format!("../../{}", file_path(product))
-    }
-}
+/// Links as seen from an item's file and from a collection's.
+const FROM_ITEM: StaticHrefs = StaticHrefs {
+    from: StaticFile::Item,
+    asset: &asset_from_catalog,
+};
+const FROM_COLLECTION: StaticHrefs = StaticHrefs {
+    from: StaticFile::Collection,
+    asset: &asset_from_catalog,
+};
 
 /// What the bundle says of where it came from.
 pub struct Origin<'a> {
@@ -134,18 +115,18 @@ pub fn entries(
             &pin.product,
             Renditions::default(),
             &collection_id,
-            &FromItem,
+            &FROM_ITEM,
         );
         // Two versions of one product pinned: the later ones get their own ids.
         if taken.contains(&item.id) {
             item.id = format!("{}.v{}", item.id, pin.product.version);
-            item.links[0].href = FromItem.item(&collection_id, &item.id);
+            item.links[0].href = FROM_ITEM.item(&collection_id, &item.id);
         }
         taken.push(item.id.clone());
         let path = format!("stac/{collection_id}/{0}/{0}.json", item.id);
         item_links.push(Link::new(
             "item",
-            FromCollection.item(&collection_id, &item.id),
+            FROM_COLLECTION.item(&collection_id, &item.id),
             stac::GEOJSON,
         ));
         entries.push(made(path, serde_json::to_vec_pretty(&item)?));
@@ -164,7 +145,7 @@ pub fn entries(
         case.title.clone(),
         description(case),
         extent,
-        &FromCollection,
+        &FROM_COLLECTION,
     );
     collection.keywords = case.tags.clone();
     collection.links.extend(item_links);

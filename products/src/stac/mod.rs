@@ -139,6 +139,51 @@ pub trait Hrefs {
     fn asset(&self, product: &Product, asset: &str) -> String;
 }
 
+/// Which file of a static catalog links are seen from, in the layout
+/// `catalog.json`, `<collection>/collection.json`,
+/// `<collection>/<item>/<item>.json`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StaticFile {
+    Collection,
+    Item,
+}
+
+/// The relative links of a static catalog (a bundle's, an exported
+/// site's): `asset` says where a product's asset is from the catalog's
+/// folder.
+pub struct StaticHrefs<'a> {
+    pub from: StaticFile,
+    pub asset: &'a dyn Fn(&Product, &str) -> String,
+}
+
+impl Hrefs for StaticHrefs<'_> {
+    fn root(&self) -> String {
+        match self.from {
+            StaticFile::Collection => "../catalog.json".into(),
+            StaticFile::Item => "../../catalog.json".into(),
+        }
+    }
+    fn collection(&self, _: &str) -> String {
+        match self.from {
+            StaticFile::Collection => "./collection.json".into(),
+            StaticFile::Item => "../collection.json".into(),
+        }
+    }
+    fn item(&self, _: &str, item: &str) -> String {
+        match self.from {
+            StaticFile::Collection => format!("./{item}/{item}.json"),
+            StaticFile::Item => format!("./{item}.json"),
+        }
+    }
+    fn asset(&self, product: &Product, asset: &str) -> String {
+        let up = match self.from {
+            StaticFile::Collection => "../",
+            StaticFile::Item => "../../",
+        };
+        format!("{up}{}", (self.asset)(product, asset))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Link {
     pub rel: String,

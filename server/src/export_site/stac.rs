@@ -5,61 +5,33 @@
 
 use std::collections::BTreeMap;
 
-use products::stac::{self, CollectionId, Extent, Hrefs, Link, Renditions, JSON};
+use products::stac::{
+    self, CollectionId, Extent, Hrefs, Link, Renditions, StaticFile, StaticHrefs, JSON,
+};
 use products::Product;
 use serde_json::json;
 
 use super::Export;
 
-/// An asset's copy as seen from a file `depth` folders below the site.
-fn asset_href(product: &Product, asset: &str, depth: usize) -> String {
+/// An asset's copy as seen from the catalog's folder (`stac/`): the
+/// site's copy the product's URL names.
+fn asset_from_catalog(product: &Product, asset: &str) -> String {
     let url = match asset {
         "thumbnail" => product.thumbnail_url.as_deref(),
         "overview" => product.preview_url.as_deref(),
         _ => Some(product.file_url.as_str()),
     };
-    format!(
-        "{}{}",
-        "../".repeat(depth),
-        url.unwrap_or_default().trim_start_matches('/')
-    )
+    format!("../{}", url.unwrap_or_default().trim_start_matches('/'))
 }
 
-/// Links as seen from `stac/<collection>/<item>/<item>.json`.
-struct FromItem;
-
-impl Hrefs for FromItem {
-    fn root(&self) -> String {
-        "../../catalog.json".into()
-    }
-    fn collection(&self, _: &str) -> String {
-        "../collection.json".into()
-    }
-    fn item(&self, _: &str, item: &str) -> String {
-        format!("./{item}.json")
-    }
-    fn asset(&self, product: &Product, asset: &str) -> String {
-        asset_href(product, asset, 3)
-    }
-}
-
-/// Links as seen from `stac/<collection>/collection.json`.
-struct FromCollection;
-
-impl Hrefs for FromCollection {
-    fn root(&self) -> String {
-        "../catalog.json".into()
-    }
-    fn collection(&self, _: &str) -> String {
-        "./collection.json".into()
-    }
-    fn item(&self, _: &str, item: &str) -> String {
-        format!("./{item}/{item}.json")
-    }
-    fn asset(&self, product: &Product, asset: &str) -> String {
-        asset_href(product, asset, 2)
-    }
-}
+const FROM_ITEM: StaticHrefs = StaticHrefs {
+    from: StaticFile::Item,
+    asset: &asset_from_catalog,
+};
+const FROM_COLLECTION: StaticHrefs = StaticHrefs {
+    from: StaticFile::Collection,
+    asset: &asset_from_catalog,
+};
 
 /// The media type of a copy named `url`.
 fn rendition_type(url: &str) -> &'static str {
@@ -84,7 +56,7 @@ impl Lanes {
             thumbnail: product.thumbnail_url.as_deref().map(rendition_type),
             overview: product.preview_url.as_deref().map(rendition_type),
         };
-        let item = stac::item(product, renditions, &collection, &FromItem);
+        let item = stac::item(product, renditions, &collection, &FROM_ITEM);
         export.write(
             &format!("stac/{collection}/{0}/{0}.json", item.id),
             &serde_json::to_vec_pretty(&item)?,
@@ -117,12 +89,12 @@ pub(super) fn write_catalog(export: &Export, lanes: Lanes) -> anyhow::Result<()>
             id.clone(),
             format!("The {id} products of {}.", export.campaign),
             Some(extent),
-            &FromCollection,
+            &FROM_COLLECTION,
         );
         collection.links.extend(
             items
                 .iter()
-                .map(|item| Link::new("item", FromCollection.item(&id, item), stac::GEOJSON)),
+                .map(|item| Link::new("item", FROM_COLLECTION.item(&id, item), stac::GEOJSON)),
         );
         export.write(
             &format!("stac/{id}/collection.json"),

@@ -138,13 +138,25 @@ async fn page(
         };
         links.push(next.link(token.to_text()));
     }
-    let collection = json!({
-        "type": "FeatureCollection",
-        "numberReturned": features.len(),
-        "features": features,
-        "links": links,
-    });
+    let collection = FeatureCollection {
+        kind: "FeatureCollection",
+        number_returned: features.len(),
+        features,
+        links,
+    };
     Ok(typed(collection, "application/geo+json"))
+}
+
+/// A page of items, written straight to the answer (not through a
+/// `serde_json::Value`: a page of 1 000 items is serialised once).
+#[derive(serde::Serialize)]
+struct FeatureCollection {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "numberReturned")]
+    number_returned: usize,
+    features: Vec<Item>,
+    links: Vec<Link>,
 }
 
 /// The pairs of a query string, refused when it is not one.

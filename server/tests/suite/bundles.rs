@@ -230,17 +230,7 @@ async fn a_bundle_holds_the_pinned_files_its_stac_catalog_and_datacite() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, content).unwrap();
     }
-    let catalog = unpacked.path().join("squall-1129/stac/catalog.json");
-    let (ok, out) = offline(
-        tool("python"),
-        vec![
-            "-c".into(),
-            VALIDATE.into(),
-            catalog.to_string_lossy().into_owned(),
-        ],
-    )
-    .await;
-    assert!(ok, "{out}");
+    let out = validate_catalog(&unpacked.path().join("squall-1129/stac/catalog.json")).await;
     assert!(out.contains("items 3"), "{out}");
 
     // The public's bundle leaves the restricted file out.
@@ -265,10 +255,23 @@ async fn a_bundle_holds_the_pinned_files_its_stac_catalog_and_datacite() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+/// Validates the static catalog `catalog` offline with [`VALIDATE`]; what
+/// it printed.
+pub(crate) async fn validate_catalog(catalog: &std::path::Path) -> String {
+    let script = vec![
+        "-c".into(),
+        VALIDATE.into(),
+        catalog.to_string_lossy().into_owned(),
+    ];
+    let (ok, out) = offline(tool("python"), script).await;
+    assert!(ok, "{out}");
+    out
+}
+
 /// Reads the catalog with pystac (following every link), validates every
 /// object against its schemas (the mirror's) and with stac-pydantic's
 /// models, and checks every asset's file is there.
-pub(crate) const VALIDATE: &str = r#"
+const VALIDATE: &str = r#"
 import json, os, sys
 import pystac
 from stac_pydantic import Catalog, Collection, Item
