@@ -112,6 +112,38 @@ pub async fn load_case_form(pins: String, operations: String) -> Result<CaseForm
     })
 }
 
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+
+    #[test]
+    fn a_form_takes_a_bounded_list_of_ids_and_skips_the_rest() {
+        assert_eq!(ids("3,1,x,,-2, 7 "), vec![3, 1, -2, 7]);
+        assert_eq!(ids(""), Vec::<i64>::new());
+        assert_eq!(ids("99999999999999999999999,4"), vec![4]);
+        let many = (0..100_000)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        assert_eq!(ids(&many).len(), MAX_FORM_ITEMS);
+        assert_eq!(ids("5,"), vec![5]);
+    }
+
+    #[test]
+    fn a_new_case_link_carries_its_window_and_pins() {
+        let t = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        let href = new_case_href(
+            t("2026-08-15T00:00:00Z"),
+            t("2026-08-16T00:00:00Z"),
+            &[7, 9],
+        );
+        assert_eq!(
+            href,
+            "/case-studies/new?from=2026-08-15T00%3A00Z&to=2026-08-16T00%3A00Z&pin=7%2C9"
+        );
+    }
+}
+
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;

@@ -27,6 +27,7 @@ mod download;
 pub mod evidence;
 #[cfg(test)]
 mod fixtures;
+pub mod links;
 #[cfg(feature = "hydrate")]
 mod live;
 #[cfg(feature = "hydrate")]

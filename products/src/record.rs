@@ -365,6 +365,49 @@ pub fn family(category: &str) -> Family {
     }
 }
 
+/// Products for the crate's unit tests.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use chrono::{DateTime, Utc};
+
+    use super::Product;
+
+    /// Version 1 of `category.platform.<time>.name.png`, catalogued as `id`.
+    pub fn product(
+        id: i64,
+        category: &str,
+        platform: &str,
+        name: &str,
+        time: DateTime<Utc>,
+    ) -> Product {
+        Product {
+            id,
+            category: category.into(),
+            platform: platform.into(),
+            product: name.into(),
+            time,
+            run_time: None,
+            lead_hours: None,
+            valid_time: time,
+            version: 1,
+            file_name: format!(
+                "{category}.{platform}.{}.{name}.png",
+                time.format("%Y%m%d%H%M")
+            ),
+            media_type: "image/png".into(),
+            size: 1,
+            sha256: "x".into(),
+            ingested_at: time,
+            file_url: Product::file_url_for(id),
+            missing: false,
+            thumbnail_url: None,
+            preview_url: None,
+            preview_error: None,
+            meta: Default::default(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

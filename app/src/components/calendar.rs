@@ -9,7 +9,8 @@ use leptos_router::hooks::use_query_map;
 use products::days::{Calendar, CalendarDay};
 
 use crate::components::missions::OpsHeader;
-use crate::days::{load_calendar, use_links};
+use crate::days::load_calendar;
+use crate::links::use_links;
 
 /// The number of IOP colours the style sheet has (`iop-0` …).
 pub const IOP_COLOURS: usize = 6;

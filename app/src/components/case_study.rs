@@ -10,7 +10,7 @@ use products::Product;
 use crate::case_studies::{load_case_study, CasePage};
 use crate::components::bundle_download::BundleDownload;
 use crate::components::missions::OpsHeader;
-use crate::days::use_links;
+use crate::links::use_links;
 use crate::operations::utc;
 
 #[component]

@@ -11,7 +11,8 @@ use products::Product;
 
 use crate::case_studies::new_case_href;
 use crate::components::missions::{OpsHeader, StatusBadge};
-use crate::days::{load_day, use_links};
+use crate::days::load_day;
+use crate::links::use_links;
 use crate::operations::utc;
 
 #[component]

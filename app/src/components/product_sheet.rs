@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use products::Product;
 
-use crate::days::use_links;
+use crate::links::use_links;
 
 #[component]
 pub fn ProductSheet(product: Product) -> impl IntoView {

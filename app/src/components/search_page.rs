@@ -277,3 +277,56 @@ fn HitRow(hit: Hit) -> impl IntoView {
         </li>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asked(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_search_url_is_read_leniently_and_bounded() {
+        let long = "x".repeat(201);
+        let request = request_of(&asked(&[
+            ("q", "squall"),
+            ("kind", ""),
+            ("platform", &long),
+            ("day", "2026-13-40"),
+            ("offset", "99999999999999999999"),
+        ]));
+        assert_eq!(request.q, "squall");
+        assert_eq!(
+            (request.kind, request.platform, request.day),
+            (None, None, None)
+        );
+        assert_eq!((request.offset, request.limit), (None, Some(PAGE)));
+        let request = request_of(&asked(&[("offset", "99999999"), ("day", "2026-08-15")]));
+        assert_eq!(request.offset(), products::search::MAX_OFFSET);
+        assert_eq!(
+            request.day.map(|d| d.to_string()).as_deref(),
+            Some("2026-08-15")
+        );
+        assert_eq!(
+            request_of(&[]),
+            SearchRequest {
+                limit: Some(PAGE),
+                ..Default::default()
+            }
+        );
+    }
+
+    #[test]
+    fn facet_links_replace_their_key_and_start_again_at_the_first_page() {
+        let asked = asked(&[("q", "fog & dust"), ("kind", "report"), ("offset", "40")]);
+        assert_eq!(
+            href_with(&asked, "kind", Some("product")),
+            "/search?q=fog+%26+dust&kind=product"
+        );
+        assert_eq!(href_with(&asked, "kind", None), "/search?q=fog+%26+dust");
+    }
+}

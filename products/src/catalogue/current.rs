@@ -153,26 +153,8 @@ mod tests {
     fn product(id: i64, hour: u32, version: i64) -> Product {
         let time = Utc.with_ymd_and_hms(2026, 11, 28, hour, 0, 0).unwrap();
         Product {
-            id,
-            category: "satellite".into(),
-            platform: "MSG".into(),
-            product: "ir108".into(),
-            time,
-            run_time: None,
-            lead_hours: None,
-            valid_time: time,
             version,
-            file_name: format!("satellite.MSG.20261128{hour:02}00.ir108.png"),
-            media_type: "image/png".into(),
-            size: 1,
-            sha256: "x".into(),
-            ingested_at: time,
-            file_url: Product::file_url_for(id),
-            missing: false,
-            thumbnail_url: None,
-            preview_url: None,
-            preview_error: None,
-            meta: Default::default(),
+            ..crate::record::fixtures::product(id, "satellite", "MSG", "ir108", time)
         }
     }
 

@@ -4,28 +4,7 @@ use super::*;
 
 fn product(id: i64, category: &str, platform: &str, name: &str, hour: u32, minute: u32) -> Product {
     let time = Utc.with_ymd_and_hms(2026, 8, 15, hour, minute, 0).unwrap();
-    Product {
-        id,
-        category: category.into(),
-        platform: platform.into(),
-        product: name.into(),
-        time,
-        run_time: None,
-        lead_hours: None,
-        valid_time: time,
-        version: 1,
-        file_name: format!("{category}.{platform}.20260815{hour:02}{minute:02}.{name}.png"),
-        media_type: "image/png".into(),
-        size: 1,
-        sha256: "x".into(),
-        ingested_at: time,
-        file_url: Product::file_url_for(id),
-        missing: false,
-        thumbnail_url: None,
-        preview_url: None,
-        preview_error: None,
-        meta: Default::default(),
-    }
+    crate::record::fixtures::product(id, category, platform, name, time)
 }
 
 fn day() -> NaiveDate {

@@ -5,7 +5,7 @@
 //! any static web server, the server long gone.
 //!
 //! Pages are the live site's own components rendered with relative links
-//! ([`app::days::Links::Static`]), so the archive reads like the site did.
+//! ([`app::links::Links::Static`]), so the archive reads like the site did.
 //! It reads the catalogue only (beside a running server, too), a page of
 //! products at a time. What it holds is what the public sees, unless
 //! `--include-restricted`: what participants see (restricted products and

@@ -10,7 +10,7 @@ use app::components::calendar::CalendarGrid;
 use app::components::case_study::CaseBody;
 use app::components::day::DayBody;
 use app::components::product_sheet::ProductSheet;
-use app::days::Links;
+use app::links::Links;
 use leptos::prelude::*;
 use products::case_studies::CaseStudyDetail;
 use products::days::{Calendar, DayPage};

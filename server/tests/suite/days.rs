@@ -178,6 +178,10 @@ async fn hostile_day_requests_are_refused_or_bounded() {
         "/api/v1/days/yesterday",
         "/api/v1/days?from=2026-11-31",
         "/api/v1/days?to=..",
+        "/api/v1/days?from=2026-11",
+        "/api/v1/days?from=99999999999-01-01",
+        "/api/v1/days/2026-11-29T00:00",
+        "/api/v1/days/%00",
     ] {
         let (status, answer) = get(&t.http, &t, path).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {answer}");
@@ -189,8 +193,25 @@ async fn hostile_day_requests_are_refused_or_bounded() {
             "{answer}"
         );
     }
-    let (_, page) = get(&t.http, &t, "/api/v1/days/2026-11-29?hours=99,-1,x").await;
-    assert_eq!(page["hours"], json!([0, 6, 12, 18]));
+    for hours in ["99,-1,x", "", ",,,", "99999999999999999999999"] {
+        let (status, page) = get(
+            &t.http,
+            &t,
+            &format!("/api/v1/days/2026-11-29?hours={hours}"),
+        )
+        .await;
+        assert_eq!(
+            (status, page["hours"].clone()),
+            (StatusCode::OK, json!([0, 6, 12, 18])),
+            "{hours}"
+        );
+    }
+    // An empty bound is no bound.
+    let (status, calendar) = get(&t.http, &t, "/api/v1/days?from=&to=2026-12-01").await;
+    assert_eq!(
+        (status, calendar["to"].clone()),
+        (StatusCode::OK, json!("2026-12-01"))
+    );
     let many = (0..2000)
         .map(|h| (h % 24).to_string())
         .collect::<Vec<_>>()

@@ -234,6 +234,41 @@ async fn the_campaign_is_exported_as_a_static_site_that_holds_together() {
     );
     assert!(links_resolve(&full) > 5);
 
+    // Refused arguments, each with its reason, and nothing written.
+    let refused = out.path().join("refused");
+    for (args, reason) in [
+        (vec!["--from", "2026-13-01"], "--from"),
+        (vec!["--to", ""], "--to"),
+        (vec!["--case-study", "../../etc"], "no case study"),
+    ] {
+        let mut all = vec![
+            "export-site",
+            refused.to_str().unwrap(),
+            "--data-dir",
+            &data,
+        ];
+        all.extend(args);
+        let (ok, said) = opsboard_cli(&all);
+        assert!(!ok && said.contains(reason), "{said}");
+        assert!(!refused.join("index.html").exists());
+    }
+    // Hours that mean nothing: the default ones.
+    let (ok, said) = opsboard_cli(&[
+        "export-site",
+        &refused.to_string_lossy(),
+        "--data-dir",
+        &data,
+        "--from",
+        "2026-11-29",
+        "--to",
+        "2026-11-29",
+        "--hours",
+        "99,x,-1,99999999999999999999",
+    ]);
+    assert!(ok, "{said}");
+    let day = std::fs::read_to_string(refused.join("days/2026-11-29.html")).unwrap();
+    assert!(day.contains("00 UTC") && day.contains("18 UTC"), "{day}");
+
     let (ok, said) = opsboard_cli(&[
         "export-site",
         &full.to_string_lossy(),
