@@ -1,6 +1,5 @@
 //! What the calendar and a day's page read.
 
-use chrono::NaiveDate;
 use leptos::prelude::*;
 use products::days::{Calendar, DayPage};
 
@@ -11,7 +10,7 @@ pub async fn load_calendar(
 ) -> Result<Calendar, ServerFnError> {
     let catalogue = crate::board::catalogue()?;
     let visibility = crate::board::reader().visibility();
-    let parse = |text: Option<String>| -> Option<NaiveDate> { text?.parse().ok() };
+    let parse = |text: Option<String>| -> Option<chrono::NaiveDate> { text?.parse().ok() };
     let span = match (parse(from), parse(to)) {
         (Some(from), Some(to)) => (from, to),
         (from, to) => {
@@ -32,7 +31,7 @@ pub async fn load_calendar(
 
 #[server(endpoint = "day")]
 pub async fn load_day(day: String, hours: String) -> Result<Option<DayPage>, ServerFnError> {
-    let Ok(day) = day.parse::<NaiveDate>() else {
+    let Ok(day) = day.parse::<chrono::NaiveDate>() else {
         return Ok(None);
     };
     let catalogue = crate::board::catalogue()?;
