@@ -5,11 +5,12 @@
 //! The campaign: 20 lanes over 52 days (satellite images every 15 min,
 //! forecasts of four runs a day with their leads, radar, soundings…),
 //! imported with the real command line; a quarter of the products have
-//! sidecars (titles, tags, boxes). Measured on loopback with one client,
+//! sidecars (titles, tags, boxes), and eight IOPs of two to three days
+//! each (counted in every search's IOP facet). Measured on loopback with one client,
 //! each request timed from send to the whole answer parsed:
 //!
-//! - `GET /api/v1/search`: eight searches (words, prefixes, facets,
-//!   filters), `ROUNDS` times each;
+//! - `GET /api/v1/search`: nine searches (words, prefixes, facets,
+//!   filters, an area, an IOP), `ROUNDS` times each;
 //! - STAC `/search` for a one-day window (first page of 100), on
 //!   `ROUNDS` × 8 days;
 //! - paging through every item, 1 000 a page, following `next` links;
@@ -66,6 +67,24 @@ const WORDS: [&str; 6] = [
 
 fn campaign_start() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap()
+}
+
+/// Eight IOPs, two to three days each, a week apart, as `opsboard campaign
+/// import` reads them.
+fn iops_toml() -> String {
+    (0..8)
+        .map(|k| {
+            let start = campaign_start() + chrono::Duration::days(2 + 6 * k);
+            let end = start + chrono::Duration::hours(48 + 12 * (k % 3));
+            let z = |t: chrono::DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+            format!(
+                "[[iops]]\nname = \"IOP{}\"\nstart = \"{}\"\nend = \"{}\"\n\n",
+                k + 1,
+                z(start),
+                z(end)
+            )
+        })
+        .collect()
 }
 
 /// Writes `count` products (and a sidecar for every fourth) into `source`.
@@ -220,11 +239,18 @@ async fn main() {
     write_campaign(source.path(), products);
     let started = Instant::now();
     let data = tempfile::tempdir().expect("temp dir");
+    let dir = data.path().to_string_lossy().into_owned();
+    let source_dir = source.path().to_string_lossy().into_owned();
+    let (ok, out) = common::opsboard_cli(&["import", &source_dir, "--data-dir", &dir]);
+    assert!(ok, "{out}");
+    let iops = source.path().join("iops.toml");
+    std::fs::write(&iops, iops_toml()).expect("write");
     let (ok, out) = common::opsboard_cli(&[
+        "campaign",
         "import",
-        &source.path().to_string_lossy(),
+        &iops.to_string_lossy(),
         "--data-dir",
-        &data.path().to_string_lossy(),
+        &dir,
     ]);
     assert!(ok, "{out}");
     println!(
@@ -245,6 +271,7 @@ async fn main() {
         "q=fog&day=2026-06-20",
         "q=precip&platform=AROME",
         "bbox=0,42.5,1,43.5&kind=product",
+        "iop=IOP3&category=radar",
     ];
     let mut all = Vec::new();
     for query in searches.into_iter().filter(|_| part("search")) {
@@ -263,7 +290,7 @@ async fn main() {
         all.extend(each);
     }
     if part("search") {
-        summary("search (all eight, with facets)", all);
+        summary("search (all nine, with facets)", all);
     }
     if part("stac") {
         stac_side_by_side(&client, &t, work.path(), rounds).await;

@@ -1,32 +1,52 @@
 //! The one search, answered from the index the triggers of migration 0018
-//! keep (`search_docs`, `search_text`): the hits of a page, their total
-//! and the facets, each with what the reader may see only.
+//! keep (`search_docs`, `search_text`, `search_boxes`): the hits of a page,
+//! their total and the facets, each with what the reader may see only.
 
 use sqlx::{QueryBuilder, Row, Sqlite};
 
 use super::{from_ms, now_ms, Catalogue, Result};
 use crate::access::Visibility;
-use crate::search::{Facets, Hit, SearchAnswer, SearchRequest, MAX_FACET_VALUES};
+use crate::search::{page_of, Facets, Hit, Match, SearchAnswer, SearchRequest};
 
 /// Pushes a query over the documents `request` matches, as `visibility`
-/// may see them, selecting `select`. The text index is joined only when the
-/// search has words: reading it for every document of a filter alone would
-/// cost more than the filter.
+/// may see them, selecting `select`.
+///
+/// What drives the query is chosen here, not left to the planner: the
+/// words' index when there are words (a filter alone does not read it), the
+/// R*Tree when an area is the main filter (read the other way round, every
+/// document of the kind is read to test its box: five times slower at
+/// 100 000 products), else the documents.
 fn push_matched<'a>(
     sql: &mut QueryBuilder<'a, Sqlite>,
     select: &str,
     request: &'a SearchRequest,
     visibility: Visibility,
 ) {
-    let join = if request.match_expression().is_some() {
-        "JOIN search_text ON search_text.rowid = d.id"
-    } else {
-        ""
+    let words = request.match_expression();
+    let from = match (&words, request.bbox) {
+        (Some(_), _) => "search_docs d JOIN search_text ON search_text.rowid = d.id",
+        (None, Some(_)) => "search_boxes b CROSS JOIN search_docs d ON d.id = b.id",
+        (None, None) => "search_docs d",
     };
-    sql.push(format!(
-        "SELECT {select} FROM search_docs d {join} WHERE 1 = 1"
-    ));
-    if let Some(words) = request.match_expression() {
+    sql.push(format!("SELECT {select} FROM {from} WHERE 1 = 1"));
+    if let Some([w, s, e, n]) = request.bbox {
+        let close = if words.is_some() {
+            sql.push(" AND d.id IN (SELECT id FROM search_boxes b WHERE 1 = 1");
+            ")"
+        } else {
+            ""
+        };
+        sql.push(" AND b.south <= ")
+            .push_bind(n)
+            .push(" AND b.north >= ")
+            .push_bind(s)
+            .push(" AND b.west <= ")
+            .push_bind(e)
+            .push(" AND b.east >= ")
+            .push_bind(w)
+            .push(close);
+    }
+    if let Some(words) = words {
         sql.push(" AND search_text MATCH ").push_bind(words);
     }
     if visibility != Visibility::Everything {
@@ -48,9 +68,13 @@ fn push_matched<'a>(
             .push(")");
     }
     if let Some(iop) = &request.iop {
-        sql.push(" AND EXISTS (SELECT 1 FROM iops i WHERE i.name = ")
+        // As a time range (each end one lookup, then constant): the time
+        // index finds the IOP's documents instead of testing each.
+        sql.push(" AND d.time_ms >= (SELECT start_ms FROM iops WHERE name = ")
             .push_bind(iop)
-            .push(" AND d.time_ms BETWEEN i.start_ms AND i.end_ms)");
+            .push(") AND d.time_ms <= (SELECT end_ms FROM iops WHERE name = ")
+            .push_bind(iop)
+            .push(")");
     }
     let day = request
         .day
@@ -70,171 +94,117 @@ fn push_matched<'a>(
     if let Some(to) = to {
         sql.push(" AND d.time_ms <= ").push_bind(to);
     }
-    if let Some([w, s, e, n]) = request.bbox {
-        sql.push(" AND d.id IN (SELECT id FROM search_boxes WHERE south <= ")
-            .push_bind(n)
-            .push(" AND north >= ")
-            .push_bind(s)
-            .push(" AND west <= ")
-            .push_bind(e)
-            .push(" AND east >= ")
-            .push_bind(w)
-            .push(")");
-    }
-}
-
-/// A page's hits as found, before their text is read.
-struct Found {
-    id: i64,
-    hit: Hit,
 }
 
 impl Catalogue {
     /// One page of what `request` finds, its total and its facets, as
     /// `visibility` may see them.
     ///
-    /// Three statements, each reading what it needs only: the page's
-    /// documents in order (no text read), then the title and snippet of
-    /// those twenty or so (a snippet costs a read and a tokenising of the
-    /// document: never for every match), then every facet aggregated over
-    /// the matches taken once.
+    /// Two statements. The first goes once through the matches and hands
+    /// them all over in one row (a JSON array: at 100 000 products, a row a
+    /// match through the driver, or a `GROUP BY` a facet, cost twice as
+    /// much): each match's facet values, time and rank, from which the
+    /// facets are counted and the page chosen here. The second reads the
+    /// page's twenty or so hits in full, titles and snippets included (a
+    /// snippet costs a read and a tokenising of the document: never for
+    /// every match). PostgreSQL's `json_agg` and `ts_rank` do the same.
     pub async fn search_all(
         &self,
         request: &SearchRequest,
         visibility: Visibility,
     ) -> Result<SearchAnswer> {
         let words = request.match_expression();
-        let order = if words.is_some() {
-            " ORDER BY bm25(search_text, 10.0, 1.0, 5.0), d.time_ms DESC"
-        } else {
-            " ORDER BY d.time_ms DESC, d.id DESC"
+        // The rank as a column (an FTS5 ranking function cannot be called
+        // inside an aggregate), with the title counting ten times and the
+        // tags five times as much as the rest.
+        let rank = match words {
+            Some(_) => "search_text.rank",
+            None => "NULL",
         };
-        let select = "d.id, d.kind, d.ref, d.time_ms, d.category, d.platform, \
-             CASE d.kind WHEN 'case_study' THEN (SELECT slug FROM case_studies WHERE id = d.ref) \
-                         WHEN 'decision' THEN (SELECT CAST(operation_id AS TEXT) FROM decisions WHERE id = d.ref) END AS parent";
-        let mut page = QueryBuilder::new("");
-        push_matched(&mut page, select, request, visibility);
-        page.push(order)
-            .push(" LIMIT ")
-            .push_bind(request.limit())
-            .push(" OFFSET ")
-            .push_bind(request.offset());
-        let mut found = page
+        let mut sql = QueryBuilder::new("");
+        push_matched(
+            &mut sql,
+            &format!(
+                "json_group_array(json_array(d.id, d.kind, d.category, d.platform, d.time_ms, \
+                 json(d.tags), {rank}))"
+            ),
+            request,
+            visibility,
+        );
+        if words.is_some() {
+            sql.push(" AND search_text.rank MATCH 'bm25(10.0, 1.0, 5.0)'");
+        }
+        let found: String = sql.build().fetch_one(&self.pool).await?.try_get(0)?;
+        let mut matches: Vec<Match> = serde_json::from_str(&found)?;
+        drop(found);
+        let (total, facets) = Facets::count(&matches, &self.iops().await?);
+        let page = page_of(&mut matches, request.offset(), request.limit());
+        Ok(SearchAnswer {
+            total,
+            hits: self.hits(&page, words).await?,
+            facets,
+        })
+    }
+
+    /// The hits of the documents `page` names, in its order: what they
+    /// are, their titles and snippets (the words marked when there are
+    /// words). A case study's title is its own (its slug is indexed with
+    /// it, to be found by it, but not shown).
+    ///
+    /// With words, the ids are tested after the match (`+rowid`): handed
+    /// to the text index, each id would run the words' prefix expansion
+    /// again, twenty times the work of one match.
+    async fn hits(&self, page: &[i64], words: Option<String>) -> Result<Vec<Hit>> {
+        if page.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (snippet, ids) = match words {
+            Some(_) => (
+                "snippet(search_text, 1, '[', ']', '…', 12)",
+                "+search_text.rowid",
+            ),
+            None => ("substr(search_text.body, 1, 160)", "d.id"),
+        };
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT d.id, d.kind, d.ref, d.time_ms, d.category, d.platform, \
+                    CASE d.kind WHEN 'case_study' THEN (SELECT slug FROM case_studies WHERE id = d.ref) \
+                         WHEN 'decision' THEN (SELECT CAST(operation_id AS TEXT) FROM decisions WHERE id = d.ref) \
+                    END AS parent, \
+                    CASE d.kind WHEN 'case_study' THEN (SELECT title FROM case_studies WHERE id = d.ref) \
+                         ELSE search_text.title END AS title, {snippet} AS snippet \
+               FROM search_text JOIN search_docs d ON d.id = search_text.rowid \
+              WHERE {ids} IN ("
+        ));
+        let mut listed = sql.separated(", ");
+        for id in page {
+            listed.push_bind(*id);
+        }
+        sql.push(")");
+        if let Some(words) = words {
+            sql.push(" AND search_text MATCH ").push_bind(words);
+        }
+        let mut hits: Vec<(i64, Hit)> = sql
             .build()
             .fetch_all(&self.pool)
             .await?
             .iter()
             .map(|row| {
-                Ok(Found {
-                    id: row.try_get("id")?,
-                    hit: Hit {
+                Ok((
+                    row.try_get("id")?,
+                    Hit {
                         kind: row.try_get("kind")?,
                         id: row.try_get("ref")?,
-                        title: String::new(),
-                        snippet: String::new(),
+                        title: row.try_get("title")?,
+                        snippet: row.try_get("snippet")?,
                         time: from_ms(row.try_get("time_ms")?),
                         category: row.try_get("category")?,
                         platform: row.try_get("platform")?,
                         parent: row.try_get("parent")?,
                     },
-                })
+                ))
             })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        self.read_text(&mut found, words).await?;
-        let (total, facets) = self.facets(request, visibility).await?;
-        Ok(SearchAnswer {
-            total,
-            hits: found.into_iter().map(|f| f.hit).collect(),
-            facets,
-        })
+            .collect::<Result<_, sqlx::Error>>()?;
+        hits.sort_by_key(|(id, _)| page.iter().position(|p| p == id));
+        Ok(hits.into_iter().map(|(_, hit)| hit).collect())
     }
-
-    /// Fills in the titles and snippets of `found` (the words marked when
-    /// there are words).
-    async fn read_text(&self, found: &mut [Found], words: Option<String>) -> Result<()> {
-        if found.is_empty() {
-            return Ok(());
-        }
-        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(match words {
-            Some(_) => {
-                "SELECT rowid, title, snippet(search_text, 1, '[', ']', '…', 12) AS snippet \
-                        FROM search_text WHERE search_text MATCH "
-            }
-            None => {
-                "SELECT rowid, title, substr(body, 1, 160) AS snippet FROM search_text WHERE 1 = 1"
-            }
-        });
-        if let Some(words) = words {
-            sql.push_bind(words);
-        }
-        sql.push(" AND rowid IN (");
-        let mut ids = sql.separated(", ");
-        for f in found.iter() {
-            ids.push_bind(f.id);
-        }
-        sql.push(")");
-        for row in sql.build().fetch_all(&self.pool).await? {
-            let id: i64 = row.try_get("rowid")?;
-            if let Some(f) = found.iter_mut().find(|f| f.id == id) {
-                f.hit.title = row.try_get("title")?;
-                f.hit.snippet = row.try_get("snippet")?;
-            }
-        }
-        Ok(())
-    }
-
-    /// How many documents match, and the facets: the matches are taken once
-    /// (a materialised table), then counted by each facet.
-    async fn facets(
-        &self,
-        request: &SearchRequest,
-        visibility: Visibility,
-    ) -> Result<(i64, Facets)> {
-        let mut sql = QueryBuilder::new("WITH m AS MATERIALIZED (");
-        let columns = "d.id, d.kind, d.category, d.platform, d.time_ms";
-        push_matched(&mut sql, columns, request, visibility);
-        sql.push(
-            ") SELECT 'kind' AS facet, kind AS value, COUNT(*) AS n FROM m GROUP BY kind
-             UNION ALL SELECT 'category', category, COUNT(*) FROM m
-                WHERE category IS NOT NULL GROUP BY category
-             UNION ALL SELECT 'platform', platform, COUNT(*) FROM m
-                WHERE platform IS NOT NULL GROUP BY platform
-             UNION ALL SELECT 'tag', t.tag, COUNT(*) FROM m
-                JOIN search_tags t ON t.doc_id = m.id GROUP BY t.tag
-             UNION ALL SELECT 'iop', i.name, COUNT(*) FROM m
-                JOIN iops i ON m.time_ms BETWEEN i.start_ms AND i.end_ms GROUP BY i.name
-             UNION ALL SELECT 'day', date(m.time_ms / 1000, 'unixepoch'), COUNT(*) FROM m GROUP BY 2",
-        );
-        let mut facets: [Vec<(String, i64)>; 6] = Default::default();
-        for row in sql.build().fetch_all(&self.pool).await? {
-            let facet: String = row.try_get("facet")?;
-            let index = ["kind", "category", "platform", "tag", "iop", "day"]
-                .iter()
-                .position(|f| *f == facet)
-                .unwrap_or(5);
-            facets[index].push((row.try_get("value")?, row.try_get("n")?));
-        }
-        // Each document has one kind: the kind facet counts them all.
-        let total = facets[0].iter().map(|(_, n)| n).sum();
-        let [kind, category, platform, tag, iop, day] = facets.map(top);
-        Ok((
-            total,
-            Facets {
-                kind,
-                category,
-                platform,
-                tag,
-                iop,
-                day,
-            },
-        ))
-    }
-}
-
-/// A facet's values, the most frequent first (then by value), at most
-/// [`MAX_FACET_VALUES`].
-fn top(mut values: Vec<(String, i64)>) -> Vec<(String, i64)> {
-    values.sort_by(|(a, m), (b, n)| n.cmp(m).then_with(|| a.cmp(b)));
-    values.truncate(usize::try_from(MAX_FACET_VALUES).unwrap_or(usize::MAX));
-    values
 }

@@ -146,6 +146,13 @@ async fn one_search_finds_every_kind_with_facets_and_respects_restrictions() {
         .unwrap()["snippet"]
         .clone();
     assert!(snippet.as_str().unwrap().contains("[squall]"), "{snippet}");
+    // A case study is found by its slug too, and shown by its title.
+    let by_slug = search(&t, &viewer, "q=squall-draft&kind=case_study").await;
+    assert_eq!(
+        by_slug["hits"][0]["title"], "A squall line, in draft",
+        "{by_slug}"
+    );
+    assert_eq!(by_slug["hits"][0]["parent"], "squall-draft");
 
     // The public: neither the restricted product nor the draft, anywhere.
     let public = search(&t, &t.anonymous(), "q=squall").await;
@@ -163,6 +170,17 @@ async fn one_search_finds_every_kind_with_facets_and_respects_restrictions() {
     assert_eq!(cape["hits"][0]["category"], "model", "{cape}");
     let tagged = search(&t, &viewer, "tag=radar").await;
     assert_eq!(tagged["total"], 1);
+    // Ranked: the word in a title before the word in a description, the
+    // newest first among equals (by time alone the radar would be second).
+    let ranked = search(&t, &viewer, "q=squall&kind=product").await;
+    let categories: Vec<&str> = ranked["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["category"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(categories.len(), 3, "{ranked}");
+    assert_eq!(categories[2], "radar", "{ranked}");
     let decisions = search(&t, &viewer, "q=squall&kind=decision").await;
     assert_eq!(kinds(&decisions), ["decision"]);
     let boxed = search(&t, &viewer, "bbox=0,43,1,43.5").await;
@@ -171,6 +189,13 @@ async fn one_search_finds_every_kind_with_facets_and_respects_restrictions() {
         boxed["hits"][0]["id"], newest.id,
         "the newest version, once"
     );
+    assert_eq!(facet(&boxed, "tag", "convection"), 1, "{boxed}");
+    // An area with words: the words drive, the area still filters.
+    let boxed_words = search(&t, &viewer, "q=squall&bbox=0,43,1,43.5").await;
+    assert_eq!(boxed_words["hits"][0]["id"], newest.id, "{boxed_words}");
+    assert_eq!(boxed_words["total"], 1);
+    let elsewhere = search(&t, &viewer, "q=squall&bbox=20,10,21,11").await;
+    assert_eq!(elsewhere["total"], 0, "{elsewhere}");
     let by_name = search(&t, &viewer, "q=ir108").await;
     assert_eq!(by_name["total"], 1);
     let other_day = search(&t, &viewer, "q=squall&day=2026-11-30").await;
