@@ -21,6 +21,7 @@ pub mod preview;
 pub mod record;
 pub mod search;
 pub mod sidecar;
+#[cfg(feature = "catalogue")]
 pub mod stac;
 pub mod tracks;
 

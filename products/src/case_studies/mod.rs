@@ -11,6 +11,7 @@
 //! (a published case may be cited, or given a DOI), though its text may
 //! still be corrected.
 
+#[cfg(feature = "catalogue")]
 pub mod bundle;
 
 use chrono::{DateTime, Utc};

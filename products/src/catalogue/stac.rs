@@ -10,8 +10,9 @@ use super::{
     from_ms, push_visible, stored_product, Catalogue, Result, StoredProduct, PRODUCT_COLUMNS,
 };
 use crate::access::Visibility;
+use crate::stac::filter::{Comparison, Filter, Literal, Queryable};
 use crate::stac::search::{ItemSearch, SortField};
-use crate::stac::{CollectionId, Extent};
+use crate::stac::{parse_item_id, CollectionId, Extent};
 
 /// The identity columns, in the order of an identity sort.
 const IDENTITY: &str = "category, platform, time_ms, product";
@@ -71,6 +72,101 @@ fn push_bbox(sql: &mut QueryBuilder<Sqlite>, [w, s, e, n]: [f64; 4]) {
         .push(")");
 }
 
+/// The SQL of an item property (null for one the items do not have).
+fn column(property: Queryable) -> &'static str {
+    match property {
+        Queryable::Id => "NULL",
+        Queryable::Collection => "(category || '.' || platform)",
+        Queryable::Datetime => "valid_ms",
+        Queryable::Created => "ingested_ms",
+        Queryable::Platform => "platform",
+        Queryable::Title => "json_extract(meta, '$.title')",
+        Queryable::Description => "json_extract(meta, '$.description')",
+        Queryable::ForecastReference => "(CASE WHEN category = 'model' THEN run_ms END)",
+        Queryable::ForecastHorizon => {
+            "(CASE WHEN category = 'model' AND run_ms IS NOT NULL THEN lead_hours END)"
+        }
+        Queryable::Absent => "NULL",
+    }
+}
+
+/// Adds `filter` as one parenthesised condition, every literal bound.
+fn push_filter(sql: &mut QueryBuilder<Sqlite>, filter: &Filter) {
+    match filter {
+        Filter::All(all) | Filter::Any(all) => {
+            let (empty, joiner) = match filter {
+                Filter::All(_) => ("1", " AND "),
+                _ => ("0", " OR "),
+            };
+            sql.push("(").push(empty);
+            for f in all {
+                sql.push(joiner);
+                push_filter(sql, f);
+            }
+            sql.push(")");
+        }
+        Filter::Not(f) => {
+            sql.push("(NOT ");
+            push_filter(sql, f);
+            sql.push(")");
+        }
+        Filter::Constant(true) => {
+            sql.push("1");
+        }
+        Filter::Constant(false) => {
+            sql.push("0");
+        }
+        Filter::IsNull(Queryable::Id) => {
+            sql.push("0");
+        }
+        Filter::IsNull(property) => {
+            sql.push(format!("({} IS NULL)", column(*property)));
+        }
+        Filter::Compare {
+            property: Queryable::Id,
+            op,
+            value,
+        } => {
+            // An id is a product's identity: compared column by column.
+            let key = match value {
+                Literal::Text(text) => parse_item_id(text),
+                _ => None,
+            };
+            let negate = if *op == Comparison::Ne { "NOT " } else { "" };
+            match key {
+                None => {
+                    sql.push(if *op == Comparison::Ne { "1" } else { "0" });
+                }
+                Some(key) => {
+                    sql.push(format!("({negate}(category = "))
+                        .push_bind(key.category)
+                        .push(" AND platform = ")
+                        .push_bind(key.platform)
+                        .push(" AND time_ms = ")
+                        .push_bind(key.time.timestamp_millis())
+                        .push(" AND product = ")
+                        .push_bind(key.product)
+                        .push("))");
+                }
+            }
+        }
+        Filter::Compare {
+            property,
+            op,
+            value,
+        } => {
+            sql.push(format!("({} {} ", column(*property), op.sql()));
+            match value {
+                Literal::Text(text) => sql.push_bind(text.clone()),
+                Literal::Number(n) => sql.push_bind(*n),
+                Literal::Bool(b) => sql.push_bind(*b),
+                Literal::Time(t) => sql.push_bind(t.timestamp_millis()),
+            };
+            sql.push(")");
+        }
+    }
+}
+
 impl Catalogue {
     /// One page of `search` as `visibility` may see it: at most
     /// `search.limit + 1` current products (one more than asked says
@@ -112,6 +208,10 @@ impl Catalogue {
                 sql.push(" AND valid_ms <= ")
                     .push_bind(to.timestamp_millis());
             }
+        }
+        if let Some(filter) = &search.filter {
+            sql.push(" AND ");
+            push_filter(&mut sql, filter);
         }
         let order = match search.sort.field {
             SortField::Datetime => format!("valid_ms, {IDENTITY}"),

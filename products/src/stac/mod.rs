@@ -11,6 +11,7 @@
 //! of a product is the same item, changed, so paging through a search while
 //! products arrive never sees an item twice.
 
+pub mod filter;
 pub mod search;
 
 use chrono::{DateTime, SecondsFormat, Utc};

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::filter::{check_crs, Filter, FilterLang};
 use super::{item_id, parse_item_id, CollectionId};
 use crate::record::ProductKey;
 
@@ -263,6 +264,8 @@ pub struct ItemSearch {
     pub ids: Option<Vec<ProductKey>>,
     pub bbox: Option<[f64; 4]>,
     pub interval: Option<Interval>,
+    /// The Filter extension's condition (basic CQL2).
+    pub filter: Option<Filter>,
     pub limit: usize,
     pub sort: Sort,
     pub after: Option<PageToken>,
@@ -279,6 +282,12 @@ pub struct SearchBody {
     pub limit: Option<i64>,
     pub sortby: Option<Vec<SortBy>>,
     pub token: Option<String>,
+    /// cql2-json (an object) by default, or cql2-text (a string).
+    pub filter: Option<Value>,
+    #[serde(rename = "filter-lang")]
+    pub filter_lang: Option<String>,
+    #[serde(rename = "filter-crs")]
+    pub filter_crs: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -299,6 +308,12 @@ pub struct SearchQuery {
     pub limit: Option<String>,
     pub sortby: Option<String>,
     pub token: Option<String>,
+    /// cql2-text by default.
+    pub filter: Option<String>,
+    #[serde(rename = "filter-lang")]
+    pub filter_lang: Option<String>,
+    #[serde(rename = "filter-crs")]
+    pub filter_crs: Option<String>,
 }
 
 fn limit_of(limit: Option<i64>) -> Result<usize, SearchError> {
@@ -339,6 +354,7 @@ struct Parts {
     limit: Option<i64>,
     sort: Sort,
     token: Option<String>,
+    filter: Option<Filter>,
 }
 
 impl Parts {
@@ -361,6 +377,7 @@ impl Parts {
             ids,
             bbox: self.bbox.or(self.intersects),
             interval: self.datetime.as_deref().map(parse_datetime).transpose()?,
+            filter: self.filter,
             limit: limit_of(self.limit)?,
             sort: self.sort,
             after: self.token.as_deref().map(PageToken::parse).transpose()?,
@@ -396,6 +413,13 @@ impl SearchQuery {
                     .map_err(|_| refused("limit: a whole number"))?,
             ),
         };
+        check_crs(self.filter_crs.as_deref())?;
+        let lang = FilterLang::parse(self.filter_lang.as_deref(), FilterLang::Text)?;
+        let filter = self
+            .filter
+            .as_deref()
+            .map(|text| Filter::parse(text, lang))
+            .transpose()?;
         Parts {
             collections: list(self.collections).unwrap_or_default(),
             ids: list(self.ids),
@@ -410,6 +434,7 @@ impl SearchQuery {
                 .transpose()?
                 .unwrap_or_default(),
             token: self.token,
+            filter,
         }
         .search()
     }
@@ -435,6 +460,21 @@ impl SearchBody {
         if collections.len() > MAX_NAMED || ids.as_ref().is_some_and(|i| i.len() > MAX_NAMED) {
             return Err(refused(format!("ids and collections: at most {MAX_NAMED}")));
         }
+        check_crs(self.filter_crs.as_deref())?;
+        let lang = FilterLang::parse(self.filter_lang.as_deref(), FilterLang::Json)?;
+        let filter = match (&self.filter, lang) {
+            (None, _) => None,
+            (Some(Value::String(text)), FilterLang::Text) => Some(Filter::parse(text, lang)?),
+            (Some(Value::String(_)), FilterLang::Json) => {
+                return Err(refused(
+                    "filter: cql2-json is an object (a string is cql2-text: say so in filter-lang)",
+                ));
+            }
+            (Some(value), FilterLang::Json) => Some(Filter::from_json(value)?),
+            (Some(_), FilterLang::Text) => {
+                return Err(refused("filter: cql2-text is a string"));
+            }
+        };
         Parts {
             collections,
             ids,
@@ -444,6 +484,7 @@ impl SearchBody {
             limit: self.limit,
             sort,
             token: self.token,
+            filter,
         }
         .search()
     }

@@ -8,6 +8,7 @@ use axum::routing::get;
 use axum::Router;
 use products::case_studies::CaseStudy;
 use products::catalogue::CaseStudyQuery;
+use products::stac::filter::queryables_schema;
 use products::stac::{collection, Collection, CollectionId, Extent, Hrefs, Link, JSON};
 use products::Visibility;
 use serde_json::json;
@@ -21,13 +22,16 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/collections", get(list))
         .route("/collections/{id}", get(one))
+        .route("/collections/{id}/queryables", get(queryables))
 }
 
-/// Where a collection's items are.
+/// Where a collection's items are, and what they can be filtered by.
 fn add_items_link(collection: &mut Collection, root: &RequestRoot) {
     let items = root.at(&format!("/collections/{}/items", collection.id));
     let link = Link::new("items", items, products::stac::GEOJSON).titled("Items");
     collection.links.push(link);
+    let queryables = root.at(&format!("/collections/{}/queryables", collection.id));
+    collection.links.push(super::queryables_link(queryables));
 }
 
 fn lane_text(category: &str, platform: &str) -> (String, String) {
@@ -151,6 +155,19 @@ pub async fn find(
     };
     add_items_link(&mut found, root);
     Ok((parsed, found))
+}
+
+/// A collection's queryables: those of every item (the lanes differ in
+/// which they fill, not in what may be asked).
+async fn queryables(
+    State(state): State<AppState>,
+    access: ReadAccess,
+    root: RequestRoot,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    find(&state, &id, access.visibility(), &root).await?;
+    let url = root.at(&format!("/collections/{id}/queryables"));
+    Ok(typed(queryables_schema(&url), super::SCHEMA))
 }
 
 async fn one(

@@ -16,6 +16,7 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use products::stac::filter::queryables_schema;
 use products::stac::{Hrefs, Link, JSON, STAC_VERSION};
 use products::Product;
 use serde_json::json;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
     let v1 = Router::new()
         .route("/", get(landing))
         .route("/conformance", get(conformance))
+        .route("/queryables", get(queryables))
         .route("/api", get(service_desc))
         .merge(collections::router())
         .merge(items::router())
@@ -36,8 +38,9 @@ pub fn router() -> Router<AppState> {
 }
 
 /// What the API conforms to: core, collections, OGC API Features (with
-/// GeoJSON and an OpenAPI 3.0 description), item search, and sorting.
-const CONFORMS_TO: [&str; 9] = [
+/// GeoJSON and an OpenAPI 3.0 description), item search, sorting, and
+/// filtering in basic CQL2, written as text or JSON.
+const CONFORMS_TO: [&str; 16] = [
     "https://api.stacspec.org/v1.0.0/core",
     "https://api.stacspec.org/v1.0.0/collections",
     "https://api.stacspec.org/v1.0.0/ogcapi-features",
@@ -47,7 +50,27 @@ const CONFORMS_TO: [&str; 9] = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "https://api.stacspec.org/v1.0.0-rc.2/item-search#filter",
+    "https://api.stacspec.org/v1.0.0-rc.2/ogcapi-features#filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
 ];
+
+/// A JSON Schema's media type (the queryables).
+const SCHEMA: &str = "application/schema+json";
+
+/// The link to a set of queryables.
+fn queryables_link(href: String) -> Link {
+    Link::new(
+        "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+        href,
+        SCHEMA,
+    )
+    .titled("Queryables")
+}
 
 const OPENAPI: &str = "application/vnd.oai.openapi+json;version=3.0";
 
@@ -142,6 +165,7 @@ async fn landing(
         Link::new("conformance", root.at("/conformance"), JSON),
         Link::new("data", root.at("/collections"), JSON),
         Link::new("service-desc", root.at("/api"), OPENAPI),
+        queryables_link(root.at("/queryables")),
     ];
     for method in ["GET", "POST"] {
         let mut search = Link::new("search", root.at("/search"), products::stac::GEOJSON);
@@ -167,6 +191,11 @@ async fn landing(
 
 async fn conformance(_: ReadAccess) -> Json<serde_json::Value> {
     Json(json!({ "conformsTo": CONFORMS_TO }))
+}
+
+/// What item search's `filter` may name, as a JSON Schema.
+async fn queryables(_: ReadAccess, root: RequestRoot) -> Response {
+    typed(queryables_schema(&root.at("/queryables")), SCHEMA)
 }
 
 /// The OpenAPI 3.0 description of this API (`service-desc`).

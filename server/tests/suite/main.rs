@@ -36,6 +36,7 @@ mod search;
 mod site;
 mod spine;
 mod stac;
+mod stac_filter;
 mod stop;
 mod tracks;
 mod upload;

@@ -1,6 +1,7 @@
 //! The STAC API through the real server, checked by the tools its users
-//! run: `stac-api-validator` (core, collections, features, item-search)
-//! and a pystac-client search that pages through 1 000 items while new
+//! run: `stac-api-validator` (core, collections, features, item-search,
+//! filter) and pystac-client searches (by box, time, collection and CQL2
+//! filter) and a search that pages through 1 000 items while new
 //! products and new versions arrive, offline through the shared schema
 //! mirror. The tools are installed by `scripts/stac-tools.sh` (`make
 //! test` runs it).
@@ -64,7 +65,7 @@ fn image_time(i: usize) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap() + Duration::minutes(10 * i as i64)
 }
 
-fn image_name(i: usize) -> String {
+pub fn image_name(i: usize) -> String {
     format!(
         "satellite.MSG.{}.ir108.png",
         image_time(i).format("%Y%m%d%H%M")
@@ -74,7 +75,7 @@ fn image_name(i: usize) -> String {
 /// A campaign imported with the real command line: 1 000 satellite images
 /// with sidecar boxes, a few forecasts, one restricted lidar image; then
 /// the server on it, with a published case study pinning two images.
-async fn stac_campaign() -> TestServer {
+pub async fn stac_campaign() -> TestServer {
     let dir = tempfile::tempdir().expect("temp dir");
     let source = dir.path().join("source");
     std::fs::create_dir_all(&source).unwrap();
@@ -151,6 +152,8 @@ async fn stac_api_validator_passes_offline() {
         "features",
         "--conformance",
         "item-search",
+        "--conformance",
+        "filter",
         "--collection",
         "satellite.MSG",
         "--geometry",
@@ -162,6 +165,13 @@ async fn stac_api_validator_passes_offline() {
     )
     .await;
     assert!(ok && out.contains("Errors: none"), "{out}");
+    // The filter classes were validated, not skipped.
+    for class in ["CQL2-Text", "CQL2-JSON", "Basic CQL2"] {
+        assert!(
+            out.contains(&format!("Filter Extension - {class}")),
+            "{out}"
+        );
+    }
     what_the_items_say(&t).await;
 }
 
@@ -309,6 +319,13 @@ client = Client.open(root)
 west = client.search(collections=["satellite.MSG"], bbox=[-1, 42.5, 1, 43.5],
                      datetime="2026-06-01T00:00:00Z/2026-06-01T23:59:59Z")
 west = [item.id for item in west.items()]
+# The Filter extension: cql2-json (POST) and cql2-text (GET).
+long_leads = client.search(filter={"op": ">=", "args": [{"property": "forecast:horizon"}, "PT12H"]},
+                           filter_lang="cql2-json")
+long_leads = [item.id for item in long_leads.items()]
+early = client.search(method="GET", collections=["satellite.MSG"], filter_lang="cql2-text",
+                      filter="datetime < TIMESTAMP('2026-06-01T00:30:00Z') AND id <> 'satellite.MSG.202606010010.ir108'")
+early = [item.id for item in early.items()]
 
 def arrived(item_id):
     for _ in range(200):
@@ -338,7 +355,8 @@ for n, page in enumerate(client.search(collections=["satellite.MSG"], limit=100)
         drop(f"v{n % 2}.png", old)
     arrived(new)
     arrivals.append(new)
-print(json.dumps({"west": west, "seen": seen, "arrivals": arrivals}))
+print(json.dumps({"west": west, "long_leads": long_leads, "early": early,
+                  "seen": seen, "arrivals": arrivals}))
 "#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -375,6 +393,18 @@ async fn pystac_client_searches_and_pages_through_1000_items_while_products_arri
         .map(|i| image_name(i).trim_end_matches(".png").to_string())
         .collect();
     assert_eq!(ids("west"), expected);
+    assert_eq!(
+        ids("long_leads"),
+        [
+            "model.AROME.202606010000.012h_precip",
+            "model.AROME.202606010000.024h_precip"
+        ]
+    );
+    let early: Vec<String> = [0, 2]
+        .into_iter()
+        .map(|i| image_name(i).trim_end_matches(".png").to_string())
+        .collect();
+    assert_eq!(ids("early"), early);
 
     // Every image once, whatever arrived meanwhile.
     let seen = ids("seen");
