@@ -101,10 +101,10 @@ impl Catalogue {
     /// `visibility` may see them.
     ///
     /// Two statements. The first goes once through the matches and hands
-    /// them all over in one row (a JSON array: at 100 000 products, a row a
-    /// match through the driver, or a `GROUP BY` a facet, cost twice as
-    /// much): each match's facet values, time and rank, from which the
-    /// facets are counted and the page chosen here. The second reads the
+    /// them all over in one row (a JSON array: at 100 000 products a
+    /// quarter of the time of a `GROUP BY` a facet, half of one `GROUP BY`
+    /// on all of them; BENCHMARKS.md): each match's facet values, time and
+    /// rank, from which the facets are counted and the page chosen here. The second reads the
     /// page's twenty or so hits in full, titles and snippets included (a
     /// snippet costs a read and a tokenising of the document: never for
     /// every match). PostgreSQL's `json_agg` and `ts_rank` do the same.
