@@ -439,3 +439,59 @@ async fn hostile_history_and_search_queries_are_bounded_and_the_next_one_answers
         1
     );
 }
+
+/// Every write transaction holds the write lock from its start: a write
+/// that reads first (a briefing resolves the product versions it cites)
+/// waits for another connection's write — the sessions' store, say —
+/// instead of failing with SQLITE_BUSY once that one commits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_that_reads_first_waits_for_another_connections_write() {
+    use products::operations::{BriefingDraft, BriefingItem, Evidence};
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("c.sqlite");
+    let (log, _catalogue) = EventLog::open(&db).await.unwrap();
+    let added = log
+        .insert_product(&new_product(
+            "satellite.MSG.202611281215.ir108.jpg",
+            "aa",
+            1,
+        ))
+        .await
+        .unwrap();
+    let EventKind::ProductAdded { product } = added.kind else {
+        panic!("{added:?}")
+    };
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&db)
+        .busy_timeout(std::time::Duration::from_secs(10));
+    let other = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    for round in 0..3 {
+        let mut holder = other.begin_with("BEGIN IMMEDIATE").await.unwrap();
+        sqlx::query("INSERT INTO iops (name, start_ms, end_ms) VALUES (?, 0, 1)")
+            .bind(format!("OTHER{round}"))
+            .execute(&mut *holder)
+            .await
+            .unwrap();
+        let draft = BriefingDraft {
+            title: format!("Briefing {round}"),
+            at: Utc::now(),
+            presenter: None,
+            items: vec![BriefingItem {
+                product: Some(Evidence {
+                    product_id: product.id,
+                    version: 1,
+                }),
+                view: None,
+                comment: String::new(),
+            }],
+            operations: Vec::new(),
+        };
+        let release = async {
+            tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+            holder.commit().await
+        };
+        let (written, released) = tokio::join!(log.create_briefing(&draft, "me"), release);
+        released.unwrap();
+        written.unwrap_or_else(|e| panic!("round {round}: {e}"));
+    }
+}

@@ -119,7 +119,7 @@ impl EventLog {
     /// Plans a briefing by `author` (`briefing.updated`).
     pub async fn create_briefing(&self, draft: &BriefingDraft, author: &str) -> Planned<Event> {
         draft.check()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         let body = resolved(&mut tx, draft).await?;
         let now = now_ms();
         let id: i64 = sqlx::query_scalar(
@@ -142,7 +142,7 @@ impl EventLog {
     /// operations; the presenter's position stays within the items.
     pub async fn update_briefing(&self, id: i64, draft: &BriefingDraft) -> Planned<Event> {
         draft.check()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         let body = resolved(&mut tx, draft).await?;
         let last = draft.items.len().saturating_sub(1) as i64;
         let changed = sqlx::query(
@@ -166,7 +166,7 @@ impl EventLog {
 
     /// Moves the presenter of briefing `id` to item `position`.
     pub async fn move_briefing(&self, id: i64, position: usize) -> Planned<Event> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         let row = sqlx::query("SELECT * FROM briefings WHERE id = ?")
             .bind(id)
             .fetch_optional(&mut *tx)

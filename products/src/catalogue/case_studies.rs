@@ -169,7 +169,7 @@ impl EventLog {
     /// Adds or changes a tag of the vocabulary (`case_tag.saved`).
     pub async fn save_case_tag(&self, tag: &CaseTag) -> Planned<Event> {
         tag.check()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_tags WHERE tag != ?")
             .bind(&tag.tag)
             .fetch_one(&mut *tx)
@@ -198,7 +198,7 @@ impl EventLog {
     /// Creates a case study by `author` (`case_study.saved`).
     pub async fn create_case_study(&self, draft: &CaseStudyDraft, author: &str) -> Planned<Event> {
         draft.check()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM case_studies WHERE slug = ?")
             .bind(&draft.slug)
             .fetch_optional(&mut *tx)
@@ -243,7 +243,7 @@ impl EventLog {
             }
             .into());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         let row = sqlx::query("SELECT id, published FROM case_studies WHERE slug = ?")
             .bind(slug)
             .fetch_optional(&mut *tx)
@@ -278,7 +278,7 @@ impl EventLog {
 
     /// Deletes case study `slug` (`case_study.deleted`).
     pub async fn delete_case_study(&self, slug: &str) -> Planned<Event> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         let row = sqlx::query("DELETE FROM case_studies WHERE slug = ? RETURNING id, published")
             .bind(slug)
             .fetch_optional(&mut *tx)

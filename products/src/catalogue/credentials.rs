@@ -151,7 +151,7 @@ impl Catalogue {
         password_hash: &str,
     ) -> Result<std::result::Result<User, InvitationRefused>> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         let row = sqlx::query(
             "UPDATE invitations SET used_ms = ? WHERE token_hash = ? AND used_ms IS NULL
              RETURNING user_id, expires_ms",

@@ -43,7 +43,7 @@ impl EventLog {
     /// `product.updated` after) in one transaction.
     pub async fn insert_product(&self, new: &NewProduct) -> Result<Event> {
         let ingested_at = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         let retire = format!("UPDATE products SET is_current = 0 WHERE {KEY_MATCHES}");
         bind_key(sqlx::query(&retire), new.name.key())
             .execute(&mut *tx)
@@ -135,7 +135,7 @@ impl EventLog {
         id: i64,
         update: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
     ) -> Result<Event> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         let public = |p: &Product| Visibility::OpenOnly.may_see(p, chrono::Utc::now());
         let was_public = public(&fetch_product(&mut tx, id).await?);
         update.execute(&mut *tx).await?;
@@ -187,7 +187,7 @@ impl EventLog {
         stored_path: Option<&str>,
         size: u64,
     ) -> Result<Event> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         sqlx::query(
             "INSERT INTO rejections (file_name, reason, stored_path, rejected_ms, provider, size)
              VALUES (?, ?, ?, ?, ?, ?)",

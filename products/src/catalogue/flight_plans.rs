@@ -60,7 +60,7 @@ impl EventLog {
         format: PlanFormat,
         author: &str,
     ) -> std::result::Result<Event, PlanningError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         fetch_operation(&mut tx, operation_id).await?;
         let held: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM flight_plans WHERE operation_id = ?")

@@ -432,6 +432,14 @@ impl Catalogue {
     }
 }
 
+/// How every write transaction begins: holding SQLite's write lock from
+/// its first statement. A deferred transaction that reads before it writes
+/// (most do: they check what they change) fails at once with SQLITE_BUSY,
+/// not retried, when another connection wrote in between (the sessions'
+/// store, say), and the change would be refused with an internal error; an
+/// immediate one waits its turn (`busy_timeout`).
+const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+
 /// The pool on the catalogue at `path`, created if needed, migrated.
 async fn connect(path: &Path) -> Result<SqlitePool> {
     let options = SqliteConnectOptions::from_str("sqlite://")?

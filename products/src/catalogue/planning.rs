@@ -85,7 +85,7 @@ impl EventLog {
     /// Adds or replaces a platform (`platform.saved`).
     pub async fn save_platform(&self, platform: &Platform) -> Result<Event> {
         platform.check()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         sqlx::query(
             "INSERT INTO platforms (name, kind, base, colour, contact, base_lon, base_lat, rings_km)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -114,7 +114,7 @@ impl EventLog {
     /// Adds or replaces an IOP (`iop.saved`).
     pub async fn save_iop(&self, iop: &Iop) -> Result<Event> {
         iop.check()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         sqlx::query(
             "INSERT INTO iops (name, start_ms, end_ms, objectives) VALUES (?, ?, ?, ?)
              ON CONFLICT (name) DO UPDATE SET start_ms = excluded.start_ms,
@@ -137,7 +137,7 @@ impl EventLog {
     /// platform and day (`operation.created`).
     pub async fn create_operation(&self, plan: &Plan, author: &str) -> Result<Event> {
         plan.check()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         let plan = with_known_names(&mut tx, plan.clone()).await?;
         let prefix = plan.code_prefix();
         let taken: Vec<String> =
@@ -177,7 +177,7 @@ impl EventLog {
     /// Changes planning fields of operation `id` (`operation.updated`); its
     /// code stays, as printed on the day's plan.
     pub async fn update_operation(&self, id: i64, patch: PlanPatch) -> Result<Event> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         let operation = fetch_operation(&mut tx, id).await?;
         let plan = operation.plan.patched(patch)?;
         let plan = with_known_names(&mut tx, plan).await?;
@@ -198,7 +198,7 @@ impl EventLog {
         author: &str,
     ) -> Result<Event> {
         decision.check()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         let operation = fetch_operation(&mut tx, id).await?;
         let from = operation.status;
         if !from.may_move_to(decision.to) {

@@ -76,7 +76,7 @@ impl EventLog {
         author: &str,
     ) -> Planned<Event> {
         draft.check()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         fetch_operation(&mut tx, operation_id).await?;
         let mut pinned: Vec<i64> = Vec::with_capacity(draft.pinned.len());
         for cited in &draft.pinned {
@@ -116,7 +116,7 @@ impl EventLog {
         if product.category != REPORT_CATEGORY {
             return Ok(None);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         let time = product.time;
         let sql = format!(
             "SELECT {OPERATION_COLUMNS} FROM operations

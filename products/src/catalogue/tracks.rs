@@ -25,7 +25,7 @@ impl Catalogue {
     /// Stores `fixes` of `platform` in one transaction; a fix already held
     /// for that time is replaced. Returns how many were written.
     pub async fn record_fixes(&self, platform: &str, fixes: &[Fix]) -> Result<usize> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         for fix in fixes {
             sqlx::query(
                 "INSERT OR REPLACE INTO positions (platform, time_ms, lat, lon, alt, packet)
