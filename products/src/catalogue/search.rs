@@ -113,6 +113,8 @@ impl Catalogue {
         request: &SearchRequest,
         visibility: Visibility,
     ) -> Result<SearchAnswer> {
+        // Never closed: an error would only mean searching without a turn.
+        let _turn = self.searches.acquire().await;
         let words = request.match_expression();
         // The rank as a column (an FTS5 ranking function cannot be called
         // inside an aggregate), with the title counting ten times and the
