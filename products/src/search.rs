@@ -147,9 +147,8 @@ impl Facets {
     /// The facets of `matches`, the total being their number; a match
     /// counts for an IOP when its time is within the IOP's.
     pub fn count(matches: &[Match], iops: &[Iop]) -> (i64, Facets) {
-        #[derive(Default)]
-        struct Counts<'a>([HashMap<&'a str, i64>; 5], HashMap<NaiveDate, i64>);
-        let mut counts = Counts::default();
+        let mut named: [HashMap<&str, i64>; 5] = Default::default();
+        let mut days: HashMap<NaiveDate, i64> = HashMap::new();
         let iop_spans: Vec<(&str, i64, i64)> = iops
             .iter()
             .map(|i| {
@@ -158,7 +157,7 @@ impl Facets {
             })
             .collect();
         for m in matches {
-            let [kind, category, platform, tag, iop] = &mut counts.0;
+            let [kind, category, platform, tag, iop] = &mut named;
             *kind.entry(&m.kind).or_default() += 1;
             for (facet, value) in [(category, &m.category), (platform, &m.platform)] {
                 if let Some(value) = value {
@@ -174,18 +173,14 @@ impl Facets {
                 }
             }
             if let Some(time) = DateTime::from_timestamp_millis(m.time_ms) {
-                *counts.1.entry(time.date_naive()).or_default() += 1;
+                *days.entry(time.date_naive()).or_default() += 1;
             }
         }
         let listed = |values: HashMap<&str, i64>| {
             top(values.into_iter().map(|(v, n)| (v.to_owned(), n)).collect())
         };
-        let [kind, category, platform, tag, iop] = counts.0.map(listed);
-        let day = top(counts
-            .1
-            .into_iter()
-            .map(|(d, n)| (d.to_string(), n))
-            .collect());
+        let [kind, category, platform, tag, iop] = named.map(listed);
+        let day = top(days.into_iter().map(|(d, n)| (d.to_string(), n)).collect());
         let total = i64::try_from(matches.len()).unwrap_or(i64::MAX);
         (
             total,

@@ -15,9 +15,7 @@ use serde_json::{json, Value};
 use super::CaseStudy;
 use crate::operations::Operation;
 use crate::record::Product;
-use crate::stac::{
-    self, CollectionId, Extent, Hrefs, Link, Renditions, StaticFile, StaticHrefs, JSON,
-};
+use crate::stac::{self, CollectionId, Extent, Hrefs, Link, Renditions, StaticHrefs, JSON};
 
 /// Where an entry's bytes come from.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,14 +50,8 @@ fn asset_from_catalog(product: &Product, _: &str) -> String {
 }
 
 /// Links as seen from an item's file and from a collection's.
-const FROM_ITEM: StaticHrefs = StaticHrefs {
-    from: StaticFile::Item,
-    asset: &asset_from_catalog,
-};
-const FROM_COLLECTION: StaticHrefs = StaticHrefs {
-    from: StaticFile::Collection,
-    asset: &asset_from_catalog,
-};
+const FROM_ITEM: StaticHrefs = StaticHrefs::from_item(&asset_from_catalog);
+const FROM_COLLECTION: StaticHrefs = StaticHrefs::from_collection(&asset_from_catalog);
 
 /// What the bundle says of where it came from.
 pub struct Origin<'a> {

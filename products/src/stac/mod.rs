@@ -157,6 +157,24 @@ pub struct StaticHrefs<'a> {
     pub asset: &'a dyn Fn(&Product, &str) -> String,
 }
 
+impl<'a> StaticHrefs<'a> {
+    /// The links as seen from an item's file, its assets where `asset` says.
+    pub const fn from_item(asset: &'a dyn Fn(&Product, &str) -> String) -> Self {
+        Self {
+            from: StaticFile::Item,
+            asset,
+        }
+    }
+
+    /// The links as seen from the collection's file.
+    pub const fn from_collection(asset: &'a dyn Fn(&Product, &str) -> String) -> Self {
+        Self {
+            from: StaticFile::Collection,
+            asset,
+        }
+    }
+}
+
 impl Hrefs for StaticHrefs<'_> {
     fn root(&self) -> String {
         match self.from {

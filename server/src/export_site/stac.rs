@@ -5,9 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use products::stac::{
-    self, CollectionId, Extent, Hrefs, Link, Renditions, StaticFile, StaticHrefs, JSON,
-};
+use products::stac::{self, CollectionId, Extent, Hrefs, Link, Renditions, StaticHrefs, JSON};
 use products::Product;
 use serde_json::json;
 
@@ -24,14 +22,8 @@ fn asset_from_catalog(product: &Product, asset: &str) -> String {
     format!("../{}", url.unwrap_or_default().trim_start_matches('/'))
 }
 
-const FROM_ITEM: StaticHrefs = StaticHrefs {
-    from: StaticFile::Item,
-    asset: &asset_from_catalog,
-};
-const FROM_COLLECTION: StaticHrefs = StaticHrefs {
-    from: StaticFile::Collection,
-    asset: &asset_from_catalog,
-};
+const FROM_ITEM: StaticHrefs = StaticHrefs::from_item(&asset_from_catalog);
+const FROM_COLLECTION: StaticHrefs = StaticHrefs::from_collection(&asset_from_catalog);
 
 /// The media type of a copy named `url`.
 fn rendition_type(url: &str) -> &'static str {

@@ -235,10 +235,11 @@ impl Filter {
         if depth(value) > MAX_DEPTH {
             return Err(refused(format!("nested deeper than {MAX_DEPTH}")));
         }
-        if value.to_string().len() > MAX_FILTER_BYTES {
+        let text = value.to_string();
+        if text.len() > MAX_FILTER_BYTES {
             return Err(refused(format!("at most {MAX_FILTER_BYTES} bytes")));
         }
-        let expr = guarded(|| cql2::parse_json(&value.to_string()).map_err(|e| e.to_string()))?;
+        let expr = guarded(|| cql2::parse_json(&text).map_err(|e| e.to_string()))?;
         Filter::from_expr(&expr, 0, &mut 0)
     }
 
