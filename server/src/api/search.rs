@@ -38,8 +38,19 @@ struct Params {
 /// The longest search text read.
 const MAX_QUERY: usize = 1_000;
 
-fn filled(value: Option<String>) -> Option<String> {
-    value.filter(|v| !v.is_empty() && v.len() <= 200)
+/// The longest filter value read (a kind, a platform, a tag, an IOP…).
+const MAX_VALUE: usize = 200;
+
+/// A filter's value: none when empty (an empty field of a form), refused
+/// when longer than [`MAX_VALUE`] (ignoring it would widen the search).
+fn filled(name: &str, value: Option<String>) -> Result<Option<String>, ApiError> {
+    match value {
+        Some(v) if v.len() > MAX_VALUE => Err(ApiError::BadRequest(format!(
+            "{name}: at most {MAX_VALUE} bytes"
+        ))),
+        Some(v) if !v.is_empty() => Ok(Some(v)),
+        _ => Ok(None),
+    }
 }
 
 async fn search(
@@ -52,13 +63,13 @@ async fn search(
             "q: at most {MAX_QUERY} bytes"
         )));
     }
-    let day = match filled(params.day) {
+    let day = match filled("day", params.day)? {
         None => None,
         Some(day) => Some(day.parse().map_err(|_| {
             ApiError::BadRequest(format!("day: {day:?} is not a date (YYYY-MM-DD)"))
         })?),
     };
-    let bbox = match filled(params.bbox) {
+    let bbox = match filled("bbox", params.bbox)? {
         None => None,
         Some(text) => {
             let numbers: Vec<f64> = text
@@ -74,11 +85,11 @@ async fn search(
     };
     let request = SearchRequest {
         q: params.q,
-        kind: filled(params.kind),
-        category: filled(params.category),
-        platform: filled(params.platform),
-        tag: filled(params.tag),
-        iop: filled(params.iop),
+        kind: filled("kind", params.kind)?,
+        category: filled("category", params.category)?,
+        platform: filled("platform", params.platform)?,
+        tag: filled("tag", params.tag)?,
+        iop: filled("iop", params.iop)?,
         day,
         from: parse_bound("from", params.from.as_deref())?,
         to: parse_bound("to", params.to.as_deref())?,

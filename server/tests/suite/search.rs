@@ -202,6 +202,19 @@ async fn one_search_finds_every_kind_with_facets_and_respects_restrictions() {
     assert_eq!(other_day["total"], 0);
     let in_iop = search(&t, &viewer, "q=squall&iop=IOP1").await;
     assert_eq!(in_iop["total"], 5);
+    // An IOP is a time range: one nobody declared finds nothing; an empty
+    // one is no IOP (an empty field of the form); a huge one is refused.
+    for iop in ["NOPE", "%00"] {
+        let none = search(&t, &viewer, &format!("q=squall&iop={iop}")).await;
+        assert_eq!(none["total"], 0, "{iop:.20}: {none}");
+    }
+    let unfiltered = search(&t, &viewer, "q=squall&iop=").await;
+    assert_eq!(unfiltered["total"], 6, "{unfiltered}");
+    let in_iop_case = search(&t, &viewer, "iop=iop1&kind=briefing").await;
+    assert_eq!(
+        in_iop_case["total"], 1,
+        "IOP names ignore case: {in_iop_case}"
+    );
     let paged = search(&t, &viewer, "q=squall&limit=2&offset=4").await;
     assert_eq!(paged["hits"].as_array().unwrap().len(), 2);
     assert_eq!(paged["total"], 6);
@@ -217,6 +230,8 @@ async fn one_search_finds_every_kind_with_facets_and_respects_restrictions() {
     }
     for bad in [
         format!("q={}", "a".repeat(1_001)),
+        format!("q=squall&iop={}", "I".repeat(10_000)),
+        format!("platform={}", "P".repeat(201)),
         "day=yesterday".into(),
         "bbox=1,2".into(),
     ] {
@@ -227,6 +242,8 @@ async fn one_search_finds_every_kind_with_facets_and_respects_restrictions() {
             None,
         )
         .await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad:.40}");
     }
+    let again = search(&t, &viewer, "q=squall").await;
+    assert_eq!(again["total"], 6, "the next good search: {again}");
 }

@@ -226,7 +226,15 @@ async fn hostile_filters_are_refused_with_their_reason_and_the_server_goes_on() 
     let many = vec!["platform = 'AROME'"; 70].join(" OR ");
     let long = format!("title = '{}'", "x".repeat(5_000));
     let texts: Vec<(String, &str)> = vec![
+        // Empty, truncated, malformed, huge numbers.
+        ("".into(), "not CQL2"),
         ("platform = ".into(), "not CQL2"),
+        ("eo:cloud_cover > 1e400".into(), "compare a property"),
+        (
+            "datetime > TIMESTAMP('99999-01-01T00:00:00Z')".into(),
+            "RFC 3339",
+        ),
+        ("datetime > DATE('2026-02-30')".into(), "not a date"),
         ("platform = 'AROME' AND".into(), "not CQL2"),
         ("'unclosed".into(), "not CQL2"),
         (deep, "nested deeper"),
@@ -281,6 +289,16 @@ async fn hostile_filters_are_refused_with_their_reason_and_the_server_goes_on() 
         ),
         (
             json!({"filter": "platform = 'AROME'", "filter-lang": "cql3"}),
+            "filter-lang",
+        ),
+        (json!({"filter": {}}), "not CQL2"),
+        (
+            // 65 comparisons declared within 4 KiB.
+            json!({"filter": {"op": "and", "args": vec![json!({"op": "=", "args": [{"property": "p"}, 1]}); 65]}}),
+            "comparisons",
+        ),
+        (
+            json!({"filter": "platform = 'AROME'", "filter-lang": ""}),
             "filter-lang",
         ),
         (
