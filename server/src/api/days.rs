@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{NaiveDate, Utc};
-use products::days::{parse_hours, Calendar, DayPage};
+use products::days::{parse_hours, Calendar, DayPage, MAX_CALENDAR_DAYS};
 use serde::Deserialize;
 
 use crate::auth::ReadAccess;
@@ -58,6 +58,15 @@ async fn span(
         )
     };
     Ok(match asked {
+        // A span asked for is drawn whole or refused with the reason, never
+        // cut short without a word (a calendar of 2012 and 2022 must not
+        // silently lose 2012).
+        (Some(from), Some(to)) if (to - from).num_days() >= MAX_CALENDAR_DAYS => {
+            return Err(ApiError::BadRequest(format!(
+                "a calendar spans at most {MAX_CALENDAR_DAYS} days: {from} to {to} is {} days, ask year by year",
+                (to - from).num_days() + 1
+            )))
+        }
         (Some(from), Some(to)) => (from, to),
         (Some(from), None) => (from, campaign().await?.1.max(from)),
         (None, Some(to)) => (campaign().await?.0.min(to), to),

@@ -18,10 +18,10 @@ mod stac;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use products::catalogue::{CaseStudyQuery, Catalogue};
-use products::days::{calendar_span, day_end, day_start, parse_hours, DEFAULT_HOURS};
+use products::days::{day_end, day_start, parse_hours, Calendar, DEFAULT_HOURS};
 use products::store::DataDir;
 use products::Visibility;
 
@@ -38,6 +38,8 @@ pub struct Summary {
     pub products: usize,
     /// Products whose file was missing from the archive (pages still made).
     pub missing: usize,
+    /// The first and last day exported.
+    pub span: (NaiveDate, NaiveDate),
 }
 
 /// An export under way: where it reads and writes.
@@ -55,8 +57,10 @@ pub async fn run(args: ExportSiteArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let summary = export(&args).await?;
     println!(
-        "exported {} days, {} case studies and {} products to {} in {:.1} s{}",
+        "exported {} days ({} to {}), {} case studies and {} products to {} in {:.1} s{}",
         summary.days,
+        summary.span.0,
+        summary.span.1,
         summary.case_studies,
         summary.products,
         args.dir.display(),
@@ -78,9 +82,9 @@ pub async fn export(args: &ExportSiteArgs) -> anyhow::Result<Summary> {
     } else {
         Visibility::OpenOnly
     };
+    // Every day asked for, however many years apart: the calendar is drawn
+    // year by year (see `calendars`), the products are read in pages.
     let (from, to) = span(&catalogue, args, visibility).await?;
-    // As many days as a calendar holds (the latest kept).
-    let (from, to) = calendar_span(from, to);
     std::fs::create_dir_all(&args.dir)
         .with_context(|| format!("creating {}", args.dir.display()))?;
     let export = Export {
@@ -91,7 +95,10 @@ pub async fn export(args: &ExportSiteArgs) -> anyhow::Result<Summary> {
         from,
         to,
     };
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        span: (from, to),
+        ..Summary::default()
+    };
     let (start, end) = (day_start(from), day_end(to));
 
     let total = export
@@ -129,8 +136,8 @@ pub async fn export(args: &ExportSiteArgs) -> anyhow::Result<Summary> {
         .hours
         .as_deref()
         .map_or(DEFAULT_HOURS.to_vec(), parse_hours);
-    let calendar = export.catalogue.calendar(from, to, visibility).await?;
-    for day in &calendar.days {
+    let calendars = calendars(&export.catalogue, from, to, visibility).await?;
+    for day in calendars.iter().flat_map(|c| &c.days) {
         let mut page = export
             .catalogue
             .day_page(day.day, &hours, visibility)
@@ -145,7 +152,7 @@ pub async fn export(args: &ExportSiteArgs) -> anyhow::Result<Summary> {
         pages::day(&export, page)?;
         summary.days += 1;
     }
-    pages::calendar(&export, calendar)?;
+    pages::calendars(&export, calendars)?;
 
     let query = CaseStudyQuery {
         from: Some(start),
@@ -183,6 +190,31 @@ pub async fn export(args: &ExportSiteArgs) -> anyhow::Result<Summary> {
     }
     pages::style(&export, &args.site_root)?;
     Ok(summary)
+}
+
+/// The calendars of `from..=to`, one per calendar year that has anything
+/// (a product, an operation, an IOP, a case study): a campaign of 2012 and
+/// 2022 is two calendars, not ten years of empty weeks.
+async fn calendars(
+    catalogue: &Catalogue,
+    from: NaiveDate,
+    to: NaiveDate,
+    visibility: Visibility,
+) -> anyhow::Result<Vec<Calendar>> {
+    let mut calendars = Vec::new();
+    for year in from.year()..=to.year() {
+        let first = NaiveDate::from_ymd_opt(year, 1, 1).map_or(from, |d| d.max(from));
+        let last = NaiveDate::from_ymd_opt(year, 12, 31).map_or(to, |d| d.min(to));
+        let calendar = catalogue.calendar(first, last, visibility).await?;
+        if calendar
+            .days
+            .iter()
+            .any(|day| !day.is_quiet() || !day.iops.is_empty())
+        {
+            calendars.push(calendar);
+        }
+    }
+    Ok(calendars)
 }
 
 /// The days to export: those asked, else the case study's, else the

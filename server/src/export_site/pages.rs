@@ -63,9 +63,20 @@ fn document(
     })
 }
 
-pub(super) fn calendar(export: &Export, calendar: Calendar) -> anyhow::Result<()> {
+/// The site's front page: each year's calendar, the latest first (a
+/// campaign's archive is opened for its latest season most often).
+pub(super) fn calendars(export: &Export, calendars: Vec<Calendar>) -> anyhow::Result<()> {
     let html = document(export, 0, "Calendar".into(), "calendar-page", move || {
-        view! { <CalendarGrid calendar/> }.into_any()
+        if calendars.is_empty() {
+            return view! { <p class="muted">"Nothing was catalogued in these days."</p> }
+                .into_any();
+        }
+        calendars
+            .into_iter()
+            .rev()
+            .map(|calendar| view! { <CalendarGrid calendar/> })
+            .collect_view()
+            .into_any()
     });
     export.write("index.html", html.as_bytes())
 }

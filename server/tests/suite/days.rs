@@ -226,7 +226,17 @@ async fn hostile_day_requests_are_refused_or_bounded() {
         page["hours"].as_array().unwrap().len(),
         products::days::MAX_HOURS
     );
-    let (status, calendar) = get(&t.http, &t, "/api/v1/days?from=0001-01-01&to=2026-12-01").await;
+    // A span too long for one calendar is refused with the reason, not cut.
+    let (status, refusal) = get(&t.http, &t, "/api/v1/days?from=0001-01-01&to=2026-12-01").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        refusal["reason"]
+            .as_str()
+            .unwrap()
+            .contains("at most 400 days"),
+        "{refusal}"
+    );
+    let (status, calendar) = get(&t.http, &t, "/api/v1/days?from=2025-10-28&to=2026-12-01").await;
     assert_eq!(status, StatusCode::OK);
     let days = calendar["days"].as_array().unwrap();
     assert_eq!(days.len() as i64, products::days::MAX_CALENDAR_DAYS);

@@ -153,7 +153,7 @@ async fn the_campaign_is_exported_as_a_static_site_that_holds_together() {
     ]);
     assert!(ok, "{said}");
     assert!(
-        said.contains("exported 4 days, 1 case studies and 3 products"),
+        said.contains("exported 4 days (2026-11-28 to 2026-12-01), 1 case studies and 3 products"),
         "{said}"
     );
     let files = files_under(&site);
@@ -223,7 +223,7 @@ async fn the_campaign_is_exported_as_a_static_site_that_holds_together() {
     ]);
     assert!(ok, "{said}");
     assert!(
-        said.contains("exported 1 days, 2 case studies and 3 products"),
+        said.contains("exported 1 days (2026-11-29 to 2026-11-29), 2 case studies and 3 products"),
         "{said}"
     );
     let restricted = id_of(SECRET);
@@ -278,4 +278,82 @@ async fn the_campaign_is_exported_as_a_static_site_that_holds_together() {
         "draft",
     ]);
     assert!(!ok && said.contains("no case study \"draft\""), "{said}");
+}
+
+#[tokio::test]
+async fn a_campaign_years_apart_is_exported_whole() {
+    let (t, scientist, _viewer) = campaign().await;
+    let mut ws = t.events(Some(0)).await;
+    let old = "satellite.MODIS.201209261200.truecolor.png";
+    let recent = "aircraft.GV.202208151800.flight_track.png";
+    t.drop_file(old, &png(1));
+    t.drop_file(recent, &png(2));
+    let mut seen = 0;
+    while seen < 2 {
+        if let EventKind::ProductAdded { .. } = next_event(&mut ws).await.kind {
+            seen += 1;
+        }
+    }
+    let url = t.url("/api/v1/case-tags/convection");
+    let tag = json!({"long_name": "Convection", "tier": 1});
+    assert_eq!(
+        send(&t.http, Method::PUT, url, Some(tag)).await.0,
+        StatusCode::OK
+    );
+    let body = json!({"slug": "gv-2022", "title": "The 2022 flight",
+        "start": "2022-08-15T12:00:00Z", "end": "2022-08-15T23:00:00Z", "tags": ["convection"],
+        "description": "", "operations": [], "published": true, "pins": []});
+    let (status, answer) = send(
+        &scientist,
+        Method::POST,
+        t.url("/api/v1/case-studies"),
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let data = t.data().to_string_lossy().into_owned();
+    let (root, _) = site_root();
+    let (ok, said) = opsboard_cli(&[
+        "export-site",
+        &site.to_string_lossy(),
+        "--data-dir",
+        &data,
+        "--site-root",
+        &root,
+    ]);
+    assert!(ok, "{said}");
+    assert!(said.contains("1 case studies and"), "{said}");
+    let files = files_under(&site);
+    for page in [
+        "days/2012-09-26.html",
+        "days/2022-08-15.html",
+        "case-studies/gv-2022.html",
+    ] {
+        assert!(files.contains(page), "{page} missing: {said}");
+    }
+    assert!(files.iter().any(|f| f.ends_with(old)) && files.iter().any(|f| f.ends_with(recent)));
+    // Two calendars, the years between left out rather than drawn empty.
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(index.contains("days/2012-09-26.html") && index.contains("days/2022-08-15.html"));
+    assert!(
+        !files.iter().any(|f| f.starts_with("days/2016-")),
+        "an empty year got pages"
+    );
+    assert!(links_resolve(&site) > 4);
+    // Asked for explicitly, the same.
+    let (ok, said) = opsboard_cli(&[
+        "export-site",
+        &out.path().join("asked").to_string_lossy(),
+        "--data-dir",
+        &data,
+        "--from",
+        "2012-01-01",
+        "--to",
+        "2022-12-31",
+    ]);
+    assert!(ok && said.contains("(2012-01-01 to 2022-12-31)"), "{said}");
+    assert!(out.path().join("asked/days/2012-09-26.html").is_file());
 }
