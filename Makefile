@@ -32,6 +32,8 @@ build: setup
 	cargo leptos build
 
 lint: setup
+	@# A clone stands on its own: nothing of it may read a folder beside it.
+	@! git grep -nE '\.\./shared' -- ':!*.md' || { echo 'lint: a file reads the shared folder beside the clone'; exit 1; }
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p app --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings

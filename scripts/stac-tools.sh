@@ -2,8 +2,8 @@
 # Installs the Python tools the STAC tests run against the real server —
 # stac-api-validator, pystac-client and stac-pydantic, pinned — into
 # .stac-tools/ (a virtual environment), from PyPI only. Checks first: a
-# second run takes a moment. The schemas they fetch come from the offline
-# mirror in ../shared/stac-offline (see its README), never the internet.
+# second run takes a moment. The schemas they validate against are the
+# repository's own copies (server/tests/stac-schemas), never the internet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
