@@ -13,7 +13,10 @@ pub struct CasePage {
     pub description_html: String,
 }
 
-/// `markdown` as HTML that is safe to insert into a page.
+/// `markdown` as HTML that is safe to insert into a page. Pictures from
+/// other sites lose their address: a reader's browser would fetch them (and
+/// tell that site who reads the case, and when), in the exported archive
+/// too, which has no server to forbid it. Links stay links.
 #[cfg(feature = "ssr")]
 pub fn safe_html(markdown: &str) -> String {
     use pulldown_cmark::{html, Options, Parser};
@@ -22,6 +25,14 @@ pub fn safe_html(markdown: &str) -> String {
     html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
     ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer nofollow"))
+        .attribute_filter(|element, attribute, value| {
+            let elsewhere = value.contains("//") || value.contains(':');
+            if element == "img" && attribute == "src" && elsewhere {
+                None
+            } else {
+                Some(value.into())
+            }
+        })
         .clean(&unsafe_html)
         .to_string()
 }
@@ -165,5 +176,20 @@ mod tests {
         for gone in ["<script", "onerror", "javascript:", "onclick", "alert(1)"] {
             assert!(!html.contains(gone), "{gone} in {html}");
         }
+    }
+
+    #[test]
+    fn pictures_from_elsewhere_lose_their_address_and_links_stay() {
+        let html = safe_html(
+            "![a](https://tracker.example/p.png) ![b](//tracker.example/q.png) \
+             ![c](data:image/png;base64,AAAA) ![d](../files/1/quicklook.png) \
+             [site](https://www.example.org/)",
+        );
+        assert!(
+            !html.contains("tracker.example") && !html.contains("data:"),
+            "{html}"
+        );
+        assert!(html.contains("src=\"../files/1/quicklook.png\""), "{html}");
+        assert!(html.contains("href=\"https://www.example.org/\""), "{html}");
     }
 }

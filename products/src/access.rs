@@ -186,8 +186,10 @@ pub struct Policy {
 impl Policy {
     /// `meta` with its restriction decided: a rule restricts whatever the
     /// sidecar says (a rule is the campaign's policy, a sidecar the
-    /// provider's wish); otherwise the sidecar decides, and without one the
-    /// provider's default does. An embargo end (`restricted_until`) is kept.
+    /// provider's wish), for good: a sidecar's embargo end
+    /// (`restricted_until`) would otherwise open what the rule closes.
+    /// Without a rule the sidecar decides, and without one the provider's
+    /// default does.
     pub fn apply(
         &self,
         category: &str,
@@ -196,7 +198,10 @@ impl Policy {
         mut meta: ProductMeta,
     ) -> ProductMeta {
         let ruled = self.rules.iter().any(|r| r.matches(category, platform));
-        if ruled || (meta.restricted.is_none() && provider_restricts) {
+        if ruled {
+            meta.restricted = Some(true);
+            meta.restricted_until = None;
+        } else if meta.restricted.is_none() && provider_restricts {
             meta.restricted = Some(true);
         }
         meta
@@ -251,6 +256,25 @@ mod tests {
                 .restricted,
             None
         );
+    }
+
+    #[test]
+    fn a_rule_ignores_a_sidecars_embargo_end() {
+        let policy = Policy {
+            rules: vec!["radar".parse().unwrap()],
+        };
+        let ended = ProductMeta {
+            restricted_until: Some(Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap()),
+            ..Default::default()
+        };
+        let ruled = policy.apply("radar", "X", false, ended.clone());
+        assert_eq!(
+            (ruled.restricted, ruled.restricted_until),
+            (Some(true), None)
+        );
+        // Without a rule the sidecar's embargo stands.
+        let own = policy.apply("model", "X", true, ended);
+        assert!(own.restricted_until.is_some());
     }
 
     #[test]

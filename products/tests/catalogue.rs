@@ -32,7 +32,8 @@ async fn products_and_events_are_stored_together_in_order() {
     let a = log
         .insert_product(&new_product("model.AROME.202611281200.precip.png", "aa", 1))
         .await
-        .unwrap();
+        .unwrap()
+        .event;
     let r = log
         .insert_rejection(
             &Rejection {
@@ -53,7 +54,8 @@ async fn products_and_events_are_stored_together_in_order() {
             1,
         ))
         .await
-        .unwrap();
+        .unwrap()
+        .event;
     assert!(a.seq < r.seq && r.seq < b.seq);
 
     let replay = catalogue.events_after(a.seq, 100).await.unwrap();
@@ -132,7 +134,8 @@ async fn a_new_version_replaces_the_current_one_and_keeps_the_old() {
     let first = log
         .insert_product(&new_product(name, "aa", 1))
         .await
-        .unwrap();
+        .unwrap()
+        .event;
     let parsed = NameRules::default().parse(name).unwrap();
     let latest = catalogue
         .latest_version(parsed.key())
@@ -144,7 +147,8 @@ async fn a_new_version_replaces_the_current_one_and_keeps_the_old() {
     let second = log
         .insert_product(&new_product(name, "bb", 2))
         .await
-        .unwrap();
+        .unwrap()
+        .event;
     assert!(matches!(first.kind, EventKind::ProductAdded { .. }));
     let EventKind::ProductUpdated { product, .. } = &second.kind else {
         panic!("expected product.updated, got {second:?}");
@@ -179,7 +183,8 @@ async fn sidecars_are_kept_by_name_and_update_a_product_in_place() {
     let added = log
         .insert_product(&new_product(file, "aa", 1))
         .await
-        .unwrap();
+        .unwrap()
+        .event;
     let EventKind::ProductAdded { product } = added.kind else {
         panic!()
     };
@@ -214,7 +219,8 @@ async fn sidecars_are_kept_by_name_and_update_a_product_in_place() {
             &sidecar.meta(),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .event;
     let EventKind::ProductUpdated { product, .. } = updated.kind else {
         panic!()
     };
@@ -457,7 +463,8 @@ async fn a_write_that_reads_first_waits_for_another_connections_write() {
             1,
         ))
         .await
-        .unwrap();
+        .unwrap()
+        .event;
     let EventKind::ProductAdded { product } = added.kind else {
         panic!("{added:?}")
     };

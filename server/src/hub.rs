@@ -16,7 +16,7 @@ use std::sync::Arc;
 use axum::extract::ws::Utf8Bytes;
 use products::case_studies::{CaseStudyDraft, CaseTag};
 use products::catalogue::{
-    Catalogue, CatalogueError, Current, EventLog, NewProduct, PlanningError,
+    Catalogue, CatalogueError, Current, EventLog, NewProduct, PlanningError, Written,
 };
 use products::operations::report::REPORT_CATEGORY;
 use products::operations::{
@@ -98,7 +98,9 @@ impl Hub {
     /// A new product or version (`product.added` or `product.updated`); a
     /// report file then attaches itself to its operation (`report.updated`).
     pub async fn add_product(&self, new: &NewProduct) -> Result<Event> {
-        let event = self.announce(self.inner.log.insert_product(new)).await?;
+        let event = self
+            .announce_written(self.inner.log.insert_product(new))
+            .await?;
         if let EventKind::ProductAdded { product } | EventKind::ProductUpdated { product, .. } =
             &event.kind
         {
@@ -159,18 +161,19 @@ impl Hub {
         timing: &Timing,
         meta: &ProductMeta,
     ) -> Result<Event> {
-        self.announce(self.inner.log.update_metadata(id, timing, meta))
+        self.announce_written(self.inner.log.update_metadata(id, timing, meta))
             .await
     }
 
     /// A product restricted by a rule added since it was catalogued (`product.updated`).
     pub async fn restrict(&self, id: i64) -> Result<Event> {
-        self.announce(self.inner.log.restrict(id)).await
+        self.announce_written(self.inner.log.restrict(id)).await
     }
 
     /// A product's bytes found missing, or back (`product.updated`).
     pub async fn set_missing(&self, id: i64, missing: bool) -> Result<Event> {
-        self.announce(self.inner.log.set_missing(id, missing)).await
+        self.announce_written(self.inner.log.set_missing(id, missing))
+            .await
     }
 
     /// A product's renditions, or why there are none (`product.updated`).
@@ -185,7 +188,7 @@ impl Hub {
             .inner
             .log
             .set_renditions(id, thumbnail_path, preview_path, error);
-        self.announce(write).await
+        self.announce_written(write).await
     }
 
     /// A refused file of `size` bytes, kept at `stored_path` (`product.rejected`).
@@ -309,6 +312,22 @@ impl Hub {
         let event = write.await?;
         self.publish(event.clone());
         Ok(event)
+    }
+
+    /// Like [`Hub::announce`] for a change to a product, whose restriction
+    /// may have reached its other versions first: each of their events is
+    /// published before the change's own, which is returned.
+    async fn announce_written(
+        &self,
+        write: impl Future<Output = Result<Written>>,
+    ) -> Result<Event> {
+        let _serialised = self.inner.writer.lock().await;
+        let written = write.await?;
+        for event in written.spread {
+            self.publish(event);
+        }
+        self.publish(written.event.clone());
+        Ok(written.event)
     }
 
     /// Applies `event` to the products in memory and broadcasts it; called

@@ -29,7 +29,9 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::{middleware, Router};
 use products::catalogue::{Catalogue, Current, EventLog, ProductQuery};
+use products::operations::{Platform, PlatformKind};
 use products::store::{DataDir, DataLock};
+use products::Visibility;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -94,9 +96,15 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
     let (log, catalogue) = EventLog::open(&data.database())
         .await
         .with_context(|| format!("opening the catalogue {}", data.database().display()))?;
+    // Every current product, restricted ones included: the index serves
+    // participants too, and each reader's view filters it.
+    let everything = ProductQuery {
+        visibility: Visibility::Everything,
+        ..ProductQuery::default()
+    };
     let current = Current::new(
         catalogue.last_seq().await?,
-        catalogue.products(&ProductQuery::default()).await?,
+        catalogue.products(&everything).await?,
     );
     let hub = Hub::new(log, catalogue.clone(), current);
     let report = reconcile::reconcile(&data, &hub)
@@ -190,6 +198,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
             .watch(catalogue.clone(), stop.clone()),
     ));
 
+    add_listened_platforms(&args, &hub).await?;
     let receivers = start_positions(&args, &catalogue, &tasks, &stop, &mut drained).await?;
 
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -386,6 +395,39 @@ async fn shutdown_signal() {
 
 /// The IWG1 listeners (`--iwg1`) and the pacing of positions pushed to open
 /// maps; their tasks end at `stop`, the listeners writing what they hold.
+/// A platform named by `--iwg1 ADDR=PLATFORM` that the campaign does not
+/// know yet is added as an aircraft (through the hub, so open boards hear
+/// of it): without it the packets would be stored and nothing shown (no
+/// position, no track) until an admin thought of adding it.
+async fn add_listened_platforms(args: &ServeArgs, hub: &Hub) -> anyhow::Result<()> {
+    let known = hub.catalogue().platforms().await?;
+    let mut added: Vec<&str> = Vec::new();
+    for listener in &args.positions.iwg1 {
+        let name = listener.platform.as_str();
+        if known.iter().any(|p| p.name == name) || added.contains(&name) {
+            continue;
+        }
+        let platform = Platform {
+            name: name.to_string(),
+            kind: PlatformKind::Aircraft,
+            base: String::new(),
+            colour: None,
+            contact: String::new(),
+            base_position: None,
+            rings_km: Vec::new(),
+        };
+        hub.save_platform(&platform)
+            .await
+            .with_context(|| format!("adding the platform {name} named by --iwg1"))?;
+        tracing::warn!(
+            platform = name,
+            "--iwg1 names a platform the campaign did not have: added as an aircraft (admins can change it)"
+        );
+        added.push(name);
+    }
+    Ok(())
+}
+
 async fn start_positions(
     args: &ServeArgs,
     catalogue: &Catalogue,
@@ -399,19 +441,28 @@ async fn start_positions(
     drained.push(supervise(tasks.register("positions"), move || {
         live.clone().run(pace_stop.clone())
     }));
+    let senders = Arc::new(args.positions.clone());
     for listener in &args.positions.iwg1 {
         let socket = Arc::new(udp::bind(listener).await?);
         tracing::info!(addr = %listener.addr, platform = %listener.platform, "receiving IWG1");
-        let (platform, receivers, catalogue, stop) = (
+        if senders.iwg1_from.is_empty() {
+            tracing::warn!(
+                addr = %listener.addr,
+                "IWG1 is taken from any sender: name the relays with --iwg1-from"
+            );
+        }
+        let (platform, receivers, catalogue, stop, senders) = (
             listener.platform.clone(),
             receivers.clone(),
             catalogue.clone(),
             stop.clone(),
+            senders.clone(),
         );
         drained.push(supervise(tasks.register("iwg1"), move || {
             udp::receive(
                 socket.clone(),
                 platform.clone(),
+                senders.clone(),
                 receivers.clone(),
                 catalogue.clone(),
                 stop.clone(),

@@ -68,7 +68,7 @@ impl Tasks {
     pub fn report(
         &self,
         stuck_after: Duration,
-    ) -> (BTreeMap<&'static str, TaskReport>, Option<String>) {
+    ) -> (BTreeMap<&'static str, TaskReport>, Option<Problem>) {
         let now = Instant::now();
         let mut problem = None;
         let reports = self
@@ -84,11 +84,16 @@ impl Tasks {
                 };
                 if problem.is_none() {
                     if let Some(reason) = &state.down {
-                        problem = Some(format!("{name} is down: {reason}"));
+                        problem = Some(Problem {
+                            class: format!("{name} is down"),
+                            detail: format!("{name} is down: {reason}"),
+                        });
                     } else if let (Some((what, _)), Some(d)) = (oldest, busy_for) {
                         if d > stuck_after {
-                            problem =
-                                Some(format!("{name} has been on {what} for {} s", d.as_secs()));
+                            problem = Some(Problem {
+                                class: format!("{name} is stuck"),
+                                detail: format!("{name} has been on {what} for {} s", d.as_secs()),
+                            });
                         }
                     }
                 }
@@ -110,6 +115,15 @@ impl Tasks {
         // in a way that matters: take it back rather than fail health.
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// What is wrong with the server: a class anyone may read ("ingest is
+/// stuck"), and the detail only admins may (it names files, which may be
+/// restricted products, and errors).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub class: String,
+    pub detail: String,
 }
 
 /// One task's side of [`Tasks`]. Cheap to clone.
@@ -237,9 +251,9 @@ mod tests {
         std::thread::sleep(Duration::from_millis(20));
         let (reports, problem) = tasks.report(Duration::from_millis(10));
         assert_eq!(reports["previews"].busy_with.as_deref(), Some("product 7"));
-        assert!(problem
-            .unwrap()
-            .starts_with("previews has been on product 7"));
+        let problem = problem.unwrap();
+        assert!(problem.detail.starts_with("previews has been on product 7"));
+        assert_eq!(problem.class, "previews is stuck");
         drop(busy);
         let (reports, problem) = tasks.report(Duration::from_millis(10));
         assert_eq!(

@@ -2,7 +2,7 @@
 //! current from the live stream. The briefing screen: timeline on top, the
 //! situation at the cursor below, the viewer over both.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -155,10 +155,17 @@ pub fn apply_event(event: &Event, dash: Dash) {
     }
 }
 
-/// Drops a product restricted since the page got it, wherever the page holds it.
+/// Drops a product restricted since the page got it, wherever the page
+/// holds it, with every version of it: a restriction covers the product.
 pub fn withdraw(id: i64, dash: Dash) {
-    dash.products.update(|list| list.retain(|p| p.id != id));
-    dash.arrivals.update(|list| list.retain(|p| p.id != id));
+    let key = |list: &Vec<Product>| list.iter().find(|p| p.id == id).map(|p| p.key().to_owned());
+    let held = dash
+        .products
+        .with_untracked(key)
+        .or_else(|| dash.arrivals.with_untracked(key));
+    let gone = |p: &Product| p.id == id || held.as_ref().is_some_and(|k| p.key() == k.borrowed());
+    dash.products.update(|list| list.retain(|p| !gone(p)));
+    dash.arrivals.update(|list| list.retain(|p| !gone(p)));
 }
 
 /// Keeps the arrivals history current: a new arrival goes on top, an update
@@ -179,8 +186,18 @@ pub fn upsert(list: &mut Vec<Product>, product: Product) {
 
 /// Puts every product of `more` in `list`, each replacing the entry with its
 /// id or its identity (an older version): linear in both, so a stretch of
-/// thousands of products loaded by a pan merges at once.
-pub fn merge(list: &mut Vec<Product>, more: Vec<Product>) {
+/// thousands of products loaded by a pan merges at once. An older version
+/// than the one held (its own update, a restriction spread to it) is not taken.
+pub fn merge(list: &mut Vec<Product>, mut more: Vec<Product>) {
+    let keep: Vec<bool> = {
+        let held: HashMap<ProductKey<&str>, i64> =
+            list.iter().map(|p| (p.key(), p.version)).collect();
+        more.iter()
+            .map(|p| held.get(&p.key()).is_none_or(|v| *v <= p.version))
+            .collect()
+    };
+    let mut keep = keep.into_iter();
+    more.retain(|_| keep.next().unwrap_or(true));
     {
         let ids: HashSet<i64> = more.iter().map(|p| p.id).collect();
         let keys: HashSet<ProductKey<&str>> = more.iter().map(Product::key).collect();
@@ -224,5 +241,8 @@ mod tests {
         upsert(&mut list, product(2, 2));
         assert_eq!(list.len(), 1);
         assert_eq!(list[0].version, 2);
+        // Version 1's own update (restricted with version 2) keeps version 2.
+        upsert(&mut list, product(1, 1));
+        assert_eq!((list.len(), list[0].version), (1, 2));
     }
 }

@@ -21,6 +21,16 @@ pub enum InvitationRefused {
     Expired,
 }
 
+/// Marks every unused invitation of `user_id` used at `now`.
+async fn close_invitations(tx: &mut sqlx::SqliteConnection, user_id: i64, now: i64) -> Result<()> {
+    sqlx::query("UPDATE invitations SET used_ms = ? WHERE user_id = ? AND used_ms IS NULL")
+        .bind(now)
+        .bind(user_id)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
 impl Catalogue {
     /// Records a personal token of `user_id`.
     pub async fn add_api_token(&self, user_id: i64, label: &str, token_hash: &str) -> Result<i64> {
@@ -98,6 +108,9 @@ impl Catalogue {
     }
 
     /// Records an invitation for `user_id`, usable once until `expires`.
+    /// It replaces the user's earlier unused ones: the newest link handed
+    /// out is the only one that works (an admin makes a new one because the
+    /// old went astray).
     pub async fn add_invitation(
         &self,
         user_id: i64,
@@ -105,6 +118,9 @@ impl Catalogue {
         created_by: Option<&str>,
         expires: DateTime<Utc>,
     ) -> Result<()> {
+        let now = now_ms();
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
+        close_invitations(&mut tx, user_id, now).await?;
         sqlx::query(
             "INSERT INTO invitations (token_hash, user_id, created_by, created_ms, expires_ms)
              VALUES (?, ?, ?, ?, ?)",
@@ -112,10 +128,11 @@ impl Catalogue {
         .bind(token_hash)
         .bind(user_id)
         .bind(created_by)
-        .bind(now_ms())
+        .bind(now)
         .bind(expires.timestamp_millis())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -178,6 +195,8 @@ impl Catalogue {
         let Some(user) = updated.as_ref().map(user_from_row).transpose()? else {
             return Ok(Err(InvitationRefused::Invalid));
         };
+        // The password is set: no other link of the user's may set it again.
+        close_invitations(&mut tx, user_id, now).await?;
         tx.commit().await?;
         Ok(Ok(user))
     }

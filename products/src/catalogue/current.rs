@@ -43,6 +43,15 @@ impl Index {
             if old_seq > seq {
                 return; // a newer event already set this product
             }
+            // An older version's own update (its restriction, spread from
+            // the current one) does not make it current again.
+            if self
+                .by_time
+                .get(&old)
+                .is_some_and(|p| p.version > product.version)
+            {
+                return;
+            }
             self.by_time.remove(&old);
         }
         self.by_identity.insert(id, (key, seq));
@@ -189,8 +198,17 @@ mod tests {
             },
         });
         assert_eq!(ids(&current), vec![(2, 1), (7, 2)]);
+        // Version 1's own update (a restriction spread to it) leaves version 2 current.
+        current.apply(&Event {
+            seq: 6,
+            kind: EventKind::ProductUpdated {
+                product: product(1, 12, 1),
+                withdrawn: true,
+            },
+        });
+        assert_eq!(ids(&current), vec![(2, 1), (7, 2)]);
         let (last_seq, products) = current.window(day(9), day(11), 100, Visibility::Everything);
-        assert_eq!(last_seq, 5);
+        assert_eq!(last_seq, 6);
         assert_eq!(products[0].preview_url.as_deref(), Some("/p"));
         assert_eq!(
             current

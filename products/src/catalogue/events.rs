@@ -13,12 +13,22 @@ use std::path::Path;
 use sqlx::sqlite::SqlitePool;
 use sqlx::Sqlite;
 
+use super::version_restriction;
 use super::{
     bind_key, now_ms, stored_product, Catalogue, NewProduct, Result, KEY_MATCHES, PRODUCT_COLUMNS,
 };
 use crate::access::Visibility;
 use crate::record::{Event, EventKind, Product, Rejection};
 use crate::sidecar::{ProductMeta, Timing};
+
+/// A change to a product as written: its event, and the events of the other
+/// versions its restriction reached first (see [`super::version_restriction`]),
+/// in `seq` order.
+#[derive(Clone, Debug)]
+pub struct Written {
+    pub spread: Vec<Event>,
+    pub event: Event,
+}
 
 /// The writer of events. Opened once; not `Clone`.
 #[derive(Debug)]
@@ -40,10 +50,13 @@ impl EventLog {
     }
 
     /// Records a product and its event (`product.added` for version 1,
-    /// `product.updated` after) in one transaction.
-    pub async fn insert_product(&self, new: &NewProduct) -> Result<Event> {
+    /// `product.updated` after) in one transaction. A version whose access
+    /// is left open to choice inherits the restriction of the one it
+    /// replaces, and a restricted one restricts the older versions.
+    pub async fn insert_product(&self, new: &NewProduct) -> Result<Written> {
         let ingested_at = now_ms();
         let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
+        let meta = version_restriction::inherit(&mut tx, new.name.key(), new.meta.clone()).await?;
         let retire = format!("UPDATE products SET is_current = 0 WHERE {KEY_MATCHES}");
         bind_key(sqlx::query(&retire), new.name.key())
             .execute(&mut *tx)
@@ -68,12 +81,13 @@ impl EventLog {
         .bind(new.timing.run_time.map(|t| t.timestamp_millis()))
         .bind(new.timing.lead_hours.map(i64::from))
         .bind(new.timing.valid_time.timestamp_millis())
-        .bind(serde_json::to_string(&new.meta)?)
-        .bind(new.meta.restricted == Some(true))
-        .bind(new.meta.restricted_until.map(|t| t.timestamp_millis()))
+        .bind(serde_json::to_string(&meta)?)
+        .bind(meta.restricted == Some(true))
+        .bind(meta.restricted_until.map(|t| t.timestamp_millis()))
         .fetch_one(&mut *tx)
         .await?;
         let product = fetch_product(&mut tx, id).await?;
+        let spread = version_restriction::spread(&mut tx, &product).await?;
         let kind = if new.version <= 1 {
             EventKind::ProductAdded { product }
         } else {
@@ -84,7 +98,7 @@ impl EventLog {
         };
         let event = insert_event(&mut tx, kind).await?;
         tx.commit().await?;
-        Ok(event)
+        Ok(Written { spread, event })
     }
 
     /// Replaces a product's times and metadata (a sidecar arrived after its
@@ -94,7 +108,7 @@ impl EventLog {
         id: i64,
         timing: &Timing,
         meta: &ProductMeta,
-    ) -> Result<Event> {
+    ) -> Result<Written> {
         let json = serde_json::to_string(meta)?;
         self.update_and_announce(
             id,
@@ -113,15 +127,16 @@ impl EventLog {
         .await
     }
 
-    /// Restricts product `id` (a `--restrict` rule added after it was
-    /// catalogued) and records `product.updated`; an embargo end is kept,
-    /// as when the rule applies at ingest.
-    pub async fn restrict(&self, id: i64) -> Result<Event> {
+    /// Restricts product `id` for good (a `--restrict` rule added after it
+    /// was catalogued: a sidecar's embargo end does not open what a rule
+    /// closes, as at ingest) and records `product.updated`.
+    pub async fn restrict(&self, id: i64) -> Result<Written> {
         self.update_and_announce(
             id,
             sqlx::query(
-                "UPDATE products SET restricted = 1,
-                     meta = json_set(meta, '$.restricted', json('true')) WHERE id = ?",
+                "UPDATE products SET restricted = 1, restricted_until_ms = NULL,
+                     meta = json_remove(json_set(meta, '$.restricted', json('true')),
+                                        '$.restricted_until') WHERE id = ?",
             )
             .bind(id),
         )
@@ -129,26 +144,28 @@ impl EventLog {
     }
 
     /// Runs `update` on product `id` and records the resulting
-    /// `product.updated`, in one transaction.
+    /// `product.updated` (after those of the other versions its restriction
+    /// reaches), in one transaction.
     async fn update_and_announce<'q>(
         &self,
         id: i64,
         update: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
-    ) -> Result<Event> {
+    ) -> Result<Written> {
         let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
         let public = |p: &Product| Visibility::OpenOnly.may_see(p, chrono::Utc::now());
         let was_public = public(&fetch_product(&mut tx, id).await?);
         update.execute(&mut *tx).await?;
         let product = fetch_product(&mut tx, id).await?;
+        let spread = version_restriction::spread(&mut tx, &product).await?;
         let withdrawn = was_public && !public(&product);
         let event = insert_event(&mut tx, EventKind::ProductUpdated { product, withdrawn }).await?;
         tx.commit().await?;
-        Ok(event)
+        Ok(Written { spread, event })
     }
 
     /// Marks a product's bytes missing (or found again) and records
     /// `product.updated`.
-    pub async fn set_missing(&self, id: i64, missing: bool) -> Result<Event> {
+    pub async fn set_missing(&self, id: i64, missing: bool) -> Result<Written> {
         self.update_and_announce(
             id,
             sqlx::query("UPDATE products SET missing = ? WHERE id = ?")
@@ -166,7 +183,7 @@ impl EventLog {
         thumbnail_path: Option<&str>,
         preview_path: Option<&str>,
         error: Option<&str>,
-    ) -> Result<Event> {
+    ) -> Result<Written> {
         self.update_and_announce(
             id,
             sqlx::query(

@@ -44,11 +44,12 @@ mod search;
 mod stac;
 mod tracks;
 mod users;
+mod version_restriction;
 
 pub use case_studies::CaseStudyQuery;
 pub use credentials::{ApiToken, AuditEntry, InvitationRefused};
 pub use current::Current;
-pub use events::EventLog;
+pub use events::{EventLog, Written};
 pub use export::ExportCursor;
 pub use history::MAX_PAGE;
 pub use operations::OperationQuery;

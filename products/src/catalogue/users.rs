@@ -68,6 +68,38 @@ impl Catalogue {
     }
 
     /// Whether any user exists (none: the first start offers to create an admin).
+    /// Adds the first admin, unless an admin exists already (made by
+    /// `opsboard user add` beside the running server, or by another use of
+    /// the same link): checked and written in one transaction.
+    pub async fn add_first_admin(&self, name: &str, password_hash: &str) -> Result<Option<User>> {
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
+        let admin_exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin')")
+                .fetch_one(&mut *tx)
+                .await?;
+        if admin_exists {
+            return Ok(None);
+        }
+        let inserted = sqlx::query(&format!(
+            "INSERT INTO users (name, role, password_hash, created_ms) VALUES (?, 'admin', ?, ?)
+             RETURNING {USER_COLUMNS}"
+        ))
+        .bind(name)
+        .bind(password_hash)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await;
+        let row = match inserted {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                return Err(CatalogueError::UserExists(name.to_string()))
+            }
+            other => other?,
+        };
+        let user = user_from_row(&row)?;
+        tx.commit().await?;
+        Ok(Some(user))
+    }
+
     pub async fn has_users(&self) -> Result<bool> {
         Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)")
             .fetch_one(&self.pool)

@@ -158,9 +158,14 @@ async fn act(
             state.auth.revocations.bump();
             Ok(Notice::done(format!("{name} is now {role}.")))
         }
-        AdminAction::Disable { name } | AdminAction::Enable { name } if name == actor.name => Err(
-            ApiError::BadRequest("you cannot disable or enable yourself: ask another admin".into()),
-        ),
+        // Names are stored without case (`ADMIN2` is `admin2`): compared so.
+        AdminAction::Disable { name } | AdminAction::Enable { name }
+            if name.eq_ignore_ascii_case(actor.name) =>
+        {
+            Err(ApiError::BadRequest(
+                "you cannot disable or enable yourself: ask another admin".into(),
+            ))
+        }
         AdminAction::Disable { name } => {
             if !catalogue.set_disabled(&name, true).await? {
                 return Err(ApiError::NotFound("user"));
@@ -245,8 +250,10 @@ fn parse_role(role: &str) -> Result<Role, ApiError> {
         .map_err(|e: products::access::RoleError| ApiError::BadRequest(e.to_string()))
 }
 
+/// Refuses an action on the actor's own account; names are compared
+/// without case, as the users table does (`COLLATE NOCASE`).
 fn not_myself(actor: &Actor<'_>, name: &str, what: &str) -> Result<(), ApiError> {
-    if name == actor.name {
+    if name.eq_ignore_ascii_case(actor.name) {
         return Err(ApiError::BadRequest(format!(
             "you cannot {what}: ask another admin"
         )));

@@ -58,12 +58,33 @@ async fn one(
         .ok_or(ApiError::NotFound("briefing"))
 }
 
+/// Replaces a briefing. Any scientist may edit its items, but who presents
+/// is the presenter's, the author's or an admin's to change: the presenter
+/// drives every open presentation, so taking the role is not an edit.
 async fn replace(
     State(state): State<AppState>,
-    Scientist(_): Scientist,
+    Scientist(caller): Scientist,
     Path(id): Path<i64>,
     JsonBody(draft): JsonBody<BriefingDraft>,
 ) -> Result<Json<Event>, ApiError> {
+    let briefing = state
+        .catalogue
+        .briefing(id)
+        .await?
+        .ok_or(ApiError::NotFound("briefing"))?;
+    let me = caller.user.name.as_str();
+    let changes_presenter = draft
+        .presenter
+        .as_deref()
+        .is_some_and(|p| p != briefing.presenter);
+    let may =
+        me == briefing.presenter || me == briefing.created_by || caller.user.role == Role::Admin;
+    if changes_presenter && !may {
+        return Err(ApiError::Forbidden(format!(
+            "{} presents this briefing: only they, its author {} or an admin may hand it over",
+            briefing.presenter, briefing.created_by
+        )));
+    }
     Ok(Json(state.hub.update_briefing(id, &draft).await?))
 }
 

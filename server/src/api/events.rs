@@ -25,24 +25,26 @@
 //! nothing but control frames, so messages are capped at [`MAX_MESSAGE`], and
 //! sessions are capped in all and per address (see [`crate::connections`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, Query, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use products::record::CLOSE_ACCESS_ENDED;
-use products::{Event, EventKind, Reset, Role, Skip, Visibility};
+use products::{Event, EventKind, Product, Reset, Role, Skip, Visibility};
 use serde::Deserialize;
 use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{timeout, Instant};
 
-use crate::auth::{Caller, Credential, ReadAccess};
+use crate::auth::origin::from_this_site;
+use crate::auth::{client_address, Caller, Credential, ReadAccess, SessionAuth, SESSION_KEY};
 use crate::error::ApiError;
 use crate::positions::{self, live::Pushed};
 use crate::state::AppState;
@@ -75,13 +77,21 @@ async fn upgrade(
     State(state): State<AppState>,
     Query(params): Query<EventsParams>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     access: ReadAccess,
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
+    if !from_this_site(&headers, state.auth.args.public_url.as_deref()) {
+        return Err(ApiError::Forbidden(
+            "the live stream opens from this site's pages only".into(),
+        ));
+    }
     let caller = access.caller;
+    // Behind --trust-proxy every socket comes from the proxy: the cap is
+    // per client, as the proxy names it.
     let admitted = state
         .connections
-        .admit(peer.ip())
+        .admit(client_address(&state, &headers, peer))
         .map_err(ApiError::Unavailable)?;
     Ok(ws
         .max_message_size(MAX_MESSAGE)
@@ -126,6 +136,7 @@ async fn session(
     // Each platform's newest position sent at connect, by time: a push of
     // it (stored between the subscription and this read) is not sent twice.
     let mut sent_at = HashMap::new();
+    let mut hidden_platforms = HiddenPlatforms::default();
     if positions.is_some() {
         let rules = &state.auth.args.restrict;
         let latest = positions::latest(&state.catalogue, rules, caller.visibility())
@@ -146,7 +157,14 @@ async fn session(
             received = live.recv() => match received {
                 Ok(live) if live.event.seq <= last => {}
                 Ok(live) if live.event.seq == last + 1 => {
-                    let text = if may_see(&caller, &live.event) { &live.json } else { &live.skip };
+                    if let EventKind::PlatformSaved { platform } = &live.event.kind {
+                        hidden_platforms.forget(&platform.name);
+                    }
+                    // Written a moment ago under the hub's lock: its copy of
+                    // a product is what the product is now.
+                    let now = chrono::Utc::now();
+                    let open = |p: &Product| Visibility::OpenOnly.may_see(p, now);
+                    let text = if may_see(&caller, &live.event, open) { &live.json } else { &live.skip };
                     send_text(&mut socket, text.clone()).await?;
                     last = live.event.seq;
                 }
@@ -158,8 +176,8 @@ async fn session(
             },
             pushed = next_position(&mut positions) => match pushed {
                 Ok(pushed) => {
-                    let hidden = positions::restricted(&state.auth.args.restrict, &pushed.platform)
-                        && caller.visibility() == Visibility::OpenOnly;
+                    let hidden = caller.visibility() == Visibility::OpenOnly
+                        && hidden_platforms.hides(&state, &pushed.platform).await?;
                     let had = sent_at.get(&pushed.platform).is_some_and(|t| pushed.time <= *t);
                     if !hidden && !had {
                         send_text(&mut socket, pushed.json.clone()).await?;
@@ -178,6 +196,9 @@ async fn session(
                 if heard.elapsed() > SILENCE_LIMIT {
                     return Err("client stopped answering pings".into());
                 }
+                if !still_allowed(&state, &caller).await {
+                    return close_access_ended(&mut socket).await;
+                }
                 timeout(SEND_TIMEOUT, socket.send(Message::Ping(Default::default())))
                     .await
                     .map_err(|_| "ping timed out".to_string())?
@@ -185,12 +206,7 @@ async fn session(
             },
             _ = revoked.changed() => {
                 if !still_allowed(&state, &caller).await {
-                    let close = CloseFrame {
-                        code: CLOSE_ACCESS_ENDED,
-                        reason: Utf8Bytes::from_static("access ended"),
-                    };
-                    let _ = socket.send(Message::Close(Some(close))).await;
-                    return Err("the caller's access ended".into());
+                    return close_access_ended(&mut socket).await;
                 }
             },
             _ = shutdown.changed() => {
@@ -199,6 +215,41 @@ async fn session(
             }
         }
     }
+}
+
+/// Whether the public may see each platform's positions, asked of the
+/// catalogue once per platform and session (pushes come every second) and
+/// asked again when the platform is saved (its kind may have changed).
+#[derive(Default)]
+struct HiddenPlatforms(HashMap<String, bool>);
+
+impl HiddenPlatforms {
+    async fn hides(&mut self, state: &AppState, platform: &str) -> Result<bool, Ended> {
+        if let Some(hidden) = self.0.get(platform) {
+            return Ok(*hidden);
+        }
+        let rules = &state.auth.args.restrict;
+        let hidden = positions::restricted_by_name(&state.catalogue, rules, platform)
+            .await
+            .map_err(|e| e.to_string())?;
+        self.0.insert(platform.to_string(), hidden);
+        Ok(hidden)
+    }
+
+    fn forget(&mut self, platform: &str) {
+        self.0.remove(platform);
+    }
+}
+
+/// Closes a session whose caller's access ended or changed: the page
+/// reloads with what the caller may do now (or goes to the login).
+async fn close_access_ended(socket: &mut WebSocket) -> Result<(), Ended> {
+    let close = CloseFrame {
+        code: CLOSE_ACCESS_ENDED,
+        reason: Utf8Bytes::from_static("access ended"),
+    };
+    let _ = socket.send(Message::Close(Some(close))).await;
+    Err("the caller's access ended or changed".into())
 }
 
 /// The next position pushed, if the session carries them; never otherwise.
@@ -211,38 +262,67 @@ async fn next_position(
     }
 }
 
-/// Whether the caller of a session may still read: the account enabled, its
-/// sessions not revoked, the session itself not ended.
+/// Whether the caller of a session may still read with the rights it
+/// opened with: the account enabled, its role unchanged (a demoted admin
+/// must stop getting what admins get), its sessions not revoked, the login
+/// younger than the absolute limit; a provider not revoked. Asked when
+/// any access changes and at every ping, so an age limit passing or a
+/// change made by another process (`opsboard user`) is noticed too.
 async fn still_allowed(state: &AppState, caller: &Caller) -> bool {
-    let Caller::Participant(participant) = caller else {
-        return true; // the public's access does not end
+    let participant = match caller {
+        Caller::Anonymous => return true, // the public's access does not end
+        Caller::Provider(provider) => {
+            return matches!(
+                state.catalogue.providers().await,
+                Ok(all) if all.iter().any(|p| p.name == provider.name && p.revoked_at.is_none())
+            )
+        }
+        Caller::Participant(participant) => participant,
+    };
+    let same_rights = |user: &products::user::User| {
+        !user.disabled
+            && user.role == participant.user.role
+            && user.session_epoch == participant.user.session_epoch
     };
     let id = match &participant.via {
         // Gone when revoked or when its owner is disabled.
         Credential::Token(hash) => {
-            return matches!(state.catalogue.user_by_api_token(hash).await, Ok(Some(_)))
+            return matches!(state.catalogue.user_by_api_token(hash).await, Ok(Some(u)) if same_rights(&u))
         }
         Credential::Session(id) => id,
     };
-    let user = state.catalogue.user_by_id(participant.user.id).await;
-    let Ok(Some(user)) = user else {
-        return false;
-    };
-    if user.disabled || user.session_epoch != participant.user.session_epoch {
-        return false;
-    }
     let Some(id) = id else {
-        return true;
+        // No stored session to recheck: the account alone.
+        let user = state.catalogue.user_by_id(participant.user.id).await;
+        return matches!(user, Ok(Some(u)) if same_rights(&u));
     };
     use tower_sessions::SessionStore;
-    matches!(state.auth.sessions.load(id).await, Ok(Some(_)))
+    let Ok(Some(record)) = state.auth.sessions.load(id).await else {
+        return false;
+    };
+    let Some(auth) = record
+        .data
+        .get(SESSION_KEY)
+        .and_then(|v| serde_json::from_value::<SessionAuth>(v.clone()).ok())
+    else {
+        return false;
+    };
+    // The absolute age only: an open socket is activity, so the idle limit
+    // (for pages left unused) does not close a board on a wall.
+    let age = chrono::Utc::now().timestamp_millis() - auth.login_ms;
+    if age > state.auth.args.max_age().as_millis() as i64 {
+        return false;
+    }
+    let user = state.catalogue.user_by_id(auth.user_id).await;
+    matches!(user, Ok(Some(u)) if u.session_epoch == auth.epoch && same_rights(&u))
 }
 
-/// Whether `caller` may see `event`.
-fn may_see(caller: &Caller, event: &Event) -> bool {
+/// Whether `caller` may see `event`; `open` says whether the public may see
+/// the product an event is about, as it is now.
+fn may_see(caller: &Caller, event: &Event, open: impl Fn(&Product) -> bool) -> bool {
     match &event.kind {
         EventKind::ProductAdded { product } | EventKind::ProductUpdated { product, .. } => {
-            caller.visibility().may_see(product, chrono::Utc::now())
+            caller.visibility() == Visibility::Everything || open(product)
         }
         EventKind::ProductRejected { rejection } => match caller {
             Caller::Participant(p) => p.user.role == Role::Admin,
@@ -287,20 +367,44 @@ async fn catch_up(
             .events_after(*last, REPLAY_PAGE)
             .await
             .map_err(|e| e.to_string())?;
-        drop(turn);
         let Some(newest) = page.last().map(|e| e.seq) else {
             return Ok(());
         };
+        // A stored event holds the product as it was then: whether the
+        // public may see it is asked of the catalogue as it is now (a
+        // product restricted since stays hidden on replay).
+        let hidden = match caller.visibility() {
+            Visibility::Everything => HashSet::new(),
+            Visibility::OpenOnly => state
+                .catalogue
+                .hidden_from_public(&product_ids(&page))
+                .await
+                .map_err(|e| e.to_string())?,
+        };
+        drop(turn);
+        let open = |p: &Product| !hidden.contains(&p.id);
         for event in &page {
-            send(socket, caller, event).await?;
+            send(socket, may_see(caller, event, open), event).await?;
         }
         *last = newest;
     }
 }
 
-/// Sends `event`, or its skip marker if `caller` may not see it.
-async fn send(socket: &mut WebSocket, caller: &Caller, event: &Event) -> Result<(), Ended> {
-    let text = if may_see(caller, event) {
+/// The products the events of `page` are about.
+fn product_ids(page: &[Event]) -> Vec<i64> {
+    page.iter()
+        .filter_map(|event| match &event.kind {
+            EventKind::ProductAdded { product } | EventKind::ProductUpdated { product, .. } => {
+                Some(product.id)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Sends `event`, or its skip marker if its reader may not see it.
+async fn send(socket: &mut WebSocket, visible: bool, event: &Event) -> Result<(), Ended> {
+    let text = if visible {
         serde_json::to_string(event)
     } else {
         serde_json::to_string(&Skip::of(event))

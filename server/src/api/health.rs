@@ -4,25 +4,51 @@
 //! task (`ingest`, `watcher`, `previews`) is running and not stuck; otherwise
 //! 503 with `"status": "failing"` and the first reason found, so that a
 //! monitor can page someone before the 08 UTC briefing rather than after.
+//!
+//! Health is open to anyone, so what it says depends on who asks:
+//! - anyone (the public, a provider's token, a monitor): `status`, `version`
+//!   and, when failing, the reason's class (`"ingest is stuck"`);
+//! - participants: also the count of products and the last `seq`;
+//! - admins: also each task's state, what it is busy with (a file's path,
+//!   which may name a restricted product) and the reason in full.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
+use products::Role;
 use serde_json::{json, Value};
 
 use crate::auth::extract::AnyCaller;
+use crate::auth::Caller;
 use crate::state::AppState;
+use crate::supervisor::Problem;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/health", get(health))
 }
 
-/// Health is open to anyone, so its product count is of what the caller may see.
+/// How much of health a caller may read.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Detail {
+    Status,
+    Counts,
+    Everything,
+}
+
+fn detail_for(caller: &Caller) -> Detail {
+    match caller {
+        Caller::Participant(p) if p.user.role == Role::Admin => Detail::Everything,
+        Caller::Participant(_) => Detail::Counts,
+        Caller::Anonymous | Caller::Provider(_) => Detail::Status,
+    }
+}
+
 async fn health(
     State(state): State<AppState>,
     AnyCaller(caller): AnyCaller,
 ) -> (StatusCode, Json<Value>) {
+    let detail = detail_for(&caller);
     let (tasks, mut problem) = state.tasks.report(state.stuck_after);
     let counts = async {
         Ok::<_, products::catalogue::CatalogueError>((
@@ -34,7 +60,10 @@ async fn health(
         Ok((products, last_seq)) => (Some(products), Some(last_seq)),
         Err(error) => {
             tracing::error!(%error, "health: the catalogue does not answer");
-            problem.get_or_insert_with(|| format!("the catalogue does not answer: {error}"));
+            problem.get_or_insert_with(|| Problem {
+                class: "the catalogue does not answer".into(),
+                detail: format!("the catalogue does not answer: {error}"),
+            });
             (None, None)
         }
     };
@@ -46,12 +75,20 @@ async fn health(
     let mut body = json!({
         "status": if problem.is_some() { "failing" } else { "ok" },
         "version": env!("CARGO_PKG_VERSION"),
-        "products": products,
-        "last_seq": last_seq,
-        "tasks": tasks,
     });
-    if let Some(reason) = problem {
-        body["reason"] = json!(reason);
+    if detail >= Detail::Counts {
+        body["products"] = json!(products);
+        body["last_seq"] = json!(last_seq);
+    }
+    if detail == Detail::Everything {
+        body["tasks"] = json!(tasks);
+    }
+    if let Some(problem) = problem {
+        body["reason"] = json!(if detail == Detail::Everything {
+            problem.detail
+        } else {
+            problem.class
+        });
     }
     (status, Json(body))
 }

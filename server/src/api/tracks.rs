@@ -11,6 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use products::catalogue::MAX_TRACK_POINTS;
+use products::operations::Platform;
 use products::tracks::trajectory::{self, Trajectory};
 use products::tracks::{thin, track_feature, Fix, Position};
 use products::Visibility;
@@ -39,31 +40,30 @@ pub fn router() -> Router<AppState> {
 /// at 1 Hz is about 11 MB.
 pub const MAX_TRACK_FILE_BYTES: u64 = 64 << 20;
 
-/// The platform as the campaign spells it; 404 when the campaign has none
-/// of that name (admins add platforms first).
-async fn known(state: &AppState, platform: &str) -> Result<String, ApiError> {
+/// The platform as the campaign has it; 404 when the campaign has none of
+/// that name (admins add platforms first).
+async fn known(state: &AppState, platform: &str) -> Result<Platform, ApiError> {
     state
         .catalogue
         .platforms()
         .await?
         .into_iter()
         .find(|p| p.name.eq_ignore_ascii_case(platform))
-        .map(|p| p.name)
         .ok_or(ApiError::NotFound("platform"))
 }
 
-/// The platform, if `visibility` may see its positions.
+/// The platform's name, if `visibility` may see its positions.
 async fn visible(
     state: &AppState,
     platform: &str,
     visibility: Visibility,
 ) -> Result<String, ApiError> {
-    let name = known(state, platform).await?;
-    let restricted = restricted(&state.auth.args.restrict, &name);
+    let platform = known(state, platform).await?;
+    let restricted = restricted(&state.auth.args.restrict, &platform);
     if restricted && visibility == Visibility::OpenOnly {
         return Err(ApiError::NotFound("platform"));
     }
-    Ok(name)
+    Ok(platform.name)
 }
 
 /// Packets from a ground relay: `text/plain`, one IWG1 line each. Answers
@@ -78,7 +78,7 @@ async fn relay(
     let Caller::Provider(provider) = caller else {
         return Err(ApiError::Unauthorized);
     };
-    let platform = known(&state, &platform).await?;
+    let platform = known(&state, &platform).await?.name;
     if !provider.may_relay_positions(&platform) {
         return Err(ApiError::Forbidden(format!(
             "provider {:?} may not send positions of {platform} ({})",
@@ -107,7 +107,7 @@ async fn received(
     _: AdminOnly,
     Path(platform): Path<String>,
 ) -> Result<Json<Received>, ApiError> {
-    let platform = known(&state, &platform).await?;
+    let platform = known(&state, &platform).await?.name;
     Ok(Json(state.receivers.of(&platform)))
 }
 

@@ -2,10 +2,12 @@
 //! starts with no user (so `make run` on a fresh machine ends on a working
 //! dashboard), and the invitations admins hand out.
 //!
-//! The first admin's link lives in memory only, is used once, and is
-//! replaced at every start while no user exists. Invitations are stored (a
-//! SHA-256 of their secret), used once, and expire (see
-//! [`INVITATION_LIFETIME`]).
+//! The first admin's link lives in memory only, is used once, is replaced at
+//! every start while no user exists, and is dead the moment any admin
+//! exists (even one made by `opsboard user add` while the server runs).
+//! Invitations are stored (a SHA-256 of their secret), used once, and expire
+//! (see [`INVITATION_LIFETIME`]); a user's newer invitation, or the use of
+//! any, ends the others.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -17,7 +19,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use products::catalogue::{Catalogue, InvitationRefused};
 use products::provider::{hash_token, new_token};
-use products::user::{check_name, hash_password, Role};
+use products::user::{check_name, hash_password};
 use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
@@ -95,8 +97,14 @@ async fn accept(
 ) -> Result<Response, ApiError> {
     let address = client_address(&state, &headers, peer);
     // An invitation's secret is 256 random bits, but the endpoint is throttled
-    // like a login all the same.
-    state.auth.throttle.attempt("invitation", address)?;
+    // like a login all the same: per address, and per link (keyed by a
+    // prefix of its hash), so that one client's attempts slow down that
+    // client and that link, not every invitation of the campaign.
+    let link = hash_token(&acceptance.token);
+    state.auth.throttle.attempt(
+        &format!("invitation:{}", &link[..16.min(link.len())]),
+        address,
+    )?;
     match welcome(&state, &acceptance).await {
         Ok(user) => {
             start_session(&state, &session, &user).await?;
@@ -142,10 +150,12 @@ async fn welcome(
                     .into(),
             ));
         }
-        let user = state
-            .catalogue
-            .add_user(name, Role::Admin, Some(&hash))
-            .await?;
+        let Some(user) = state.catalogue.add_first_admin(name, &hash).await? else {
+            return Err(ApiError::BadRequest(
+                "this link is not valid: an admin exists already (ask them for an invitation)"
+                    .into(),
+            ));
+        };
         tracing::info!(user = %user.name, "the first admin was created");
         return Ok(user);
     }

@@ -35,6 +35,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine;
 use products::provider::{hash_token, Provider};
 use products::user::User;
 use products::{Reader, Role, Visibility};
@@ -150,6 +151,20 @@ pub async fn resolve(
     {
         return Ok(if path.starts_with("/api/") {
             ApiError::LoginRequired.into_response()
+        } else if path.starts_with("/stac/") {
+            // STAC and OGC clients (pystac-client, QGIS, OWSLib) read JSON
+            // and can send a personal token as Bearer or as a Basic password;
+            // a login page would be a JSON decode error to them. (The
+            // board's own API calls get no Basic challenge: browsers would
+            // answer it with a password dialog.)
+            let mut refused = ApiError::LoginRequired.into_response();
+            refused.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static(
+                    "Bearer realm=\"opsboard\", Basic realm=\"opsboard\"",
+                ),
+            );
+            refused
         } else {
             let next = request
                 .uri()
@@ -234,7 +249,7 @@ fn for_providers(path: &str) -> bool {
             .is_some_and(|rest| rest.ends_with("/iwg1") && rest.matches('/').count() == 1)
 }
 
-/// The caller named by a Bearer token or the session. A token that names no
+/// The caller named by a token (Bearer, or a Basic password) or the session. A token that names no
 /// one is refused (a script with a revoked token must hear so); a session
 /// that no longer holds is ended and the request is anonymous.
 async fn identify(
@@ -243,7 +258,7 @@ async fn identify(
     session: Option<&Session>,
 ) -> Result<Caller, ApiError> {
     if let Some(token) = bearer(headers) {
-        let hash = hash_token(token);
+        let hash = hash_token(&token);
         if let Some(provider) = state.catalogue.provider_by_token_hash(&hash).await? {
             return Ok(Caller::Provider(provider));
         }
@@ -307,13 +322,26 @@ pub async fn valid_user(
     Ok(user.filter(|u| !u.disabled && u.session_epoch == auth.epoch))
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
+/// The token of the `Authorization` header: `Bearer TOKEN`, or `Basic` with
+/// the token as the password (the user name is ignored), which OGC clients
+/// such as QGIS and OWSLib can send where they cannot send a Bearer token.
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = if let Some(token) = value.strip_prefix("Bearer ") {
+        token.trim().to_string()
+    } else {
+        let encoded = value.strip_prefix("Basic ")?.trim();
+        // A token is 64 characters or so: a longer header is not one.
+        if encoded.len() > 1024 {
+            return None;
+        }
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .ok()?;
+        let pair = String::from_utf8(decoded).ok()?;
+        pair.split_once(':')?.1.to_string()
+    };
+    Some(token).filter(|t| !t.is_empty())
 }
 
 /// The client's address: the peer's, or behind `--trust-proxy` the last one

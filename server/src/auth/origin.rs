@@ -32,8 +32,10 @@ pub async fn same_origin(
 }
 
 /// Whether a browser says the request comes from this site's pages (or says
-/// nothing: not a browser).
-fn from_this_site(headers: &HeaderMap, public_url: Option<&str>) -> bool {
+/// nothing: not a browser). Also asked of a websocket's opening, which is a
+/// GET the middleware lets through: a page of another site must not read
+/// the live stream with a participant's cookie.
+pub fn from_this_site(headers: &HeaderMap, public_url: Option<&str>) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return matches!(site, "same-origin" | "none");
     }

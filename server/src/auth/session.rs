@@ -77,9 +77,18 @@ async fn who(
 
 /// Where a form goes after a login: a path of this site only, never
 /// `//elsewhere` or `https://…` (an open redirect would help phishing).
+/// Browsers drop tabs and line breaks from a `Location` (`/\t/evil.example`
+/// is `//evil.example` to them) and read a backslash as a slash, so a path
+/// with any whitespace, control character or backslash is refused whole.
 pub fn local_path(next: Option<&str>) -> &str {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or("/")
+    next.filter(|n| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n
+                .chars()
+                .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+    })
+    .unwrap_or("/")
 }
 
 async fn login(
@@ -193,13 +202,24 @@ async fn check_password(
     Ok(state.catalogue.user(name).await?.filter(|u| !u.disabled))
 }
 
+/// Writes a failed or throttled login to the audit trail, a few in a row
+/// per address and then one a minute, each saying how many were left out
+/// before it (see [`super::throttle::Throttle::audit_failure`]).
 async fn audit_failure(state: &AppState, name: &str, address: std::net::IpAddr, action: &str) {
+    let Some(left_out) = state.auth.throttle.audit_failure(address) else {
+        return;
+    };
     // The name as typed, bounded and printable: it is input, and it is shown to admins.
-    let shown: String = name
+    let mut shown: String = name
         .chars()
         .filter(|c| !c.is_control())
         .take(MAX_NAME)
         .collect();
+    if left_out > 0 {
+        shown.push_str(&format!(
+            " (and {left_out} earlier failures from this address)"
+        ));
+    }
     let _ = state
         .catalogue
         .audit(None, action, Some(&shown), Some(&address.to_string()))
@@ -229,13 +249,15 @@ async fn end_session(state: &AppState, caller: &Caller, session: &Session) -> Re
         .flush()
         .await
         .map_err(|e| ApiError::Unavailable(format!("the session could not be ended: {e}")))?;
+    // Only a participant's logout ends anything: an anonymous one must not
+    // make every open websocket ask the catalogue again.
     if let Caller::Participant(p) = caller {
         let _ = state
             .catalogue
             .audit(Some(&p.user.name), "logout", None, None)
             .await;
+        state.auth.revocations.bump();
     }
-    state.auth.revocations.bump();
     Ok(())
 }
 
@@ -246,7 +268,18 @@ mod tests {
     #[test]
     fn a_login_only_goes_back_to_this_site() {
         assert_eq!(local_path(Some("/?t=2026")), "/?t=2026");
-        for away in ["//evil.example", "https://evil.example", "/\\evil", "evil"] {
+        for away in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "evil",
+            "/\t/evil.example/",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/\u{0}/evil",
+            "/\u{85}/evil",
+            "/\u{3000}/evil",
+        ] {
             assert_eq!(local_path(Some(away)), "/", "{away}");
         }
         assert_eq!(local_path(None), "/");

@@ -2,9 +2,10 @@
 //! seconds, per account and per client address. Guessing a password online
 //! then takes years; a participant who mistypes a few times never notices.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -24,10 +25,19 @@ const ADDRESS_EVERY_SECONDS: u64 = 2;
 /// attacker could otherwise fill memory with made-up ones.
 const SWEEP_ABOVE: usize = 10_000;
 
+/// Failed logins written to the audit trail from one address in a row,
+/// then one a minute: 300 guesses must not push the real audit off the
+/// admin page, nor cost 300 synchronous commits.
+const FAILURES_AUDITED_BURST: u32 = 10;
+const FAILURES_AUDITED_EVERY_SECONDS: u64 = 60;
+
 #[derive(Clone)]
 pub struct Throttle {
     accounts: Arc<DefaultKeyedRateLimiter<String>>,
     addresses: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    audited: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Failures not written since the last one written, per address.
+    unaudited: Arc<Mutex<HashMap<IpAddr, u64>>>,
 }
 
 fn quota(burst: u32, every_seconds: u64) -> Quota {
@@ -48,6 +58,11 @@ impl Default for Throttle {
                 ADDRESS_BURST,
                 ADDRESS_EVERY_SECONDS,
             ))),
+            audited: Arc::new(RateLimiter::keyed(quota(
+                FAILURES_AUDITED_BURST,
+                FAILURES_AUDITED_EVERY_SECONDS,
+            ))),
+            unaudited: Arc::default(),
         }
     }
 }
@@ -72,5 +87,22 @@ impl Throttle {
         self.addresses.check_key(&address).map_err(wait)?;
         self.accounts.check_key(&key).map_err(wait)?;
         Ok(())
+    }
+
+    /// Whether a failed login from `address` is written to the audit trail
+    /// now: `Some(n)` with the failures left unwritten before it, `None`
+    /// when it is only counted.
+    pub fn audit_failure(&self, address: IpAddr) -> Option<u64> {
+        let mut unaudited = self.unaudited.lock().unwrap_or_else(|p| p.into_inner());
+        if unaudited.len() > SWEEP_ABOVE {
+            self.audited.retain_recent();
+            unaudited.clear();
+        }
+        if self.audited.check_key(&address).is_ok() {
+            Some(unaudited.remove(&address).unwrap_or(0))
+        } else {
+            *unaudited.entry(address).or_default() += 1;
+            None
+        }
     }
 }

@@ -14,9 +14,16 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 use products::catalogue::{Catalogue, CatalogueError};
+use products::operations::Platform;
 use products::tracks::{iwg1, Fix, Position};
 use products::{RestrictRule, Visibility};
 use serde::Serialize;
+
+/// How far ahead of this server's clock a packet may be dated: an
+/// aircraft's clock a little ahead is taken, a packet dated 2099 would
+/// otherwise be the platform's newest position for good and hide every
+/// real one.
+const MAX_CLOCK_SKEW: chrono::Duration = chrono::Duration::minutes(5);
 
 /// How many refusal reasons are kept per platform.
 const REASONS_KEPT: usize = 10;
@@ -61,15 +68,24 @@ impl Batch {
             if line.trim().is_empty() {
                 continue;
             }
+            let latest = Utc::now() + MAX_CLOCK_SKEW;
             match iwg1::parse(line) {
+                Ok(fix) if fix.time > latest => self.refuse(format!(
+                    "dated {}, in the future (a clock {} s ahead at most is taken)",
+                    fix.time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    MAX_CLOCK_SKEW.num_seconds()
+                )),
                 Ok(fix) => self.fixes.push(fix),
-                Err(error) => {
-                    self.refused += 1;
-                    if self.reasons.len() < REASONS_KEPT {
-                        self.reasons.push(format!("line {}: {error}", self.lines));
-                    }
-                }
+                Err(error) => self.refuse(error.to_string()),
             }
+        }
+    }
+
+    /// Counts a refused line and keeps the first reasons.
+    pub fn refuse(&mut self, reason: String) {
+        self.refused += 1;
+        if self.reasons.len() < REASONS_KEPT {
+            self.reasons.push(format!("line {}: {reason}", self.lines));
         }
     }
 
@@ -131,14 +147,34 @@ impl Receivers {
     }
 }
 
-/// Whether a `--restrict` rule names `platform` (any category): its
-/// positions are then for participants only, as its products are.
-pub fn restricted(rules: &[RestrictRule], platform: &str) -> bool {
-    rules.iter().any(|rule| {
-        rule.platform
-            .as_deref()
-            .is_some_and(|p| p.eq_ignore_ascii_case(platform))
-    })
+/// Whether `platform`'s positions are for participants only: when a
+/// `--restrict` rule names the platform (in any category), or restricts
+/// its kind as a whole (`--restrict aircraft` covers every aircraft's
+/// positions, as it covers their `aircraft.*` flight files).
+pub fn restricted(rules: &[RestrictRule], platform: &Platform) -> bool {
+    rules
+        .iter()
+        .any(|rule| match (&rule.category, &rule.platform) {
+            (_, Some(named)) => named.eq_ignore_ascii_case(&platform.name),
+            (Some(category), None) => category == platform.kind.as_str(),
+            (None, None) => true,
+        })
+}
+
+/// Whether the public may not see the positions of the platform named
+/// `name`, as [`restricted`] decides; a platform the campaign does not have
+/// (yet) is hidden.
+pub async fn restricted_by_name(
+    catalogue: &Catalogue,
+    rules: &[RestrictRule],
+    name: &str,
+) -> Result<bool, CatalogueError> {
+    Ok(catalogue
+        .platforms()
+        .await?
+        .iter()
+        .find(|p| p.name == name)
+        .is_none_or(|p| restricted(rules, p)))
 }
 
 /// The newest position of each of the campaign's platforms that a reader
@@ -151,7 +187,7 @@ pub async fn latest(
 ) -> Result<Vec<live::Pushed>, CatalogueError> {
     let mut latest = Vec::new();
     for platform in catalogue.platforms().await? {
-        if restricted(rules, &platform.name) && visibility == Visibility::OpenOnly {
+        if restricted(rules, &platform) && visibility == Visibility::OpenOnly {
             continue;
         }
         if let Some(fix) = catalogue.latest_fix(&platform.name).await? {

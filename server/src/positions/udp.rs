@@ -5,13 +5,14 @@
 //! a second has its packets written together every 200 ms, so a 20 Hz stream
 //! costs five catalogue writes a second, not twenty.
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
+use ipnet::IpNet;
 use products::catalogue::Catalogue;
 use tokio::net::UdpSocket;
 use tokio::sync::watch;
@@ -34,6 +35,33 @@ pub struct PositionArgs {
     /// repeatable).
     #[arg(long = "iwg1", env = "OPSBOARD_IWG1", value_delimiter = ',')]
     pub iwg1: Vec<Iwg1Listener>,
+
+    /// Take IWG1 packets only from these senders (an address or a network,
+    /// e.g. `--iwg1-from 192.0.2.10 --iwg1-from 198.51.100.0/24`;
+    /// repeatable). Without it any sender is heard, and the start says so:
+    /// anyone who can reach the port could move an aircraft on every map.
+    #[arg(
+        long = "iwg1-from",
+        env = "OPSBOARD_IWG1_FROM",
+        value_delimiter = ',',
+        value_parser = parse_sender
+    )]
+    pub iwg1_from: Vec<IpNet>,
+}
+
+/// An address (one sender) or a network in CIDR form.
+fn parse_sender(text: &str) -> Result<IpNet, String> {
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{text:?} is not an address or a network (e.g. 192.0.2.0/24)"))
+}
+
+impl PositionArgs {
+    /// Whether a packet from `sender` is heard.
+    pub fn hears(&self, sender: IpAddr) -> bool {
+        let sender = sender.to_canonical();
+        self.iwg1_from.is_empty() || self.iwg1_from.iter().any(|net| net.contains(&sender))
+    }
 }
 
 /// Where one platform's packets arrive.
@@ -86,6 +114,7 @@ pub async fn bind(listener: &Iwg1Listener) -> anyhow::Result<UdpSocket> {
 pub async fn receive(
     socket: Arc<UdpSocket>,
     platform: String,
+    senders: Arc<PositionArgs>,
     receivers: Receivers,
     catalogue: Catalogue,
     mut stop: watch::Receiver<bool>,
@@ -102,6 +131,9 @@ pub async fn receive(
             _ = async { drop(stop.wait_for(|stopping| *stopping).await) } => break,
             _ = tokio::time::sleep_until(due), if !batch.is_empty() => {}
             received = socket.recv_from(&mut buffer) => match received {
+                Ok((_, sender)) if !senders.hears(sender.ip()) => {
+                    batch.refuse(format!("a packet from {}, not a --iwg1-from sender", sender.ip()));
+                }
                 Ok((size, _)) => {
                     batch.read(&String::from_utf8_lossy(&buffer[..size]));
                     if Instant::now() < due {

@@ -214,3 +214,103 @@ async fn the_public_map_never_gets_a_restricted_platforms_positions() {
         .await
         .is_empty());
 }
+
+/// Sends each packet of `packets` to `port` from `from`, then waits for the
+/// listener to take them.
+async fn send_from(from: &str, port: u16, packets: &[String]) {
+    let sender = UdpSocket::bind((from, 0)).unwrap();
+    for packet in packets {
+        sender
+            .send_to(packet.as_bytes(), ("127.0.0.1", port))
+            .unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(600)).await;
+}
+
+#[tokio::test]
+async fn a_listened_platform_is_added_and_only_its_relays_and_sane_times_are_heard() {
+    let port = free_port();
+    let t = TestServer::start_with(tempfile::tempdir().unwrap(), |args| {
+        args.positions.iwg1 = vec![format!("127.0.0.1:{port}=GV").parse().unwrap()];
+        args.positions.iwg1_from = vec!["127.0.0.2/32".parse().unwrap()];
+    })
+    .await;
+    // Named on the command line, added to the campaign as an aircraft.
+    let (_, platforms) = t.get_json("/api/v1/platforms").await;
+    let gv = platforms
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "GV")
+        .unwrap_or_else(|| panic!("GV was not added: {platforms}"));
+    assert_eq!(gv["kind"], "aircraft");
+    // From a sender not named by --iwg1-from: refused, nothing stored.
+    send_from("127.0.0.1", port, &[packet(0)]).await;
+    let (_, received) = t.get_json("/api/v1/platforms/GV/iwg1").await;
+    assert_eq!(
+        (received["accepted"].as_u64(), received["refused"].as_u64()),
+        (Some(0), Some(1)),
+        "{received}"
+    );
+    // From the relay: heard; one dated 2099 among them is refused and does
+    // not become the newest position.
+    let future = packet(10).replace("2026-11-29", "2099-11-29");
+    send_from("127.0.0.2", port, &[packet(10), future, packet(20)]).await;
+    let (_, received) = t.get_json("/api/v1/platforms/GV/iwg1").await;
+    assert_eq!(
+        (received["accepted"].as_u64(), received["refused"].as_u64()),
+        (Some(2), Some(2)),
+        "{received}"
+    );
+    let reasons = received["last_reasons"].to_string();
+    assert!(
+        reasons.contains("in the future") && reasons.contains("--iwg1-from"),
+        "{reasons}"
+    );
+    let mut map = ws_with(&map_url(&t), Some(&t.token)).await.unwrap();
+    let now = positions(&mut map, Duration::from_millis(500)).await;
+    let gv = now
+        .iter()
+        .find(|p| p["platform"] == "GV")
+        .expect("GV's newest");
+    assert_eq!(gv["time"], "2026-11-29T14:00:02Z");
+}
+
+#[tokio::test]
+async fn a_rule_on_a_category_hides_that_kinds_positions_from_the_public() {
+    let (t, slow, fast) = start(&["aircraft"]).await;
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    for port in [slow, fast] {
+        sender
+            .send_to(packet(0).as_bytes(), ("127.0.0.1", port))
+            .unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let public_map = ws_with(&map_url(&t), None).await;
+    let mut public_map = public_map.unwrap();
+    for port in [slow, fast] {
+        sender
+            .send_to(packet(20).as_bytes(), ("127.0.0.1", port))
+            .unwrap();
+    }
+    let public_got = positions(&mut public_map, Duration::from_millis(1500)).await;
+    assert!(public_got.is_empty(), "{public_got:?}");
+    for platform in ["ATR42", "FALCON"] {
+        let status = t
+            .anonymous()
+            .get(t.url(&format!("/api/v1/platforms/{platform}/track")))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, reqwest::StatusCode::NOT_FOUND, "{platform}");
+        let (status, _) = t
+            .get_json(&format!("/api/v1/platforms/{platform}/track"))
+            .await;
+        assert_eq!(
+            status,
+            reqwest::StatusCode::OK,
+            "participants see {platform}"
+        );
+    }
+}

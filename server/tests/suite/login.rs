@@ -285,9 +285,14 @@ async fn an_invitation_works_once_and_not_after_it_expires() {
         .add_invitation(user.id, &hash(secret), Some("tester"), later)
         .await
         .unwrap();
+    // (Another user's: a user's newer invitation would end this one.)
+    let late = catalogue
+        .add_user("latecomer", Role::Viewer, None)
+        .await
+        .unwrap();
     catalogue
         .add_invitation(
-            user.id,
+            late.id,
             &hash(expired),
             Some("tester"),
             chrono::Utc::now() - chrono::Duration::seconds(1),
@@ -335,5 +340,102 @@ async fn an_invitation_works_once_and_not_after_it_expires() {
         .await
         .unwrap();
     assert_eq!(setup.status(), StatusCode::BAD_REQUEST);
+    t.server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_newer_or_used_invitation_ends_the_older_links() {
+    let t = participants().await;
+    let catalogue =
+        products::catalogue::Catalogue::open(&products::store::DataDir::new(t.data()).database())
+            .await
+            .unwrap();
+    let user = catalogue
+        .add_user("twice", Role::Viewer, None)
+        .await
+        .unwrap();
+    let hash = products::provider::hash_token;
+    let later = chrono::Utc::now() + chrono::Duration::hours(72);
+    let [old, new, third] = [
+        "obp_invitation_old_link_for_the_test_0001",
+        "obp_invitation_new_link_for_the_test_0002",
+        "obp_invitation_third_link_for_the_test_003",
+    ];
+    for secret in [old, new] {
+        catalogue
+            .add_invitation(user.id, &hash(secret), Some("tester"), later)
+            .await
+            .unwrap();
+    }
+    let accept = |token: &str| {
+        reqwest::Client::new()
+            .post(t.url("/api/v1/invitations/accept"))
+            .json(&serde_json::json!({ "token": token, "password": "long enough pw" }))
+            .send()
+    };
+    assert_eq!(
+        accept(old).await.unwrap().status(),
+        StatusCode::BAD_REQUEST,
+        "the newer link replaced it"
+    );
+    // Another user's link, made meanwhile, is not touched by these.
+    let other = catalogue
+        .add_user("other", Role::Viewer, None)
+        .await
+        .unwrap();
+    catalogue
+        .add_invitation(other.id, &hash(third), Some("tester"), later)
+        .await
+        .unwrap();
+    assert_eq!(accept(new).await.unwrap().status(), StatusCode::OK);
+    let fourth = "obp_invitation_fourth_link_for_the_test_04";
+    assert_eq!(accept(new).await.unwrap().status(), StatusCode::BAD_REQUEST);
+    catalogue
+        .add_invitation(user.id, &hash(fourth), Some("tester"), later)
+        .await
+        .unwrap();
+    let again = accept(fourth).await.unwrap();
+    assert_eq!(
+        again.status(),
+        StatusCode::OK,
+        "a new link after a use works"
+    );
+    assert_eq!(
+        accept(third).await.unwrap().status(),
+        StatusCode::OK,
+        "another user's link is untouched"
+    );
+    catalogue.close().await;
+    t.server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_login_never_sends_the_browser_to_another_site() {
+    let t = participants().await;
+    add_user_with_token(t.data(), "vera", Role::Viewer).await;
+    for (next, expected) in [
+        ("/%09/evil.example/", "/"),
+        ("/\t/evil.example/", "/"),
+        ("/\n/evil.example/", "/"),
+        ("/ /evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example/", "/"),
+        ("/calendar?year=2012", "/calendar?year=2012"),
+    ] {
+        let next = next.replace("%09", "\t");
+        let response = browser()
+            .post(t.url("/api/v1/session"))
+            .form(&[
+                ("user", "vera"),
+                ("password", "a test password"),
+                ("next", next.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{next:?}");
+        let location = response.headers()[header::LOCATION].to_str().unwrap();
+        assert_eq!(location, expected, "{next:?}");
+    }
     t.server.shutdown().await.unwrap();
 }

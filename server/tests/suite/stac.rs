@@ -2,8 +2,8 @@
 //! run: `stac-api-validator` (core, collections, features, item-search,
 //! filter) and pystac-client searches (by box, time, collection and CQL2
 //! filter) and a search that pages through 1 000 items while new
-//! products and new versions arrive, offline through the shared schema
-//! mirror. The tools are installed by `scripts/stac-tools.sh` (`make
+//! products and new versions arrive, offline through the schemas the
+//! repository carries (server/tests/stac-schemas). The tools are installed by `scripts/stac-tools.sh` (`make
 //! test` runs it).
 
 use std::path::{Path, PathBuf};
@@ -36,18 +36,20 @@ pub fn tool(name: &str) -> PathBuf {
     path
 }
 
-/// Runs `program` with the offline schema mirror; its status and output.
+/// Runs `program` with the JSON schemas the repository carries
+/// (server/tests/stac-schemas, see its README); its status and output.
 pub async fn offline(program: PathBuf, args: Vec<String>) -> (bool, String) {
-    let mirror = repo().join("../shared/stac-offline");
+    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/stac-schemas");
     assert!(
-        mirror.join("mirror").is_dir(),
-        "the shared schema mirror is missing"
+        schemas.join("resolve/sitecustomize.py").is_file(),
+        "the STAC schemas are missing from {}",
+        schemas.display()
     );
     tokio::task::spawn_blocking(move || {
         let output = Command::new(program)
             .args(args)
-            .env("PYTHONPATH", &mirror)
-            .env("STAC_SCHEMA_MIRROR", mirror.join("mirror"))
+            .env("PYTHONPATH", schemas.join("resolve"))
+            .env("OPSBOARD_STAC_SCHEMAS", &schemas)
             .output()
             .expect("the tool runs");
         (
@@ -420,4 +422,60 @@ async fn pystac_client_searches_and_pages_through_1000_items_while_products_arri
     let met = arrivals.iter().filter(|a| unique.contains(a)).count();
     assert!(met > 0 && met < arrivals.len(), "{met} of {arrivals:?}");
     assert_eq!(seen.len(), IMAGES + met, "nothing else was seen");
+}
+
+#[tokio::test]
+async fn a_stac_client_without_a_login_gets_401_json_and_may_send_a_token_as_basic() {
+    let t = TestServer::start_with(tempfile::tempdir().unwrap(), |args| {
+        args.access.access = opsboard::auth::Access::Participants;
+    })
+    .await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for path in [
+        "/stac/v1",
+        "/stac/v1/search?limit=1",
+        "/stac/v1/collections",
+    ] {
+        let refused = client.get(t.url(path)).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED, "{path}");
+        let challenge = refused.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            challenge.contains("Bearer") && challenge.contains("Basic"),
+            "{challenge}"
+        );
+        let body: Value = refused.json().await.expect("a JSON refusal");
+        assert_eq!(body["error"], "login_required", "{body}");
+    }
+    // A personal token as the Basic password (the user name is not read).
+    let landing = client
+        .get(t.url("/stac/v1"))
+        .basic_auth("qgis", Some(&t.token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(landing.status(), StatusCode::OK);
+    let landing: Value = landing.json().await.unwrap();
+    assert!(landing["conformsTo"].is_array(), "{landing}");
+    let wrong = client
+        .get(t.url("/stac/v1"))
+        .basic_auth("qgis", Some("obp_not_a_token"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    // The board's own API is not challenged with Basic (browsers would ask
+    // for a password in a dialog).
+    let api = client.get(t.url("/api/v1/products")).send().await.unwrap();
+    assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
+    assert!(!api.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .contains("Basic"));
+    t.server.shutdown().await.unwrap();
 }

@@ -122,7 +122,7 @@ async fn a_stalled_upload_cannot_hold_a_stop_and_leaves_nothing_after_a_start() 
     drop(stream);
     let server = Opsboard::start(dir.path(), &[]).await;
     assert!(list_files(&uploads).is_empty(), "swept at start");
-    let health = server.health().await.unwrap();
+    let health = server.get("/api/v1/health").await;
     assert_eq!(
         (health["status"].as_str(), health["products"].as_i64()),
         (Some("ok"), Some(0))
