@@ -116,12 +116,14 @@ impl Catalogue {
         Ok(())
     }
 
-    /// A number that changes whenever any user's sessions or tokens are revoked, for
-    /// a server to notice changes another process (`opsboard user`) made.
+    /// A number that changes whenever any user's sessions or tokens, or a
+    /// provider, are revoked, for a server to notice changes another process
+    /// (`opsboard user`, `opsboard provider`) made.
     pub async fn revocations(&self) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "SELECT COALESCE(SUM(session_epoch), 0) + COUNT(*)
                    + (SELECT COUNT(*) FROM api_tokens WHERE revoked_ms IS NOT NULL)
+                   + (SELECT COUNT(*) FROM providers WHERE revoked_ms IS NOT NULL)
                  FROM users",
         )
         .fetch_one(&self.pool)

@@ -12,6 +12,7 @@ mod common;
 
 mod access;
 mod admin;
+mod auth_edges;
 mod briefings;
 mod bundles;
 mod calendar;

@@ -149,3 +149,81 @@ async fn a_sidecar_restricting_a_seen_product_withdraws_it_from_public_pages() {
     assert_eq!(updated.unwrap().meta.restricted, Some(true));
     t.server.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_rule_wins_over_a_sidecars_embargo_end_now_and_after_a_restart() {
+    let t = TestServer::start_with(tempfile::tempdir().unwrap(), |args| {
+        args.access.access = opsboard::auth::Access::Public;
+        args.access.restrict = vec!["radar".parse().unwrap()];
+    })
+    .await;
+    let mut admin = t.events(Some(0)).await;
+    let ended = br#"{"restricted": true, "restricted_until": "2000-01-01T00:00:00Z"}"#;
+    let lidar = "lidar.ATR42.202611291200.backscatter.png";
+    for name in [SECRET, lidar] {
+        t.drop_file(&format!("{name}.json"), ended);
+        t.drop_file(name, &png(2));
+    }
+    let mut ids = std::collections::HashMap::new();
+    while ids.len() < 2 {
+        if let products::EventKind::ProductAdded { product } = next_event(&mut admin).await.kind {
+            ids.insert(product.file_name.clone(), product.id);
+        }
+    }
+    let file = |name: &str| format!("/api/v1/products/{}/file", ids[name]);
+    assert_eq!(
+        anonymous_get(&t, &file(SECRET)).await.0,
+        StatusCode::NOT_FOUND,
+        "the rule wins"
+    );
+    assert_eq!(
+        t.http
+            .get(t.url(&file(SECRET)))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    // No rule covers lidar: its embargo has ended, so it is open...
+    assert_eq!(anonymous_get(&t, &file(lidar)).await.0, StatusCode::OK);
+    // ...until a rule given at a restart closes it for good.
+    let t = t
+        .restart_with(|args| {
+            args.access.access = opsboard::auth::Access::Public;
+            args.access.restrict = vec!["radar".parse().unwrap(), "lidar".parse().unwrap()];
+        })
+        .await;
+    assert_eq!(
+        anonymous_get(&t, &file(lidar)).await.0,
+        StatusCode::NOT_FOUND
+    );
+    t.server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn participants_keep_restricted_products_on_the_board_after_a_restart() {
+    let t = TestServer::start_with(tempfile::tempdir().unwrap(), |args| {
+        args.access.restrict = vec!["radar".parse().unwrap()];
+    })
+    .await;
+    let mut admin = t.events(Some(0)).await;
+    t.drop_file(SECRET, &png(2));
+    next_event(&mut admin).await;
+    let board = "/?from=2026-11-29T00:00:00Z&span=24";
+    let page = |t: &TestServer| {
+        let request = t.http.get(t.url(board));
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    assert!(page(&t).await.contains("BOLLENE"), "before the restart");
+    let t = t
+        .restart_with(|args| args.access.restrict = vec!["radar".parse().unwrap()])
+        .await;
+    assert!(page(&t).await.contains("BOLLENE"), "after the restart");
+    let (_, public) = anonymous_get(&t, board).await;
+    assert!(
+        !public.contains("BOLLENE"),
+        "the public's board still has none"
+    );
+    t.server.shutdown().await.unwrap();
+}

@@ -219,12 +219,21 @@ async fn ws_with_header(
     url: &str,
     header: Option<(&'static str, String)>,
 ) -> Result<Ws, tokio_tungstenite::tungstenite::Error> {
+    ws_with_headers(url, header.as_slice()).await
+}
+
+/// Opens a websocket at `url` sending `headers` (an `Origin`, an
+/// `X-Forwarded-For` behind a proxy, a token).
+pub async fn ws_with_headers(
+    url: &str,
+    headers: &[(&'static str, String)],
+) -> Result<Ws, tokio_tungstenite::tungstenite::Error> {
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     let mut request = url.into_client_request()?;
-    if let Some((name, value)) = header {
+    for (name, value) in headers {
         request
             .headers_mut()
-            .insert(name, value.parse().expect("header"));
+            .insert(*name, value.parse().expect("header"));
     }
     tokio_tungstenite::connect_async(request)
         .await
