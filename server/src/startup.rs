@@ -407,16 +407,7 @@ async fn add_listened_platforms(args: &ServeArgs, hub: &Hub) -> anyhow::Result<(
         if known.iter().any(|p| p.name == name) || added.contains(&name) {
             continue;
         }
-        let platform = Platform {
-            name: name.to_string(),
-            kind: PlatformKind::Aircraft,
-            base: String::new(),
-            colour: None,
-            contact: String::new(),
-            base_position: None,
-            rings_km: Vec::new(),
-        };
-        hub.save_platform(&platform)
+        hub.save_platform(&Platform::new(name, PlatformKind::Aircraft))
             .await
             .with_context(|| format!("adding the platform {name} named by --iwg1"))?;
         tracing::warn!(

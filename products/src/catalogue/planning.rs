@@ -368,15 +368,7 @@ mod tests {
         let (log, catalogue) = EventLog::open(&dir.path().join("catalogue.db"))
             .await
             .unwrap();
-        let platform = Platform {
-            name: "ATR42".into(),
-            kind: PlatformKind::Aircraft,
-            base: String::new(),
-            colour: None,
-            contact: String::new(),
-            base_position: None,
-            rings_km: Vec::new(),
-        };
+        let platform = Platform::new("ATR42", PlatformKind::Aircraft);
         log.save_platform(&platform).await.unwrap();
         let plan = Plan::new("atr42", OperationKind::Flight, "Test", chrono::Utc::now());
         let created = log.create_operation(&plan, "marie").await.unwrap();

@@ -399,6 +399,20 @@ impl Plan {
 }
 
 impl Platform {
+    /// A platform known by name and kind only, its other fields for an
+    /// admin to fill in.
+    pub fn new(name: &str, kind: PlatformKind) -> Self {
+        Platform {
+            name: name.to_string(),
+            kind,
+            base: String::new(),
+            colour: None,
+            contact: String::new(),
+            base_position: None,
+            rings_km: Vec::new(),
+        }
+    }
+
     pub fn check(&self) -> Result<(), Invalid> {
         check_token_name("name", &self.name, 32)?;
         check_text("base", &self.base, MAX_TITLE, false)?;

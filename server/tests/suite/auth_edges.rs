@@ -7,17 +7,15 @@
 
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use products::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use tokio_tungstenite::tungstenite::Message;
 
 use crate::common::{
     self, add_provider, add_user_with_token, catalogue_of, client_with, opsboard_cli,
 };
 use crate::operations::send;
-use common::{TestServer, Ws};
+use common::TestServer;
 
 async fn behind_a_proxy(adjust: impl FnOnce(&mut opsboard::config::ServeArgs)) -> TestServer {
     TestServer::start_with(tempfile::tempdir().unwrap(), |args| {
@@ -25,21 +23,6 @@ async fn behind_a_proxy(adjust: impl FnOnce(&mut opsboard::config::ServeArgs)) -
         adjust(args);
     })
     .await
-}
-
-/// The close code `ws` gets within `patience`.
-async fn closed_within(ws: &mut Ws, patience: Duration) -> Option<u16> {
-    tokio::time::timeout(patience, async {
-        loop {
-            match ws.next().await {
-                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
-                Some(Ok(_)) => continue,
-                _ => return None,
-            }
-        }
-    })
-    .await
-    .expect("the socket was not closed")
 }
 
 #[tokio::test]
@@ -151,7 +134,7 @@ async fn an_open_socket_loses_what_its_caller_loses() {
         .unwrap();
     assert_eq!(demoted.status(), StatusCode::OK);
     assert_eq!(
-        closed_within(&mut ws, Duration::from_secs(2)).await,
+        common::close_code_within(&mut ws, Duration::from_secs(2)).await,
         Some(4401)
     );
     // A revoked provider's socket closes, revoked from the command line.
@@ -161,7 +144,7 @@ async fn an_open_socket_loses_what_its_caller_loses() {
     let (ok, said) = opsboard_cli(&["provider", "revoke", "centre", "--data-dir", &data]);
     assert!(ok, "{said}");
     assert_eq!(
-        closed_within(&mut ws, Duration::from_secs(5)).await,
+        common::close_code_within(&mut ws, Duration::from_secs(5)).await,
         Some(4401)
     );
     // Names are compared without case: an admin cannot disable themselves as TESTER.

@@ -12,7 +12,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::bundles::validate_catalog;
-use crate::common::{next_event, opsboard_cli, png};
+use crate::common::{next_event, opsboard_cli, png, TestServer};
 use crate::operations::{campaign, planned_flight, send};
 use products::{EventKind, Product};
 
@@ -89,6 +89,23 @@ fn links_resolve(dir: &Path) -> usize {
     checked
 }
 
+/// Adds `tag` to the case studies' vocabulary, as the admin.
+async fn add_tag(t: &TestServer, tag: &str) {
+    let url = t.url(&format!("/api/v1/case-tags/{tag}"));
+    let body = json!({"long_name": tag, "tier": 1});
+    assert_eq!(
+        send(&t.http, Method::PUT, url, Some(body)).await.0,
+        StatusCode::OK
+    );
+}
+
+/// Creates the case study `body` as `author`.
+async fn add_case(t: &TestServer, author: &reqwest::Client, body: serde_json::Value) {
+    let url = t.url("/api/v1/case-studies");
+    let (status, answer) = send(author, Method::POST, url, Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+}
+
 #[tokio::test]
 async fn the_campaign_is_exported_as_a_static_site_that_holds_together() {
     let (t, scientist, _viewer) = campaign().await;
@@ -105,25 +122,13 @@ async fn the_campaign_is_exported_as_a_static_site_that_holds_together() {
         }
     }
     let id_of = |name: &str| products.iter().find(|p| p.file_name == name).unwrap().id;
-    let url = t.url("/api/v1/case-tags/squall_line");
-    let tag = json!({"long_name": "Squall line", "tier": 1});
-    assert_eq!(
-        send(&t.http, Method::PUT, url, Some(tag)).await.0,
-        StatusCode::OK
-    );
+    add_tag(&t, "squall_line").await;
     for (slug, published) in [("squall", true), ("draft", false)] {
         let body = json!({"slug": slug, "title": format!("Case {slug}"),
             "start": "2026-11-29T12:00:00Z", "end": "2026-11-29T23:00:00Z", "tags": ["squall_line"],
             "description": "The line at **18 UTC**.", "operations": [operation], "published": published,
             "pins": [{"product_id": id_of(QUICKLOOK), "version": 1}]});
-        let (status, answer) = send(
-            &scientist,
-            Method::POST,
-            t.url("/api/v1/case-studies"),
-            Some(body),
-        )
-        .await;
-        assert_eq!(status, StatusCode::CREATED, "{answer}");
+        add_case(&t, &scientist, body).await;
     }
     // A newer version after the pin: the case's page shows version 1.
     t.drop_file(QUICKLOOK, &png(3));
@@ -294,23 +299,11 @@ async fn a_campaign_years_apart_is_exported_whole() {
             seen += 1;
         }
     }
-    let url = t.url("/api/v1/case-tags/convection");
-    let tag = json!({"long_name": "Convection", "tier": 1});
-    assert_eq!(
-        send(&t.http, Method::PUT, url, Some(tag)).await.0,
-        StatusCode::OK
-    );
+    add_tag(&t, "convection").await;
     let body = json!({"slug": "gv-2022", "title": "The 2022 flight",
         "start": "2022-08-15T12:00:00Z", "end": "2022-08-15T23:00:00Z", "tags": ["convection"],
         "description": "", "operations": [], "published": true, "pins": []});
-    let (status, answer) = send(
-        &scientist,
-        Method::POST,
-        t.url("/api/v1/case-studies"),
-        Some(body),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    add_case(&t, &scientist, body).await;
 
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");

@@ -462,7 +462,12 @@ pub fn add_provider(data: &Path, name: &str, rights: &[&str]) -> String {
 /// The close code `ws` gets within a second (4401: the caller's access
 /// ended); panics if it stays open longer.
 pub async fn close_code_within_a_second(ws: &mut Ws) -> Option<u16> {
-    tokio::time::timeout(Duration::from_secs(1), async {
+    close_code_within(ws, Duration::from_secs(1)).await
+}
+
+/// The close code `ws` gets within `patience`; panics if it stays open longer.
+pub async fn close_code_within(ws: &mut Ws, patience: Duration) -> Option<u16> {
+    tokio::time::timeout(patience, async {
         loop {
             match ws.next().await {
                 Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
