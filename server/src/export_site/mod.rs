@@ -137,7 +137,10 @@ pub async fn export(args: &ExportSiteArgs) -> anyhow::Result<Summary> {
         .as_deref()
         .map_or(DEFAULT_HOURS.to_vec(), parse_hours);
     let calendars = calendars(&export.catalogue, from, to, visibility).await?;
-    for day in calendars.iter().flat_map(|c| &c.days) {
+    let days = calendars
+        .iter()
+        .flat_map(|c| c.days.iter().map(move |day| (day, (c.from, c.to))));
+    for (day, year) in days {
         let mut page = export
             .catalogue
             .day_page(day.day, &hours, visibility)
@@ -149,7 +152,7 @@ pub async fn export(args: &ExportSiteArgs) -> anyhow::Result<Summary> {
                 }
             }
         }
-        pages::day(&export, page)?;
+        pages::day(&export, year, page)?;
         summary.days += 1;
     }
     pages::calendars(&export, calendars)?;

@@ -11,6 +11,7 @@ use app::components::case_study::CaseBody;
 use app::components::day::DayBody;
 use app::components::product_sheet::ProductSheet;
 use app::links::Links;
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use products::case_studies::CaseStudyDetail;
 use products::days::{Calendar, DayPage};
@@ -22,6 +23,7 @@ use super::Export;
 /// site's header, and `body`.
 fn document(
     export: &Export,
+    days: (NaiveDate, NaiveDate),
     depth: usize,
     title: String,
     class: &'static str,
@@ -31,8 +33,8 @@ fn document(
     owner.with(|| {
         provide_context(Links::Static {
             depth,
-            from: export.from,
-            to: export.to,
+            from: days.0,
+            to: days.1,
         });
         let root = "../".repeat(depth);
         let campaign = export.campaign.clone();
@@ -66,25 +68,38 @@ fn document(
 /// The site's front page: each year's calendar, the latest first (a
 /// campaign's archive is opened for its latest season most often).
 pub(super) fn calendars(export: &Export, calendars: Vec<Calendar>) -> anyhow::Result<()> {
-    let html = document(export, 0, "Calendar".into(), "calendar-page", move || {
-        if calendars.is_empty() {
-            return view! { <p class="muted">"Nothing was catalogued in these days."</p> }
-                .into_any();
-        }
-        calendars
-            .into_iter()
-            .rev()
-            .map(|calendar| view! { <CalendarGrid calendar/> })
-            .collect_view()
-            .into_any()
-    });
+    let html = document(
+        export,
+        (export.from, export.to),
+        0,
+        "Calendar".into(),
+        "calendar-page",
+        move || {
+            if calendars.is_empty() {
+                return view! { <p class="muted">"Nothing was catalogued in these days."</p> }
+                    .into_any();
+            }
+            calendars
+                .into_iter()
+                .rev()
+                .map(|calendar| view! { <CalendarGrid calendar/> })
+                .collect_view()
+                .into_any()
+        },
+    );
     export.write("index.html", html.as_bytes())
 }
 
-pub(super) fn day(export: &Export, page: DayPage) -> anyhow::Result<()> {
+/// A day's page; it links the days of `year` (the span of its calendar),
+/// which are exported, and no others (the empty years between are not).
+pub(super) fn day(
+    export: &Export,
+    year: (NaiveDate, NaiveDate),
+    page: DayPage,
+) -> anyhow::Result<()> {
     let path = format!("days/{}.html", page.day);
     let title = page.day.format("%-d %B %Y").to_string();
-    let html = document(export, 1, title, "day-page", move || {
+    let html = document(export, year, 1, title, "day-page", move || {
         view! { <DayBody page/> }.into_any()
     });
     export.write(&path, html.as_bytes())
@@ -97,9 +112,14 @@ pub(super) fn case_study(export: &Export, detail: CaseStudyDetail) -> anyhow::Re
         description_html: safe_html(&detail.case_study.description),
         detail,
     };
-    let html = document(export, 1, title, "case-page", move || {
-        view! { <CaseBody page/> }.into_any()
-    });
+    let html = document(
+        export,
+        (export.from, export.to),
+        1,
+        title,
+        "case-page",
+        move || view! { <CaseBody page/> }.into_any(),
+    );
     export.write(&path, html.as_bytes())
 }
 
@@ -107,9 +127,14 @@ pub(super) fn product(export: &Export, product: &Product) -> anyhow::Result<()> 
     let path = format!("products/{}.html", product.id);
     let title = product.file_name.clone();
     let product = product.clone();
-    let html = document(export, 1, title, "product-page", move || {
-        view! { <ProductSheet product/> }.into_any()
-    });
+    let html = document(
+        export,
+        (export.from, export.to),
+        1,
+        title,
+        "product-page",
+        move || view! { <ProductSheet product/> }.into_any(),
+    );
     export.write(&path, html.as_bytes())
 }
 
