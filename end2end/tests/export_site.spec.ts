@@ -30,7 +30,7 @@ test('the exported site opens from file:// with no failed request, and its pages
      '--title', 'E2E campaign', '--site-root', path.join(root, 'target/site')],
     { env: { ...process.env, RUST_LOG: 'warn' } },
   ).toString();
-  expect(said).toMatch(/exported 1 days, \d+ case studies and \d+ products/);
+  expect(said).toMatch(/exported 1 days \(\d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\), \d+ case studies and \d+ products/);
 
   const failed: string[] = [];
   page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText}`));
