@@ -101,29 +101,29 @@ impl Basemap {
         }
         let [sx, sy] = topology.transform.scale;
         let [tx, ty] = topology.transform.translate;
-        let lines = topology
-            .arcs
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| coast.contains(i) || any.contains(i))
-            .map(|(i, arc)| {
-                // Positions are quantised and each is a step from the one before.
-                let (mut x, mut y) = (0i64, 0i64);
-                let points: Vec<[f64; 2]> = arc
-                    .iter()
-                    .map(|[dx, dy]| {
-                        x += dx;
-                        y += dy;
-                        [x as f64 * sx + tx, y as f64 * sy + ty]
-                    })
-                    .collect();
-                Line {
+        let mut lines = Vec::new();
+        for (i, arc) in topology.arcs.iter().enumerate() {
+            if !coast.contains(&i) && !any.contains(&i) {
+                continue;
+            }
+            // Positions are quantised and each is a step from the one before.
+            let (mut x, mut y) = (0i64, 0i64);
+            let points: Vec<[f64; 2]> = arc
+                .iter()
+                .map(|[dx, dy]| {
+                    x += dx;
+                    y += dy;
+                    [x as f64 * sx + tx, y as f64 * sy + ty]
+                })
+                .collect();
+            for part in across_the_date_line(&points) {
+                lines.push(Line {
                     coast: coast.contains(&i),
-                    bounds: bounds(&points),
-                    points,
-                }
-            })
-            .collect();
+                    bounds: bounds(part),
+                    points: part.to_vec(),
+                });
+            }
+        }
         Ok(Self { lines })
     }
 
@@ -137,7 +137,7 @@ impl Basemap {
         };
         for line in self.lines.iter().filter(|l| overlaps(l.bounds, view)) {
             for part in inside(&line.points, view) {
-                let kept = simplified(part, tolerance);
+                let kept = short_steps(part, simplified(part, tolerance));
                 let part: Vec<[f64; 2]> = kept.into_iter().map(|i| rounded(part[i])).collect();
                 if part.len() >= 2 {
                     if line.coast {
@@ -212,6 +212,49 @@ fn inside(points: &[[f64; 2]], view: Bounds) -> Vec<&[[f64; 2]]> {
     parts
 }
 
+/// Most longitude one drawn step may span after simplification.
+const MAX_STEP_DEG: f64 = 90.0;
+
+/// `kept` (indices into `part`, in order) with points of `part` put back
+/// where a step would span more than [`MAX_STEP_DEG`] of longitude: the
+/// edge of Antarctica along the pole is a straight line in degrees, which
+/// simplification reduces to its two ends, 360° apart.
+fn short_steps(part: &[[f64; 2]], kept: Vec<usize>) -> Vec<usize> {
+    let mut out = Vec::with_capacity(kept.len());
+    for pair in kept.windows(2) {
+        let (mut a, b) = (pair[0], pair[1]);
+        out.push(a);
+        while b > a + 1 && (part[b][0] - part[a][0]).abs() > MAX_STEP_DEG {
+            // The farthest point still within a step of `a` (at least the next).
+            let next = (a + 1..b)
+                .take_while(|&i| (part[i][0] - part[a][0]).abs() <= MAX_STEP_DEG)
+                .last()
+                .unwrap_or(a + 1);
+            out.push(next);
+            a = next;
+        }
+    }
+    out.extend(kept.last());
+    out
+}
+
+/// `points` cut where a step jumps more than half the globe in longitude:
+/// a coast that crosses the date line (Chukotka, Fiji) goes from 180° to
+/// -180° in one step, which drawn as it is would be a line across the world.
+fn across_the_date_line(points: &[[f64; 2]]) -> Vec<&[[f64; 2]]> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for i in 1..points.len() {
+        if (points[i][0] - points[i - 1][0]).abs() > 180.0 {
+            parts.push(&points[start..i]);
+            start = i;
+        }
+    }
+    parts.push(&points[start..]);
+    parts.retain(|part| part.len() >= 2);
+    parts
+}
+
 /// To a thousandth of a degree (about 100 m): finer than the 1:50m data.
 fn rounded([x, y]: [f64; 2]) -> [f64; 2] {
     [(x * 1000.0).round() / 1000.0, (y * 1000.0).round() / 1000.0]
@@ -253,6 +296,25 @@ mod tests {
         // The open ocean has nothing.
         let pacific = map.lines_in([-150.0, -40.0, -140.0, -30.0], 0.01);
         assert!(pacific.coast.is_empty() && pacific.borders.is_empty());
+    }
+
+    #[test]
+    fn no_line_of_the_world_map_jumps_across_it() {
+        let map = basemap().expect("the asset decodes");
+        let world = [-180.0, -90.0, 180.0, 90.0];
+        for tolerance in [0.0, 0.01, 0.4] {
+            let lines = map.lines_in(world, tolerance);
+            for line in lines.coast.iter().chain(&lines.borders) {
+                for step in line.windows(2) {
+                    let span = (step[1][0] - step[0][0]).abs();
+                    assert!(span <= 180.0, "a {span}° step at {step:?}");
+                }
+            }
+        }
+        // The coasts either side of the date line are still drawn.
+        let chukotka = map.lines_in([170.0, 60.0, 180.0, 72.0], 0.01);
+        let alaska = map.lines_in([-180.0, 60.0, -165.0, 72.0], 0.01);
+        assert!(!chukotka.coast.is_empty() && !alaska.coast.is_empty());
     }
 
     #[test]
