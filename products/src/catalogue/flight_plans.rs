@@ -19,6 +19,7 @@ fn stored_plan(row: &SqliteRow) -> Result<StoredPlan> {
     let plan = FlightPlan {
         name: row.try_get("name")?,
         waypoints: serde_json::from_str(row.try_get("waypoints")?)?,
+        skipped: Vec::new(),
     };
     Ok(StoredPlan {
         id: row.try_get("id")?,

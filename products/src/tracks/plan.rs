@@ -34,6 +34,10 @@ pub struct Waypoint {
 pub struct FlightPlan {
     pub name: String,
     pub waypoints: Vec<Waypoint>,
+    /// What the reader left out of the file, said to whoever attached it
+    /// ("2 point placemarks off the route"); not kept with the plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
 }
 
 /// The formats read (and, for GPX and KML, written).
@@ -100,10 +104,7 @@ pub struct StoredPlan {
 impl FlightPlan {
     /// Great-circle length along the waypoints, km.
     pub fn length_km(&self) -> f64 {
-        self.waypoints
-            .windows(2)
-            .map(|pair| great_circle_km(&pair[0], &pair[1]))
-            .sum()
+        path_length_km(&self.waypoints)
     }
 
     /// How long flying it takes at `speed_kmh` (None for a speed that is
@@ -165,6 +166,14 @@ impl FlightPlan {
         );
         out + "</Document>\n</kml>\n"
     }
+}
+
+/// The great-circle length of a path through `waypoints`, km.
+pub fn path_length_km(waypoints: &[Waypoint]) -> f64 {
+    waypoints
+        .windows(2)
+        .map(|pair| great_circle_km(&pair[0], &pair[1]))
+        .sum()
 }
 
 fn great_circle_km(a: &Waypoint, b: &Waypoint) -> f64 {

@@ -72,10 +72,12 @@ async fn attach(
         .hub
         .save_flight_plan(id, &plan, format, &author.user.name)
         .await?;
-    let EventKind::FlightPlanSaved { plan } = event.kind else {
+    let EventKind::FlightPlanSaved { plan: mut stored } = event.kind else {
         return Err(ApiError::Unavailable("the plan was not announced".into()));
     };
-    Ok((StatusCode::CREATED, Json(plan)))
+    // What the reader left out is told to whoever attached the file.
+    stored.plan.skipped = plan.skipped;
+    Ok((StatusCode::CREATED, Json(stored)))
 }
 
 async fn list(

@@ -167,3 +167,44 @@ async fn viewers_cannot_attach_and_hostile_plans_are_refused_with_a_reason() {
     let (status, _) = t.get_json("/api/v1/plans/12345/gpx").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_kml_with_a_flight_path_wind_barbs_and_an_airspace_attaches_the_path() {
+    let (t, scientist, _) = campaign().await;
+    let id = planned_flight(&t, &scientist).await;
+    let path: Vec<String> = (0..60)
+        .map(|i| {
+            format!(
+                "{:.3},{:.3},9000",
+                1.0 - f64::from(i) * 0.05,
+                43.5 + f64::from(i) * 0.03
+            )
+        })
+        .collect();
+    let kml = format!(
+        r#"<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>HALO-like</name>
+<Placemark><name>25 kt</name><Point><coordinates>5,50</coordinates></Point></Placemark>
+<Placemark><name>30 kt</name><Point><coordinates>6,51</coordinates></Point></Placemark>
+<Placemark><name>FIR</name><Polygon><outerBoundaryIs><LinearRing><coordinates>0,40 9,40 9,49 0,40</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>
+<Placemark><name>path</name><LineString><coordinates>{}</coordinates></LineString></Placemark>
+</Document></kml>"#,
+        path.join(" ")
+    );
+    let (status, plan) = attach(&t, &scientist, id, "file=rf07.kml", &kml).await;
+    assert_eq!(status, StatusCode::CREATED, "{plan}");
+    assert_eq!(plan["waypoints"].as_array().unwrap().len(), 60, "{plan}");
+    let skipped = plan["skipped"].to_string();
+    assert!(
+        skipped.contains("polygon") && skipped.contains("2 point placemark"),
+        "{skipped}"
+    );
+    // An airspace alone is refused, with the reason.
+    let fir = r#"<kml><Document><Placemark><Polygon><outerBoundaryIs><LinearRing>
+<coordinates>0,40 9,40 9,49 0,40</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark></Document></kml>"#;
+    let (status, refused) = attach(&t, &scientist, id, "format=kml", fir).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused["reason"].as_str().unwrap().contains("polygons"),
+        "{refused}"
+    );
+}

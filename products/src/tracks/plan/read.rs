@@ -3,7 +3,9 @@
 
 use roxmltree::{Document, Node, ParsingOptions};
 
-use super::{FlightPlan, PlanError, PlanFormat, Waypoint, MAX_PLAN_BYTES, MAX_WAYPOINTS};
+use super::{
+    path_length_km, FlightPlan, PlanError, PlanFormat, Waypoint, MAX_PLAN_BYTES, MAX_WAYPOINTS,
+};
 
 /// Most XML nodes a plan file may have.
 const MAX_NODES: u32 = 200_000;
@@ -82,41 +84,109 @@ fn name_of(root: Node) -> String {
         .unwrap_or_default()
 }
 
-/// KML: the placemarks that are points, in order, with their names; else
-/// the first line's coordinates.
+/// KML: the flight path. A planning tool's KML holds the route as a
+/// LineString, often beside placemarks that are not the route (wind barbs,
+/// labels, a target area, an airspace polygon): the longest LineString is
+/// taken, and a point placemark lying on it names its vertex. Without a
+/// line, two or more point placemarks in document order are the route.
+/// A polygon is an area, never a route. What was left out is said in
+/// [`FlightPlan::skipped`].
 fn kml(doc: &Document) -> Result<FlightPlan, PlanError> {
     let root = doc.root_element();
-    let mut waypoints = Vec::new();
+    let mut points = Vec::new();
     for placemark in all(root, "Placemark") {
         let Some(point) = all(placemark, "Point").next() else {
             continue;
         };
         let coordinates = child_text(point, "coordinates").unwrap_or_default();
-        let label = child_text(placemark, "name").unwrap_or_default();
-        let n = waypoints.len() + 1;
         let first = coordinates.split_whitespace().next().unwrap_or_default();
-        waypoints.push(Waypoint {
-            label,
-            ..kml_coordinate(n, first)?
+        points.push(Waypoint {
+            label: child_text(placemark, "name").unwrap_or_default(),
+            ..kml_coordinate(points.len() + 1, first)?
         });
     }
-    if waypoints.len() < 2 {
-        waypoints.clear();
-        let line = all(root, "LineString")
-            .next()
-            .ok_or(PlanError::Empty("no point placemarks and no LineString"))?;
-        let coordinates = child_text(line, "coordinates").unwrap_or_default();
-        for (i, tuple) in coordinates.split_whitespace().enumerate() {
-            if i >= MAX_WAYPOINTS {
-                return Err(PlanError::TooMany(i + 1));
-            }
-            waypoints.push(kml_coordinate(i + 1, tuple)?);
-        }
+    let mut lines = Vec::new();
+    for line in all(root, "LineString") {
+        lines.push(kml_line(line)?);
     }
+    let polygons = all(root, "Polygon").count();
+    let mut skipped = Vec::new();
+    if polygons > 0 {
+        skipped.push(format!("{polygons} polygon(s): areas, not a route"));
+    }
+    let longest = (0..lines.len())
+        .filter(|&i| lines[i].len() >= 2)
+        .max_by(|&a, &b| path_length_km(&lines[a]).total_cmp(&path_length_km(&lines[b])));
+    let waypoints = match longest {
+        Some(i) => {
+            let mut route = lines.swap_remove(i);
+            let named = name_vertices(&mut route, points);
+            if !lines.is_empty() {
+                skipped.push(format!("{} shorter line(s)", lines.len()));
+            }
+            if named.unmatched > 0 {
+                skipped.push(format!(
+                    "{} point placemark(s) off the route (labels, wind barbs…)",
+                    named.unmatched
+                ));
+            }
+            route
+        }
+        None if points.len() >= 2 => points,
+        None if polygons > 0 => {
+            return Err(PlanError::Empty(
+                "only polygons (areas): a route is a LineString or two or more points",
+            ))
+        }
+        None => return Err(PlanError::Empty("no LineString and fewer than two points")),
+    };
     Ok(FlightPlan {
         name: name_of(root),
         waypoints,
+        skipped,
     })
+}
+
+/// The vertices of a KML `LineString`.
+fn kml_line(line: Node) -> Result<Vec<Waypoint>, PlanError> {
+    let coordinates = child_text(line, "coordinates").unwrap_or_default();
+    let mut vertices = Vec::new();
+    for (i, tuple) in coordinates.split_whitespace().enumerate() {
+        if i >= MAX_WAYPOINTS {
+            return Err(PlanError::TooMany(i + 1));
+        }
+        vertices.push(kml_coordinate(i + 1, tuple)?);
+    }
+    Ok(vertices)
+}
+
+/// How the point placemarks matched a route's vertices.
+struct Named {
+    unmatched: usize,
+}
+
+/// Gives each vertex of `route` the name (and, where the line has none,
+/// the altitude) of a point placemark at the same place (to about a
+/// metre), each placemark used once, in order.
+fn name_vertices(route: &mut [Waypoint], points: Vec<Waypoint>) -> Named {
+    use std::collections::{HashMap, VecDeque};
+    let key = |w: &Waypoint| ((w.lon * 1e5).round() as i64, (w.lat * 1e5).round() as i64);
+    let mut at: HashMap<(i64, i64), VecDeque<Waypoint>> = HashMap::new();
+    let total = points.len();
+    for point in points {
+        at.entry(key(&point)).or_default().push_back(point);
+    }
+    let mut matched = 0;
+    for vertex in route.iter_mut() {
+        if let Some(point) = at.get_mut(&key(vertex)).and_then(VecDeque::pop_front) {
+            vertex.label = point.label;
+            vertex.alt = vertex.alt.or(point.alt);
+            matched += 1;
+        }
+    }
+    Named {
+        unmatched: total - matched,
+    }
 }
 
 /// `lon,lat[,alt]`.
@@ -168,7 +238,11 @@ fn gpx(doc: &Document) -> Result<FlightPlan, PlanError> {
                 .and_then(|m| child_text(m, "name"))
         })
         .unwrap_or_default();
-    Ok(FlightPlan { name, waypoints })
+    Ok(FlightPlan {
+        name,
+        waypoints,
+        skipped: Vec::new(),
+    })
 }
 
 /// Open-MSS FTML: `<Waypoint lat lon flightlevel location>` in order; the
@@ -199,6 +273,7 @@ fn ftml(doc: &Document) -> Result<FlightPlan, PlanError> {
     Ok(FlightPlan {
         name: String::new(),
         waypoints,
+        skipped: Vec::new(),
     })
 }
 
@@ -260,6 +335,7 @@ fn csv_table(text: &str) -> Result<FlightPlan, PlanError> {
     Ok(FlightPlan {
         name: String::new(),
         waypoints,
+        skipped: Vec::new(),
     })
 }
 

@@ -195,3 +195,72 @@ fn hostile_and_useless_files_get_a_reason() {
         Err(PlanError::TooMany(_))
     ));
 }
+
+/// As DLR's HALO planning exports it: the flight path as one long
+/// LineString, wind barbs as point placemarks beside it, two named turning
+/// points on it, and the FIR's boundary as a polygon.
+fn halo_like_kml() -> String {
+    let path: Vec<String> = (0..241)
+        .map(|i| {
+            let f = f64::from(i) / 240.0;
+            format!(
+                "{:.5},{:.5},{:.0}",
+                11.28 - 20.0 * f,
+                48.08 + 8.0 * (f * 3.0).sin(),
+                12_000.0
+            )
+        })
+        .collect();
+    let barbs: String = (0..5)
+        .map(|i| {
+            format!(
+                "<Placemark><name>{} kt</name><Point><coordinates>{},{}</coordinates></Point></Placemark>",
+                20 + i * 5,
+                5 + i,
+                60 + i
+            )
+        })
+        .collect();
+    let turn = |i: usize, name: &str| {
+        let (lon, lat) = path[i].split_once(',').unwrap();
+        let lat = lat.split(',').next().unwrap();
+        format!("<Placemark><name>{name}</name><Point><coordinates>{lon},{lat}</coordinates></Point></Placemark>")
+    };
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>HALO RF07</name>
+<Folder><name>wind</name>{barbs}</Folder>
+{}{}
+<Placemark><name>FIR</name><Polygon><outerBoundaryIs><LinearRing><coordinates>0,40 20,40 20,60 0,60 0,40</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>
+<Placemark><name>leg</name><LineString><coordinates>1,50 2,51</coordinates></LineString></Placemark>
+<Placemark><name>flight path</name><LineString><coordinates>{}</coordinates></LineString></Placemark>
+</Document></kml>"#,
+        turn(80, "IP1"),
+        turn(160, "IP2"),
+        path.join(" ")
+    )
+}
+
+#[test]
+fn a_kml_route_is_its_longest_line_not_its_stray_points_or_areas() {
+    let plan = parse(PlanFormat::Kml, &halo_like_kml()).unwrap();
+    assert_eq!(plan.name, "HALO RF07");
+    assert_eq!(plan.waypoints.len(), 241);
+    assert_eq!(plan.waypoints[80].label, "IP1");
+    assert_eq!(plan.waypoints[160].label, "IP2");
+    assert!(plan.length_km() > 1_400.0, "{} km", plan.length_km());
+    let skipped = plan.skipped.join("; ");
+    for said in [
+        "1 polygon",
+        "1 shorter line",
+        "5 point placemark(s) off the route",
+    ] {
+        assert!(skipped.contains(said), "{skipped}");
+    }
+    // An airspace alone is no route.
+    let fir = r#"<kml><Document><Placemark><Polygon><outerBoundaryIs><LinearRing>
+        <coordinates>0,40 20,40 20,60 0,40</coordinates></LinearRing></outerBoundaryIs></Polygon>
+        </Placemark></Document></kml>"#;
+    let refused = parse(PlanFormat::Kml, fir).unwrap_err().to_string();
+    assert!(refused.contains("polygons"), "{refused}");
+}
