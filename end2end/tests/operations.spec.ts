@@ -78,7 +78,16 @@ test('a scientist moves an operation to D-1 with two cited products; a viewer se
   await expect(scientist.page.locator('.conn')).toHaveAttribute('data-state', 'live');
   const form = scientist.page.locator('form.decision-form');
   await expect(form.locator('.cited')).toHaveCount(2);
+  // Nothing is chosen for the scientist: no status, no evidence ticked, and
+  // the form records nothing without a status and a rationale.
+  await expect(form.locator('input[name="to"]:checked')).toHaveCount(0);
+  await expect(form.locator('.cited input:checked')).toHaveCount(0);
+  await form.getByRole('button', { name: 'Record decision' }).click();
   await form.locator('input[value="warning"]').check();
+  await form.getByRole('button', { name: 'Record decision' }).click();
+  await expect(scientist.page.locator('p.notice')).toHaveCount(0);
+  expect(await (await request.get(`/api/v1/operations/${operation.id}/decisions`)).json()).toEqual([]);
+  for (const box of await form.locator('.cited input').all()) await box.check();
   await form.getByLabel('Rationale').fill('D-1: both models put the line over the target at take-off');
   await form.getByRole('button', { name: 'Record decision' }).click();
   const sent = Date.now();
@@ -107,12 +116,26 @@ test('a scientist moves an operation to D-1 with two cited products; a viewer se
   await scientist.page.screenshot({ path: test.info().outputPath('operation.png'), fullPage: true });
   await viewer.page.screenshot({ path: test.info().outputPath('mission-table.png'), fullPage: true });
 
+  // GO is asked to be confirmed, naming the operation; dismissed, nothing is recorded.
+  await form.locator('input[value="go"]').check();
+  await form.getByLabel('Rationale').fill('Go: the line is where the models put it');
+  const asked: string[] = [];
+  scientist.page.once('dialog', (dialog) => { asked.push(dialog.message()); void dialog.dismiss(); });
+  await form.getByRole('button', { name: 'Record decision' }).click();
+  await expect.poll(() => asked.length).toBe(1);
+  expect(asked[0]).toContain(operation.code);
+  expect((await (await request.get(`/api/v1/operations/${operation.id}/decisions`)).json()).length).toBe(1);
+  scientist.page.once('dialog', (dialog) => void dialog.accept());
+  await form.getByRole('button', { name: 'Record decision' }).click();
+  await expect(scientist.page.locator('.operation-head .status-badge')).toHaveText('GO');
+  expect((await (await request.get(`/api/v1/operations/${operation.id}/decisions`)).json()).length).toBe(2);
+
   // A newer version of a cited product is flagged on the decision.
   dropFile(names[0], Buffer.concat([PNG, Buffer.from([0])]));
   await expect(scientist.page.locator('.decision .newer')).toHaveText('Version 2 arrived since');
   // The viewer may not decide: no form for them.
   await viewer.page.goto(`/operations/${operation.id}`);
-  await expect(viewer.page.locator('.decision')).toHaveCount(1);
+  await expect(viewer.page.locator('.decision')).toHaveCount(2);
   await expect(viewer.page.locator('form.decision-form')).toHaveCount(0);
   await scientist.context.close();
   await viewer.context.close();
@@ -211,7 +234,7 @@ test('a scientist reports a flight, a report file attaches itself, and a viewer 
   expect(planned.status()).toBe(201);
   const operation = await planned.json();
   for (const to of ['warning', 'go', 'in-progress', 'completed']) {
-    const decided = await scientist.context.request.post(`/api/v1/operations/${operation.id}/decisions`, { data: { to } });
+    const decided = await scientist.context.request.post(`/api/v1/operations/${operation.id}/decisions`, { data: { to, rationale: 'as planned' } });
     expect(decided.status(), to).toBe(201);
   }
 

@@ -229,22 +229,39 @@ fn DecisionForm(
     outcome: RwSignal<Option<(bool, String)>>,
 ) -> impl IntoView {
     let moves = operation.status.moves();
-    let to = RwSignal::new(moves.first().copied().unwrap_or(Status::Cancelled));
+    // Nothing chosen for the reader: a decision is recorded for good.
+    let to = RwSignal::new(None::<Status>);
     let rationale = RwSignal::new(String::new());
     let pins = RwSignal::new(Pins::default());
     let chosen = RwSignal::new(Vec::<i64>::new());
     let view_link = RwSignal::new(String::new());
     let start = RwSignal::new(String::new());
     let end = RwSignal::new(String::new());
+    // The products cited in this browser are offered, none ticked: evidence
+    // cited for an earlier decision must not slip into this one.
     Effect::new(move |_| {
         let loaded = crate::evidence::load();
-        chosen.set(loaded.pins.iter().map(|p| p.product_id).collect());
         view_link.set(loaded.view.clone().unwrap_or_default());
         pins.set(loaded);
     });
     let id = operation.id;
+    let named = format!("{} “{}”", operation.code, operation.plan.title);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let Some(to) = to.get() else {
+            return; // the form's own validation asks for a status
+        };
+        if rationale.with(|r| r.trim().is_empty()) {
+            return;
+        }
+        if to.is_final_call()
+            && !confirmed(&format!(
+                "Record {} for {named}? A decision cannot be changed afterwards.",
+                to.label()
+            ))
+        {
+            return;
+        }
         let evidence: Vec<_> = pins.with(|p| {
             p.pins
                 .iter()
@@ -255,13 +272,13 @@ fn DecisionForm(
                 .collect()
         });
         let mut body = serde_json::json!({
-            "to": to.get(), "rationale": rationale.get(), "evidence": evidence,
+            "to": to, "rationale": rationale.get(), "evidence": evidence,
         });
         let link = view_link.get();
         if !link.is_empty() {
             body["view"] = link.into();
         }
-        if to.get() == Status::Postponed {
+        if to == Status::Postponed {
             body["planned_start"] = format!("{}:00Z", start.get()).into();
             if !end.get().is_empty() {
                 body["planned_end"] = format!("{}:00Z", end.get()).into();
@@ -287,21 +304,21 @@ fn DecisionForm(
                 <legend>"New status"</legend>
                 {moves.iter().map(|&status| view! {
                     <label class="move">
-                        <input type="radio" name="to" value=status.as_str()
-                            prop:checked=move || to.get() == status
-                            on:change=move |_| to.set(status)/>
+                        <input type="radio" name="to" value=status.as_str() required
+                            prop:checked=move || to.get() == Some(status)
+                            on:change=move |_| to.set(Some(status))/>
                         <StatusBadge status/>
                     </label>
                 }).collect_view()}
             </fieldset>
-            <Show when=move || to.get() == Status::Postponed>
+            <Show when=move || to.get() == Some(Status::Postponed)>
                 <label>"New start (UTC) " <input type="datetime-local" name="planned_start" required
                     on:input=move |ev| start.set(event_target_value(&ev))/></label>
                 <label>"New end (UTC) " <input type="datetime-local" name="planned_end"
                     on:input=move |ev| end.set(event_target_value(&ev))/></label>
             </Show>
             <label class="rationale-input">"Rationale"
-                <textarea name="rationale" rows="3" maxlength="10000"
+                <textarea name="rationale" rows="3" maxlength="10000" required
                     prop:value=move || rationale.get()
                     on:input=move |ev| rationale.set(event_target_value(&ev))></textarea>
             </label>
@@ -314,6 +331,22 @@ fn DecisionForm(
         </form>
     }
     .into_any()
+}
+
+/// Whether the reader confirms `question` (a browser dialog); on the
+/// server, where no one clicks, never.
+fn confirmed(question: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::prelude::window()
+            .confirm_with_message(question)
+            .unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = question;
+        false
+    }
 }
 
 /// The products cited in this browser (and any given before), each with a

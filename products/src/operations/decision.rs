@@ -68,7 +68,8 @@ impl NewDecision {
     /// Bounds and shape; the lifecycle, the times ([`Self::check_times`])
     /// and the evidence's existence are checked when it is recorded.
     pub fn check(&self) -> Result<(), Invalid> {
-        check_text("rationale", &self.rationale, MAX_TEXT, false)?;
+        // Why, always: a decision is read for years after the campaign.
+        check_text("rationale", &self.rationale, MAX_TEXT, true)?;
         if self.evidence.len() > MAX_EVIDENCE {
             return Err(invalid(
                 "evidence",

@@ -59,6 +59,12 @@ impl Status {
     }
 
     /// How the operations centre says it on a board or a phone.
+    /// A call that commits people and aircraft (go, no-go, cancelled):
+    /// asked to be confirmed before it is recorded.
+    pub fn is_final_call(self) -> bool {
+        matches!(self, Status::Go | Status::NoGo | Status::Cancelled)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Status::Proposed => "Proposed",

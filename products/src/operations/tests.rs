@@ -107,12 +107,21 @@ fn patches_change_what_they_name_clear_with_null_and_never_the_status() {
 
 #[test]
 fn decisions_are_bounded_and_postponements_need_new_times() {
-    let decision =
-        |json: serde_json::Value| -> NewDecision { serde_json::from_value(json).unwrap() };
+    // Each with a rationale unless it says otherwise: one is required.
+    let decision = |mut json: serde_json::Value| -> NewDecision {
+        if json.get("rationale").is_none() {
+            json["rationale"] = "D-1".into();
+        }
+        serde_json::from_value(json).unwrap()
+    };
     assert_eq!(
         decision(serde_json::json!({"to": "warning"})).check(),
         Ok(())
     );
+    for empty in ["", "  \n "] {
+        let refused = decision(serde_json::json!({"to": "go", "rationale": empty}));
+        assert_eq!(refused.check().unwrap_err().field, "rationale");
+    }
     let many: Vec<_> = (1..=65)
         .map(|i| serde_json::json!({"product_id": i, "version": 1}))
         .collect();

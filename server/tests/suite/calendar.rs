@@ -49,7 +49,7 @@ async fn the_ics_feed_parses_with_utc_times_and_one_event_per_operation() {
     let id = flight["id"].as_i64().unwrap();
     let decided = post(
         &format!("/api/v1/operations/{id}/decisions"),
-        json!({"to": "warning"}),
+        json!({"to": "warning", "rationale": "D-1"}),
     )
     .await;
     assert_eq!(decided.status(), StatusCode::CREATED);

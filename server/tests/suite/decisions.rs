@@ -274,6 +274,11 @@ async fn hostile_planning_bodies_are_refused_and_a_good_one_follows() {
             json!({"to": "warning", "view": "https://example.org/"}),
         ),
         ("an unknown status", json!({"to": "maybe"})),
+        ("no rationale", json!({"to": "warning", "rationale": ""})),
+        (
+            "a blank rationale",
+            json!({"to": "go", "rationale": " \n\t "}),
+        ),
         (
             "a product that does not exist",
             json!({"to": "warning", "evidence": [{"product_id": 999999, "version": 1}]}),

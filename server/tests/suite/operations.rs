@@ -87,12 +87,17 @@ pub async fn plan(t: &TestServer, client: &reqwest::Client, body: Value) -> (i64
     )
 }
 
+/// Records the decision `body` on operation `id` as `client`, with a
+/// rationale when `body` has none (one is required).
 pub async fn decide(
     t: &TestServer,
     client: &reqwest::Client,
     id: i64,
-    body: Value,
+    mut body: Value,
 ) -> (StatusCode, Value) {
+    if body.get("rationale").is_none() {
+        body["rationale"] = "as planned".into();
+    }
     let url = t.url(&format!("/api/v1/operations/{id}/decisions"));
     send(client, Method::POST, url, Some(body)).await
 }
