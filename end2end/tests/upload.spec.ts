@@ -55,3 +55,23 @@ test('a provider uploads several files and sees each outcome', async ({ page }) 
   await expect(page.locator(`.timeline .mark[data-file-name="${good}"]`)).toBeVisible();
   await expect(page.locator(`.rejections li[data-file-name="${bad}"]`)).toBeVisible();
 });
+
+test('a centre with only its provider token uploads from the page, no account needed', async ({ browser }) => {
+  const token = addProvider(`e2e-anon-${Date.now()}`);
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  const response = await page.goto('/upload');
+  expect(page.url(), 'not sent to the login').toContain('/upload');
+  expect(response?.status()).toBe(200);
+  await expect(page.locator('main.upload')).toHaveAttribute('data-ready', 'true');
+  await page.getByLabel('Token').fill(token);
+  const name = `model.ANONUP.${stamp()}.006h_precip.png`;
+  await page.locator('input[type=file]').setInputFiles([{ name, mimeType: 'image/png', buffer: PNG }]);
+  const row = page.locator(`.upload-row[data-file-name="${name}"]`);
+  await expect(row).toHaveAttribute('data-state', 'done');
+  await expect(row).toContainText('catalogued (version 1)');
+  // The page reads nothing of the campaign for it: the board still asks for a login.
+  await page.goto('/');
+  expect(page.url()).toContain('/login');
+  await context.close();
+});

@@ -229,6 +229,10 @@ fn open_to_anyone(path: &str) -> bool {
         path,
         "/login"
             | "/welcome"
+            // The upload form shows nothing of the campaign: a centre with
+            // only its provider token sends files from it (the token is
+            // checked by the drops API, as for a script).
+            | "/upload"
             | "/api/v1/health"
             | "/api/v1/session"
             | "/favicon.ico"
@@ -241,7 +245,7 @@ fn open_to_anyone(path: &str) -> bool {
 /// and hearing why they were refused.
 fn for_providers(path: &str) -> bool {
     path.starts_with("/api/v1/drops/")
-        || matches!(path, "/api/v1/rejections" | "/api/v1/health")
+        || matches!(path, "/api/v1/rejections" | "/api/v1/health" | "/upload")
         // The IWG1 relay of a ground station (its handler checks the rights;
         // the counts under the same path are for admins).
         || path
