@@ -7,26 +7,34 @@ use products::days::{Calendar, DayPage};
 pub async fn load_calendar(
     from: Option<String>,
     to: Option<String>,
+    month: Option<String>,
 ) -> Result<Calendar, ServerFnError> {
+    use products::days::{month_span, opening_span};
     let catalogue = crate::board::catalogue()?;
     let visibility = crate::board::reader().visibility();
+    let today = chrono::Utc::now().date_naive();
+    let campaign = catalogue
+        .campaign_days(visibility)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let (first, last) = campaign.unwrap_or((today, today));
     let parse = |text: Option<String>| -> Option<chrono::NaiveDate> { text?.parse().ok() };
-    let span = match (parse(from), parse(to)) {
-        (Some(from), Some(to)) => (from, to),
-        (from, to) => {
-            let today = chrono::Utc::now().date_naive();
-            let (first, last) = catalogue
-                .campaign_days(visibility)
-                .await
-                .map_err(|e| ServerFnError::new(e.to_string()))?
-                .unwrap_or((today, today));
-            (from.unwrap_or(first), to.unwrap_or(last))
-        }
+    let span = match (
+        month.as_deref().and_then(month_span),
+        parse(from),
+        parse(to),
+    ) {
+        (Some(month), _, _) => month,
+        (None, Some(from), Some(to)) => (from, to),
+        (None, None, None) => opening_span(first, last),
+        (None, from, to) => (from.unwrap_or(first), to.unwrap_or(last)),
     };
-    catalogue
+    let mut calendar = catalogue
         .calendar(span.0, span.1, visibility)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    calendar.campaign = campaign;
+    Ok(calendar)
 }
 
 #[server(endpoint = "day")]

@@ -117,3 +117,31 @@ test('the calendar, a day, a case study made from a timeline window, search with
   // (Other tests' cases may touch today too, with their tags.)
   await expect(cell.locator('.tag', { hasText: 'convection' })).toHaveCount(1);
 });
+
+test('a day two years back is two clicks from the calendar, and a month is one form away', async ({ page, request }) => {
+  const site = platform('OLD');
+  const then = todayAt(12);
+  then.setUTCFullYear(then.getUTCFullYear() - 2);
+  dropFile(`satellite.${site}.${minute(then)}.ir108.png`, PNG);
+  await catalogued(request, site, 1);
+
+  await page.goto('/calendar');
+  const year = String(then.getUTCFullYear());
+  await page.locator('.calendar-moves .years a', { hasText: year }).click(); // 1
+  await expect(page.locator('#calendar-title')).toContainText(year);
+  await expect(page.locator('.calendar-moves a[aria-current="page"]')).toHaveText(year);
+  await page.locator(`.calendar-grid a[href="/days/${day(then)}"]`).click(); // 2
+  await expect(page).toHaveURL(new RegExp(`/days/${day(then)}$`));
+  await expect(page.locator('body')).toContainText(site);
+  await page.screenshot({ path: test.info().outputPath('day-two-years-back.png'), fullPage: true });
+
+  // A month by the date control: the calendar of that month alone.
+  await page.goto('/calendar');
+  await page.locator('.month-jump input[name="month"]').fill(day(then).slice(0, 7));
+  await page.locator('.month-jump button').click();
+  await expect(page).toHaveURL(new RegExp(`month=${day(then).slice(0, 7)}`));
+  await expect(page.locator(`.calendar-grid a[href="/days/${day(then)}"]`)).toHaveCount(1);
+  const days = await page.locator('.calendar-grid .day').count();
+  expect(days).toBeGreaterThanOrEqual(28);
+  expect(days).toBeLessThanOrEqual(31);
+});

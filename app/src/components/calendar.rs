@@ -18,8 +18,8 @@ pub const IOP_COLOURS: usize = 6;
 #[component]
 pub fn CalendarPage() -> impl IntoView {
     let query = use_query_map();
-    let span = move || query.with(|q| (q.get("from"), q.get("to")));
-    let loaded = Resource::new_blocking(span, |(from, to)| load_calendar(from, to));
+    let span = move || query.with(|q| (q.get("from"), q.get("to"), q.get("month")));
+    let loaded = Resource::new_blocking(span, |(from, to, month)| load_calendar(from, to, month));
     view! {
         <main class="ops-page calendar-page">
             <OpsHeader title="Calendar"/>
@@ -68,9 +68,13 @@ pub fn CalendarGrid(calendar: Calendar) -> impl IntoView {
             view! { <DayCell day=day.clone() colour first/> }
         })
         .collect_view();
+    let moves = calendar.campaign.map(
+        |(first, last)| view! { <CalendarMoves from=calendar.from to=calendar.to first last/> },
+    );
     view! {
         <section class="calendar" aria-labelledby="calendar-title">
             <h2 id="calendar-title">{heading}</h2>
+            {moves}
             <ul class="iop-legend" aria-label="IOPs">{legend}</ul>
             <ol class="calendar-grid">
                 {["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -80,6 +84,47 @@ pub fn CalendarGrid(calendar: Calendar) -> impl IntoView {
                 {cells}
             </ol>
         </section>
+    }
+}
+
+/// Ways to the campaign's other days: the year before and after the one
+/// shown, each year of the campaign, and any month (a plain GET form, so
+/// it works without JavaScript). Two years back is two clicks to a day.
+#[component]
+fn CalendarMoves(
+    from: NaiveDate,
+    to: NaiveDate,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> impl IntoView {
+    let year_href = |year: i32| format!("/calendar?from={year}-01-01&to={year}-12-31");
+    // A campaign of decades lists its latest 30 years; the month control reaches the rest.
+    let years = (first.year().max(last.year() - 29)..=last.year())
+        .map(|year| {
+            let current = (from.year()..=to.year()).contains(&year);
+            view! {
+                <li><a href=year_href(year) aria-current=current.then_some("page")>{year}</a></li>
+            }
+        })
+        .collect_view();
+    let before = from.year() - 1;
+    let after = to.year() + 1;
+    view! {
+        <nav class="calendar-moves" aria-label="Other days of the campaign">
+            {(before >= first.year()).then(|| view! {
+                <a class="year-step" href=year_href(before) rel="prev">{format!("‹ {before}")}</a>
+            })}
+            <ul class="years">{years}</ul>
+            {(after <= last.year()).then(|| view! {
+                <a class="year-step" href=year_href(after) rel="next">{format!("{after} ›")}</a>
+            })}
+            <form class="month-jump" method="get" action="/calendar">
+                <label>"Month " <input type="month" name="month"
+                    min=first.format("%Y-%m").to_string() max=last.format("%Y-%m").to_string()
+                    value=from.format("%Y-%m").to_string()/></label>
+                <button type="submit">"Show"</button>
+            </form>
+        </nav>
     }
 }
 

@@ -151,6 +151,7 @@ impl Catalogue {
                 .into_iter()
                 .filter(|i| i.end >= start && i.start <= end)
                 .collect(),
+            campaign: None,
         })
     }
 

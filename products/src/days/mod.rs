@@ -7,7 +7,7 @@
 //! Wire types and the bounds of what a request may ask; the catalogue
 //! fills them, for a reader's visibility.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::case_studies::CaseStudy;
@@ -41,6 +41,24 @@ pub fn calendar_span(from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) {
     let to = to.max(from);
     let earliest = to - Duration::days(MAX_CALENDAR_DAYS - 1);
     (from.max(earliest), to)
+}
+
+/// The days a calendar opens on for a campaign from `first` to `last`: all
+/// of them when they fit one calendar, else the latest calendar year's (a
+/// campaign with an old season must not open on a year of empty weeks).
+pub fn opening_span(first: NaiveDate, last: NaiveDate) -> (NaiveDate, NaiveDate) {
+    if (last - first).num_days() < MAX_CALENDAR_DAYS {
+        return (first, last);
+    }
+    let new_year = NaiveDate::from_ymd_opt(last.year(), 1, 1).unwrap_or(first);
+    (first.max(new_year), last)
+}
+
+/// The days of `month` (`2024-03`), if it is one.
+pub fn month_span(month: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d").ok()?;
+    let next = first.checked_add_months(chrono::Months::new(1))?;
+    Some((first, next.pred_opt()?))
 }
 
 /// The hours asked for (`"0,6,12,18"`): each 0–23, sorted, without
@@ -141,6 +159,10 @@ pub struct Calendar {
     pub to: NaiveDate,
     pub days: Vec<CalendarDay>,
     pub iops: Vec<Iop>,
+    /// The first and last day of the whole campaign (as the reader may see
+    /// it), for moving to its other years and months; `None` when not asked.
+    #[serde(default)]
+    pub campaign: Option<(NaiveDate, NaiveDate)>,
 }
 
 impl Calendar {

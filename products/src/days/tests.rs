@@ -32,6 +32,28 @@ fn a_span_is_ordered_and_capped_keeping_its_end() {
 }
 
 #[test]
+fn a_calendar_opens_on_the_campaign_or_its_latest_year_and_months_are_whole() {
+    let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    assert_eq!(
+        opening_span(d(2026, 8, 1), d(2026, 9, 30)),
+        (d(2026, 8, 1), d(2026, 9, 30))
+    );
+    // An old season and this one: this year only, not 13 empty months.
+    assert_eq!(
+        opening_span(d(2012, 9, 26), d(2026, 9, 30)),
+        (d(2026, 1, 1), d(2026, 9, 30))
+    );
+    assert_eq!(month_span("2024-02"), Some((d(2024, 2, 1), d(2024, 2, 29))));
+    assert_eq!(
+        month_span("2024-12"),
+        Some((d(2024, 12, 1), d(2024, 12, 31)))
+    );
+    for bad in ["", "2024", "2024-13", "x", "+999999-01"] {
+        assert_eq!(month_span(bad), None, "{bad}");
+    }
+}
+
+#[test]
 fn a_day_spans_its_milliseconds() {
     assert_eq!(day_start(day()).to_rfc3339(), "2026-08-15T00:00:00+00:00");
     assert_eq!(

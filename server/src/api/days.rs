@@ -70,7 +70,10 @@ async fn span(
         (Some(from), Some(to)) => (from, to),
         (Some(from), None) => (from, campaign().await?.1.max(from)),
         (None, Some(to)) => (campaign().await?.0.min(to), to),
-        (None, None) => campaign().await?,
+        (None, None) => {
+            let (first, last) = campaign().await?;
+            products::days::opening_span(first, last)
+        }
     })
 }
 
@@ -80,10 +83,11 @@ async fn calendar(
     Query(asked): Query<Span>,
 ) -> Result<Json<Calendar>, ApiError> {
     let (from, to) = span(&state, &access, asked).await?;
-    let calendar = state
+    let mut calendar = state
         .catalogue
         .calendar(from, to, access.visibility())
         .await?;
+    calendar.campaign = state.catalogue.campaign_days(access.visibility()).await?;
     Ok(Json(calendar))
 }
 

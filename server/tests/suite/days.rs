@@ -241,6 +241,10 @@ async fn hostile_day_requests_are_refused_or_bounded() {
     let days = calendar["days"].as_array().unwrap();
     assert_eq!(days.len() as i64, products::days::MAX_CALENDAR_DAYS);
     assert_eq!(days.last().unwrap()["day"], "2026-12-01");
+    let campaign = calendar["campaign"]
+        .as_array()
+        .expect("the campaign's span");
+    assert!(campaign[0].as_str() <= campaign[1].as_str(), "{campaign:?}");
     let (status, calendar) = get(&t.http, &t, "/api/v1/days?from=2026-12-05&to=2026-12-01").await;
     assert_eq!(
         (status, calendar["days"].as_array().unwrap().len()),
