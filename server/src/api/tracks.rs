@@ -12,7 +12,6 @@ use axum::routing::get;
 use axum::{Json, Router};
 use products::catalogue::MAX_TRACK_POINTS;
 use products::operations::Platform;
-use products::tracks::trajectory::{self, Trajectory};
 use products::tracks::{thin, track_feature, Fix, Position};
 use products::Visibility;
 use serde::Deserialize;
@@ -22,6 +21,7 @@ use crate::auth::extract::AnyCaller;
 use crate::auth::{AdminOnly, Caller, ReadAccess};
 use crate::error::ApiError;
 use crate::map::simplify::{simplified, MAX_TOLERANCE_DEG};
+use crate::positions::track_file::{TrackFile, MAX_TRACK_FILE_BYTES};
 use crate::positions::{restricted, Batch, Outcome, Received};
 use crate::state::AppState;
 
@@ -35,10 +35,6 @@ pub fn router() -> Router<AppState> {
         .route("/platforms/{platform}/track", get(track))
         .route("/products/{id}/track", get(product_track))
 }
-
-/// Most bytes of a dropped `.iwg1` file read for its track: a 10 h flight
-/// at 1 Hz is about 11 MB.
-pub const MAX_TRACK_FILE_BYTES: u64 = 64 << 20;
 
 /// The platform as the campaign has it; 404 when the campaign has none of
 /// that name (admins add platforms first).
@@ -197,17 +193,9 @@ async fn product_track(
         .product(id, access.visibility())
         .await?
         .ok_or(ApiError::NotFound("product"))?;
-    let name = stored.product.file_name.to_ascii_lowercase();
-    let kind = match name.rsplit('.').next() {
-        Some("iwg1") => TrackFile::Iwg1,
-        Some("csv") => TrackFile::Table,
-        Some("geojson") => TrackFile::GeoJson,
-        _ => {
-            return Err(ApiError::NotFound(
-                "track (.iwg1, sounding .csv and .geojson products have one)",
-            ))
-        }
-    };
+    let kind = TrackFile::of(&stored.product.file_name).ok_or(ApiError::NotFound(
+        "track (.iwg1, sounding .csv and .geojson products have one)",
+    ))?;
     let path = state
         .data
         .resolve(std::path::Path::new(&stored.stored_path))
@@ -229,42 +217,4 @@ async fn product_track(
     feature["properties"]["refused"] = trajectory.refused.into();
     feature["properties"]["reasons"] = trajectory.reasons.into();
     Ok(Json(feature))
-}
-
-/// The files a product's track is read from.
-#[derive(Clone, Copy)]
-enum TrackFile {
-    Iwg1,
-    Table,
-    GeoJson,
-}
-
-impl TrackFile {
-    /// The file's points in time order (`start`, the product's time, for
-    /// tables timed in seconds after it), or why it has none.
-    fn read(
-        self,
-        bytes: &[u8],
-        start: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Trajectory, String> {
-        if bytes.len() as u64 > MAX_TRACK_FILE_BYTES {
-            return Err(format!("the file is over {MAX_TRACK_FILE_BYTES} bytes"));
-        }
-        let text = String::from_utf8_lossy(bytes);
-        match self {
-            TrackFile::Iwg1 => {
-                let mut batch = Batch::default();
-                batch.read(&text);
-                let mut fixes = batch.fixes;
-                fixes.sort_by_key(|f| f.time);
-                Ok(Trajectory {
-                    fixes,
-                    refused: batch.refused,
-                    reasons: batch.reasons,
-                })
-            }
-            TrackFile::Table => trajectory::from_csv(&text, start).map_err(|e| e.to_string()),
-            TrackFile::GeoJson => trajectory::from_geojson(&text).map_err(|e| e.to_string()),
-        }
-    }
 }

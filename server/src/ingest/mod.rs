@@ -27,6 +27,7 @@ use tokio::sync::watch;
 
 use crate::config::TestHooks;
 use crate::hub::Hub;
+use crate::positions::track_file::extent_of_file;
 use crate::previews::Previews;
 use crate::supervisor::{panic_message, TaskHandle};
 
@@ -258,7 +259,10 @@ impl Ingest {
         if let Err(swapped) = self.archive(&from, &to, identity).await? {
             return self.reject(&to, provider, file_name, swapped).await;
         }
-        let meta = with_uploader(sidecar.map(|s| s.meta()).unwrap_or_default(), provider);
+        let mut meta = with_uploader(sidecar.map(|s| s.meta()).unwrap_or_default(), provider);
+        if meta.bbox.is_none() {
+            meta.bbox = extent_of_file(&to, file_name, timing.valid_time).await;
+        }
         let new = NewProduct {
             timing,
             meta: self.restrict(&name, provider, meta).await?,
@@ -380,7 +384,9 @@ impl Ingest {
         };
         // The product keeps the provider it was uploaded by.
         let uploader = current.product.meta.provider.as_deref().or(provider);
-        let meta = with_uploader(sidecar.meta(), uploader);
+        let mut meta = with_uploader(sidecar.meta(), uploader);
+        // A box read from the product's own track stays unless the sidecar gives one.
+        meta.bbox = meta.bbox.or(current.product.meta.bbox);
         let meta = self.restrict(&name, uploader, meta).await?;
         let replot = meta.plot != current.product.meta.plot;
         let event = self

@@ -7,6 +7,7 @@
 
 pub mod live;
 pub mod recent;
+pub mod track_file;
 pub mod udp;
 
 use std::collections::{HashMap, VecDeque};

@@ -364,3 +364,83 @@ async fn a_soundings_table_and_a_predicted_trajectory_are_balloon_tracks() {
         assert!(refusal.to_string().contains(says), "{name}: {refusal}");
     }
 }
+
+/// A packet at `second` past 14:00 UTC at (`lon`, `lat`).
+fn packet_at(second: u32, lon: f64, lat: f64) -> String {
+    format!(
+        "IWG1,20261129T14{:02}{:02},{lat:.3},{lon:.3},9000,,,,200{}",
+        second / 60,
+        second % 60,
+        ",".repeat(24)
+    )
+}
+
+/// Whether a search with `query` finds product `id`.
+async fn finds(t: &TestServer, query: &str, id: i64) -> bool {
+    let (status, found) = t.get_json(&format!("/api/v1/search?{query}")).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    found["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|hit| hit["kind"] == "product" && hit["id"] == id)
+}
+
+#[tokio::test]
+async fn a_flights_track_is_its_place_even_across_the_date_line() {
+    let (t, _, _) = start(&[]).await;
+    let mut ws = t.events(None).await;
+    let flight: Vec<String> = (0..100)
+        .map(|s| packet_at(s, 1.0 + f64::from(s) * 0.01, 43.5 + f64::from(s) * 0.005))
+        .collect();
+    t.drop_file(
+        "aircraft.ATR42.202611291400.flight.iwg1",
+        flight.join("\n").as_bytes(),
+    );
+    let product = common::product_of(common::next_event(&mut ws).await);
+    assert_eq!(product.meta.bbox, Some([1.0, 43.5, 1.99, 43.995]));
+    assert!(
+        finds(&t, "bbox=1.5,43,2.5,44", product.id).await,
+        "found by its area"
+    );
+    assert!(
+        !finds(&t, "bbox=10,43,11,44", product.id).await,
+        "not by another"
+    );
+    let (_, items) = t
+        .get_json("/stac/v1/search?bbox=1.5,43,2.5,44&limit=100")
+        .await;
+    let item = items["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"].as_str().is_some_and(|id| id.contains("flight")))
+        .unwrap_or_else(|| panic!("the flight's STAC item: {items}"));
+    assert_eq!(item["bbox"], serde_json::json!([1.0, 43.5, 1.99, 43.995]));
+
+    // Over the Pacific, across the date line: the box wraps (west > east),
+    // and a sidecar's box across it is taken too.
+    let pacific: Vec<String> = (0..20)
+        .map(|s| {
+            let lon = 179.9 + f64::from(s) * 0.01;
+            packet_at(s, if lon > 180.0 { lon - 360.0 } else { lon }, -17.0)
+        })
+        .collect();
+    t.drop_file(
+        "aircraft.FALCON.202611291400.flight.iwg1",
+        pacific.join("\n").as_bytes(),
+    );
+    let crossing = common::product_of(common::next_event(&mut ws).await);
+    let [west, _, east, _] = crossing.meta.bbox.expect("a box");
+    assert!(west > 179.0 && east < -179.0, "{:?}", crossing.meta.bbox);
+    assert!(finds(&t, "bbox=179.5,-18,180,-16", crossing.id).await);
+    let fiji = "satellite.HIMAWARI.202611291400.ir108.png";
+    t.drop_file(
+        &format!("{fiji}.json"),
+        br#"{"bbox": [170, -20, -170, -10]}"#,
+    );
+    t.drop_file(fiji, &common::png(1));
+    let image = common::product_of(common::next_event(&mut ws).await);
+    assert_eq!(image.file_name, fiji, "catalogued, not refused");
+    assert!(finds(&t, "bbox=175,-15,176,-14", image.id).await);
+}
