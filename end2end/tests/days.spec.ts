@@ -145,3 +145,24 @@ test('a day two years back is two clicks from the calendar, and a month is one f
   expect(days).toBeGreaterThanOrEqual(28);
   expect(days).toBeLessThanOrEqual(31);
 });
+
+test('a flight is found by the area it flew over on the search page', async ({ page, request }) => {
+  const site = platform('FLY');
+  const start = todayAt(9);
+  const packets = Array.from({ length: 60 }, (_, s) => {
+    const t = new Date(start.getTime() + s * 60_000).toISOString().slice(0, 19);
+    return `IWG1,${t},${(46 + s * 0.02).toFixed(3)},${(7 + s * 0.03).toFixed(3)},9000,,,,200${','.repeat(24)}`;
+  });
+  dropFile(`aircraft.${site}.${minute(start)}.flight.iwg1`, Buffer.from(packets.join('\n')));
+  const [flight] = await catalogued(request, site, 1);
+
+  await page.goto(`/search?q=${site.toLowerCase()}`);
+  await page.getByLabel('Area').fill('7.5,46.3,8.5,47');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/bbox=7\.5%2C46\.3%2C8\.5%2C47/);
+  await expect(page.locator('.search-page')).toContainText(flight.file_name.replace(/\./g, ' ').slice(0, 20));
+  // Another area: the flight is not there.
+  await page.getByLabel('Area').fill('-5,40,-4,41');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.locator('.search-page')).toContainText('Nothing found.');
+});

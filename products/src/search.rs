@@ -118,6 +118,24 @@ pub struct Match {
 /// order a search shows: the best ranked first (the newest among equals),
 /// or the newest first when there are no words. Only the page is ordered
 /// in full: the matches before it are selected, not sorted.
+/// A box written `west,south,east,north` in degrees (as a page's query
+/// has it), if it is one: longitudes within ±180 (west may exceed east, a
+/// box across the date line), latitudes within ±90, south not above north.
+pub fn bbox_of_text(text: &str) -> Option<[f64; 4]> {
+    let numbers: Vec<f64> = text
+        .split(',')
+        .take(5)
+        .map(|n| n.trim().parse::<f64>().ok().filter(|v| v.is_finite()))
+        .collect::<Option<_>>()?;
+    let [west, south, east, north] = numbers[..] else {
+        return None;
+    };
+    let lon = |v: f64| (-180.0..=180.0).contains(&v);
+    let lat = |v: f64| (-90.0..=90.0).contains(&v);
+    (lon(west) && lon(east) && lat(south) && lat(north) && south <= north)
+        .then_some([west, south, east, north])
+}
+
 pub fn page_of(matches: &mut [Match], offset: i64, limit: i64) -> Vec<i64> {
     let order = |a: &Match, b: &Match| {
         let rank = a.rank.unwrap_or(0.0).total_cmp(&b.rank.unwrap_or(0.0));

@@ -52,6 +52,9 @@ pub fn request_of(asked: &[(String, String)]) -> SearchRequest {
         tag: get("tag"),
         iop: get("iop"),
         day: get("day").and_then(|d| d.parse().ok()),
+        bbox: get("bbox")
+            .as_deref()
+            .and_then(products::search::bbox_of_text),
         limit: Some(PAGE),
         offset: get("offset").and_then(|o| o.parse().ok()),
         ..Default::default()
@@ -78,7 +81,7 @@ pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
     let asked = Memo::new(move |_| {
         query.with(|q| {
-            ["q", "offset"]
+            ["q", "offset", "bbox"]
                 .into_iter()
                 .chain(FILTERS.map(|(k, _)| k))
                 .filter_map(|k| {
@@ -97,9 +100,14 @@ pub fn SearchPage() -> impl IntoView {
             <form class="search-form" method="get" action="/search" role="search">
                 <input type="search" name="q" prop:value=words aria-label="Search words"
                     placeholder="squall, ATR42, convection, report…"/>
-                {move || asked.get().into_iter().filter(|(k, _)| k != "q" && k != "offset").map(|(k, v)| {
+                {move || asked.get().into_iter().filter(|(k, _)| !["q", "offset", "bbox"].contains(&k.as_str())).map(|(k, v)| {
                     view! { <input type="hidden" name=k value=v/> }
                 }).collect_view()}
+                <label class="search-area">"Area "
+                    <input type="text" name="bbox" inputmode="decimal" size="22"
+                        placeholder="west,south,east,north"
+                        prop:value=move || query.with(|q| q.get("bbox").unwrap_or_default())/>
+                </label>
                 <button type="submit" class="primary">"Search"</button>
             </form>
             <Suspense fallback=|| view! { <p>"Searching…"</p> }>
@@ -318,6 +326,19 @@ mod tests {
                 ..Default::default()
             }
         );
+        // The page's area is the search's box; a box that is none is left out.
+        let boxed = request_of(&asked(&[("bbox", "-5, 42, 3.5, 47")]));
+        assert_eq!(boxed.bbox, Some([-5.0, 42.0, 3.5, 47.0]));
+        for bad in [
+            "1,2,3",
+            "x,1,2,3",
+            "0,50,1,40",
+            "-190,0,0,1",
+            "NaN,0,1,1",
+            "1,2,3,4,5",
+        ] {
+            assert_eq!(request_of(&asked(&[("bbox", bad)])).bbox, None, "{bad}");
+        }
     }
 
     #[test]
