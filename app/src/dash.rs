@@ -94,7 +94,8 @@ impl Dash {
                 let filter = filter.get();
                 products.with(|list| {
                     default_lanes(&select::lanes(
-                        list.iter().filter(|p| filter.matches(p, opened)),
+                        list.iter()
+                            .filter(|p| filter.matches(p, opened) && select::pictured(p)),
                     ))
                 })
             })

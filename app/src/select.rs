@@ -80,6 +80,14 @@ impl LaneKey {
 }
 
 /// Every lane of `products`, in display order.
+/// Whether `product` shows as a picture on a situation card: an image, or a
+/// file drawn into a thumbnail. A GRIB or NetCDF file not drawn yet would be
+/// a grey card naming its media type, so it chooses no card of the default
+/// grid (its lane stays on the timeline, and can be picked).
+pub fn pictured(product: &Product) -> bool {
+    product.thumbnail_url.is_some() || product.media_type.starts_with("image/")
+}
+
 pub fn lanes<'a>(products: impl IntoIterator<Item = &'a Product>) -> Vec<LaneKey> {
     let mut keys: Vec<LaneKey> = products.into_iter().map(LaneKey::of).collect();
     keys.sort_by(|a, b| a.order().cmp(&b.order()));
@@ -233,6 +241,17 @@ mod tests {
 
     fn lane(id: &str) -> LaneKey {
         LaneKey::parse(id).unwrap()
+    }
+
+    #[test]
+    fn a_grib_not_drawn_yet_is_no_picture_and_one_drawn_is() {
+        let image = product(1, "satellite.MSG.202611281200.ir108.png");
+        assert!(pictured(&image));
+        let mut grib = product(2, "model.ICON.202611281200.024h_fields.grib2");
+        grib.media_type = "application/x-grib".into();
+        assert!(!pictured(&grib));
+        grib.thumbnail_url = Some("/api/v1/products/2/thumbnail".into());
+        assert!(pictured(&grib));
     }
 
     #[test]
