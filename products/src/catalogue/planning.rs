@@ -380,7 +380,8 @@ mod tests {
             "spelled as the campaign spells it"
         );
         let decision: NewDecision =
-            serde_json::from_value(serde_json::json!({"to": "warning"})).unwrap();
+            serde_json::from_value(serde_json::json!({"to": "warning", "rationale": "D-1"}))
+                .unwrap();
         log.record_decision(operation.id, &decision, "marie")
             .await
             .unwrap();
@@ -394,7 +395,7 @@ mod tests {
         }
         let kept = catalogue.decisions(operation.id).await.unwrap();
         assert_eq!(kept.len(), 1);
-        assert_eq!(kept[0].rationale, "");
+        assert_eq!(kept[0].rationale, "D-1");
         assert_eq!(kept[0].to, Status::Warning);
     }
 }
