@@ -137,6 +137,7 @@ test('a day two years back is two clicks from the calendar, and a month is one f
 
   // A month by the date control: the calendar of that month alone.
   await page.goto('/calendar');
+  await hydrated(page);
   await page.locator('.month-jump input[name="month"]').fill(day(then).slice(0, 7));
   await page.locator('.month-jump button').click();
   await expect(page).toHaveURL(new RegExp(`month=${day(then).slice(0, 7)}`));
@@ -157,11 +158,13 @@ test('a flight is found by the area it flew over on the search page', async ({ p
   const [flight] = await catalogued(request, site, 1);
 
   await page.goto(`/search?q=${site.toLowerCase()}`);
+  await hydrated(page); // typed before hydration, the field would be reset
   await page.getByLabel('Area').fill('7.5,46.3,8.5,47');
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page).toHaveURL(/bbox=7\.5%2C46\.3%2C8\.5%2C47/);
   await expect(page.locator('.search-page')).toContainText(flight.file_name.replace(/\./g, ' ').slice(0, 20));
   // Another area: the flight is not there.
+  await hydrated(page);
   await page.getByLabel('Area').fill('-5,40,-4,41');
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.locator('.search-page')).toContainText('Nothing found.');
