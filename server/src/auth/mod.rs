@@ -376,3 +376,39 @@ pub fn peer(request: &Request) -> Option<SocketAddr> {
 pub fn needs(role: Role) -> ApiError {
     ApiError::Forbidden(format!("this needs the {role} role"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::engine::general_purpose::STANDARD;
+
+    fn with(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, value.parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn a_token_comes_as_bearer_or_as_a_basic_password_and_nothing_else() {
+        assert_eq!(bearer(&with("Bearer obp_x")).as_deref(), Some("obp_x"));
+        let basic = format!("Basic {}", STANDARD.encode("qgis:obp_y"));
+        assert_eq!(bearer(&with(&basic)).as_deref(), Some("obp_y"));
+        let long = format!("Basic {}", "A".repeat(2000));
+        let no_colon = format!("Basic {}", STANDARD.encode("obp_z"));
+        let empty = format!("Basic {}", STANDARD.encode("user:"));
+        let not_utf8 = format!("Basic {}", STANDARD.encode([0xff, 0x3a, 0x41]));
+        for refused in [
+            "Basic !!!",
+            "Basic ",
+            "Bearer ",
+            "Digest x",
+            &long,
+            &no_colon,
+            &empty,
+            &not_utf8,
+        ] {
+            assert_eq!(bearer(&with(refused)), None, "{refused:.40}");
+        }
+        assert_eq!(bearer(&HeaderMap::new()), None);
+    }
+}

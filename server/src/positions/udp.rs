@@ -180,3 +180,39 @@ async fn write(
         }
     }
 }
+
+#[cfg(test)]
+mod sender_tests {
+    use super::*;
+
+    #[test]
+    fn senders_are_addresses_or_networks_and_only_they_are_heard() {
+        let args = PositionArgs {
+            iwg1: Vec::new(),
+            iwg1_from: vec![
+                parse_sender("192.0.2.10").unwrap(),
+                parse_sender("198.51.100.0/24").unwrap(),
+            ],
+        };
+        for heard in ["192.0.2.10", "198.51.100.77", "::ffff:192.0.2.10"] {
+            assert!(args.hears(heard.parse().unwrap()), "{heard}");
+        }
+        for unheard in ["192.0.2.11", "203.0.113.1", "::1"] {
+            assert!(!args.hears(unheard.parse().unwrap()), "{unheard}");
+        }
+        for bad in [
+            "",
+            "x",
+            "300.1.1.1",
+            "1.2.3.4/99",
+            "192.0.2.0/",
+            &"1".repeat(5000),
+        ] {
+            assert!(parse_sender(bad).is_err(), "{bad:.20}");
+        }
+        assert!(
+            PositionArgs::default().hears("203.0.113.1".parse().unwrap()),
+            "no list: any"
+        );
+    }
+}
