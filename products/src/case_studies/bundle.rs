@@ -131,12 +131,12 @@ pub fn entries(
             last: p.product.valid_time,
             bbox: p.product.meta.bbox,
         })
-        .reduce(Extent::union);
+        .fold(case.extent(), Extent::union);
     let mut collection = stac::collection(
         &collection_id,
         case.title.clone(),
         description(case),
-        extent,
+        Some(extent),
         &FROM_COLLECTION,
     );
     collection.keywords = case.tags.clone();

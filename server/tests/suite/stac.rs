@@ -127,7 +127,7 @@ pub async fn stac_campaign() -> TestServer {
     let case = json!({"slug": "squall-0601", "title": "The squall line of 1 June",
         "start": "2026-06-01T00:00:00Z", "end": "2026-06-02T00:00:00Z",
         "tags": ["squall_line"], "description": "Two images of the line.",
-        "pins": pins, "published": true});
+        "bbox": [-3.0, 41.0, 4.0, 45.0], "pins": pins, "published": true});
     let created = t
         .http
         .post(t.url("/api/v1/case-studies"))
@@ -259,6 +259,16 @@ async fn what_the_items_say(t: &TestServer) {
     assert_eq!(bytes.as_ref(), png(1).as_slice());
 
     // The case study's collection: its two pinned images, shown in it.
+    // The case's collection spans its own area (west and south here) and
+    // days with its products' boxes (east and north), not the globe.
+    let (_, collection) = get(&public, stac("/collections/case-squall-0601")).await;
+    assert_eq!(
+        collection["extent"]["spatial"]["bbox"][0],
+        json!([-3.0, 41.0, 10.0, 47.0]),
+        "{collection}"
+    );
+    let interval = &collection["extent"]["temporal"]["interval"][0];
+    assert_eq!(interval[0], "2026-06-01T00:00:00Z", "{collection}");
     let (_, case) = get(&public, stac("/collections/case-squall-0601/items")).await;
     let features = case["features"].as_array().unwrap();
     assert_eq!(features.len(), 2);
