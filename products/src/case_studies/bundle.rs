@@ -131,7 +131,7 @@ pub fn entries(
             last: p.product.valid_time,
             bbox: p.product.meta.bbox,
         })
-        .fold(case.extent(), Extent::union);
+        .fold(Extent::of_case(case), Extent::union);
     let mut collection = stac::collection(
         &collection_id,
         case.title.clone(),

@@ -143,20 +143,6 @@ pub struct CaseStudyDetail {
     pub hidden_pins: usize,
 }
 
-impl CaseStudy {
-    /// The case's own extent, its time range and area: part of its STAC
-    /// collection's extent whatever its pinned products say (without it, a
-    /// case pinning products without a box spanned the whole globe).
-    pub fn extent(&self) -> crate::stac::Extent {
-        crate::stac::Extent {
-            items: 0,
-            first: self.start,
-            last: self.end,
-            bbox: self.bbox,
-        }
-    }
-}
-
 fn invalid(field: &'static str, problem: impl Into<String>) -> Invalid {
     Invalid {
         field,

@@ -378,6 +378,18 @@ pub struct Extent {
 }
 
 impl Extent {
+    /// A case study's own extent, its time range and area: part of its
+    /// collection's extent whatever its pinned products say (without it, a
+    /// case pinning products without a box spanned the whole globe).
+    pub fn of_case(case: &crate::case_studies::CaseStudy) -> Extent {
+        Extent {
+            items: 0,
+            first: case.start,
+            last: case.end,
+            bbox: case.bbox,
+        }
+    }
+
     /// The extent of both.
     pub fn union(self, other: Extent) -> Extent {
         let bbox = match (self.bbox, other.bbox) {

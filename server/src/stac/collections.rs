@@ -63,7 +63,7 @@ fn case_collection(case: &CaseStudy, extent: Option<Extent>, root: &RequestRoot)
     } else {
         case.description.clone()
     };
-    let own = case.extent();
+    let own = Extent::of_case(case);
     let extent = Some(extent.map_or(own, |items| items.union(own)));
     let mut collection = collection(&id, case.title.clone(), description, extent, root);
     collection.keywords = case.tags.clone();
