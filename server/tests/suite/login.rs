@@ -45,6 +45,18 @@ async fn status_of(client: &reqwest::Client, t: &TestServer, path: &str) -> Stat
     client.get(t.url(path)).send().await.unwrap().status()
 }
 
+/// Uses an invitation link's `token` to set `password`, as its welcome page does.
+fn accept_link(
+    t: &TestServer,
+    token: &str,
+    password: &str,
+) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> {
+    reqwest::Client::new()
+        .post(t.url("/api/v1/invitations/accept"))
+        .json(&serde_json::json!({ "token": token, "password": password }))
+        .send()
+}
+
 async fn login(client: &reqwest::Client, t: &TestServer, user: &str, pw: &str) -> StatusCode {
     post_login(client, t, user, pw).await.status()
 }
@@ -269,10 +281,7 @@ async fn wrong_passwords_in_a_row_get_429_and_cross_site_posts_are_refused() {
 #[tokio::test]
 async fn an_invitation_works_once_and_not_after_it_expires() {
     let t = participants().await;
-    let catalogue =
-        products::catalogue::Catalogue::open(&products::store::DataDir::new(t.data()).database())
-            .await
-            .unwrap();
+    let catalogue = common::catalogue_of(t.data()).await;
     let user = catalogue
         .add_user("newcomer", Role::Scientist, None)
         .await
@@ -300,12 +309,7 @@ async fn an_invitation_works_once_and_not_after_it_expires() {
         .await
         .unwrap();
     catalogue.close().await;
-    let accept = |token: &str, password: &str| {
-        reqwest::Client::new()
-            .post(t.url("/api/v1/invitations/accept"))
-            .json(&serde_json::json!({ "token": token, "password": password }))
-            .send()
-    };
+    let accept = |token: &str, password: &str| accept_link(&t, token, password);
     // Hostile ones first: none uses the invitation up.
     for (token, password) in [
         ("", "long enough pw"),
@@ -346,10 +350,7 @@ async fn an_invitation_works_once_and_not_after_it_expires() {
 #[tokio::test]
 async fn a_newer_or_used_invitation_ends_the_older_links() {
     let t = participants().await;
-    let catalogue =
-        products::catalogue::Catalogue::open(&products::store::DataDir::new(t.data()).database())
-            .await
-            .unwrap();
+    let catalogue = common::catalogue_of(t.data()).await;
     let user = catalogue
         .add_user("twice", Role::Viewer, None)
         .await
@@ -367,12 +368,7 @@ async fn a_newer_or_used_invitation_ends_the_older_links() {
             .await
             .unwrap();
     }
-    let accept = |token: &str| {
-        reqwest::Client::new()
-            .post(t.url("/api/v1/invitations/accept"))
-            .json(&serde_json::json!({ "token": token, "password": "long enough pw" }))
-            .send()
-    };
+    let accept = |token: &str| accept_link(&t, token, "long enough pw");
     assert_eq!(
         accept(old).await.unwrap().status(),
         StatusCode::BAD_REQUEST,
