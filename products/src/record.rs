@@ -208,6 +208,10 @@ pub enum EventKind {
     FlightPlanSaved {
         plan: crate::tracks::plan::StoredPlan,
     },
+    /// A flight plan taken off its operation (removed, or replaced by a
+    /// newer file).
+    #[serde(rename = "flight_plan.removed")]
+    FlightPlanRemoved { id: i64, operation_id: i64 },
     /// A case study created or changed. A draft is for participants only.
     #[serde(rename = "case_study.saved")]
     CaseStudySaved {
@@ -287,6 +291,7 @@ impl EventKind {
             EventKind::BriefingUpdated { .. } => "briefing.updated",
             EventKind::ReportUpdated { .. } => "report.updated",
             EventKind::FlightPlanSaved { .. } => "flight_plan.saved",
+            EventKind::FlightPlanRemoved { .. } => "flight_plan.removed",
             EventKind::CaseStudySaved { .. } => "case_study.saved",
             EventKind::CaseStudyDeleted { .. } => "case_study.deleted",
             EventKind::CaseTagSaved { .. } => "case_tag.saved",

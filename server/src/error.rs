@@ -79,6 +79,7 @@ impl ApiError {
                 | PlanningError::UnknownTag(_) => (StatusCode::BAD_REQUEST, "bad_request"),
                 PlanningError::UnknownOperation
                 | PlanningError::UnknownBriefing
+                | PlanningError::UnknownPlan
                 | PlanningError::UnknownCaseStudy => (StatusCode::NOT_FOUND, "not_found"),
                 PlanningError::Move { .. }
                 | PlanningError::CodesExhausted(_)

@@ -99,4 +99,20 @@ impl EventLog {
         tx.commit().await?;
         Ok(event)
     }
+
+    /// Takes plan `id` off its operation. Plans are working files, not the
+    /// campaign's record: the decisions and the report say what was flown.
+    pub async fn remove_flight_plan(&self, id: i64) -> std::result::Result<Event, PlanningError> {
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
+        let operation_id: i64 =
+            sqlx::query_scalar("DELETE FROM flight_plans WHERE id = ? RETURNING operation_id")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(PlanningError::UnknownPlan)?;
+        let event =
+            insert_event(&mut tx, EventKind::FlightPlanRemoved { id, operation_id }).await?;
+        tx.commit().await?;
+        Ok(event)
+    }
 }

@@ -31,6 +31,8 @@ pub enum PlanningError {
     UnknownOperation,
     #[error("no such briefing")]
     UnknownBriefing,
+    #[error("no such flight plan")]
+    UnknownPlan,
     #[error("no such case study")]
     UnknownCaseStudy,
     #[error("the slug {0:?} is taken by another case study")]

@@ -48,6 +48,8 @@ pub enum PlanFormat {
     Gpx,
     Ftml,
     Csv,
+    /// FliteStar/FliteMap's text route (`FWP` lines), saved as `.txt`.
+    FliteStar,
 }
 
 impl PlanFormat {
@@ -58,11 +60,39 @@ impl PlanFormat {
             "gpx" => Some(Self::Gpx),
             "ftml" => Some(Self::Ftml),
             "csv" | "txt" => Some(Self::Csv),
+            "flitestar" => Some(Self::FliteStar),
             _ => None,
+        }
+    }
+
+    /// The format's name as people write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Kml => "KML",
+            Self::Gpx => "GPX",
+            Self::Ftml => "FTML",
+            Self::Csv => "CSV",
+            Self::FliteStar => "FliteStar",
+        }
+    }
+
+    /// The format `text` is in when its extension says too little: a
+    /// `.txt` may be a table or a FliteStar route, which says so on its
+    /// first line.
+    pub fn sniffed(self, text: &str) -> Self {
+        let start = text.trim_start_matches('\u{feff}').trim_start();
+        match self {
+            Self::Csv if start.starts_with(FLITESTAR_MARK) => Self::FliteStar,
+            other => other,
         }
     }
 }
 
+/// How a FliteStar route file begins.
+pub const FLITESTAR_MARK: &str = "# FliteStar/FliteMap generated flight plan";
+
+#[cfg(feature = "plans")]
+mod flitestar;
 #[cfg(feature = "plans")]
 mod read;
 #[cfg(feature = "plans")]

@@ -340,6 +340,7 @@ fn may_see(caller: &Caller, event: &Event, open: impl Fn(&Product) -> bool) -> b
         | EventKind::BriefingUpdated { .. }
         | EventKind::ReportUpdated { .. }
         | EventKind::FlightPlanSaved { .. }
+        | EventKind::FlightPlanRemoved { .. }
         | EventKind::CaseTagSaved { .. } => true,
         // Drafts are the participants' work in progress.
         EventKind::CaseStudySaved { case_study } => {

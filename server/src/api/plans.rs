@@ -20,7 +20,7 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/operations/{id}/plans", get(list).post(attach))
-        .route("/plans/{id}", get(one))
+        .route("/plans/{id}", get(one).delete(remove))
         .route("/plans/{id}/gpx", get(gpx))
         .route("/plans/{id}/kml", get(kml))
 }
@@ -49,17 +49,25 @@ async fn attach(
             .as_deref()
             .and_then(|f| f.rsplit_once('.').map(|(_, ext)| ext))
     });
+    let zipped = named.is_some_and(|n| n.eq_ignore_ascii_case("kmz"));
+    let named = if zipped { Some("kml") } else { named };
     let format = named.and_then(PlanFormat::of_extension).ok_or_else(|| {
         ApiError::BadRequest(
-            "say the plan's format: ?format=kml, gpx, ftml or csv (or ?file= with its extension)"
+            "say the plan's format: ?format=kml, gpx, ftml, csv or flitestar (or ?file= with its extension)"
                 .into(),
         )
     })?;
     let bytes = axum::body::to_bytes(body, MAX_PLAN_BYTES)
         .await
         .map_err(|_| ApiError::BadRequest(format!("the file is over {MAX_PLAN_BYTES} bytes")))?;
-    let text = String::from_utf8(bytes.to_vec())
+    let bytes = if zipped {
+        kml_in_kmz(&bytes).map_err(ApiError::BadRequest)?
+    } else {
+        bytes.to_vec()
+    };
+    let text = String::from_utf8(bytes)
         .map_err(|e| ApiError::BadRequest(format!("the file is not UTF-8 text: {e}")))?;
+    let format = format.sniffed(&text);
     // Up to 4 MiB of XML: read off the async threads.
     let mut plan = tokio::task::spawn_blocking(move || parse(format, &text))
         .await
@@ -78,6 +86,31 @@ async fn attach(
     // What the reader left out is told to whoever attached the file.
     stored.plan.skipped = plan.skipped;
     Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// The KML document inside a KMZ (a zip): its first `.kml` entry, read
+/// no further than a plan may be.
+fn kml_in_kmz(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("the KMZ is not a readable zip: {e}"))?;
+    let name = archive
+        .file_names()
+        .find(|n| n.to_ascii_lowercase().ends_with(".kml"))
+        .map(str::to_string)
+        .ok_or("the KMZ holds no .kml document")?;
+    let entry = archive
+        .by_name(&name)
+        .map_err(|e| format!("{name} in the KMZ cannot be read: {e}"))?;
+    let mut kml = Vec::new();
+    entry
+        .take(MAX_PLAN_BYTES as u64 + 1)
+        .read_to_end(&mut kml)
+        .map_err(|e| format!("{name} in the KMZ cannot be read: {e}"))?;
+    if kml.len() > MAX_PLAN_BYTES {
+        return Err(format!("{name} in the KMZ is over {MAX_PLAN_BYTES} bytes"));
+    }
+    Ok(kml)
 }
 
 async fn list(
@@ -123,6 +156,16 @@ async fn one(
         json["duration_s"] = duration.num_seconds().into();
     }
     Ok(Json(json))
+}
+
+/// `DELETE /api/v1/plans/{id}`: a scientist takes a plan off its operation
+/// (a wrong file, or one replaced by a newer revision).
+async fn remove(
+    State(state): State<AppState>,
+    _: Scientist,
+    Path(id): Path<i64>,
+) -> Result<Json<products::Event>, ApiError> {
+    Ok(Json(state.hub.remove_flight_plan(id).await?))
 }
 
 async fn gpx(

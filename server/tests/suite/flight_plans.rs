@@ -208,3 +208,86 @@ async fn a_kml_with_a_flight_path_wind_barbs_and_an_airspace_attaches_the_path()
         "{refused}"
     );
 }
+
+/// A KML zipped as Google Earth saves it (`doc.kml` in a KMZ, deflated).
+fn kmz_of(kml: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("doc.kml", deflated).unwrap();
+    zip.write_all(kml.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn a_kmz_and_a_flitestar_route_attach_and_a_scientist_removes_a_plan() {
+    let (t, scientist, viewer) = campaign().await;
+    let id = planned_flight(&t, &scientist).await;
+    let (status, zipped) = post_body(
+        &t,
+        &scientist,
+        &format!("/api/v1/operations/{id}/plans?file=squall.kmz"),
+        kmz_of(KML),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{zipped}");
+    assert_eq!(zipped["format"], "kml");
+    assert_eq!(zipped["waypoints"].as_array().unwrap().len(), 3);
+    let route = "# FliteStar/FliteMap generated flight plan.\n\
+                 FWP 1 A LFBO N 43 38.1 E 1 22.1 500\n\
+                 FWP 2 W P1 N 44 30.0 W 0 30.0 31000\n";
+    let (status, flitestar) = attach(&t, &scientist, id, "file=rf02.txt", route).await;
+    assert_eq!(status, StatusCode::CREATED, "{flitestar}");
+    assert_eq!(flitestar["format"], "flitestar");
+    assert_eq!(flitestar["waypoints"][1]["label"], "P1");
+    assert_eq!(flitestar["waypoints"][1]["lon"], -0.5);
+    // Hostile zips: not a zip, no KML inside, a KML over the limit inside.
+    let big = format!("<kml>{}</kml>", " ".repeat(5 << 20));
+    for (body, reason) in [
+        (b"PK not a zip".to_vec(), "not a readable zip"),
+        (
+            kmz_of("").into_iter().take(10).collect(),
+            "not a readable zip",
+        ),
+        (kmz_of(&big), "over"),
+    ] {
+        let path = format!("/api/v1/operations/{id}/plans?format=kmz");
+        let (status, refused) = post_body(&t, &scientist, &path, body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+        assert!(
+            refused["reason"].as_str().unwrap().contains(reason),
+            "{refused}"
+        );
+    }
+
+    // Removing: not a viewer's to do; a scientist's, announced on the stream.
+    let plan = zipped["id"].as_i64().unwrap();
+    let mut ws = t.events(None).await;
+    let path = t.url(&format!("/api/v1/plans/{plan}"));
+    let refused = viewer.delete(&path).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let removed = scientist.delete(&path).send().await.unwrap();
+    assert_eq!(removed.status(), StatusCode::OK);
+    loop {
+        let event = next_event(&mut ws).await;
+        if let EventKind::FlightPlanRemoved {
+            id: gone,
+            operation_id,
+        } = event.kind
+        {
+            assert_eq!((gone, operation_id), (plan, id));
+            break;
+        }
+    }
+    let again = scientist.delete(&path).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    let (_, listed) = t.get_json(&format!("/api/v1/operations/{id}/plans")).await;
+    let left: Vec<i64> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(left, vec![flitestar["id"].as_i64().unwrap()]);
+}

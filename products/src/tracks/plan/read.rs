@@ -22,6 +22,7 @@ pub fn parse(format: PlanFormat, text: &str) -> Result<FlightPlan, PlanError> {
         PlanFormat::Gpx => gpx(&document(text)?),
         PlanFormat::Ftml => ftml(&document(text)?),
         PlanFormat::Csv => csv_table(text),
+        PlanFormat::FliteStar => super::flitestar::route(text),
     }?;
     if plan.waypoints.len() > MAX_WAYPOINTS {
         return Err(PlanError::TooMany(plan.waypoints.len()));

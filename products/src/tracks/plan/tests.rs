@@ -264,3 +264,53 @@ fn a_kml_route_is_its_longest_line_not_its_stray_points_or_areas() {
     let refused = parse(PlanFormat::Kml, fir).unwrap_err().to_string();
     assert!(refused.contains("polygons"), "{refused}");
 }
+
+#[test]
+fn a_flitestar_route_is_read_from_its_fwp_lines() {
+    let route = "# FliteStar/FliteMap generated flight plan.\n\
+        ROUTE EDMO-EDMO\n\
+        FWP 1 A EDMO N 48 4.9 E 11 16.9 1900\n\
+        FWP 2 W WP1 N 50 30.0 E 10 0.0 41000\n\
+        FWP 3 W WP2 S 1 15.5 W 2 45.0 41000\n";
+    let format = PlanFormat::Csv.sniffed(route);
+    assert_eq!(format, PlanFormat::FliteStar);
+    let plan = parse(format, route).unwrap();
+    let labels: Vec<_> = plan.waypoints.iter().map(|w| w.label.as_str()).collect();
+    assert_eq!(labels, ["EDMO", "WP1", "WP2"]);
+    let wp2 = &plan.waypoints[2];
+    assert!((wp2.lat + 1.258_333).abs() < 1e-5 && (wp2.lon + 2.75).abs() < 1e-9);
+    assert!((plan.waypoints[1].alt.unwrap() - 12_496.8).abs() < 1e-6);
+    assert_eq!(plan.skipped, ["1 lines that are not waypoints"]);
+    // A table is still a table.
+    assert_eq!(PlanFormat::Csv.sniffed("lat,lon\n1,2\n"), PlanFormat::Csv);
+    for (bad, reason) in [
+        ("FWP 1 A X N 1 2 E 3 4 5\n", "marker"),
+        (
+            "# FliteStar/FliteMap generated flight plan.\nnothing\n",
+            "no FWP",
+        ),
+        (
+            "# FliteStar/FliteMap generated flight plan.\nFWP 1 A X N 1 2\n",
+            "fields",
+        ),
+        (
+            "# FliteStar/FliteMap generated flight plan.\nFWP 1 A X Q 1 2 E 3 4 5\n",
+            "hemisphere",
+        ),
+        (
+            "# FliteStar/FliteMap generated flight plan.\nFWP 1 A X N 1 75 E 3 4 5\n",
+            "minutes",
+        ),
+        (
+            "# FliteStar/FliteMap generated flight plan.\nFWP 1 A X N 95 0 E 3 4 5\n",
+            "latitude",
+        ),
+        (
+            "# FliteStar/FliteMap generated flight plan.\nFWP 1 A X N 1 0 E 3 4 NaN\n",
+            "altitude",
+        ),
+    ] {
+        let error = parse(PlanFormat::FliteStar, bad).unwrap_err().to_string();
+        assert!(error.contains(reason), "{bad:?}: {error}");
+    }
+}
