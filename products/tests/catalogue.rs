@@ -489,6 +489,8 @@ async fn a_write_that_reads_first_waits_for_another_connections_write() {
                     version: 1,
                 }),
                 view: None,
+                shows: Vec::new(),
+                area: None,
                 comment: String::new(),
             }],
             operations: Vec::new(),

@@ -20,7 +20,7 @@ use products::catalogue::{
 };
 use products::operations::report::REPORT_CATEGORY;
 use products::operations::{
-    BriefingDraft, Iop, NewDecision, Plan, PlanPatch, Platform, ReportDraft,
+    BriefingDraft, BriefingItem, Iop, NewDecision, Plan, PlanPatch, Platform, ReportDraft,
 };
 use products::sidecar::{ProductMeta, Timing};
 use products::tracks::plan::{FlightPlan, PlanFormat};
@@ -141,6 +141,11 @@ impl Hub {
             .log
             .save_flight_plan(operation_id, plan, format, author);
         self.announce(write).await
+    }
+
+    /// A flight plan taken off its operation (`flight_plan.removed`).
+    pub async fn remove_flight_plan(&self, id: i64) -> Result<Event, PlanningError> {
+        self.announce(self.inner.log.remove_flight_plan(id)).await
     }
 
     /// An operation's report written or amended by `author` (`report.updated`).
@@ -264,6 +269,16 @@ impl Hub {
         draft: &BriefingDraft,
     ) -> Result<Event, PlanningError> {
         self.announce(self.inner.log.update_briefing(id, draft))
+            .await
+    }
+
+    /// An item added at the end of a briefing (`briefing.updated`).
+    pub async fn add_briefing_item(
+        &self,
+        id: i64,
+        item: &BriefingItem,
+    ) -> Result<Event, PlanningError> {
+        self.announce(self.inner.log.add_briefing_item(id, item))
             .await
     }
 

@@ -76,16 +76,18 @@ impl Catalogue {
         let mut slides = Vec::with_capacity(briefing.items.len());
         for item in &briefing.items {
             let product = match item.product {
-                Some(cited) => self
-                    .product(cited.product_id, visibility)
-                    .await?
-                    .map(|stored| stored.product)
-                    .filter(|p| visibility.may_see(p, now)),
+                Some(cited) => self.visible_version(cited, visibility, now).await?,
                 None => None,
             };
+            let mut shown = Vec::with_capacity(item.shows.len());
+            for &cited in &item.shows {
+                shown.extend(self.visible_version(cited, visibility, now).await?);
+            }
             slides.push(Slide {
                 product,
                 view: item.view.clone(),
+                shown,
+                area: item.area,
                 comment: item.comment.clone(),
             });
         }
@@ -110,6 +112,23 @@ impl Catalogue {
             operations,
             decisions,
         }))
+    }
+}
+
+impl Catalogue {
+    /// The version an item cites (already resolved to its own id), if
+    /// `visibility` may see it now.
+    async fn visible_version(
+        &self,
+        cited: Evidence,
+        visibility: crate::access::Visibility,
+        now: DateTime<Utc>,
+    ) -> Result<Option<crate::record::Product>> {
+        Ok(self
+            .product(cited.product_id, visibility)
+            .await?
+            .map(|stored| stored.product)
+            .filter(|p| visibility.may_see(p, now)))
     }
 }
 
@@ -164,6 +183,39 @@ impl EventLog {
         announce(tx, id).await
     }
 
+    /// Adds `item` at the end of briefing `id`: what "Add to briefing"
+    /// does from the board, in one transaction so that two scientists
+    /// adding at once both land.
+    pub async fn add_briefing_item(&self, id: i64, item: &BriefingItem) -> Planned<Event> {
+        item.check()?;
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
+        let row = sqlx::query("SELECT * FROM briefings WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(PlanningError::UnknownBriefing)?;
+        let briefing = briefing_of(&row)?;
+        if briefing.items.len() >= crate::operations::briefing::MAX_ITEMS {
+            return Err(crate::operations::Invalid {
+                field: "items",
+                problem: format!("the briefing holds {} items already", briefing.items.len()),
+            }
+            .into());
+        }
+        let mut body = Body {
+            items: briefing.items,
+            operations: briefing.operations,
+        };
+        body.items.push(resolved_item(&mut tx, item).await?);
+        sqlx::query("UPDATE briefings SET body = ?, updated_ms = ? WHERE id = ?")
+            .bind(serde_json::to_string(&body)?)
+            .bind(now_ms())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        announce(tx, id).await
+    }
+
     /// Moves the presenter of briefing `id` to item `position`.
     pub async fn move_briefing(&self, id: i64, position: usize) -> Planned<Event> {
         let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
@@ -205,15 +257,9 @@ async fn announce(mut tx: sqlx::Transaction<'_, sqlx::Sqlite>, id: i64) -> Plann
 /// The draft's items with each product resolved to the exact version
 /// cited, and its operations checked to exist.
 async fn resolved(tx: &mut SqliteConnection, draft: &BriefingDraft) -> Planned<Body> {
-    let mut items = draft.items.clone();
-    for item in &mut items {
-        if let Some(cited) = item.product {
-            let product_id = exact_version(tx, &cited).await?;
-            item.product = Some(Evidence {
-                product_id,
-                version: cited.version,
-            });
-        }
+    let mut items = Vec::with_capacity(draft.items.len());
+    for item in &draft.items {
+        items.push(resolved_item(tx, item).await?);
     }
     for &operation in &draft.operations {
         let known: Option<i64> = sqlx::query_scalar("SELECT id FROM operations WHERE id = ?")
@@ -229,4 +275,16 @@ async fn resolved(tx: &mut SqliteConnection, draft: &BriefingDraft) -> Planned<B
         items,
         operations: draft.operations.clone(),
     })
+}
+
+/// `item` with each version it cites resolved to that version's own id.
+async fn resolved_item(tx: &mut SqliteConnection, item: &BriefingItem) -> Planned<BriefingItem> {
+    let mut item = item.clone();
+    for cited in item.product.iter_mut().chain(item.shows.iter_mut()) {
+        *cited = Evidence {
+            product_id: exact_version(tx, cited).await?,
+            version: cited.version,
+        };
+    }
+    Ok(item)
 }

@@ -15,20 +15,67 @@ pub const MAX_ITEMS: usize = 100;
 /// The most operations it discusses.
 pub const MAX_DISCUSSED: usize = 50;
 
+/// The most product versions one view item keeps (a run-to-run of a long
+/// forecast, a map's image layers).
+pub const MAX_SHOWN: usize = 12;
+
 /// One slide: a product version, or a view of the board, with a comment.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BriefingItem {
     #[serde(default)]
     pub product: Option<Evidence>,
     /// A link on this site (`/?compare=…`), for a view rather than a product.
     #[serde(default)]
     pub view: Option<String>,
+    /// The product versions the view showed when it was added (a
+    /// run-to-run's runs, a comparison's pair, the map's images): a slide
+    /// shows them as they were, whatever has arrived since.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shows: Vec<Evidence>,
+    /// For a map view, the area it showed: west, south, east, north.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<[f64; 4]>,
     #[serde(default)]
     pub comment: String,
 }
 
+impl BriefingItem {
+    /// Checks one item: it shows something, its link stays on this site,
+    /// and its numbers are a real area and real versions.
+    pub fn check(&self) -> Result<(), Invalid> {
+        check_text("items.comment", &self.comment, MAX_TEXT, false)?;
+        if let Some(view) = &self.view {
+            check_view("items.view", view)?;
+        }
+        if self.product.is_none() && self.view.is_none() {
+            return Err(invalid("items", "each item shows a product or a view"));
+        }
+        if self.shows.len() > MAX_SHOWN {
+            return Err(invalid(
+                "items.shows",
+                format!("{} versions; at most {MAX_SHOWN}", self.shows.len()),
+            ));
+        }
+        let cited = self.product.iter().chain(&self.shows);
+        if cited.into_iter().any(|p| p.product_id < 1 || p.version < 1) {
+            return Err(invalid("items.product", "no such product version"));
+        }
+        if let Some([w, s, e, n]) = self.area {
+            let lon = |x: f64| (-180.0..=180.0).contains(&x);
+            let lat = |y: f64| (-90.0..=90.0).contains(&y);
+            if !(lon(w) && lon(e) && lat(s) && lat(n) && s < n && w != e) {
+                return Err(invalid(
+                    "items.area",
+                    "west, south, east, north in degrees, south below north",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// What `POST /api/v1/briefings` takes (and `PUT …/{id}` replaces).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BriefingDraft {
     pub title: String,
     pub at: DateTime<Utc>,
@@ -43,7 +90,7 @@ pub struct BriefingDraft {
 }
 
 /// A briefing as stored and announced (`briefing.updated`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Briefing {
     pub id: i64,
     pub title: String,
@@ -93,22 +140,7 @@ impl BriefingDraft {
                 ),
             ));
         }
-        for item in &self.items {
-            check_text("items.comment", &item.comment, MAX_TEXT, false)?;
-            if let Some(view) = &item.view {
-                check_view("items.view", view)?;
-            }
-            match (&item.product, &item.view) {
-                (None, None) => {
-                    return Err(invalid("items", "each item shows a product or a view"))
-                }
-                (Some(p), _) if p.product_id < 1 || p.version < 1 => {
-                    return Err(invalid("items.product", "no such product version"))
-                }
-                _ => {}
-            }
-        }
-        Ok(())
+        self.items.iter().try_for_each(BriefingItem::check)
     }
 }
 
@@ -147,6 +179,29 @@ mod tests {
         assert_eq!(with("items", many.into()), "items");
         let operations: Vec<i64> = (0..51).collect();
         assert_eq!(with("operations", operations.into()), "operations");
+        let runs: Vec<_> = (1..=13)
+            .map(|id| serde_json::json!({"product_id": id, "version": 1}))
+            .collect();
+        let item = |shows: serde_json::Value, area: serde_json::Value| serde_json::json!([{"view": "/map", "shows": shows, "area": area}]);
+        let twelve = serde_json::Value::from(runs[..12].to_vec());
+        let area = serde_json::json!([-30.0, 10.0, 5.0, 40.0]);
+        assert_eq!(
+            with("items", item(runs.into(), area.clone())),
+            "items.shows"
+        );
+        let zero = serde_json::json!([{"product_id": 0, "version": 1}]);
+        assert_eq!(with("items", item(zero, area)), "items.product");
+        for bad in [
+            serde_json::json!([-30.0, 40.0, 5.0, 10.0]),
+            serde_json::json!([-200.0, 10.0, 5.0, 40.0]),
+            serde_json::json!([5.0, 10.0, 5.0, 40.0]),
+        ] {
+            assert_eq!(with("items", item(twelve.clone(), bad)), "items.area");
+        }
+        let across = serde_json::json!([170.0, -30.0, -170.0, -10.0]);
+        let mut json = good.clone();
+        json["items"] = item(twelve, across);
+        assert_eq!(draft(json).check(), Ok(()));
     }
 }
 
@@ -157,6 +212,11 @@ pub struct Slide {
     pub product: Option<crate::record::Product>,
     #[serde(default)]
     pub view: Option<String>,
+    /// The versions a view showed, those the reader may see.
+    #[serde(default)]
+    pub shown: Vec<crate::record::Product>,
+    #[serde(default)]
+    pub area: Option<[f64; 4]>,
     pub comment: String,
 }
 

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use products::operations::{Briefing, BriefingDetail, BriefingDraft};
+use products::operations::{Briefing, BriefingDetail, BriefingDraft, BriefingItem};
 use products::{Event, Role};
 use serde::Deserialize;
 
@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/briefings", get(list).post(create))
         .route("/briefings/{id}", get(one).put(replace))
+        .route("/briefings/{id}/items", post(add_item))
         .route("/briefings/{id}/position", post(position))
 }
 
@@ -86,6 +87,18 @@ async fn replace(
         )));
     }
     Ok(Json(state.hub.update_briefing(id, &draft).await?))
+}
+
+/// Adds one item at the end ("Add to briefing" on the board): any
+/// scientist, as editing the items is.
+async fn add_item(
+    State(state): State<AppState>,
+    _: Scientist,
+    Path(id): Path<i64>,
+    JsonBody(item): JsonBody<BriefingItem>,
+) -> Result<(StatusCode, Json<Event>), ApiError> {
+    let event = state.hub.add_briefing_item(id, &item).await?;
+    Ok((StatusCode::CREATED, Json(event)))
 }
 
 #[derive(Debug, Deserialize)]

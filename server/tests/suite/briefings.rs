@@ -238,3 +238,95 @@ async fn hostile_briefings_are_refused_and_a_good_one_follows() {
     assert_eq!(status, StatusCode::CREATED, "{created}");
     t.server.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn items_added_from_the_board_keep_their_versions_and_area_and_hide_what_the_reader_may_not_see(
+) {
+    let t = TestServer::start_with(tempfile::tempdir().unwrap(), |args| {
+        args.access.restrict = vec!["radar".parse().unwrap()];
+    })
+    .await;
+    let scientist = client_with(&add_user_with_token(t.data(), "marie", Role::Scientist).await);
+    let viewer = client_with(&add_user_with_token(t.data(), "vic", Role::Viewer).await);
+    let mut ws = t.events(None).await;
+    let run = "model.AROME.202611290000.012h_precip.png";
+    let secret = "radar.BOLLENE.202611291200.ppi.png";
+    t.drop_file(run, &png(1));
+    let first = common::product_of(next_event(&mut ws).await).id;
+    t.drop_file(secret, &png(2));
+    let radar = common::product_of(next_event(&mut ws).await).id;
+    // A newer version of the run arrives: the item keeps the one cited.
+    t.drop_file(run, &png(3));
+    next_event(&mut ws).await;
+    let draft = json!({"title": "Morning", "at": "2026-11-29T08:00:00Z"});
+    let url = t.url("/api/v1/briefings");
+    let (status, created) = send(&scientist, Method::POST, url, Some(draft)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["briefing"]["id"].as_i64().unwrap();
+    let items = t.url(&format!("/api/v1/briefings/{id}/items"));
+    let map = json!({"view": "/map?t=202611291200", "area": [-5.0, 40.0, 5.0, 48.0],
+        "shows": [{"product_id": first, "version": 1}, {"product_id": radar, "version": 1}],
+        "comment": "Rain and radar"});
+    let (status, _) = send(&viewer, Method::POST, items.clone(), Some(map.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a viewer adds nothing");
+    let (status, added) = send(&scientist, Method::POST, items.clone(), Some(map)).await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    assert_eq!(added["briefing"]["items"].as_array().unwrap().len(), 1);
+    let product = json!({"product": {"product_id": first, "version": 2}, "comment": "Newest run"});
+    let (status, added) = send(&scientist, Method::POST, items.clone(), Some(product)).await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    assert_eq!(added["briefing"]["items"][1]["comment"], "Newest run");
+    for (bad, field) in [
+        (
+            json!({"view": "/map", "area": [5.0, 48.0, -5.0, 40.0]}),
+            "items.area",
+        ),
+        (json!({"view": "//elsewhere.example/"}), "items.view"),
+        (
+            json!({"view": "/", "shows": [{"product_id": 999, "version": 1}]}),
+            "999",
+        ),
+        (json!({"comment": "nothing shown"}), "items"),
+    ] {
+        let (status, refused) = send(&scientist, Method::POST, items.clone(), Some(bad)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+        assert!(
+            refused["reason"].as_str().unwrap().contains(field),
+            "{refused}"
+        );
+    }
+    let missing = t.url("/api/v1/briefings/4242/items");
+    let (status, _) = send(
+        &scientist,
+        Method::POST,
+        missing,
+        Some(json!({"view": "/"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let detail = t.url(&format!("/api/v1/briefings/{id}"));
+    let (_, seen) = send(&scientist, Method::GET, detail.clone(), None).await;
+    let slide = &seen["slides"][0];
+    assert_eq!(slide["area"], json!([-5.0, 40.0, 5.0, 48.0]));
+    assert_eq!(slide["view"], "/map?t=202611291200");
+    let shown: Vec<(&str, i64)> = slide["shown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["file_name"].as_str().unwrap(),
+                p["version"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(shown, [(run, 1), (secret, 1)]);
+    assert_eq!(seen["slides"][1]["product"]["version"], 2);
+    let public = t.anonymous().get(detail).send().await.unwrap();
+    let text = public.text().await.unwrap();
+    assert!(!text.contains(secret), "the restricted name leaked: {text}");
+    let public: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(public["slides"][0]["shown"].as_array().unwrap().len(), 1);
+    t.server.shutdown().await.unwrap();
+}
