@@ -6,6 +6,7 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::admin::AdminPage;
 use crate::components::briefing::BriefingView;
+use crate::components::briefings::BriefingsPage;
 use crate::components::calendar::CalendarPage;
 use crate::components::case_new::NewCaseStudy;
 use crate::components::case_study::CaseStudyView;
@@ -80,6 +81,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/map") view=MapPage ssr=SsrMode::Async/>
                 <Route path=path!("/operations") view=MissionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/operations/:id") view=OperationView ssr=SsrMode::Async/>
+                <Route path=path!("/briefings") view=BriefingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/briefings/:id") view=BriefingView ssr=SsrMode::Async/>
                 <Route path=path!("/case-studies/new") view=NewCaseStudy ssr=SsrMode::Async/>
                 <Route path=path!("/case-studies/:slug") view=CaseStudyView ssr=SsrMode::Async/>

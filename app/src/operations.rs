@@ -28,6 +28,10 @@ pub struct OperationPage {
     pub detail: OperationDetail,
     /// The reader is a scientist or an admin: the decision form is shown.
     pub may_decide: bool,
+    /// Its flight plans, oldest first.
+    pub plans: Vec<products::tracks::plan::StoredPlan>,
+    /// Its platform's kind, for the speed plans are timed at.
+    pub platform_kind: Option<products::operations::PlatformKind>,
     pub last_seq: i64,
 }
 
@@ -65,9 +69,23 @@ pub async fn load_operation(id: i64) -> Result<Option<OperationPage>, ServerFnEr
             response.set_status(http::StatusCode::NOT_FOUND);
         }
     }
-    Ok(detail.map(|detail| OperationPage {
+    let Some(detail) = detail else {
+        return Ok(None);
+    };
+    let plans = catalogue.flight_plans(id).await.map_err(failed)?;
+    let platform = &detail.operation.plan.platform;
+    let platform_kind = catalogue
+        .platforms()
+        .await
+        .map_err(failed)?
+        .into_iter()
+        .find(|p| p.name == *platform)
+        .map(|p| p.kind);
+    Ok(Some(OperationPage {
         detail,
         may_decide: reader.is_at_least(products::Role::Scientist),
+        plans,
+        platform_kind,
         last_seq,
     }))
 }
@@ -211,6 +229,9 @@ pub struct BriefingPage {
     pub detail: products::operations::BriefingDetail,
     /// The reader presents it (or is an admin): their keys move everyone's.
     pub may_present: bool,
+    /// The reader is a scientist or an admin: items are reordered,
+    /// commented and removed on the page.
+    pub may_edit: bool,
     pub last_seq: i64,
 }
 
@@ -235,7 +256,31 @@ pub async fn load_briefing(id: i64) -> Result<Option<BriefingPage>, ServerFnErro
         BriefingPage {
             detail,
             may_present,
+            may_edit: reader.is_at_least(products::Role::Scientist),
             last_seq,
         }
     }))
+}
+
+/// The briefings page's data: every briefing, and whether the reader may
+/// plan one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BriefingList {
+    pub briefings: Vec<products::operations::Briefing>,
+    pub may_write: bool,
+}
+
+#[server(endpoint = "briefings")]
+pub async fn load_briefings() -> Result<BriefingList, ServerFnError> {
+    let catalogue = crate::board::catalogue()?;
+    let mut briefings = catalogue
+        .briefings(None)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    // The newest first: the next briefing, then the campaign's past.
+    briefings.reverse();
+    Ok(BriefingList {
+        briefings,
+        may_write: crate::board::reader().is_at_least(products::Role::Scientist),
+    })
 }

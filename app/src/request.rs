@@ -39,6 +39,21 @@ pub fn send_json(method: &str, url: &str, body: &str, done: impl FnOnce(u16, Str
     let _ = xhr.send_with_opt_str(Some(body));
 }
 
+/// POSTs a file the user chose as the body, as the plans API takes it.
+pub fn post_file(url: &str, file: &web_sys::File, done: impl FnOnce(u16, String) + 'static) {
+    let xhr = match XmlHttpRequest::new().and_then(|xhr| xhr.open("POST", url).map(|_| xhr)) {
+        Ok(xhr) => xhr,
+        Err(_) => return done(0, "the browser could not make the request".into()),
+    };
+    let answer = xhr.clone();
+    let on_end = Closure::once_into_js(move || {
+        let text = answer.response_text().ok().flatten().unwrap_or_default();
+        done(answer.status().unwrap_or(0), text);
+    });
+    xhr.set_onloadend(Some(on_end.unchecked_ref()));
+    let _ = xhr.send_with_opt_blob(Some(file));
+}
+
 /// What to tell the user of a refused request: the API's `reason`, or the
 /// status when the answer has none.
 pub fn refusal(status: u16, text: &str) -> String {

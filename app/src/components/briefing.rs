@@ -1,13 +1,16 @@
-//! `/briefings/{id}`: a briefing's slides (a product version or a view of
-//! the board, with the presenter's comment), the operations discussed and
-//! the decisions taken on them. *Present* shows one slide full screen; the
-//! presenter's arrow keys move every participant's presentation (through
-//! the event stream); printing gives one slide per page.
+//! `/briefings/{id}`: a briefing's slides (a product version, or a view of
+//! the board with the versions it showed, each with the presenter's
+//! comment), the operations discussed and the decisions taken on them.
+//! *Present* shows one slide full screen; the presenter's arrow keys or
+//! on-screen buttons move every participant's presentation (through the
+//! event stream); printing gives one slide per page. Scientists reorder,
+//! comment and remove items here (see `briefing_edit`).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use products::operations::{BriefingDetail, Slide};
+use products::operations::{BriefingDetail, DecisionTick, Operation};
 
+use crate::components::briefing_edit::{Deck, SlideItem};
 use crate::components::connection::{ConnIndicator, ConnState};
 use crate::components::missions::{OpsHeader, StatusBadge};
 use crate::operations::{load_briefing, utc, BriefingPage};
@@ -40,6 +43,7 @@ fn BriefingBody(page: BriefingPage) -> impl IntoView {
     let BriefingPage {
         detail,
         may_present,
+        may_edit,
         last_seq,
     } = page;
     let BriefingDetail {
@@ -48,12 +52,12 @@ fn BriefingBody(page: BriefingPage) -> impl IntoView {
         operations,
         decisions,
     } = detail;
-    let count = slides.len();
-    let position = RwSignal::new(briefing.position);
+    let deck = Deck::new(&briefing, slides);
     let presenting = RwSignal::new(false);
     let conn = RwSignal::new(ConnState::Static);
     let now = RwSignal::new(chrono::Utc::now());
-    let id = briefing.id;
+    let count = move || deck.count();
+    let go = move |to: usize| deck.present(to);
     #[cfg(feature = "hydrate")]
     {
         Effect::new(move |started: Option<()>| {
@@ -65,31 +69,20 @@ fn BriefingBody(page: BriefingPage) -> impl IntoView {
                 conn,
                 move |event| {
                     if let products::EventKind::BriefingUpdated { briefing } = &event.kind {
-                        if briefing.id == id {
-                            position.set(briefing.position);
-                        }
+                        deck.updated(briefing);
                     }
                 },
                 |_| {},
             );
         });
-        let go = move |to: usize| {
-            position.set(to);
-            let body = serde_json::json!({ "position": to }).to_string();
-            crate::request::post_json(
-                &format!("/api/v1/briefings/{id}/position"),
-                &body,
-                |_, _| {},
-            );
-        };
         let keys = window_event_listener(leptos::ev::keydown, move |ev| {
             if !presenting.get_untracked() {
                 return;
             }
-            let at = position.get_untracked();
+            let at = deck.position.get_untracked();
             match ev.key().as_str() {
                 "Escape" => presenting.set(false),
-                "ArrowRight" | "PageDown" | " " if may_present && at + 1 < count => go(at + 1),
+                "ArrowRight" | "PageDown" | " " if may_present && at + 1 < count() => go(at + 1),
                 "ArrowLeft" | "PageUp" if may_present && at > 0 => go(at - 1),
                 _ => {}
             }
@@ -97,11 +90,19 @@ fn BriefingBody(page: BriefingPage) -> impl IntoView {
         on_cleanup(move || keys.remove());
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (last_seq, id, may_present);
+    let _ = last_seq;
     let hint = if may_present {
-        "Your arrow keys move every participant's presentation; Esc leaves it."
+        "Your keys (← →) and buttons move every participant's presentation; Esc leaves it."
     } else {
         "The presenter's slides follow here; Esc leaves the presentation."
+    };
+    let step = move |forward: bool| {
+        let at = deck.position.get_untracked();
+        if forward && at + 1 < count() {
+            go(at + 1);
+        } else if !forward && at > 0 {
+            go(at - 1);
+        }
     };
     view! {
         <article class="briefing" class:presenting=move || presenting.get()>
@@ -113,59 +114,54 @@ fn BriefingBody(page: BriefingPage) -> impl IntoView {
                     <button type="button" class="primary" on:click=move |_| presenting.update(|p| *p = !*p)>
                         {move || if presenting.get() { "Leave the presentation" } else { "Present" }}
                     </button>
+                    {may_present.then(|| view! {
+                        <span class="present-steps">
+                            <button type="button" aria-label="Previous slide" disabled=move || deck.position.get() == 0
+                                on:click=move |_| step(false)>"◀ Previous"</button>
+                            <button type="button" aria-label="Next slide" disabled=move || { deck.position.get() + 1 >= count() }
+                                on:click=move |_| step(true)>"Next ▶"</button>
+                        </span>
+                    })}
                     <span class="hint">{hint}</span>
-                    <span class="slide-count">{move || format!("{} / {count}", position.get() + 1)}</span>
+                    <span class="slide-count">{move || format!("{} / {}", deck.position.get() + 1, count())}</span>
                 </p>
+                {move || deck.problem.get().map(|p| view! { <p class="login-error" role="alert">{p}</p> })}
             </header>
+            <Show when=move || count() == 0>
+                <p class="muted">"No item yet: add products and views from the board with “Add to briefing”."</p>
+            </Show>
             <ol class="slides">
-                {slides.into_iter().enumerate().map(|(at, slide)| view! {
-                    <SlideView slide at current=Signal::derive(move || position.get() == at)/>
+                {move || deck.items.get().into_iter().enumerate().map(|(at, (_, slide))| view! {
+                    <SlideItem slide at deck may_edit/>
                 }).collect_view()}
             </ol>
-            {(!operations.is_empty()).then(|| view! {
-                <section class="discussed">
-                    <h3>"Operations discussed"</h3>
-                    <ul>
-                        {operations.into_iter().map(|o| {
-                            let taken: Vec<_> = decisions.iter().filter(|d| d.operation_id == o.id).cloned().collect();
-                            view! {
-                                <li>
-                                    <a href=format!("/operations/{}", o.id) rel="external">{o.code.clone()}</a>
-                                    " " <StatusBadge status=o.status/> " " {o.plan.title.clone()}
-                                    {taken.into_iter().map(|d| view! {
-                                        <span class="taken">" → " {d.to.label()} " (" {d.author} ", " {d.at.format("%H:%M UTC").to_string()} ")"</span>
-                                    }).collect_view()}
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                </section>
-            })}
+            <Discussed operations decisions/>
         </article>
     }
 }
 
+/// The operations discussed, with the decisions taken on them that day.
 #[component]
-fn SlideView(slide: Slide, at: usize, current: Signal<bool>) -> impl IntoView {
-    let Slide {
-        product,
-        view,
-        comment,
-    } = slide;
-    let picture = product.as_ref().and_then(|p| {
-        p.preview_url
-            .clone()
-            .or_else(|| p.is_image().then(|| p.file_url.clone()))
-    });
-    let name = product
-        .as_ref()
-        .map(|p| format!("{} (v{})", p.file_name, p.version));
-    view! {
-        <li class="slide" class:current=current data-slide=at>
-            {picture.map(|src| view! { <img src=src alt=name.clone().unwrap_or_default()/> })}
-            {name.map(|name| view! { <p class="slide-name">{name}</p> })}
-            {view.map(|href| view! { <p><a href=href rel="external">"Open this view on the board"</a></p> })}
-            <p class="prose slide-comment">{comment}</p>
-        </li>
-    }
+fn Discussed(operations: Vec<Operation>, decisions: Vec<DecisionTick>) -> impl IntoView {
+    (!operations.is_empty()).then(|| {
+        view! {
+            <section class="discussed">
+                <h3>"Operations discussed"</h3>
+                <ul>
+                    {operations.into_iter().map(|o| {
+                        let taken: Vec<_> = decisions.iter().filter(|d| d.operation_id == o.id).cloned().collect();
+                        view! {
+                            <li>
+                                <a href=format!("/operations/{}", o.id) rel="external">{o.code.clone()}</a>
+                                " " <StatusBadge status=o.status/> " " {o.plan.title.clone()}
+                                {taken.into_iter().map(|d| view! {
+                                    <span class="taken">" → " {d.to.label()} " (" {d.author} ", " {d.at.format("%H:%M UTC").to_string()} ")"</span>
+                                }).collect_view()}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }

@@ -128,6 +128,9 @@ pub fn apply_event(event: &Event, dash: Dash) {
             plans.retain(|held| held.id != plan.id);
             plans.push(plan.clone());
         }),
+        EventKind::FlightPlanRemoved { id, .. } => dash
+            .plans
+            .update(|plans| plans.retain(|held| held.id != *id)),
         EventKind::ProductRejected { rejection } => dash.rejections.update(|list| {
             list.insert(0, rejection.clone());
             list.truncate(RECENT_REJECTIONS);

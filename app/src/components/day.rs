@@ -55,6 +55,11 @@ pub fn DayBody(page: DayPage) -> impl IntoView {
         })
         .collect_view();
     let empty = page.operations.is_empty() && page.lanes.is_empty() && page.briefings.is_empty();
+    // Key products ticked to pin in a new case study of the day.
+    let pins: RwSignal<Vec<i64>> = RwSignal::new(Vec::new());
+    let new_case = move || {
+        pins.with(|pins| new_case_href(day_start(day), day_start(day) + Duration::days(1), pins))
+    };
     view! {
         <article class="day">
             <DayNav day/>
@@ -62,7 +67,7 @@ pub fn DayBody(page: DayPage) -> impl IntoView {
             {empty.then(|| view! { <p class="muted">"Nothing was planned, flown or received this day."</p> })}
             <Operations operations=page.operations/>
             <Briefings briefings=page.briefings/>
-            <KeyProducts hours=page.hours lanes=page.lanes/>
+            <KeyProducts hours=page.hours lanes=page.lanes pins/>
             <section class="day-cases">
                 <h3>"Case studies"</h3>
                 <ul>
@@ -74,8 +79,13 @@ pub fn DayBody(page: DayPage) -> impl IntoView {
                     }).collect_view()}
                 </ul>
                 {links.is_live().then(|| view! {
-                    <a class="button" href=new_case_href(day_start(day), day_start(day) + Duration::days(1), &[]) rel="external">
+                    <a class="button new-case" href=new_case rel="external">
                         "New case study from this day"
+                        {move || pins.with(|p| match p.len() {
+                            0 => String::new(),
+                            1 => " with 1 pinned product".to_string(),
+                            n => format!(" with {n} pinned products"),
+                        })}
                     </a>
                 })}
             </section>
@@ -177,7 +187,7 @@ fn Operations(operations: Vec<OperationDetail>) -> impl IntoView {
 /// A table: one row per lane, one column per hour, the key product's
 /// thumbnail in each cell.
 #[component]
-fn KeyProducts(hours: Vec<u32>, lanes: Vec<DayLane>) -> impl IntoView {
+fn KeyProducts(hours: Vec<u32>, lanes: Vec<DayLane>, pins: RwSignal<Vec<i64>>) -> impl IntoView {
     (!lanes.is_empty()).then(|| {
         let head = hours
             .iter()
@@ -191,7 +201,7 @@ fn KeyProducts(hours: Vec<u32>, lanes: Vec<DayLane>) -> impl IntoView {
                     <tr>
                         <th scope="row">{name}<span class="muted">{format!(" ({})", lane.count)}</span></th>
                         {lane.slots.into_iter().map(|slot| view! {
-                            <td>{slot.product.map(|p| view! { <KeyProduct product=p/> })}</td>
+                            <td>{slot.product.map(|p| view! { <KeyProduct product=p pins/> })}</td>
                         }).collect_view()}
                     </tr>
                 }
@@ -212,8 +222,27 @@ fn KeyProducts(hours: Vec<u32>, lanes: Vec<DayLane>) -> impl IntoView {
 }
 
 #[component]
-fn KeyProduct(product: Product) -> impl IntoView {
+fn KeyProduct(product: Product, pins: RwSignal<Vec<i64>>) -> impl IntoView {
     let links = use_links();
+    let id = product.id;
+    let pin = links.is_live().then(|| {
+        let toggle = move |ev| {
+            let on = event_target_checked(&ev);
+            pins.update(|pins| {
+                pins.retain(|p| *p != id);
+                if on {
+                    pins.push(id);
+                }
+            });
+        };
+        view! {
+            <label class="pin-key">
+                <input type="checkbox" name="pin" value=id on:change=toggle
+                    prop:checked=move || pins.with(|p| p.contains(&id))/>
+                " Pin"
+            </label>
+        }
+    });
     let label = format!("{} {}", product.product, product.valid_time.format("%H:%M"));
     let picture = product
         .thumbnail_url
@@ -227,5 +256,6 @@ fn KeyProduct(product: Product) -> impl IntoView {
             {picture}
             <span>{label}</span>
         </a>
+        {pin}
     }
 }

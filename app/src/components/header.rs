@@ -56,6 +56,7 @@ pub fn Header() -> impl IntoView {
             <span class="count">{move || dash.products.with(Vec::len)} " products"</span>
             <a class="nav" href="/map" rel="external">"Map"</a>
             <a class="nav" href="/operations" rel="external">"Operations"</a>
+            <a class="nav" href="/briefings" rel="external">"Briefings"</a>
             <a class="nav" href="/calendar" rel="external">"Calendar"</a>
             <a class="nav" href="/search" rel="external">"Search"</a>
             <a class="nav" href="/upload" rel="external">"Upload"</a>

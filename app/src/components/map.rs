@@ -17,6 +17,7 @@ use super::map_layers::{
 #[cfg(feature = "hydrate")]
 use super::map_trajectories::load_trajectories;
 use super::map_trajectories::trajectories_at;
+use crate::components::briefing_add::{view_item, AddToBriefing};
 use crate::components::viewer::picture;
 use crate::dash::{use_dash, Dash};
 use crate::map_view::{bounds_of, Basemap, Bounds, MapView, Track, HEIGHT, WIDTH};
@@ -164,6 +165,12 @@ pub fn MapPanel() -> impl IntoView {
                     />
                 </label>
                 <LaneChoice geo_lanes shown_lanes chosen/>
+                <AddToBriefing item=Signal::derive(move || {
+                    let shown: Vec<_> = images.with(|list| list.iter().filter_map(|i| dash.product(i.id)).collect());
+                    let mut item = view_item(format!("/map{}", dash.href(Clone::clone)), &shown);
+                    item.area = Some(view.get().area());
+                    item
+                })/>
             </div>
             <div class="map-frame">
                 <svg node_ref=svg_ref class="map-svg" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label="Map of the campaign area at the cursor time">

@@ -40,6 +40,7 @@ pub fn OpsHeader(title: &'static str) -> impl IntoView {
             <span class="admin-title">{title}</span>
             <a class="nav" href="/" rel="external">"Board"</a>
             <a class="nav" href="/operations" rel="external">"Operations"</a>
+            <a class="nav" href="/briefings" rel="external">"Briefings"</a>
             <a class="nav" href="/calendar" rel="external">"Calendar"</a>
             <a class="nav" href="/search" rel="external">"Search"</a>
         </header>

@@ -8,6 +8,7 @@ use products::operations::{DecisionSeen, EvidenceSeen, Operation, Status};
 
 use crate::components::connection::{ConnIndicator, ConnState};
 use crate::components::missions::{OpsHeader, StatusBadge};
+use crate::components::operation_plans::{typical_speed_kmh, PlansSection};
 use crate::components::report::{ReportKept, ReportSection};
 use crate::evidence::Pins;
 use crate::operations::{load_operation, utc, OperationPage};
@@ -27,6 +28,7 @@ pub fn OperationView() -> impl IntoView {
     // page, which is read again once it is recorded.
     let outcome = RwSignal::new(None::<(bool, String)>);
     let report = ReportKept::default();
+    let plan_outcome = RwSignal::new(None::<(bool, String)>);
     #[cfg(feature = "hydrate")]
     keep_current(loaded, conn);
     view! {
@@ -35,7 +37,7 @@ pub fn OperationView() -> impl IntoView {
             <ConnIndicator state=conn now/>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || loaded.get().map(|page| match page {
-                    Ok(Some(page)) => view! { <OperationBody page loaded outcome report/> }.into_any(),
+                    Ok(Some(page)) => view! { <OperationBody page loaded outcome report plan_outcome/> }.into_any(),
                     Ok(None) => view! { <p class="not-found">"No such operation."</p> }.into_any(),
                     Err(error) => view! { <p class="login-error" role="alert">{error.to_string()}</p> }.into_any(),
                 })}
@@ -85,6 +87,8 @@ fn keep_current(loaded: Loaded, conn: RwSignal<ConnState>) {
                     | EventKind::ProductUpdated { product, .. } => {
                         cites(&product.category, &product.platform)
                     }
+                    EventKind::FlightPlanSaved { plan } => plan.operation_id == id,
+                    EventKind::FlightPlanRemoved { operation_id, .. } => *operation_id == id,
                     _ => crate::operations::operation_of(&event).is_some_and(|o| o.id == id),
                 };
                 if read_again {
@@ -102,11 +106,17 @@ fn OperationBody(
     loaded: Loaded,
     outcome: RwSignal<Option<(bool, String)>>,
     report: ReportKept,
+    plan_outcome: RwSignal<Option<(bool, String)>>,
 ) -> impl IntoView {
     let OperationPage {
-        detail, may_decide, ..
+        detail,
+        may_decide,
+        plans,
+        platform_kind,
+        ..
     } = page;
     let operation = detail.operation;
+    let speed = platform_kind.and_then(typical_speed_kmh);
     let moves = operation.status.moves();
     view! {
         <article class="operation" data-status=operation.status.as_str()>
@@ -115,6 +125,7 @@ fn OperationBody(
             {move || outcome.get().map(|(ok, text)| view! {
                 <p class=if ok { "notice" } else { "notice failed" } role=if ok { "status" } else { "alert" }>{text}</p>
             })}
+            <PlansSection operation_id=operation.id plans speed may_edit=may_decide outcome=plan_outcome/>
             <ReportSection operation=operation.clone() report=detail.report may_write=may_decide loaded kept=report/>
             <section class="decisions">
                 <h2>"Decisions"</h2>

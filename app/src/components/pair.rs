@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use products::Product;
 
+use crate::components::briefing_add::{view_item, AddToBriefing};
 use crate::components::runs::{ModeLinks, Stage};
 use crate::dash::use_dash;
 use crate::window::short_label;
@@ -29,6 +30,9 @@ fn PairDialog(a: i64, b: i64) -> impl IntoView {
             <div class="runs-bar">
                 <h2 class="runs-title">"Two products compared"</h2>
                 <ModeLinks/>
+                <AddToBriefing item=Signal::derive(move || pair.with(|(a, b)| {
+                    view_item(format!("/{}", dash.href(Clone::clone)), a.iter().chain(b))
+                }))/>
                 <a class="close" href=move || dash.href(|v| v.with_pair(None)) data-noscroll="" aria-label="Close the comparison">"×"</a>
             </div>
             <Stage pair mode caption=product_label/>

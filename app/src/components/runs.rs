@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use products::Product;
 
 use crate::compare::{Compare, CompareMode};
+use crate::components::briefing_add::{view_item, AddToBriefing};
 use crate::components::situation::Thumb;
 use crate::components::viewer::picture;
 use crate::dash::use_dash;
@@ -81,6 +82,9 @@ fn RunsDialog(lane: LaneKey, valid: DateTime<Utc>) -> impl IntoView {
                 {step_link(false, "Earlier valid time, both runs (←)", "◀")}
                 {step_link(true, "Later valid time, both runs (→)", "▶")}
                 <ModeLinks/>
+                <AddToBriefing item=Signal::derive(move || pair.with(|(a, b)| {
+                    view_item(format!("/{}", dash.href(Clone::clone)), a.iter().chain(b))
+                }))/>
                 <a class="close" href=move || dash.href(|v| v.with_runs(None)) data-noscroll="" aria-label="Close run-to-run">"×"</a>
             </div>
             <Show when=move || runs.with(|r| !r.is_empty()) fallback=|| view! { <p class="empty">"No run covers this time."</p> }>

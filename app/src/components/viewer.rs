@@ -6,6 +6,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use products::Product;
 
+use crate::components::briefing_add::{product_item, AddToBriefing};
 use crate::dash::use_dash;
 use crate::select;
 
@@ -137,6 +138,7 @@ pub fn Viewer() -> impl IntoView {
                     {runs}
                     <PinLink id=product.id/>
                     <CiteButton product=product.clone()/>
+                    <AddToBriefing item=Signal::stored(product_item(&product))/>
                     <a class="new-case" rel="external" title="A case study of the time shown, with this product"
                         href=move || dash.window.with(|w| crate::case_studies::new_case_href(w.start, w.end(), &[open]))>
                         "New case study"

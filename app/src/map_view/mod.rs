@@ -89,6 +89,19 @@ impl MapView {
     }
 
     /// Zoomed by `factor` (> 1 closer) keeping the point under `anchor` still.
+    /// The area on the globe the view shows, as a briefing keeps it:
+    /// latitudes within the poles, longitudes wrapped into ±180° (west
+    /// above east across the date line), the whole circle when wider.
+    pub fn area(&self) -> Bounds {
+        let [w, s, e, n] = self.bounds();
+        let (s, n) = (s.max(-90.0), n.min(90.0));
+        if e - w >= 360.0 {
+            return [-180.0, s, 180.0, n];
+        }
+        let wrap = |x: f64| (x + 180.0).rem_euclid(360.0) - 180.0;
+        [wrap(w), s, wrap(e), n]
+    }
+
     pub fn zoomed(&self, factor: f64, anchor: (f64, f64)) -> Self {
         let [lon, lat] = self.to_lon_lat(anchor);
         let deg_per_px = (self.deg_per_px / factor).clamp(MIN_DEG_PER_PX, MAX_DEG_PER_PX);

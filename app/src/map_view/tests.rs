@@ -164,3 +164,25 @@ fn a_feature_of_the_api_becomes_a_track() {
     assert_eq!(track.points, vec![[1.0, 43.0], [2.0, 43.5]]);
     assert_eq!(track.times, vec![t(0), t(10)]);
 }
+
+#[test]
+fn a_views_area_stays_on_the_globe() {
+    let europe = MapView::fit([-2.0, 41.0, 6.0, 45.0]);
+    assert_eq!(europe.area(), europe.bounds());
+    let pacific = MapView {
+        lon: 180.0,
+        lat: -20.0,
+        deg_per_px: 0.01,
+    };
+    let [w, s, e, n] = pacific.area();
+    assert!(
+        w > 170.0 && e < -170.0 && s < -20.0 && n > -20.0,
+        "{w} {s} {e} {n}"
+    );
+    let world = MapView {
+        lon: 0.0,
+        lat: 0.0,
+        deg_per_px: MAX_DEG_PER_PX,
+    };
+    assert_eq!(world.area(), [-180.0, -90.0, 180.0, 90.0]);
+}
