@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import path from 'node:path';
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 
 /** The repository: where the binary and the built site are. */
 export const root = path.join(__dirname, '../..');
@@ -119,4 +120,56 @@ export async function healthy(port: number): Promise<void> {
       }
     }, { timeout: 20_000 })
     .toBe(200);
+}
+
+/** A participant made with the real command line, logged in in a browser of their own. */
+export async function participant(browser: Browser, role: string) {
+  const name = platform(role);
+  execFileSync(
+    path.join(root, 'target/debug/opsboard'),
+    ['user', 'add', name, '--role', role, '--password-stdin', '--data-dir', process.env.E2E_DATA_DIR!],
+    { input: 'a participant password\n' },
+  );
+  const context = await browser.newContext({
+    storageState: { cookies: [], origins: [] },
+    baseURL: test.info().project.use.baseURL,
+  });
+  const login = await context.request.post('/api/v1/session', { data: { user: name, password: 'a participant password' } });
+  expect(login.status()).toBe(200);
+  return { name, context, page: await context.newPage() };
+}
+
+/**
+ * Each page of a PDF Chromium printed, with the drawing operators of its
+ * content streams (inflated with zlib): a page with no text (`Tj`/`TJ`) and
+ * no image or form (`Do`) printed blank.
+ */
+export function pdfPages(pdf: Buffer): { text: number; drawn: number }[] {
+  const raw = pdf.toString('latin1');
+  const objects = new Map<number, { head: string; start: number; end: number }>();
+  for (const m of raw.matchAll(/(\d+) 0 obj\b/g)) {
+    const start = m.index! + m[0].length;
+    const end = raw.indexOf('endobj', start);
+    objects.set(Number(m[1]), { head: raw.slice(start, Math.min(end, raw.indexOf('stream', start) >>> 0)), start, end });
+  }
+  const content = (n: number): string => {
+    const o = objects.get(n);
+    if (!o) return '';
+    const body = raw.slice(o.start, o.end);
+    const at = body.indexOf('stream');
+    if (at < 0) return '';
+    let from = at + 'stream'.length;
+    if (body[from] === '\r') from += 1;
+    if (body[from] === '\n') from += 1;
+    const bytes = pdf.subarray(o.start + from, o.start + body.lastIndexOf('endstream'));
+    return /\/FlateDecode/.test(body.slice(0, at)) ? zlib.inflateSync(bytes).toString('latin1') : bytes.toString('latin1');
+  };
+  const pages: { text: number; drawn: number }[] = [];
+  for (const o of objects.values()) {
+    if (!/\/Type\s*\/Page\b(?!s)/.test(o.head)) continue;
+    const refs = o.head.match(/\/Contents\s*(\[[^\]]*\]|\d+ 0 R)/)?.[1] ?? '';
+    const ops = [...refs.matchAll(/(\d+) 0 R/g)].map((r) => content(Number(r[1]))).join('\n');
+    pages.push({ text: (ops.match(/T[jJ]\b/g) ?? []).length, drawn: (ops.match(/\bDo\b/g) ?? []).length });
+  }
+  return pages;
 }

@@ -1,24 +1,6 @@
-import { test, expect, type Browser } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { catalogued, dropFile, idOf, minute, platform, PNG, root, stamp } from './helpers';
+import { test, expect } from '@playwright/test';
+import { catalogued, dropFile, idOf, minute, participant, platform, PNG, stamp } from './helpers';
 
-/** A participant made with the real command line, logged in in a browser of their own. */
-async function participant(browser: Browser, role: string) {
-  const name = platform(role);
-  execFileSync(
-    path.join(root, 'target/debug/opsboard'),
-    ['user', 'add', name, '--role', role, '--password-stdin', '--data-dir', process.env.E2E_DATA_DIR!],
-    { input: 'a participant password\n' },
-  );
-  const context = await browser.newContext({
-    storageState: { cookies: [], origins: [] },
-    baseURL: test.info().project.use.baseURL,
-  });
-  const login = await context.request.post('/api/v1/session', { data: { user: name, password: 'a participant password' } });
-  expect(login.status()).toBe(200);
-  return { name, context, page: await context.newPage() };
-}
 
 test('a scientist moves an operation to D-1 with two cited products; a viewer sees it within a second', async ({ browser, request }) => {
   // The campaign: a platform (by the admin), two products on the board.

@@ -2,7 +2,8 @@ import { test, expect } from '@playwright/test';
 import { catalogued, dropFile, minute, platform, PNG } from './helpers';
 
 // Every page on a phone (390 × 844, as an iPhone 12–15): nothing wider than
-// the screen, so nothing to scroll sideways; a screenshot of each.
+// the screen, so nothing to scroll sideways; a screenshot of each, and of
+// each at a laptop's 1440 × 900.
 test.use({ viewport: { width: 390, height: 844 } });
 
 test('no page is wider than a phone', async ({ page, request }) => {
@@ -44,16 +45,22 @@ test('no page is wider than a phone', async ({ page, request }) => {
 
   const pages = [
     '/', '/upload', '/admin', '/map', '/operations', `/operations/${operation.id}`,
-    `/briefings/${briefingId}`, '/case-studies/new', `/case-studies/${slug}`, '/calendar',
+    '/briefings', `/briefings/${briefingId}`, '/case-studies/new', `/case-studies/${slug}`, '/calendar',
     `/days/${day}`, `/search?q=${site.toLowerCase()}`,
   ];
   const wide: string[] = [];
   for (const path of pages) {
+    const name = path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'board';
+    // Each page at a laptop's size too, for the record.
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(path);
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: test.info().outputPath(`laptop-${name}.png`), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(path);
     await page.waitForLoadState('networkidle');
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     if (width > 390) wide.push(`${path}: ${width} px`);
-    const name = path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'board';
     await page.screenshot({ path: test.info().outputPath(`phone-${name}.png`), fullPage: true });
   }
   expect(wide, 'pages wider than 390 px').toEqual([]);
