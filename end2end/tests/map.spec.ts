@@ -24,7 +24,7 @@ function packet(t: Date, lat: number, lon: number): string {
 async function marker(page: Page, aircraft: string) {
   const g = page.locator(`.map-platform[data-platform="${aircraft}"]`);
   await expect(g).toHaveCount(1);
-  const box = (await g.locator('circle').boundingBox())!;
+  const box = (await g.locator(':is(circle, path.heading)').boundingBox())!;
   return {
     lon: Number(await g.getAttribute('data-lon')),
     lat: Number(await g.getAttribute('data-lat')),
@@ -151,6 +151,11 @@ test('the map: basemap offline, images at the cursor in their box, a flight plan
   await expect.poll(async () => (await marker(page, aircraft)).lon).toBeCloseTo(lonAt(20), 3);
   here = await marker(page, aircraft);
   await expectInBox(page, ids[1], images[1].bbox, here);
+  // Its marker: an arrow due east, at the speed flown then (0.05° a minute at 43.5°N: 242 km/h).
+  const label = page.locator(`.map-platform[data-platform="${aircraft}"] text`);
+  // (A great circle leaves a parallel a little north of east.)
+  await expect(label).toHaveText(new RegExp(`^${aircraft} · (089|090)° · 24[12] km/h$`));
+  await expect(page.locator(`.map-platform[data-platform="${aircraft}"] path.heading`)).toHaveAttribute('transform', /rotate\((89|90)\)/);
   await page.locator('.map').screenshot({ path: 'test-results/map-image.png' });
   const atTwenty = here;
 
@@ -185,6 +190,22 @@ test('the map: basemap offline, images at the cursor in their box, a flight plan
     await page.waitForTimeout(1_100);
   }
   await expect(page.locator(`.map-track[data-track="${aircraft}"] .flown`)).toHaveAttribute('d', /L/);
+  // A packet with its heading and ground speed: the marker says them, and how old the fix is.
+  const fast = `IWG1,${stamp(new Date()).slice(0, 8)}T${stamp(new Date()).slice(8)},43.6,3.1,3000,,,,200,,,,,270${','.repeat(19)}`;
+  expect((await relay.post(`/api/v1/platforms/${aircraft}/iwg1`, { data: fast })).status()).toBe(200);
+  await expect(page.locator(`.map-platform[data-platform="${aircraft}"] text`))
+    .toHaveText(new RegExp(`^${aircraft} 3000 m · 270° · 720 km/h · \\d+ s ago$`), { timeout: 3_000 });
+  // Followed, the map keeps the aircraft in its middle as it flies on.
+  await page.getByLabel('Follow a platform').selectOption(aircraft);
+  await page.waitForTimeout(1_100);
+  const far = `IWG1,${stamp(new Date()).slice(0, 8)}T${stamp(new Date()).slice(8)},44.4,5.5,3000${','.repeat(30)}`;
+  expect((await relay.post(`/api/v1/platforms/${aircraft}/iwg1`, { data: far })).status()).toBe(200);
+  await expect.poll(async () => (await marker(page, aircraft)).lon, { timeout: 3_000 }).toBeCloseTo(5.5, 3);
+  const frame = (await page.locator('.map-svg').boundingBox())!;
+  await expect.poll(async () => {
+    const m = await marker(page, aircraft);
+    return Math.hypot(m.x - (frame.x + frame.width / 2), m.y - (frame.y + frame.height / 2));
+  }).toBeLessThan(12);
   await page.locator('.map').screenshot({ path: 'test-results/map-aircraft.png' });
 
   // Nothing was asked of anything but this server.

@@ -11,9 +11,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use leptos::prelude::*;
 
 use super::map_layers::{
-    AreasLayer, Base, BasemapLayer, Drawn, Graticule, ImagesLayer, Placed, PlansLayer, RingsLayer,
+    AreasLayer, Base, BasemapLayer, Graticule, ImagesLayer, Placed, PlansLayer, RingsLayer,
     TracksLayer,
 };
+use super::map_platforms::{drawn_at, FollowChoice};
 #[cfg(feature = "hydrate")]
 use super::map_trajectories::load_trajectories;
 use super::map_trajectories::trajectories_at;
@@ -89,11 +90,12 @@ pub fn MapPanel() -> impl IntoView {
             .collect::<Vec<_>>()
     });
 
-    // What the map shows first: everything it has, or Europe.
+    // What the map shows first: the campaign's area — operations' areas
+    // and plans, platforms' bases, tracks and latest positions — or, with
+    // none of those, its images (often a whole disc), or Europe.
     let content = move || {
         let mut corners: Vec<[f64; 2]> = Vec::new();
         let mut add = |[w, s, e, n]: Bounds| corners.extend([[w, s], [e, n]]);
-        images.with(|list| list.iter().for_each(|i| add(i.bounds)));
         areas.with(|list| list.iter().for_each(|a| add(a.bounds)));
         plans.with(|list| list.iter().filter_map(|(p, _)| p.bounds).for_each(&mut add));
         bases.with(|list| {
@@ -107,6 +109,14 @@ pub fn MapPanel() -> impl IntoView {
                 }
             }
         });
+        if corners.is_empty() {
+            images.with(|list| {
+                for i in list {
+                    let [w, s, e, n] = i.bounds;
+                    corners.extend([[w, s], [e, n]]);
+                }
+            });
+        }
         bounds_of(corners).map(MapView::fit).unwrap_or_default()
     };
     let view = RwSignal::new(content());
@@ -115,6 +125,27 @@ pub fn MapPanel() -> impl IntoView {
     load(dash, view, basemap, tracks, moved_by_hand, content);
     #[cfg(feature = "hydrate")]
     load_trajectories(dash, view, product_tracks);
+
+    // The platform the map keeps centred on, as its positions arrive.
+    let following: RwSignal<Option<String>> = RwSignal::new(None);
+    Effect::new(move |_| {
+        let Some(key) = following.get() else { return };
+        let here = drawn.with(|list| list.iter().find(|d| d.key == key).and_then(|d| d.at));
+        if let Some(([lon, lat], _)) = here {
+            view.update(|v| {
+                v.lon = lon;
+                v.lat = lat;
+            });
+        }
+    });
+    let followable = Memo::new(move |_| {
+        drawn.with(|list| {
+            list.iter()
+                .filter(|d| !d.predicted && d.at.is_some() && !d.key.starts_with("product:"))
+                .map(|d| d.key.clone())
+                .collect::<Vec<_>>()
+        })
+    });
 
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
     #[cfg(feature = "hydrate")]
@@ -164,6 +195,7 @@ pub fn MapPanel() -> impl IntoView {
                         aria-label="Opacity of the images"
                     />
                 </label>
+                <FollowChoice followable following/>
                 <LaneChoice geo_lanes shown_lanes chosen/>
                 <AddToBriefing item=Signal::derive(move || {
                     let shown: Vec<_> = images.with(|list| list.iter().filter_map(|i| dash.product(i.id)).collect());
@@ -302,47 +334,14 @@ pub(super) fn colour_of(dash: Dash, platform: &str) -> String {
     })
 }
 
-/// Each platform's track, and where it is at the cursor: the newest live
-/// position while the board follows now, else the track at the cursor.
-fn drawn_at(dash: Dash, tracks: RwSignal<BTreeMap<String, Track>>) -> Vec<Drawn> {
-    let following = dash.view.with(|v| v.cursor.is_none());
-    let at = dash.cursor.get();
-    let positions = dash.positions.get();
-    tracks.with(|tracks| {
-        let names: BTreeSet<&String> = tracks.keys().chain(positions.keys()).collect();
-        names
-            .into_iter()
-            .map(|name| {
-                let track = tracks.get(name).cloned().unwrap_or_default();
-                let live = positions.get(name);
-                let here = if following {
-                    live.map(|p| ([p.lon, p.lat], p.alt))
-                        .or_else(|| track.points.last().map(|p| (*p, None)))
-                } else {
-                    track.at(at).map(|p| (p, None))
-                };
-                Drawn {
-                    key: name.clone(),
-                    label: name.clone(),
-                    predicted: false,
-                    colour: colour_of(dash, name),
-                    flown: if following {
-                        track.points.len()
-                    } else {
-                        track.flown_by(at)
-                    },
-                    track,
-                    at: here,
-                }
-            })
-            .filter(|d| !d.track.points.is_empty() || d.at.is_some())
-            .collect()
-    })
-}
-
 /// A click on the map: on a track, the cursor goes to that point's time.
 #[cfg(feature = "hydrate")]
-fn pick(dash: Dash, view: RwSignal<MapView>, drawn: Memo<Vec<Drawn>>, at: (f64, f64)) {
+fn pick(
+    dash: Dash,
+    view: RwSignal<MapView>,
+    drawn: Memo<Vec<super::map_layers::Drawn>>,
+    at: (f64, f64),
+) {
     /// Pixels from a track within which a click picks its nearest point.
     const PICK_REACH: f64 = 10.0;
     let v = view.get_untracked();

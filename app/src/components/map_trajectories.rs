@@ -71,6 +71,8 @@ pub fn trajectories_at(dash: Dash, product_tracks: RwSignal<BTreeMap<i64, Track>
                         track.flown_by(at)
                     },
                     at: track.at(at).map(|p| (p, None)),
+                    motion: None,
+                    fix_age_s: None,
                     label,
                     predicted,
                     track,

@@ -21,6 +21,7 @@ pub mod help;
 pub mod login;
 pub mod map;
 pub mod map_layers;
+pub mod map_platforms;
 pub mod map_snapshot;
 pub mod map_trajectories;
 pub mod missions;

@@ -21,6 +21,23 @@ pub const MAX_DEG_PER_PX: f64 = 0.4;
 /// Kilometres per degree of latitude (mean).
 const KM_PER_DEG: f64 = 111.2;
 
+/// The initial bearing from `a` to `b` (`[lon, lat]`), degrees from north.
+pub fn bearing([lon0, lat0]: [f64; 2], [lon1, lat1]: [f64; 2]) -> f64 {
+    let (p0, p1) = (lat0.to_radians(), lat1.to_radians());
+    let dl = (lon1 - lon0).to_radians();
+    let y = dl.sin() * p1.cos();
+    let x = p0.cos() * p1.sin() - p0.sin() * p1.cos() * dl.cos();
+    y.atan2(x).to_degrees().rem_euclid(360.0)
+}
+
+/// The great-circle distance from `a` to `b` (`[lon, lat]`), km.
+pub fn great_circle_km([lon0, lat0]: [f64; 2], [lon1, lat1]: [f64; 2]) -> f64 {
+    let (p0, p1) = (lat0.to_radians(), lat1.to_radians());
+    let h = ((p1 - p0) / 2.0).sin().powi(2)
+        + p0.cos() * p1.cos() * ((lon1 - lon0).to_radians() / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().min(1.0).asin()
+}
+
 /// `[west, south, east, north]` in degrees.
 pub type Bounds = [f64; 4];
 
@@ -98,7 +115,10 @@ impl MapView {
         if e - w >= 360.0 {
             return [-180.0, s, 180.0, n];
         }
-        let wrap = |x: f64| (x + 180.0).rem_euclid(360.0) - 180.0;
+        let wrap = |x: f64| match (-180.0..=180.0).contains(&x) {
+            true => x,
+            false => (x + 180.0).rem_euclid(360.0) - 180.0,
+        };
         [wrap(w), s, wrap(e), n]
     }
 
@@ -319,6 +339,27 @@ impl Track {
         let f = (t - t0).num_milliseconds() as f64 / (t1 - t0).num_milliseconds().max(1) as f64;
         let ([x0, y0], [x1, y1]) = (self.points[before], self.points[after]);
         Some([x0 + (x1 - x0) * f, y0 + (y1 - y0) * f])
+    }
+
+    /// Its heading (degrees from north) and ground speed (km/h) at `t`:
+    /// along the segment flown then, or the last one once the track ends.
+    pub fn motion_at(&self, t: DateTime<Utc>) -> Option<(f64, f64)> {
+        let n = self.times.len();
+        let after = self
+            .times
+            .partition_point(|time| *time < t)
+            .clamp(1, n.max(1));
+        if n < 2 {
+            return None;
+        }
+        let (i, j) = (after - 1, after);
+        let (i, j) = if j >= n { (n - 2, n - 1) } else { (i, j) };
+        let seconds = (self.times[j] - self.times[i]).num_milliseconds() as f64 / 1000.0;
+        if seconds <= 0.0 {
+            return None;
+        }
+        let (a, b) = (self.points[i], self.points[j]);
+        Some((bearing(a, b), great_circle_km(a, b) / seconds * 3600.0))
     }
 
     /// How many points lie at or before `t`: the trail flown by then.

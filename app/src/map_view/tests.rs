@@ -186,3 +186,40 @@ fn a_views_area_stays_on_the_globe() {
     };
     assert_eq!(world.area(), [-180.0, -90.0, 180.0, 90.0]);
 }
+
+#[test]
+fn a_tracks_motion_is_its_heading_and_ground_speed_then() {
+    // East along the equator, 1° (111.2 km) a minute, then north.
+    let track = Track {
+        points: vec![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]],
+        times: vec![
+            t(0),
+            t(0) + chrono::Duration::minutes(1),
+            t(0) + chrono::Duration::minutes(2),
+        ],
+    };
+    let (heading, speed) = track.motion_at(t(30)).unwrap();
+    assert!((heading - 90.0).abs() < 1e-6, "{heading}");
+    assert!((speed - 6672.0).abs() < 5.0, "{speed}");
+    let later = t(0) + chrono::Duration::seconds(90);
+    assert!(track.motion_at(later).unwrap().0.abs() < 1e-6);
+    // After its end, the last leg; before its start, the first.
+    let end = t(0) + chrono::Duration::hours(1);
+    assert!(track.motion_at(end).unwrap().0.abs() < 1e-6);
+    assert!(
+        (track
+            .motion_at(t(0) - chrono::Duration::hours(1))
+            .unwrap()
+            .0
+            - 90.0)
+            .abs()
+            < 1e-6
+    );
+    let single = Track {
+        points: vec![[0.0, 0.0]],
+        times: vec![t(0)],
+    };
+    assert_eq!(single.motion_at(t(0)), None);
+    assert_eq!(Track::default().motion_at(t(0)), None);
+    assert!((bearing([0.0, 0.0], [-1.0, 0.0]) - 270.0).abs() < 1e-9);
+}
