@@ -158,14 +158,40 @@ test('a flight is found by the area it flew over on the search page', async ({ p
   const [flight] = await catalogued(request, site, 1);
 
   await page.goto(`/search?q=${site.toLowerCase()}`);
-  await hydrated(page); // typed before hydration, the field would be reset
-  await page.getByLabel('Area').fill('7.5,46.3,8.5,47');
+  await hydrated(page); // drawn before hydration, nothing would be kept
+  // The area drawn on the small map: press at its north-west corner, drag, release at the south-east.
+  await page.getByText('Draw the area on a map').click();
+  const map = page.getByRole('img', { name: /Draw the area to search/ });
+  await page.getByRole('button', { name: 'Zoom the area map in' }).click();
+  const [lon0, lat0, perPx] = (await map.getAttribute('data-view'))!.split(',').map(Number);
+  const frame = (await map.boundingBox())!;
+  const screen = (lon: number, lat: number) => ({
+    x: frame.x + (480 + ((lon - lon0) * Math.cos((lat0 * Math.PI) / 180)) / perPx) * (frame.width / 960),
+    y: frame.y + (270 - (lat - lat0) / perPx) * (frame.height / 540),
+  });
+  // The map opens on Europe: the flight's area is in view, zoomed in.
+  const nw = screen(7.5, 47);
+  const se = screen(8.5, 46.3);
+  for (const p of [nw, se]) {
+    expect(p.x).toBeGreaterThan(frame.x);
+    expect(p.x).toBeLessThan(frame.x + frame.width);
+  }
+  await page.mouse.move(nw.x, nw.y);
+  await page.mouse.down();
+  await page.mouse.move((nw.x + se.x) / 2, (nw.y + se.y) / 2, { steps: 4 });
+  await page.mouse.move(se.x, se.y, { steps: 4 });
+  await page.mouse.up();
+  const area = (await page.getByLabel('Area', { exact: true }).inputValue()).split(',').map(Number);
+  // Within a few pixels (0.035° each at this zoom) of the corners meant.
+  [7.5, 46.3, 8.5, 47].forEach((meant, i) => expect(Math.abs(area[i] - meant), `${area}`).toBeLessThan(0.15));
+  await expect(map.locator('rect.area-box')).toHaveCount(1);
+  await page.screenshot({ path: test.info().outputPath('search-area-drawn.png'), fullPage: true });
   await page.getByRole('button', { name: 'Search' }).click();
-  await expect(page).toHaveURL(/bbox=7\.5%2C46\.3%2C8\.5%2C47/);
+  await expect(page).toHaveURL(/bbox=7\.\d+%2C46\.\d+%2C8\.\d+%2C4[67]/);
   await expect(page.locator('.search-page')).toContainText(flight.file_name.replace(/\./g, ' ').slice(0, 20));
   // Another area: the flight is not there.
   await hydrated(page);
-  await page.getByLabel('Area').fill('-5,40,-4,41');
+  await page.getByLabel('Area', { exact: true }).fill('-5,40,-4,41');
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.locator('.search-page')).toContainText('Nothing found.');
 });

@@ -1,6 +1,7 @@
 //! The pieces of the dashboard, one per file.
 
 pub mod admin;
+pub mod area_picker;
 pub mod arrivals;
 pub mod briefing;
 pub mod briefing_add;

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use products::search::{Hit, SearchAnswer, SearchRequest};
 
+use crate::components::area_picker::AreaPicker;
 use crate::components::missions::OpsHeader;
 
 /// The filters a search URL may carry, in the order the facets show them.
@@ -94,6 +95,7 @@ pub fn SearchPage() -> impl IntoView {
     });
     let found = Resource::new_blocking(move || asked.get(), run_search);
     let words = move || query.with(|q| q.get("q").unwrap_or_default());
+    let area = RwSignal::new(query.with_untracked(|q| q.get("bbox").unwrap_or_default()));
     view! {
         <main class="ops-page search-page">
             <OpsHeader title="Search"/>
@@ -106,8 +108,12 @@ pub fn SearchPage() -> impl IntoView {
                 <label class="search-area">"Area "
                     <input type="text" name="bbox" inputmode="decimal" size="22"
                         placeholder="west,south,east,north"
-                        prop:value=move || query.with(|q| q.get("bbox").unwrap_or_default())/>
+                        prop:value=area on:input=move |ev| area.set(event_target_value(&ev))/>
                 </label>
+                <details class="search-area-map">
+                    <summary>"Draw the area on a map"</summary>
+                    <AreaPicker area/>
+                </details>
                 <button type="submit" class="primary">"Search"</button>
             </form>
             <Suspense fallback=|| view! { <p>"Searching…"</p> }>
