@@ -22,6 +22,8 @@ pub struct AdminBoard {
     pub providers: Vec<Provider>,
     pub tokens: Vec<ApiToken>,
     pub audit: Vec<AuditEntry>,
+    /// The case studies' tag vocabulary.
+    pub tags: Vec<products::case_studies::CaseTag>,
     /// What the action just posted did.
     pub notice: Option<Notice>,
 }
@@ -80,6 +82,7 @@ pub async fn load_admin() -> Result<AdminBoard, ServerFnError> {
         providers: catalogue.providers().await.map_err(failed)?,
         tokens: catalogue.api_tokens().await.map_err(failed)?,
         audit: catalogue.audit_trail(AUDIT_LINES).await.map_err(failed)?,
+        tags: catalogue.case_tags().await.map_err(failed)?,
         notice: use_context::<Notice>(),
     })
 }

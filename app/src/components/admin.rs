@@ -50,6 +50,7 @@ fn AdminLists(board: AdminBoard) -> impl IntoView {
         providers,
         tokens,
         audit,
+        tags,
         notice,
     } = board;
     view! {
@@ -57,6 +58,7 @@ fn AdminLists(board: AdminBoard) -> impl IntoView {
         <Users users me/>
         <Providers providers/>
         <Tokens tokens/>
+        <Tags tags/>
         <Audit audit/>
     }
 }
@@ -252,6 +254,55 @@ fn Tokens(tokens: Vec<ApiToken>) -> impl IntoView {
                 <thead><tr><th>"Id"</th><th>"User"</th><th>"Label"</th><th>"Last used"</th><th></th></tr></thead>
                 <tbody>{none}{rows}</tbody>
             </table>
+        </section>
+    }
+}
+
+/// The case studies' tag vocabulary: each tag's long name and tier
+/// changed in its row, a new one added below.
+#[component]
+fn Tags(tags: Vec<products::case_studies::CaseTag>) -> impl IntoView {
+    let none = empty_row(tags.is_empty(), "No tag yet.");
+    let tier = |value: u8| {
+        view! {
+            <input type="number" name="tier" min="1" max=products::case_studies::MAX_TIER
+                value=value required aria-label="Tier" size="2"/>
+        }
+    };
+    let rows = tags
+        .into_iter()
+        .map(|t| {
+            view! {
+                <tr data-tag=t.tag.clone()>
+                    <td><code>{t.tag.clone()}</code></td>
+                    <td colspan="3">
+                        <form method="post" action="/admin" class="inline">
+                            <Act act="save-tag" name=t.tag.clone()/>
+                            <input type="text" name="long_name" value=t.long_name required maxlength="200"
+                                aria-label=format!("Long name of {}", t.tag)/>
+                            {tier(t.tier)}
+                            <button type="submit">"Save"</button>
+                        </form>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="admin-section" aria-labelledby="tags-heading">
+            <h2 id="tags-heading">"Case-study tags"</h2>
+            <p class="hint">"The vocabulary case studies are tagged with (lower case, digits, - and _), by tier."</p>
+            <table>
+                <thead><tr><th>"Tag"</th><th colspan="3">"Long name and tier"</th></tr></thead>
+                <tbody>{none}{rows}</tbody>
+            </table>
+            <form method="post" action="/admin" class="admin-form">
+                <input type="hidden" name="act" value="save-tag"/>
+                <label>"Tag " <input type="text" name="name" required maxlength="64"/></label>
+                <label>"Long name " <input type="text" name="long_name" required maxlength="200"/></label>
+                <label>"Tier " {tier(1)}</label>
+                <button type="submit">"Add the tag"</button>
+            </form>
         </section>
     }
 }

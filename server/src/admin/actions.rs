@@ -60,6 +60,12 @@ pub enum AdminAction {
     RevokeToken {
         name: String,
     },
+    /// A case-study tag added or changed (the tag is the `name`).
+    SaveTag {
+        name: String,
+        long_name: String,
+        tier: String,
+    },
 }
 
 /// Who did it, from where: what the audit trail notes.
@@ -241,6 +247,29 @@ async fn act(
             audit("token.revoked".into(), owner.clone()).await?;
             state.auth.revocations.bump();
             Ok(Notice::done(format!("Token {id} of {owner} is revoked.")))
+        }
+        AdminAction::SaveTag {
+            name,
+            long_name,
+            tier,
+        } => {
+            let tier = tier
+                .trim()
+                .parse()
+                .map_err(|_| ApiError::BadRequest(format!("tier {tier:?} is not a number")))?;
+            let tag = products::case_studies::CaseTag {
+                tag: name.trim().to_string(),
+                long_name: long_name.trim().to_string(),
+                tier,
+            };
+            tag.check()
+                .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+            state.hub.save_case_tag(&tag).await?;
+            audit("case_tag.saved".into(), tag.tag.clone()).await?;
+            Ok(Notice::done(format!(
+                "The tag {} ({}, tier {}) is saved: case studies may use it.",
+                tag.tag, tag.long_name, tag.tier
+            )))
         }
     }
 }

@@ -380,3 +380,62 @@ async fn hostile_admin_forms_are_refused_and_change_nothing() {
     catalogue.close().await;
     t.server.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_tag_vocabulary_is_kept_on_the_admin_page_for_the_case_form() {
+    let t = participants().await;
+    let (status, page) = post(
+        &t,
+        &[
+            ("act", "save-tag"),
+            ("name", "squall_line"),
+            ("long_name", "Squall line"),
+            ("tier", "2"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("The tag squall_line (Squall line, tier 2) is saved"),
+        "{page}"
+    );
+    // Changed in its row: the same tag, a new long name and tier.
+    let fields = [
+        ("act", "save-tag"),
+        ("name", "squall_line"),
+        ("long_name", "Squall line (mesoscale)"),
+        ("tier", "1"),
+    ];
+    post(&t, &fields).await;
+    let (_, tags) = t.get_json("/api/v1/case-tags").await;
+    let tags = tags.as_array().unwrap();
+    assert_eq!(tags.len(), 1, "{tags:?}");
+    assert_eq!(tags[0]["long_name"], "Squall line (mesoscale)");
+    assert_eq!(tags[0]["tier"], 1);
+    let shown = admin_page(&t).await;
+    assert!(shown.contains(r#"data-tag="squall_line""#), "{shown}");
+    // Refused with their reason, nothing kept.
+    for (tag, long_name, tier, reason) in [
+        ("Squall", "Upper case", "1", "lowercase"),
+        ("ok_tag", "", "1", "long_name"),
+        ("ok_tag", "Tier zero", "0", "tier"),
+        ("ok_tag", "Tier ten", "10", "tier"),
+        ("ok_tag", "Not a tier", "1e9", "not a number"),
+        ("a b", "Space", "1", "tag"),
+    ] {
+        let form = [
+            ("act", "save-tag"),
+            ("name", tag),
+            ("long_name", long_name),
+            ("tier", tier),
+        ];
+        let (status, page) = post(&t, &form).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{tag} {tier}");
+        assert!(page.contains("notice failed"), "{tag}: {page}");
+        assert!(page.contains(reason), "{tag} should say {reason}");
+    }
+    let (_, tags) = t.get_json("/api/v1/case-tags").await;
+    assert_eq!(tags.as_array().unwrap().len(), 1);
+    let audit = catalogue_of(t.data()).await.audit_trail(10).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "case_tag.saved"));
+}
