@@ -102,6 +102,7 @@ fn CaseFormView(form: CaseForm, from: String, to: String, bbox: String) -> impl 
             .collect::<BTreeSet<_>>(),
     );
     let published = RwSignal::new(false);
+    let licence = RwSignal::new(String::new());
     let failed = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -118,6 +119,7 @@ fn CaseFormView(form: CaseForm, from: String, to: String, bbox: String) -> impl 
             "operations": operations.get(),
             "pins": pins.get().into_iter().map(|(id, version)| serde_json::json!({"product_id": id, "version": version})).collect::<Vec<_>>(),
             "published": published.get(),
+            "licence": Some(licence.get().trim().to_string()).filter(|l| !l.is_empty()),
         });
         #[cfg(feature = "hydrate")]
         crate::request::post_json(
@@ -176,6 +178,13 @@ fn CaseFormView(form: CaseForm, from: String, to: String, bbox: String) -> impl 
                     }
                 }).collect_view()}
             </fieldset>
+            <label>"Licence (SPDX; the campaign's data policy when empty) "
+                <input type="text" name="licence" maxlength="64" list="licences"
+                    placeholder=products::case_studies::DEFAULT_LICENCE on:input=input(licence)/>
+                <datalist id="licences">
+                    {LICENCES.into_iter().map(|l| view! { <option value=l/> }).collect_view()}
+                </datalist>
+            </label>
             <label class="check">
                 <input type="checkbox" name="published" on:change=move |ev| published.set(event_target_checked(&ev))/>
                 "Publish (for everyone, for good); otherwise a draft for participants"
@@ -185,6 +194,16 @@ fn CaseFormView(form: CaseForm, from: String, to: String, bbox: String) -> impl 
         </form>
     }
 }
+
+/// Licences research data is commonly shared under, offered as choices.
+const LICENCES: [&str; 6] = [
+    "CC-BY-4.0",
+    "CC-BY-SA-4.0",
+    "CC-BY-NC-4.0",
+    "CC0-1.0",
+    "ODbL-1.0",
+    "etalab-2.0",
+];
 
 /// The vocabulary as checkboxes, by tier.
 #[component]

@@ -87,6 +87,7 @@ fn CaseHeading(case: CaseStudy) -> impl IntoView {
             <span class="badge">{status}</span>" "
             {format!("{} – {}{area}", utc(case.start), utc(case.end))}
             {format!(" · by {}", case.author)}
+            " · licence " <span class="case-licence">{case.licence.clone()}</span>
         </p>
         <ul class="case-tags">
             {case.tags.into_iter().map(|t| view! { <li class="tag">{t}</li> }).collect_view()}

@@ -140,6 +140,7 @@ pub fn entries(
         &FROM_COLLECTION,
     );
     collection.keywords = case.tags.clone();
+    collection.license.clone_from(&case.licence);
     collection.links.extend(item_links);
     entries.push(made(
         format!("stac/{collection_id}/collection.json"),
@@ -199,6 +200,13 @@ pub fn datacite(case: &CaseStudy, pinned: &[Pinned], origin: &Origin) -> Value {
         "url": origin.landing_page,
         "schemaVersion": "http://datacite.org/schema/kernel-4",
     });
+    if case.licence != super::DEFAULT_LICENCE {
+        attributes["rightsList"] = json!([{
+            "rightsIdentifier": case.licence,
+            "rightsIdentifierScheme": "SPDX",
+            "schemeUri": "https://spdx.org/licenses/",
+        }]);
+    }
     if let Some([w, s, e, n]) = case.bbox {
         attributes["geoLocations"] = json!([{ "geoLocationBox": {
             "westBoundLongitude": w, "eastBoundLongitude": e,
@@ -222,6 +230,7 @@ fn readme(case: &CaseStudy, pinned: &[Pinned], operations: &[Operation]) -> Stri
     if !case.tags.is_empty() {
         text += &format!("- Tags: {}\n", case.tags.join(", "));
     }
+    text += &format!("- Licence: {}\n", case.licence);
     text += &format!(
         "- By {}, last changed {}\n\n",
         case.author,

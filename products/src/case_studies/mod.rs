@@ -100,6 +100,31 @@ pub struct CaseStudyDraft {
     pub segments: Vec<Segment>,
     #[serde(default)]
     pub published: bool,
+    /// Under what terms its bundle and STAC collection may be reused: an
+    /// SPDX identifier (`CC-BY-4.0`); [`DEFAULT_LICENCE`] when absent.
+    #[serde(default)]
+    pub licence: Option<String>,
+}
+
+/// A case's licence until its author gives one: the campaign's data
+/// policy, which STAC calls `proprietary`.
+pub const DEFAULT_LICENCE: &str = "proprietary";
+
+/// Checks a licence is an SPDX-like identifier (`CC-BY-4.0`, `ODbL-1.0`,
+/// `LicenseRef-campaign`): letters, digits, `.`, `-` and `+`, at most 64.
+pub fn check_licence(licence: &str) -> Result<(), Invalid> {
+    let fits = (1..=64).contains(&licence.len())
+        && licence
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-+".contains(c));
+    if fits {
+        Ok(())
+    } else {
+        Err(invalid(
+            "licence",
+            "an SPDX identifier such as CC-BY-4.0 (letters, digits, . - +, at most 64)",
+        ))
+    }
 }
 
 /// A case study as stored and announced (`case_study.saved`). Its pins are
@@ -120,9 +145,16 @@ pub struct CaseStudy {
     pub pins: Vec<i64>,
     pub segments: Vec<Segment>,
     pub published: bool,
+    /// Its SPDX licence identifier.
+    #[serde(default = "default_licence")]
+    pub licence: String,
     pub author: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+fn default_licence() -> String {
+    DEFAULT_LICENCE.into()
 }
 
 impl CaseStudy {
@@ -236,6 +268,9 @@ impl CaseStudyDraft {
             check_bbox("bbox", bbox)?;
         }
         check_text("description", &self.description, MAX_DESCRIPTION, false)?;
+        if let Some(licence) = &self.licence {
+            check_licence(licence)?;
+        }
         check_count("tags", &self.tags, MAX_TAGS)?;
         for tag in &self.tags {
             check_slug("tags", tag)?;

@@ -29,6 +29,9 @@ struct Body {
     operations: Vec<i64>,
     pins: Vec<i64>,
     segments: Vec<Segment>,
+    /// Cases saved before licences were asked have none: the default.
+    #[serde(default)]
+    licence: Option<String>,
 }
 
 fn case_study_of(row: &SqliteRow) -> Result<CaseStudy> {
@@ -52,6 +55,9 @@ fn case_study_of(row: &SqliteRow) -> Result<CaseStudy> {
         operations: body.operations,
         pins: body.pins,
         segments: body.segments,
+        licence: body
+            .licence
+            .unwrap_or_else(|| crate::case_studies::DEFAULT_LICENCE.into()),
         published: row.try_get("published")?,
         author: row.try_get("author")?,
         created_at: from_ms(row.try_get("created_ms")?),
@@ -338,6 +344,7 @@ async fn resolved(tx: &mut SqliteConnection, draft: &CaseStudyDraft) -> Planned<
         operations: unique(&draft.operations),
         pins: unique(&pins),
         segments: draft.segments.clone(),
+        licence: draft.licence.clone().filter(|l| !l.is_empty()),
     })
 }
 

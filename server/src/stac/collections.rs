@@ -67,6 +67,7 @@ fn case_collection(case: &CaseStudy, extent: Option<Extent>, root: &RequestRoot)
     let extent = Some(extent.map_or(own, |items| items.union(own)));
     let mut collection = collection(&id, case.title.clone(), description, extent, root);
     collection.keywords = case.tags.clone();
+    collection.license.clone_from(&case.licence);
     collection
 }
 

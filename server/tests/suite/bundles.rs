@@ -119,7 +119,7 @@ async fn a_bundle_holds_the_pinned_files_its_stac_catalog_and_datacite() {
         "start": "2026-11-29T00:00:00Z", "end": "2026-11-30T00:00:00Z",
         "bbox": [-5.0, 42.0, 3.5, 47.0], "tags": ["squall_line"],
         "description": "The line reached the coast at **18 UTC**.",
-        "operations": [operation], "pins": pins, "published": true,
+        "operations": [operation], "pins": pins, "published": true, "licence": "CC-BY-4.0",
         "segments": [{"segment_id": "leg-1", "name": "first crossing",
             "start": "2026-11-29T15:00:00Z", "end": "2026-11-29T15:40:00Z", "kinds": ["straight_leg"]}]});
     let (status, answer) = send(
@@ -209,6 +209,21 @@ async fn a_bundle_holds_the_pinned_files_its_stac_catalog_and_datacite() {
     let general = attributes["types"]["resourceTypeGeneral"].as_str().unwrap();
     assert!(RESOURCE_TYPES.contains(&general), "{general}");
     assert_eq!(attributes["subjects"][0]["subject"], "squall_line");
+    // Its licence, in DataCite's rights and in the STAC collection.
+    assert_eq!(attributes["rightsList"][0]["rightsIdentifier"], "CC-BY-4.0");
+    assert_eq!(
+        attributes["rightsList"][0]["rightsIdentifierScheme"],
+        "SPDX"
+    );
+    let collection: Value = serde_json::from_slice(
+        &files
+            .iter()
+            .find(|(n, _)| n.ends_with("stac/case-squall-1129/collection.json"))
+            .unwrap()
+            .1,
+    )
+    .unwrap();
+    assert_eq!(collection["license"], "CC-BY-4.0");
     assert_eq!(
         attributes["geoLocations"][0]["geoLocationBox"]["westBoundLongitude"],
         -5.0

@@ -314,6 +314,9 @@ async fn hostile_case_studies_are_refused_with_the_field_and_nothing_kept() {
         ),
         ("start", json!("not a time")),
         ("published", json!("yes")),
+        ("licence", json!("CC BY 4.0")),
+        ("licence", json!("x".repeat(65))),
+        ("licence", json!("<script>")),
     ] {
         let mut body = good.clone();
         body[field] = value;

@@ -269,6 +269,8 @@ async fn what_the_items_say(t: &TestServer) {
     );
     let interval = &collection["extent"]["temporal"]["interval"][0];
     assert_eq!(interval[0], "2026-06-01T00:00:00Z", "{collection}");
+    // A case saved without a licence has the campaign's data policy.
+    assert_eq!(collection["license"], "proprietary");
     let (_, case) = get(&public, stac("/collections/case-squall-0601/items")).await;
     let features = case["features"].as_array().unwrap();
     assert_eq!(features.len(), 2);
