@@ -231,6 +231,7 @@ fn kind_label(key: &str, value: &str) -> String {
         "report" => "Reports",
         "decision" => "Decisions",
         "briefing" => "Briefings",
+        "iop" => "IOPs",
         other => other,
     }
     .to_string()
@@ -250,6 +251,7 @@ pub fn hit_href(hit: &Hit) -> String {
         "report" => format!("/operations/{}#report", hit.id),
         "decision" => format!("/operations/{parent}"),
         "briefing" => format!("/briefings/{}", hit.id),
+        "iop" => format!("/days/{}", hit.time.date_naive()),
         _ => "/".into(),
     }
 }

@@ -247,3 +247,57 @@ async fn one_search_finds_every_kind_with_facets_and_respects_restrictions() {
     let again = search(&t, &viewer, "q=squall").await;
     assert_eq!(again["total"], 6, "the next good search: {again}");
 }
+
+#[tokio::test]
+async fn sidecars_read_as_words_and_an_iop_is_found_by_its_name() {
+    let (t, scientist, viewer) = campaign().await;
+    let operation = planned_flight(&t, &scientist).await;
+    let mut ws = t.events(Some(0)).await;
+    let name = "model.AROME.202611290000.018h_cape.png";
+    let sidecar = json!({"units": "J/kg", "provider": "Météo-France forecasting desk",
+        "lead_hours": 18});
+    t.drop_file(&format!("{name}.json"), sidecar.to_string().as_bytes());
+    t.drop_file(name, &png(1));
+    while !matches!(
+        next_event(&mut ws).await.kind,
+        EventKind::ProductAdded { .. }
+    ) {}
+    let (status, _) = decide(
+        &t,
+        &scientist,
+        operation,
+        json!({"to": "warning", "rationale": "Cape rises by noon"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let iop = json!({"name": "IOP7", "start": "2026-12-02T00:00:00Z",
+        "end": "2026-12-03T00:00:00Z", "objectives": "Sea-breeze convergence"});
+    let (status, _) = send(&t.http, Method::POST, t.url("/api/v1/iops"), Some(iop)).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // A sidecar's values are words; its keys and its JSON are not.
+    let found = search(&t, &viewer, "q=forecasting").await;
+    assert_eq!(kinds(&found), ["product"], "{found}");
+    let snippet = found["hits"][0]["snippet"].as_str().unwrap().to_string();
+    assert!(snippet.contains("[forecasting]"), "{snippet}");
+    for raw in ['{', '"', ':'] {
+        assert!(!snippet.contains(raw), "raw JSON in {snippet:?}");
+    }
+    assert_eq!(search(&t, &viewer, "q=provider").await["total"], 0);
+    assert_eq!(search(&t, &viewer, "q=units").await["total"], 0);
+    assert_eq!(search(&t, &viewer, "q=meteo").await["total"], 1);
+
+    // An IOP by its name, linked to its first day; its operation's decision too.
+    let iop1 = search(&t, &viewer, "q=IOP1").await;
+    assert_eq!(kinds(&iop1), ["decision", "iop"], "{iop1}");
+    let iop7 = search(&t, &viewer, "q=iop7").await;
+    assert_eq!(kinds(&iop7), ["iop"], "{iop7}");
+    assert_eq!(iop7["hits"][0]["title"], "IOP7");
+    assert_eq!(iop7["hits"][0]["time"], "2026-12-02T00:00:00Z");
+    // Its objectives changed: found by the new words, not the old.
+    let changed = json!({"name": "IOP7", "start": "2026-12-02T00:00:00Z",
+        "end": "2026-12-03T00:00:00Z", "objectives": "Orographic cirrus"});
+    send(&t.http, Method::POST, t.url("/api/v1/iops"), Some(changed)).await;
+    assert_eq!(search(&t, &viewer, "q=orographic").await["total"], 1);
+    assert_eq!(search(&t, &viewer, "q=convergence").await["total"], 0);
+}
