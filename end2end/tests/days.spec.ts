@@ -194,4 +194,15 @@ test('a flight is found by the area it flew over on the search page', async ({ p
   await page.getByLabel('Area', { exact: true }).fill('-5,40,-4,41');
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.locator('.search-page')).toContainText('Nothing found.');
+
+  // Opened, the flight shows its altitude plot and its track on a map.
+  await open(page, `?t=${minute(start)}&open=${flight.id}`);
+  await expect(page.locator('.viewer .track-look .snapshot-line')).toHaveAttribute('d', /^M[\d.]+ [\d.]+(L[\d.-]+ [\d.-]+)+$/);
+  await expect(page.locator('.viewer .track-look')).toHaveAttribute('data-points', /^\d+$/);
+  await expect(page.locator('.viewer-body img').first()).toHaveAttribute('src', `/api/v1/products/${flight.id}/preview`);
+  const plot = await request.get(`/api/v1/products/${flight.id}/preview`);
+  expect(plot.headers()['content-type']).toContain('svg');
+  // (It flew level at one speed: its latitude and longitude vary.)
+  expect(await plot.text()).toContain('latitude');
+  await page.screenshot({ path: test.info().outputPath('flight-quick-look.png') });
 });

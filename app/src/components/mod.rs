@@ -38,5 +38,6 @@ pub mod search;
 pub mod search_page;
 pub mod situation;
 pub mod timeline;
+pub mod track_look;
 pub mod upload;
 pub mod viewer;

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use products::Product;
 
 use crate::components::briefing_add::{product_item, AddToBriefing};
+use crate::components::track_look;
 use crate::dash::use_dash;
 use crate::select;
 
@@ -149,6 +150,7 @@ pub fn Viewer() -> impl IntoView {
                 <div class="viewer-body">
                     {image}
                     <div class="viewer-side">
+                        {track_look::is_track(&product).then(|| view! { <track_look::TrackLook product=product.clone()/> })}
                         <Metadata product=product.clone()/>
                         {(product.version > 1).then(|| view! { <Versions id=product.id/> })}
                     </div>

@@ -5,7 +5,7 @@
 //! decoded at reduced size in the DCT domain when that still gives enough
 //! pixels for the preview, which saves most of the decoding time on
 //! campaign-sized images. In situ CSV series and ICARTT files (`.ict`,
-//! formats 1001 and 2110) get an SVG plot instead (see [`series`] and `plot`). Everything here is blocking and
+//! formats 1001 and 2110), and aircraft IWG1 files (`flight`), get an SVG plot instead (see [`series`] and `plot`). Everything here is blocking and
 //! CPU-bound: callers run it off the async runtime.
 
 use std::fs::File;
@@ -13,6 +13,7 @@ use std::io::{BufRead, BufReader, Cursor, Read, Seek};
 use std::path::Path;
 
 mod column;
+mod flight;
 mod icartt;
 mod plot;
 pub mod series;
@@ -96,7 +97,7 @@ pub enum PreviewError {
 pub fn has_preview(ext: &str) -> bool {
     matches!(
         ext.to_ascii_lowercase().as_str(),
-        "jpg" | "jpeg" | "png" | "gif" | "webp" | "csv" | "ict"
+        "jpg" | "jpeg" | "png" | "gif" | "webp" | "csv" | "ict" | "iwg1"
     )
 }
 
@@ -149,6 +150,7 @@ fn render_from<R: BufRead + Seek>(
         "png" | "gif" | "webp" => renditions_of(decode_image(source, limits)?),
         "csv" => plotted(&series::read(source, SeriesFormat::Csv, plot)?),
         "ict" => plotted(&series::read(source, SeriesFormat::Icartt, plot)?),
+        "iwg1" => plotted(&flight::read(source)?),
         _ => Err(PreviewError::NotSupported),
     }
 }

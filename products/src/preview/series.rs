@@ -32,7 +32,7 @@ const MAX_SERIES_BYTES: u64 = 64 * 1024 * 1024;
 /// before it is split, not after.
 pub(super) const MAX_LINE_BYTES: usize = 64 * 1024;
 /// Most rows (or profile levels) kept: far more than a plot can show.
-const MAX_ROWS: usize = 200_000;
+pub(super) const MAX_ROWS: usize = 200_000;
 /// Most levels one ICARTT 2110 record may announce.
 const MAX_LEVELS: usize = 10_000;
 /// Variables drawn at most, one panel each.
@@ -56,7 +56,7 @@ impl Variable {
     }
 
     /// Whether there is anything to draw: two values, not all the same.
-    fn varies(&self) -> bool {
+    pub(super) fn varies(&self) -> bool {
         let mut finite = self.values.iter().filter(|v| v.is_finite());
         let Some(first) = finite.next() else {
             return false;
@@ -117,7 +117,7 @@ pub struct Lines<R> {
 }
 
 impl<R: BufRead> Lines<R> {
-    fn new(source: R) -> Self {
+    pub(super) fn new(source: R) -> Self {
         Self {
             reader: source.take(MAX_SERIES_BYTES),
             buf: Vec::new(),

@@ -149,3 +149,47 @@ fn decoded_size_is_checked_against_the_memory_budget_before_decoding() {
         Err(PreviewError::TooMuchMemory { .. })
     ));
 }
+
+/// An IWG1 file of `n` packets a minute apart, climbing then level.
+fn iwg1_flight(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            let alt = 300.0 + 100.0 * (i.min(30) as f64);
+            format!(
+                "IWG1,2026-11-29T14:{:02}:00,{:.3},{:.3},{alt},,,,{},{}",
+                i % 60,
+                43.5 + 0.01 * i as f64,
+                1.0 + 0.02 * i as f64,
+                120 + i,
+                ",".repeat(22)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_flights_iwg1_file_gets_its_altitude_and_speed_plotted() {
+    let text = format!("{}\nnot a packet\n\0\0\0\n", iwg1_flight(50));
+    let r = render_bytes(text.as_bytes(), "iwg1", &PreviewLimits::default()).unwrap();
+    assert_eq!(r.preview.ext, "svg");
+    let svg = String::from_utf8(r.preview.bytes).unwrap();
+    for panel in [
+        "altitude (m)",
+        "ground speed (m/s)",
+        "latitude",
+        "longitude",
+    ] {
+        assert!(svg.contains(panel), "no {panel} panel");
+    }
+    assert!(svg.contains("14:"), "the time axis in UTC");
+    assert!(has_preview("IWG1"));
+    // Nothing to draw: said, not drawn.
+    for bad in ["", "not,an,iwg1,file\n", &iwg1_flight(1)] {
+        let refused = render_bytes(bad.as_bytes(), "iwg1", &PreviewLimits::default());
+        assert!(
+            matches!(refused, Err(PreviewError::NoSeries(_))),
+            "{bad:?}: {refused:?}"
+        );
+    }
+}
