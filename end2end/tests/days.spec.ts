@@ -95,12 +95,15 @@ test('the calendar, a day, a case study made from a timeline window, search with
   await expect(page.locator('.bundle-status')).toContainText('Downloaded');
   await page.screenshot({ path: 'test-results/case-bundle-progress.png' });
 
-  // Search: the site's name finds the product and the case; a facet narrows it.
+  // Search: the site's name finds the product, the case and the IOP named
+  // after it; a facet narrows it.
   await page.goto(`/search?q=${site}`);
   const kinds = page.locator('.facet[data-facet="kind"]');
   await expect(kinds).toContainText('Products');
   await expect(kinds).toContainText('Case studies');
-  await expect(page.locator('.hit')).toHaveCount(2);
+  await expect(kinds).toContainText('IOPs');
+  await expect(page.locator('.hit')).toHaveCount(3);
+  await expect(page.locator('.hit[data-kind="iop"] a')).toHaveAttribute('href', `/days/${day(noon)}`);
   await page.screenshot({ path: 'test-results/search.png', fullPage: true });
   await kinds.getByRole('link', { name: 'Case studies' }).click();
   await expect(page.locator('.hit')).toHaveCount(1);
