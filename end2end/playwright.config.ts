@@ -36,6 +36,9 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: chromium,
+    // A laptop's screen, as the campaign's users have: every flow is tried
+    // at this size unless its test sets another (390 × 844 for a phone).
+    viewport: { width: 1440, height: 900 },
   },
   webServer: {
     command: `${path.join(root, 'target/debug/opsboard')} serve --listen 127.0.0.1:${port}`,

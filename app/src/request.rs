@@ -23,9 +23,21 @@ pub fn send_json(method: &str, url: &str, body: &str, done: impl FnOnce(u16, Str
         xhr.set_request_header("Content-Type", "application/json")?;
         Ok(xhr)
     });
-    let xhr = match opened {
-        Ok(xhr) => xhr,
-        Err(_) => return done(0, "the browser could not make the request".into()),
+    if let Some(xhr) = answered(opened, done) {
+        // A request that cannot be sent still ends with `loadend` (status 0).
+        let _ = xhr.send_with_opt_str(Some(body));
+    }
+}
+
+/// The opened request, its end handed to `done`; `None` (and `done`
+/// told so) when it could not be opened.
+fn answered(
+    opened: Result<XmlHttpRequest, JsValue>,
+    done: impl FnOnce(u16, String) + 'static,
+) -> Option<XmlHttpRequest> {
+    let Ok(xhr) = opened else {
+        done(0, "the browser could not make the request".into());
+        return None;
     };
     let answer = xhr.clone();
     // One closure per request, run once; forgotten rather than tracked, as
@@ -35,23 +47,15 @@ pub fn send_json(method: &str, url: &str, body: &str, done: impl FnOnce(u16, Str
         done(answer.status().unwrap_or(0), text);
     });
     xhr.set_onloadend(Some(on_end.unchecked_ref()));
-    // A request that cannot be sent still ends with `loadend` (status 0).
-    let _ = xhr.send_with_opt_str(Some(body));
+    Some(xhr)
 }
 
 /// POSTs a file the user chose as the body, as the plans API takes it.
 pub fn post_file(url: &str, file: &web_sys::File, done: impl FnOnce(u16, String) + 'static) {
-    let xhr = match XmlHttpRequest::new().and_then(|xhr| xhr.open("POST", url).map(|_| xhr)) {
-        Ok(xhr) => xhr,
-        Err(_) => return done(0, "the browser could not make the request".into()),
-    };
-    let answer = xhr.clone();
-    let on_end = Closure::once_into_js(move || {
-        let text = answer.response_text().ok().flatten().unwrap_or_default();
-        done(answer.status().unwrap_or(0), text);
-    });
-    xhr.set_onloadend(Some(on_end.unchecked_ref()));
-    let _ = xhr.send_with_opt_blob(Some(file));
+    let opened = XmlHttpRequest::new().and_then(|xhr| xhr.open("POST", url).map(|_| xhr));
+    if let Some(xhr) = answered(opened, done) {
+        let _ = xhr.send_with_opt_blob(Some(file));
+    }
 }
 
 /// What to tell the user of a refused request: the API's `reason`, or the

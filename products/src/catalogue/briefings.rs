@@ -189,12 +189,7 @@ impl EventLog {
     pub async fn add_briefing_item(&self, id: i64, item: &BriefingItem) -> Planned<Event> {
         item.check()?;
         let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
-        let row = sqlx::query("SELECT * FROM briefings WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(PlanningError::UnknownBriefing)?;
-        let briefing = briefing_of(&row)?;
+        let briefing = stored(&mut tx, id).await?;
         if briefing.items.len() >= crate::operations::briefing::MAX_ITEMS {
             return Err(crate::operations::Invalid {
                 field: "items",
@@ -219,12 +214,7 @@ impl EventLog {
     /// Moves the presenter of briefing `id` to item `position`.
     pub async fn move_briefing(&self, id: i64, position: usize) -> Planned<Event> {
         let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
-        let row = sqlx::query("SELECT * FROM briefings WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(PlanningError::UnknownBriefing)?;
-        let briefing = briefing_of(&row)?;
+        let briefing = stored(&mut tx, id).await?;
         if position >= briefing.items.len().max(1) {
             return Err(crate::operations::Invalid {
                 field: "position",
@@ -240,6 +230,16 @@ impl EventLog {
             .await?;
         announce(tx, id).await
     }
+}
+
+/// Briefing `id` as stored, read inside the writing transaction.
+async fn stored(tx: &mut SqliteConnection, id: i64) -> Planned<Briefing> {
+    let row = sqlx::query("SELECT * FROM briefings WHERE id = ?")
+        .bind(id)
+        .fetch_optional(tx)
+        .await?
+        .ok_or(PlanningError::UnknownBriefing)?;
+    Ok(briefing_of(&row)?)
 }
 
 /// Reads briefing `id` back, records its event, commits.
