@@ -26,32 +26,14 @@ pub fn move_file(from: &Path, to: &Path) -> io::Result<()> {
 
 #[cfg(target_os = "linux")]
 fn rename_no_replace(from: &Path, to: &Path) -> io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let c = |p: &Path| {
-        CString::new(p.as_os_str().as_bytes())
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a path with a NUL byte"))
-    };
-    let (from_c, to_c) = (c(from)?, c(to)?);
-    // SAFETY: both are valid NUL-terminated paths that outlive the call.
-    let done = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            from_c.as_ptr(),
-            libc::AT_FDCWD,
-            to_c.as_ptr(),
-            libc::RENAME_NOREPLACE,
-        )
-    };
-    if done == 0 {
-        return Ok(());
-    }
-    let error = io::Error::last_os_error();
-    match error.raw_os_error() {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    use rustix::io::Errno;
+    match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+        Ok(()) => Ok(()),
         // A file system without the flag: check, then rename.
-        Some(libc::EINVAL) | Some(libc::ENOSYS) => checked_rename(from, to),
-        Some(libc::EEXIST) => Err(exists(to)),
-        _ => Err(error),
+        Err(Errno::INVAL | Errno::NOSYS) => checked_rename(from, to),
+        Err(Errno::EXIST) => Err(exists(to)),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -151,14 +133,18 @@ pub fn open_regular(path: &Path) -> Result<(fs::File, fs::Metadata), TakeError> 
     options.read(true);
     #[cfg(unix)]
     {
+        use rustix::fs::OFlags;
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+        let flags = OFlags::NOFOLLOW | OFlags::NONBLOCK;
+        options.custom_flags(flags.bits() as i32);
     }
     let file = match options.open(path) {
         Ok(file) => file,
         // O_NOFOLLOW on a link.
         #[cfg(unix)]
-        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Err(TakeError::NotRegular),
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+            return Err(TakeError::NotRegular)
+        }
         Err(e) => return Err(e.into()),
     };
     let meta = file.metadata()?;
