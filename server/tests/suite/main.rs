@@ -30,6 +30,7 @@ mod login;
 mod map;
 mod operations;
 mod previews;
+mod readme;
 mod reports;
 mod restart;
 mod restriction_changes;
