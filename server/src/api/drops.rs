@@ -19,8 +19,7 @@ use products::name::{is_in_progress, MAX_NAME_BYTES};
 use products::sidecar::sidecar_target;
 use tokio::io::AsyncWriteExt;
 
-use crate::auth::extract::AnyCaller;
-use crate::auth::Caller;
+use crate::auth::ProviderOnly;
 use crate::error::ApiError;
 use crate::ingest::{IngestError, Outcome};
 use crate::state::AppState;
@@ -31,15 +30,12 @@ pub fn router() -> Router<AppState> {
 
 async fn upload(
     State(state): State<AppState>,
-    AnyCaller(caller): AnyCaller,
+    // The access layer has already looked the token up: only a provider's sends files.
+    ProviderOnly(provider): ProviderOnly,
     Path(file_name): Path<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    // The access layer has already looked the token up: only a provider's sends files.
-    let Caller::Provider(provider) = caller else {
-        return Err(ApiError::Unauthorized);
-    };
     check_bare_name(&file_name)?;
     let described = sidecar_target(&file_name).unwrap_or(&file_name);
     // A name that does not parse is the pipeline's to refuse (its bytes are

@@ -17,8 +17,7 @@ use products::Visibility;
 use serde::Deserialize;
 
 use super::input::parse_bound;
-use crate::auth::extract::AnyCaller;
-use crate::auth::{AdminOnly, Caller, ReadAccess};
+use crate::auth::{AdminOnly, ProviderOnly, ReadAccess};
 use crate::error::ApiError;
 use crate::map::simplify::{simplified, MAX_TOLERANCE_DEG};
 use crate::positions::track_file::{TrackFile, MAX_TRACK_FILE_BYTES};
@@ -67,13 +66,10 @@ async fn visible(
 /// rights are checked before a byte of the body is read.
 async fn relay(
     State(state): State<AppState>,
-    AnyCaller(caller): AnyCaller,
+    ProviderOnly(provider): ProviderOnly,
     Path(platform): Path<String>,
     body: Body,
 ) -> Result<Json<Outcome>, ApiError> {
-    let Caller::Provider(provider) = caller else {
-        return Err(ApiError::Unauthorized);
-    };
     let platform = known(&state, &platform).await?.name;
     if !provider.may_relay_positions(&platform) {
         return Err(ApiError::Forbidden(format!(

@@ -58,6 +58,21 @@ impl FromRequestParts<AppState> for AnyCaller {
     }
 }
 
+/// A data provider's token: what sends files and relays positions. Anyone
+/// else is told a provider's token is needed, whoever they are.
+pub struct ProviderOnly(pub products::provider::Provider);
+
+impl FromRequestParts<AppState> for ProviderOnly {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
+        match caller(parts) {
+            Caller::Provider(provider) => Ok(Self(provider)),
+            Caller::Participant(_) | Caller::Anonymous => Err(ApiError::Unauthorized),
+        }
+    }
+}
+
 /// A participant with the admin role.
 pub struct AdminOnly(pub Participant);
 

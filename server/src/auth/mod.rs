@@ -42,7 +42,7 @@ use products::{Reader, Role, Visibility};
 use tower_sessions::Session;
 
 pub use args::{Access, AccessArgs};
-pub use extract::{AdminOnly, ReadAccess, Scientist};
+pub use extract::{AdminOnly, ProviderOnly, ReadAccess, Scientist};
 
 use crate::error::ApiError;
 use crate::state::AppState;
