@@ -75,7 +75,7 @@ pub async fn load_admin() -> Result<AdminBoard, ServerFnError> {
     };
     let catalogue = use_context::<products::catalogue::Catalogue>()
         .ok_or_else(|| ServerFnError::new("the catalogue is not available"))?;
-    let failed = |e: products::catalogue::CatalogueError| ServerFnError::new(e.to_string());
+    let failed = crate::board::internal;
     Ok(AdminBoard {
         me,
         users: catalogue.users().await.map_err(failed)?,

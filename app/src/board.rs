@@ -87,16 +87,12 @@ pub async fn load_board(
     // The products and the last event they reflect, read together, so the
     // live stream resumes exactly after them.
     let current = current()?;
-    catalogue.sync(&current).await.map_err(ServerFnError::new)?;
+    catalogue.sync(&current).await.map_err(internal)?;
     let reader = reader();
     let visibility = reader.visibility();
     let (last_seq, mut products) = current.window(loaded.0, loaded.1, MAX_PRODUCTS, visibility);
     if let Some(id) = open.filter(|id| !products.iter().any(|p| p.id == *id)) {
-        if let Some(stored) = catalogue
-            .product(id, visibility)
-            .await
-            .map_err(ServerFnError::new)?
-        {
+        if let Some(stored) = catalogue.product(id, visibility).await.map_err(internal)? {
             products.push(stored.product);
         }
     }
@@ -105,14 +101,14 @@ pub async fn load_board(
         catalogue
             .recent_rejections(RECENT_REJECTIONS as i64, None)
             .await
-            .map_err(ServerFnError::new)?
+            .map_err(internal)?
     } else {
         Vec::new()
     };
     let mut arrivals = catalogue
         .arrivals(None, "", ARRIVALS_PAGE, visibility)
         .await
-        .map_err(ServerFnError::new)?;
+        .map_err(internal)?;
     // The server renders the page from what the browser will read back, or
     // hydration would meet a different page.
     products
@@ -124,15 +120,12 @@ pub async fn load_board(
         to: Some(loaded.1),
         ..Default::default()
     };
-    let operations = catalogue
-        .operations(&planned)
-        .await
-        .map_err(ServerFnError::new)?;
+    let operations = catalogue.operations(&planned).await.map_err(internal)?;
     let decisions = catalogue
         .decision_ticks(loaded.0, loaded.1)
         .await
-        .map_err(ServerFnError::new)?;
-    let platforms = catalogue.platforms().await.map_err(ServerFnError::new)?;
+        .map_err(internal)?;
+    let platforms = catalogue.platforms().await.map_err(internal)?;
     Ok(Board {
         now,
         last_seq,
@@ -156,10 +149,7 @@ pub async fn load_products(
     to: DateTime<Utc>,
 ) -> Result<Vec<Product>, ServerFnError> {
     let current = current()?;
-    catalogue()?
-        .sync(&current)
-        .await
-        .map_err(ServerFnError::new)?;
+    catalogue()?.sync(&current).await.map_err(internal)?;
     Ok(current
         .window(from, to, MAX_PRODUCTS, reader().visibility())
         .1)
@@ -175,7 +165,7 @@ pub async fn load_arrivals(
     catalogue()?
         .arrivals(before, &text, ARRIVALS_PAGE, reader().visibility())
         .await
-        .map_err(ServerFnError::new)
+        .map_err(internal)
 }
 
 /// Current products anywhere in the catalogue whose name or title has every
@@ -185,7 +175,7 @@ pub async fn search_products(text: String) -> Result<Vec<Product>, ServerFnError
     catalogue()?
         .search(&text, SEARCH_RESULTS, reader().visibility())
         .await
-        .map_err(ServerFnError::new)
+        .map_err(internal)
 }
 
 /// Every version of the product `id` is one of, oldest first.
@@ -194,7 +184,22 @@ pub async fn load_versions(id: i64) -> Result<Vec<Product>, ServerFnError> {
     catalogue()?
         .versions(id, reader().visibility())
         .await
-        .map_err(ServerFnError::new)
+        .map_err(internal)
+}
+
+/// What a page says when the server failed it: the REST API's sentence.
+/// The cause (a database's words, a path) is for the log, never the page.
+pub const INTERNAL: &str = "internal error; the server log has the details";
+
+/// An error of the server's own (the catalogue failed): logged with its
+/// cause, answered 500 with [`INTERNAL`] only.
+#[cfg(feature = "ssr")]
+pub fn internal(error: impl std::fmt::Display) -> ServerFnError {
+    tracing::error!(%error, "a page or server function failed");
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    ServerFnError::new(INTERNAL)
 }
 
 /// An error for a request that asks for what cannot be: answered 400.

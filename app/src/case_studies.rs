@@ -44,7 +44,7 @@ pub async fn load_case_study(slug: String) -> Result<Option<CasePage>, ServerFnE
     let detail = catalogue
         .case_study_detail(&slug, reader.visibility())
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .map_err(crate::board::internal)?;
     Ok(detail.map(|detail| CasePage {
         description_html: safe_html(&detail.case_study.description),
         detail,
@@ -98,7 +98,7 @@ pub fn ids(list: &str) -> Vec<i64> {
 pub async fn load_case_form(pins: String, operations: String) -> Result<CaseForm, ServerFnError> {
     let catalogue = crate::board::catalogue()?;
     let reader = crate::board::reader();
-    let failed = |e: products::catalogue::CatalogueError| ServerFnError::new(e.to_string());
+    let failed = crate::board::internal;
     let mut products = Vec::new();
     for id in ids(&pins) {
         if let Some(stored) = catalogue

@@ -16,7 +16,7 @@ pub async fn load_calendar(
     let campaign = catalogue
         .campaign_days(visibility)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .map_err(crate::board::internal)?;
     let (first, last) = campaign.unwrap_or((today, today));
     let parse = |text: Option<String>| -> Option<chrono::NaiveDate> { text?.parse().ok() };
     let span = match (
@@ -32,7 +32,7 @@ pub async fn load_calendar(
     let mut calendar = catalogue
         .calendar(span.0, span.1, visibility)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .map_err(crate::board::internal)?;
     calendar.campaign = campaign;
     Ok(calendar)
 }
@@ -49,5 +49,5 @@ pub async fn load_day(day: String, hours: String) -> Result<Option<DayPage>, Ser
         .day_page(day, &hours, visibility)
         .await
         .map(Some)
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(crate::board::internal)
 }

@@ -38,7 +38,7 @@ pub struct OperationPage {
 #[server(endpoint = "missions")]
 pub async fn load_missions() -> Result<Missions, ServerFnError> {
     let catalogue = crate::board::catalogue()?;
-    let failed = |e: products::catalogue::CatalogueError| ServerFnError::new(e.to_string());
+    let failed = crate::board::internal;
     let last_seq = catalogue.last_seq().await.map_err(failed)?;
     let query = products::catalogue::OperationQuery::default();
     Ok(Missions {
@@ -57,7 +57,7 @@ pub async fn load_missions() -> Result<Missions, ServerFnError> {
 #[server(endpoint = "operation")]
 pub async fn load_operation(id: i64) -> Result<Option<OperationPage>, ServerFnError> {
     let catalogue = crate::board::catalogue()?;
-    let failed = |e: products::catalogue::CatalogueError| ServerFnError::new(e.to_string());
+    let failed = crate::board::internal;
     let reader = crate::board::reader();
     let last_seq = catalogue.last_seq().await.map_err(failed)?;
     let detail = catalogue
@@ -238,7 +238,7 @@ pub struct BriefingPage {
 #[server(endpoint = "briefing")]
 pub async fn load_briefing(id: i64) -> Result<Option<BriefingPage>, ServerFnError> {
     let catalogue = crate::board::catalogue()?;
-    let failed = |e: products::catalogue::CatalogueError| ServerFnError::new(e.to_string());
+    let failed = crate::board::internal;
     let reader = crate::board::reader();
     let last_seq = catalogue.last_seq().await.map_err(failed)?;
     let detail = catalogue
@@ -276,7 +276,7 @@ pub async fn load_briefings() -> Result<BriefingList, ServerFnError> {
     let mut briefings = catalogue
         .briefings(None)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .map_err(crate::board::internal)?;
     // The newest first: the next briefing, then the campaign's past.
     briefings.reverse();
     Ok(BriefingList {

@@ -32,7 +32,7 @@ pub async fn run_search(asked: Vec<(String, String)>) -> Result<SearchAnswer, Se
     catalogue
         .search_all(&request, reader.visibility())
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(crate::board::internal)
 }
 
 /// The search a page's query names; values too long or unreadable are

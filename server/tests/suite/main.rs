@@ -29,6 +29,7 @@ mod iwg1_udp;
 mod login;
 mod map;
 mod operations;
+mod page_errors;
 mod previews;
 mod readme;
 mod reports;
