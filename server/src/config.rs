@@ -467,39 +467,31 @@ impl ServeArgs {
     /// with everything else at its default but previews off (their
     /// `product.updated` events would interleave with what tests count):
     /// what tests and benchmarks start.
+    ///
+    /// Read by clap from those flags alone, so every other default is the
+    /// one `opsboard serve` has: the two cannot drift apart.
     pub fn for_tests(data_dir: impl Into<PathBuf>) -> Self {
-        Self {
-            data_dir: data_dir.into(),
-            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            demo: false,
-            demo_interval_ms: 2500,
-            categories: Vec::new(),
-            settle_ms: 2000,
-            settle_only: false,
-            max_upload_bytes: 1 << 30,
-            max_uploads_per_provider: 4,
-            rejected_quota_bytes: 1 << 30,
-            max_websockets: 4096,
-            max_websockets_per_address: 256,
-            no_previews: true,
-            preview_limits: PreviewLimitArgs {
-                preview_max_pixels: PreviewLimits::default().max_pixels,
-                preview_max_bytes: PreviewLimits::default().max_bytes,
-                preview_max_memory: PreviewLimits::default().max_memory,
-            },
-            preview_workers: None,
-            local_tz: None,
-            publisher: "opsboard".into(),
-            site_root: PathBuf::from("target/site"),
-            // Tests of other things read as the public or with a token; the
-            // access tests set participants mode themselves.
-            access: crate::auth::AccessArgs {
-                access: crate::auth::Access::Public,
-                ..Default::default()
-            },
-            positions: Default::default(),
-            hooks: TestHooks::default(),
+        #[derive(Parser)]
+        struct Serve {
+            #[command(flatten)]
+            args: ServeArgs,
         }
+        let flags = [
+            "opsboard",
+            "--listen",
+            "127.0.0.1:0",
+            "--no-previews",
+            // Tests of other things read as the public or with a token;
+            // the access tests set participants mode themselves.
+            "--access",
+            "public",
+        ];
+        let mut args = match Serve::try_parse_from(flags) {
+            Ok(serve) => serve.args,
+            Err(error) => panic!("the test flags are serve's: {error}"),
+        };
+        args.data_dir = data_dir.into();
+        args
     }
 
     pub fn name_rules(&self) -> NameRules {
