@@ -7,6 +7,8 @@ import { catalogued, dropFile, minute, platform, PNG } from './helpers';
 test.use({ viewport: { width: 390, height: 844 } });
 
 test('no page is wider than a phone', async ({ page, request }) => {
+  // Thirteen pages, each opened at two sizes until the network is idle.
+  test.setTimeout(120_000);
   const site = platform('PHONE');
   const noon = new Date();
   noon.setUTCHours(12, 0, 0, 0);
