@@ -287,6 +287,18 @@ async fn items_added_from_the_board_keep_their_versions_and_area_and_hide_what_t
             "999",
         ),
         (json!({"comment": "nothing shown"}), "items"),
+        (
+            json!({"view": "/map", "area": [1e308, 40.0, 5.0, 48.0]}),
+            "items.area",
+        ),
+        (
+            json!({"product": {"product_id": i64::MAX, "version": 1}}),
+            "9223372036854775807",
+        ),
+        (
+            json!({"view": "/", "shows": vec![json!({"product_id": first, "version": 1}); 13]}),
+            "items.shows",
+        ),
     ] {
         let (status, refused) = send(&scientist, Method::POST, items.clone(), Some(bad)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
@@ -295,6 +307,35 @@ async fn items_added_from_the_board_keep_their_versions_and_area_and_hide_what_t
             "{refused}"
         );
     }
+    // Bodies that are not an item at all.
+    for body in ["", "{\"view\": \"/", "[1, 2]", "{\"view\": 7}"] {
+        let response = scientist
+            .post(items.clone())
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_client_error(), "{body:?}");
+    }
+    // Good items still go in, up to the briefing's limit, and no further.
+    for n in 2..products::operations::briefing::MAX_ITEMS {
+        let good = json!({"view": "/", "comment": format!("item {n}")});
+        let (status, _) = send(&scientist, Method::POST, items.clone(), Some(good)).await;
+        assert_eq!(status, StatusCode::CREATED, "item {n}");
+    }
+    let (status, refused) = send(
+        &scientist,
+        Method::POST,
+        items.clone(),
+        Some(json!({"view": "/"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert!(
+        refused["reason"].as_str().unwrap().contains("100 items"),
+        "{refused}"
+    );
     let missing = t.url("/api/v1/briefings/4242/items");
     let (status, _) = send(
         &scientist,

@@ -211,12 +211,17 @@ async fn a_kml_with_a_flight_path_wind_barbs_and_an_airspace_attaches_the_path()
 
 /// A KML zipped as Google Earth saves it (`doc.kml` in a KMZ, deflated).
 fn kmz_of(kml: &str) -> Vec<u8> {
+    zip_of("doc.kml", kml)
+}
+
+/// A zip of one deflated file `name` holding `text`.
+fn zip_of(name: &str, text: &str) -> Vec<u8> {
     use std::io::Write;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let deflated = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
-    zip.start_file("doc.kml", deflated).unwrap();
-    zip.write_all(kml.as_bytes()).unwrap();
+    zip.start_file(name, deflated).unwrap();
+    zip.write_all(text.as_bytes()).unwrap();
     zip.finish().unwrap().into_inner()
 }
 
@@ -242,10 +247,14 @@ async fn a_kmz_and_a_flitestar_route_attach_and_a_scientist_removes_a_plan() {
     assert_eq!(flitestar["format"], "flitestar");
     assert_eq!(flitestar["waypoints"][1]["label"], "P1");
     assert_eq!(flitestar["waypoints"][1]["lon"], -0.5);
-    // Hostile zips: not a zip, no KML inside, a KML over the limit inside.
+    // Hostile zips: empty, not a zip, truncated, no KML inside, a KML over
+    // the limit inside (5 MiB that deflate to a few KiB), a broken KML.
     let big = format!("<kml>{}</kml>", " ".repeat(5 << 20));
     for (body, reason) in [
+        (Vec::new(), "not a readable zip"),
         (b"PK not a zip".to_vec(), "not a readable zip"),
+        (zip_of("readme.txt", "a plan?"), "no .kml"),
+        (kmz_of("<kml><Document>"), "not readable XML"),
         (
             kmz_of("").into_iter().take(10).collect(),
             "not a readable zip",
@@ -260,6 +269,15 @@ async fn a_kmz_and_a_flitestar_route_attach_and_a_scientist_removes_a_plan() {
             "{refused}"
         );
     }
+    // And the next good one still attaches.
+    let (status, newer) = post_body(
+        &t,
+        &scientist,
+        &format!("/api/v1/operations/{id}/plans?file=again.kmz"),
+        kmz_of(KML),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{newer}");
 
     // Removing: not a viewer's to do; a scientist's, announced on the stream.
     let plan = zipped["id"].as_i64().unwrap();
@@ -289,5 +307,6 @@ async fn a_kmz_and_a_flitestar_route_attach_and_a_scientist_removes_a_plan() {
         .iter()
         .map(|p| p["id"].as_i64().unwrap())
         .collect();
-    assert_eq!(left, vec![flitestar["id"].as_i64().unwrap()]);
+    let kept = [&flitestar, &newer].map(|p| p["id"].as_i64().unwrap());
+    assert_eq!(left, kept);
 }
