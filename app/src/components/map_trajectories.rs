@@ -31,13 +31,7 @@ fn track_products(dash: Dash) -> Vec<(i64, String, bool)> {
     dash.products.with(|list| {
         let mut found: Vec<&products::Product> = list
             .iter()
-            .filter(|p| {
-                let name = p.file_name.to_ascii_lowercase();
-                name.ends_with(".iwg1")
-                    || name.ends_with(".geojson")
-                    || (name.ends_with(".csv")
-                        && (balloons.contains(&p.platform) || p.category == "upperair"))
-            })
+            .filter(|p| super::track_look::holds_track(p, balloons.contains(&p.platform)))
             .collect();
         found.sort_by_key(|p| std::cmp::Reverse(p.valid_time));
         found

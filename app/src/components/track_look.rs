@@ -8,13 +8,18 @@ use products::Product;
 use super::map_snapshot::MapSnapshot;
 
 /// Whether `product`'s file holds a track the server reads
-/// (`/api/v1/products/{id}/track`): those with a box to show it in.
-pub fn is_track(product: &Product) -> bool {
+/// (`/api/v1/products/{id}/track`): a flight's IWG1, a predicted
+/// trajectory, a sounding's table (upper air, or of a `balloon` platform).
+pub fn holds_track(product: &Product, balloon: bool) -> bool {
     let name = product.file_name.to_ascii_lowercase();
-    let tracked = name.ends_with(".iwg1")
+    name.ends_with(".iwg1")
         || name.ends_with(".geojson")
-        || (name.ends_with(".csv") && product.category == "upperair");
-    tracked && product.meta.bbox.is_some()
+        || (name.ends_with(".csv") && (balloon || product.category == "upperair"))
+}
+
+/// Whether the viewer draws `product`'s track: one with a box to show it in.
+pub fn is_track(product: &Product) -> bool {
+    holds_track(product, false) && product.meta.bbox.is_some()
 }
 
 #[component]
