@@ -7,7 +7,7 @@
 //! the catalogue.
 
 use leptos::prelude::*;
-use products::accounts::{ApiToken, AuditEntry, Provider, User};
+use model::accounts::{ApiToken, AuditEntry, Provider, User};
 use serde::{Deserialize, Serialize};
 
 /// Lines of the audit trail shown.
@@ -23,7 +23,7 @@ pub struct AdminBoard {
     pub tokens: Vec<ApiToken>,
     pub audit: Vec<AuditEntry>,
     /// The case studies' tag vocabulary.
-    pub tags: Vec<products::case_studies::CaseTag>,
+    pub tags: Vec<model::case_studies::CaseTag>,
     /// What the action just posted did.
     pub notice: Option<Notice>,
 }
@@ -65,7 +65,7 @@ impl Notice {
 /// function: the role is checked here too, not only by the page's route).
 #[server(endpoint = "admin_lists")]
 pub async fn load_admin() -> Result<AdminBoard, ServerFnError> {
-    use products::Role;
+    use model::Role;
     let reader = crate::board::reader();
     let Some((me, Role::Admin)) = reader.participant else {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
@@ -73,7 +73,7 @@ pub async fn load_admin() -> Result<AdminBoard, ServerFnError> {
         }
         return Err(ServerFnError::new("this needs the admin role"));
     };
-    let catalogue = use_context::<products::catalogue::Catalogue>()
+    let catalogue = use_context::<catalogue::Catalogue>()
         .ok_or_else(|| ServerFnError::new("the catalogue is not available"))?;
     let failed = crate::board::internal;
     Ok(AdminBoard {

@@ -4,8 +4,8 @@
 use chrono::TimeZone;
 use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
-use products::record::ArrivalCursor;
-use products::{Product, Rejection};
+use model::record::ArrivalCursor;
+use model::{Product, Rejection};
 use serde::{Deserialize, Serialize};
 
 /// What a page carries around its window (by product time, a forecast's
@@ -54,12 +54,12 @@ pub struct Board {
     pub arrivals: Vec<Product>,
     pub config: SiteConfig,
     /// Who the page is for (the header's name and logout).
-    pub reader: products::Reader,
+    pub reader: model::Reader,
     /// The operations planned in the loaded stretch, the decisions taken in
     /// it, and the platforms (their colours): the operations lanes.
-    pub operations: Vec<products::operations::Operation>,
-    pub decisions: Vec<products::operations::DecisionTick>,
-    pub platforms: Vec<products::operations::Platform>,
+    pub operations: Vec<model::operations::Operation>,
+    pub decisions: Vec<model::operations::DecisionTick>,
+    pub platforms: Vec<model::operations::Platform>,
 }
 
 /// The board for a window starting at `from` (`None`: around now) and `span`
@@ -97,7 +97,7 @@ pub async fn load_board(
         }
     }
     // A refusal's reason can name a restricted product: admins only.
-    let rejections = if reader.is_at_least(products::Role::Admin) {
+    let rejections = if reader.is_at_least(model::Role::Admin) {
         catalogue
             .recent_rejections(RECENT_REJECTIONS as i64, None)
             .await
@@ -115,7 +115,7 @@ pub async fn load_board(
         .iter_mut()
         .chain(&mut arrivals)
         .for_each(rows::as_sent);
-    let planned = products::catalogue::OperationQuery {
+    let planned = catalogue::OperationQuery {
         from: Some(loaded.0),
         to: Some(loaded.1),
         ..Default::default()
@@ -214,23 +214,23 @@ fn refuse(reason: String) -> ServerFnError {
 /// Who asked for this page or call, as the server's access layer found out:
 /// the public unless it says otherwise (what is not known shows less).
 #[cfg(feature = "ssr")]
-pub fn reader() -> products::Reader {
+pub fn reader() -> model::Reader {
     use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<products::Reader>().cloned())
+        .and_then(|parts| parts.extensions.get::<model::Reader>().cloned())
         .unwrap_or_default()
 }
 
 /// The catalogue the server provides to pages and server functions.
 #[cfg(feature = "ssr")]
-pub(crate) fn catalogue() -> Result<products::catalogue::Catalogue, ServerFnError> {
-    use_context::<products::catalogue::Catalogue>()
+pub(crate) fn catalogue() -> Result<catalogue::Catalogue, ServerFnError> {
+    use_context::<catalogue::Catalogue>()
         .ok_or_else(|| ServerFnError::new("the catalogue is not available"))
 }
 
 /// The current products in memory, kept by the hub.
 #[cfg(feature = "ssr")]
-fn current() -> Result<products::catalogue::Current, ServerFnError> {
-    use_context::<products::catalogue::Current>()
+fn current() -> Result<catalogue::Current, ServerFnError> {
+    use_context::<catalogue::Current>()
         .ok_or_else(|| ServerFnError::new("the product index is not available"))
 }
 
@@ -243,9 +243,9 @@ fn current() -> Result<products::catalogue::Current, ServerFnError> {
 /// so every byte counted: a satcom link carries it.
 mod rows {
     use chrono::{DateTime, TimeZone, Utc};
-    use products::name::format_time;
-    use products::sidecar::ProductMeta;
-    use products::Product;
+    use model::name::format_time;
+    use model::sidecar::ProductMeta;
+    use model::Product;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     type Ms = i64;
@@ -391,14 +391,14 @@ mod tests {
     #[test]
     fn a_board_survives_its_wire_form() {
         let time = Utc::now();
-        let mut product = crate::fixtures::product(42, "model.AROME.202611281200.024h_precip.png");
+        let mut product = model::fixtures::product(42, "model.AROME.202611281200.024h_precip.png");
         product.version = 2;
         product.sha256 = String::new(); // not sent with pages
         product.ingested_at = Utc.timestamp_millis_opt(time.timestamp_millis()).unwrap();
         product.missing = true;
         product.thumbnail_url = Some(Product::rendition_url_for(42, "thumbnail"));
         product.preview_error = Some("too big".into());
-        product.meta = products::sidecar::ProductMeta {
+        product.meta = model::sidecar::ProductMeta {
             title: Some("Precipitation".into()),
             bbox: Some([1.0, 42.0, 6.0, 45.0]),
             ..Default::default()
@@ -432,7 +432,7 @@ mod tests {
 
     #[test]
     fn a_product_as_sent_is_what_the_browser_reads_back() {
-        let mut product = crate::fixtures::product(3, "satellite.MSG.202611281200.ir108.png");
+        let mut product = model::fixtures::product(3, "satellite.MSG.202611281200.ir108.png");
         product.sha256 = "ab".repeat(32);
         rows::as_sent(&mut product);
         let json = serde_json::to_string(&Wire(vec![product.clone()])).unwrap();
@@ -450,19 +450,19 @@ mod tests {
     #[test]
     fn uncommon_names_times_and_empty_metadata_survive_too() {
         let time = Utc.timestamp_millis_opt(1_795_950_000_000).unwrap();
-        let mut seconds = crate::fixtures::product(7, "satellite.MSG.20261128120005.ir108.png");
+        let mut seconds = model::fixtures::product(7, "satellite.MSG.20261128120005.ir108.png");
         seconds.ingested_at = time;
         seconds.sha256 = String::new();
         seconds.preview_url = Some(Product::rendition_url_for(7, "preview"));
-        let mut odd = crate::fixtures::product(9, "surface.ST01.202611281200.t2m.csv");
+        let mut odd = model::fixtures::product(9, "surface.ST01.202611281200.t2m.csv");
         odd.file_name = "named-otherwise.csv".into();
         odd.ingested_at = time;
         odd.sha256 = String::new();
-        let mut plain = crate::fixtures::product(8, "surface.ST01.202611281200.t2m.csv");
+        let mut plain = model::fixtures::product(8, "surface.ST01.202611281200.t2m.csv");
         plain.ingested_at = time;
         plain.sha256 = String::new();
         plain.valid_time = plain.time;
-        plain.meta = products::sidecar::ProductMeta::default();
+        plain.meta = model::sidecar::ProductMeta::default();
         let board = Board {
             now: time,
             last_seq: 1,

@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::dash::Dash;
 use crate::select;
+use crate::state::{step_frame, Dash};
 
 /// Starts everything; called once, after hydration.
 pub fn start(dash: Dash) {
@@ -138,21 +138,6 @@ fn keyboard(dash: Dash) {
     std::mem::forget(handle);
 }
 
-/// Moves the viewer `by` frames along its sequence, wrapping at the ends.
-pub fn step_frame(dash: Dash, by: i64) {
-    let view = dash.view.get_untracked();
-    let Some(open) = view.open else { return };
-    let window = dash.window.get_untracked();
-    let next = dash.products.with_untracked(|list| {
-        let current = list.iter().find(|p| p.id == open)?;
-        let frames = select::sequence(list, current, (window.start, window.end()));
-        select::frame_after(&frames, open, by)
-    });
-    if let Some(id) = next {
-        dash.go(view.with_open(Some(id)));
-    }
-}
-
 /// Where the situation grid's chosen lanes are kept in this browser.
 const LANES_KEY: &str = "opsboard.lanes";
 
@@ -230,9 +215,7 @@ fn load_beyond(dash: Dash) {
         dash.loaded.set((from, to));
         leptos::task::spawn_local(async move {
             match crate::board::load_products(from, to).await {
-                Ok(more) => dash
-                    .products
-                    .update(|list| crate::components::dashboard::merge(list, more)),
+                Ok(more) => dash.products.update(|list| crate::state::merge(list, more)),
                 Err(error) => leptos::logging::warn!("could not load {from}–{to}: {error}"),
             }
         });

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CasePage {
-    pub detail: products::case_studies::CaseStudyDetail,
+    pub detail: model::case_studies::CaseStudyDetail,
     /// The description as safe HTML.
     pub description_html: String,
 }
@@ -57,9 +57,9 @@ pub async fn load_case_study(slug: String) -> Result<Option<CasePage>, ServerFnE
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseForm {
     pub may_write: bool,
-    pub tags: Vec<products::case_studies::CaseTag>,
-    pub products: Vec<products::Product>,
-    pub operations: Vec<products::operations::Operation>,
+    pub tags: Vec<model::case_studies::CaseTag>,
+    pub products: Vec<model::Product>,
+    pub operations: Vec<model::operations::Operation>,
 }
 
 /// The form for a new case study of `from`..`to` with `pins` (product ids)
@@ -116,7 +116,7 @@ pub async fn load_case_form(pins: String, operations: String) -> Result<CaseForm
         }
     }
     Ok(CaseForm {
-        may_write: reader.is_at_least(products::Role::Scientist),
+        may_write: reader.is_at_least(model::Role::Scientist),
         tags: catalogue.case_tags().await.map_err(failed)?,
         products,
         operations: found,

@@ -5,8 +5,8 @@
 //! together. Part of the view, so of the URL (`ra`, `rb`, `cmp`).
 
 use chrono::{DateTime, Utc};
-use products::name::{format_time, parse_time};
-use products::Product;
+use model::name::{format_time, parse_time};
+use model::Product;
 
 /// The ways two pictures are compared.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -96,7 +96,7 @@ mod tests {
     use super::*;
 
     fn run(id: i64, name: &str) -> Product {
-        crate::fixtures::product(id, name)
+        model::fixtures::product(id, name)
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! What the calendar and a day's page read.
 
 use leptos::prelude::*;
-use products::days::{Calendar, DayPage};
+use model::days::{Calendar, DayPage};
 
 #[server(endpoint = "calendar")]
 pub async fn load_calendar(
@@ -9,7 +9,7 @@ pub async fn load_calendar(
     to: Option<String>,
     month: Option<String>,
 ) -> Result<Calendar, ServerFnError> {
-    use products::days::{month_span, opening_span};
+    use model::days::{month_span, opening_span};
     let catalogue = crate::board::catalogue()?;
     let visibility = crate::board::reader().visibility();
     let today = chrono::Utc::now().date_naive();
@@ -44,7 +44,7 @@ pub async fn load_day(day: String, hours: String) -> Result<Option<DayPage>, Ser
     };
     let catalogue = crate::board::catalogue()?;
     let visibility = crate::board::reader().visibility();
-    let hours = products::days::parse_hours(&hours);
+    let hours = model::days::parse_hours(&hours);
     catalogue
         .day_page(day, &hours, visibility)
         .await

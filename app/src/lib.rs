@@ -20,13 +20,11 @@ mod browser;
 pub mod case_studies;
 pub mod compare;
 pub mod components;
-pub mod dash;
+
 pub mod days;
 #[cfg(feature = "hydrate")]
 mod download;
 pub mod evidence;
-#[cfg(test)]
-mod fixtures;
 pub mod links;
 #[cfg(feature = "hydrate")]
 mod live;
@@ -42,8 +40,10 @@ pub mod operations;
 mod request;
 pub mod rows;
 pub mod select;
+pub mod state;
 #[cfg(feature = "hydrate")]
 mod timeline_input;
+pub mod upload_rows;
 #[cfg(feature = "hydrate")]
 mod uploader;
 pub mod view;

@@ -69,7 +69,7 @@ impl Links {
     }
 
     /// A product's page in an exported site, or its file on the server.
-    pub fn product(self, product: &products::Product) -> String {
+    pub fn product(self, product: &model::Product) -> String {
         match self {
             Links::Live => product.file_url.clone(),
             Links::Static { .. } => format!("{}products/{}.html", self.root(), product.id),

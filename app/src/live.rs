@@ -9,8 +9,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use products::tracks::Position;
-use products::{Event, Reset, Skip};
+use model::tracks::Position;
+use model::{Event, Reset, Skip};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
@@ -145,7 +145,7 @@ fn connect(live: Rc<Live>) {
         let live = live.clone();
         Closure::<dyn FnMut(CloseEvent)>::new(move |closed: CloseEvent| {
             // Logged out, disabled, or the password changed: back to the login.
-            if closed.code() == products::record::CLOSE_ACCESS_ENDED {
+            if closed.code() == model::event::CLOSE_ACCESS_ENDED {
                 let _ = window().location().reload();
                 return;
             }

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use leptos::prelude::*;
-use products::tracks::plan::StoredPlan;
+use model::tracks::plan::StoredPlan;
 
 use crate::map_view::{basemap_request, Basemap, MapView, Track, TrackFeature};
 use crate::request;

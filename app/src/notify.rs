@@ -3,7 +3,7 @@
 //! board in another tab or the window minimised. Each notification is
 //! tagged with its decision, so two open pages show it once.
 
-use products::operations::{Decision, Operation};
+use model::operations::{Decision, Operation};
 use web_sys::{Notification, NotificationOptions, NotificationPermission};
 
 /// Whether this browser has not been asked yet (the button is offered).

@@ -3,8 +3,8 @@
 //! (`/operations/{id}`), each kept current by the live stream.
 
 use leptos::prelude::*;
-use products::operations::{DecisionTick, Operation, OperationDetail, Platform};
-use products::{Event, EventKind};
+use model::operations::{DecisionTick, Operation, OperationDetail, Platform};
+use model::{Event, EventKind};
 use serde::{Deserialize, Serialize};
 
 /// The mission table's data.
@@ -12,11 +12,11 @@ use serde::{Deserialize, Serialize};
 pub struct Missions {
     pub operations: Vec<Operation>,
     pub platforms: Vec<Platform>,
-    pub iops: Vec<products::operations::Iop>,
+    pub iops: Vec<model::operations::Iop>,
     /// The reader is a scientist or an admin: the planning form is shown.
     pub may_plan: bool,
     /// Briefings of the last week and ahead.
-    pub briefings: Vec<products::operations::Briefing>,
+    pub briefings: Vec<model::operations::Briefing>,
     /// The newest event before the lists were read: the live stream resumes
     /// after it (an event applied twice changes nothing).
     pub last_seq: i64,
@@ -29,9 +29,9 @@ pub struct OperationPage {
     /// The reader is a scientist or an admin: the decision form is shown.
     pub may_decide: bool,
     /// Its flight plans, oldest first.
-    pub plans: Vec<products::tracks::plan::StoredPlan>,
+    pub plans: Vec<model::tracks::plan::StoredPlan>,
     /// Its platform's kind, for the speed plans are timed at.
-    pub platform_kind: Option<products::operations::PlatformKind>,
+    pub platform_kind: Option<model::operations::PlatformKind>,
     pub last_seq: i64,
 }
 
@@ -40,12 +40,12 @@ pub async fn load_missions() -> Result<Missions, ServerFnError> {
     let catalogue = crate::board::catalogue()?;
     let failed = crate::board::internal;
     let last_seq = catalogue.last_seq().await.map_err(failed)?;
-    let query = products::catalogue::OperationQuery::default();
+    let query = catalogue::OperationQuery::default();
     Ok(Missions {
         operations: catalogue.operations(&query).await.map_err(failed)?,
         platforms: catalogue.platforms().await.map_err(failed)?,
         iops: catalogue.iops().await.map_err(failed)?,
-        may_plan: crate::board::reader().is_at_least(products::Role::Scientist),
+        may_plan: crate::board::reader().is_at_least(model::Role::Scientist),
         briefings: catalogue
             .briefings(Some(chrono::Utc::now() - chrono::Duration::days(7)))
             .await
@@ -83,7 +83,7 @@ pub async fn load_operation(id: i64) -> Result<Option<OperationPage>, ServerFnEr
         .map(|p| p.kind);
     Ok(Some(OperationPage {
         detail,
-        may_decide: reader.is_at_least(products::Role::Scientist),
+        may_decide: reader.is_at_least(model::Role::Scientist),
         plans,
         platform_kind,
         last_seq,
@@ -192,8 +192,8 @@ pub fn utc(time: chrono::DateTime<chrono::Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::operation;
-    use products::operations::Status;
+    use model::fixtures::operation;
+    use model::operations::Status;
 
     #[test]
     fn events_replace_in_place_and_keep_the_order_of_start() {
@@ -226,7 +226,7 @@ mod tests {
 /// A briefing's page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BriefingPage {
-    pub detail: products::operations::BriefingDetail,
+    pub detail: model::operations::BriefingDetail,
     /// The reader presents it (or is an admin): their keys move everyone's.
     pub may_present: bool,
     /// The reader is a scientist or an admin: items are reordered,
@@ -248,15 +248,15 @@ pub async fn load_briefing(id: i64) -> Result<Option<BriefingPage>, ServerFnErro
     Ok(detail.map(|detail| {
         let may_present = match &reader.participant {
             Some((name, role)) => {
-                *role == products::Role::Admin
-                    || (*role >= products::Role::Scientist && *name == detail.briefing.presenter)
+                *role == model::Role::Admin
+                    || (*role >= model::Role::Scientist && *name == detail.briefing.presenter)
             }
             None => false,
         };
         BriefingPage {
             detail,
             may_present,
-            may_edit: reader.is_at_least(products::Role::Scientist),
+            may_edit: reader.is_at_least(model::Role::Scientist),
             last_seq,
         }
     }))
@@ -266,7 +266,7 @@ pub async fn load_briefing(id: i64) -> Result<Option<BriefingPage>, ServerFnErro
 /// plan one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BriefingList {
-    pub briefings: Vec<products::operations::Briefing>,
+    pub briefings: Vec<model::operations::Briefing>,
     pub may_write: bool,
 }
 
@@ -281,6 +281,6 @@ pub async fn load_briefings() -> Result<BriefingList, ServerFnError> {
     briefings.reverse();
     Ok(BriefingList {
         briefings,
-        may_write: crate::board::reader().is_at_least(products::Role::Scientist),
+        may_write: crate::board::reader().is_at_least(model::Role::Scientist),
     })
 }

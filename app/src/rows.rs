@@ -7,8 +7,8 @@ use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
-use products::record::{family, Family};
-use products::Product;
+use model::record::{family, Family};
+use model::Product;
 
 use crate::select::LaneKey;
 
@@ -268,7 +268,7 @@ pub fn timeline_rows(
                 rows.push(lane_row);
                 for (Reverse(run), run_products) in by_run.into_iter().take(MAX_RUNS) {
                     rows.push(Row {
-                        id: format!("r:{}.{}", lane.id(), products::name::format_time(run)),
+                        id: format!("r:{}.{}", lane.id(), model::name::format_time(run)),
                         label: run.format("run %d %Hz").to_string(),
                         kind: RowKind::Run(lane.clone(), run),
                         depth: 3,
@@ -288,7 +288,7 @@ pub fn timeline_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::{at, product};
+    use model::fixtures::{at, product};
 
     #[test]
     fn dense_bins_fold_into_counts() {
@@ -317,7 +317,7 @@ mod tests {
         let list: Vec<Product> = (0..24)
             .map(|i| {
                 let t = at(28, 6, 0) + Duration::minutes(15 * i);
-                let name = format!("satellite.MSG.{}.ir108.png", products::name::format_time(t));
+                let name = format!("satellite.MSG.{}.ir108.png", model::name::format_time(t));
                 product(i, &name)
             })
             .collect();

@@ -8,8 +8,8 @@ use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
-use products::record::{family, Family};
-use products::Product;
+use model::record::{family, Family};
+use model::Product;
 
 /// A timeline lane: one product of one platform, written like the names it
 /// comes from (`satellite.MSG.ir108`). For forecasts the product is the field
@@ -234,10 +234,21 @@ pub fn is_stale(family: Family, offset: Duration) -> bool {
     offset.abs() > limit
 }
 
+/// What the viewer shows for an image: the screen preview when made (light on
+/// satcom links), the original otherwise, and always for GIFs, whose
+/// animation it keeps. `None` when there is nothing to show as an image.
+pub fn picture(product: &Product) -> Option<String> {
+    match &product.preview_url {
+        Some(preview) if product.media_type != "image/gif" => Some(preview.clone()),
+        _ if product.is_image() => Some(product.file_url.clone()),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::{at, product};
+    use model::fixtures::{at, product};
 
     fn lane(id: &str) -> LaneKey {
         LaneKey::parse(id).unwrap()

@@ -11,12 +11,12 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use products::name::parse_time;
+use model::name::parse_time;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AddEventListenerOptions, Element, MouseEvent, PointerEvent, WheelEvent};
 
-use crate::dash::Dash;
+use crate::state::Dash;
 
 /// Pixels a pointer must move before a press becomes a drag.
 const DRAG_THRESHOLD: f64 = 4.0;

@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{FileList, ProgressEvent, XmlHttpRequest};
 
-use crate::components::upload::{describe, Row, RowState};
+use crate::upload_rows::{describe, Row, RowState};
 
 const TOKEN_KEY: &str = "opsboard.token";
 

@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use products::name::{format_time, strip_lead};
-use products::NameRules;
+use model::name::{format_time, strip_lead};
+use model::NameRules;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use products::preview::{render_bytes, PreviewLimits};
+use media::preview::{render_bytes, PreviewLimits};
 
 const EXTENSIONS: [&str; 4] = ["png", "jpg", "gif", "webp"];
 

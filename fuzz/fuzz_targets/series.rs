@@ -8,8 +8,8 @@
 use std::io::Cursor;
 
 use libfuzzer_sys::fuzz_target;
-use products::preview::series::{read, SeriesFormat};
-use products::preview::{render_bytes, PreviewLimits};
+use media::preview::series::{read, SeriesFormat};
+use media::preview::{render_bytes, PreviewLimits};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&kind, file)) = data.split_first() else {

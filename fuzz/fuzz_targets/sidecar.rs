@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use products::sidecar::Timing;
-use products::{NameRules, Sidecar};
+use model::sidecar::Timing;
+use model::{NameRules, Sidecar};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(sidecar) = Sidecar::parse(data) else {

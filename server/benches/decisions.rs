@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use common::{add_user_with_token, client_with, next_event, ws_with, TestServer};
 use futures_util::StreamExt;
-use products::{EventKind, Role};
+use model::{EventKind, Role};
 use serde_json::json;
 use stats::{env_or, summary};
 use tokio::sync::mpsc;

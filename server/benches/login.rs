@@ -11,9 +11,9 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use catalogue::user::{hash_password, verify_password};
 use common::{add_user_with_token, TestServer};
-use products::user::{hash_password, verify_password};
-use products::Role;
+use model::Role;
 
 fn median_and_p90(mut times: Vec<Duration>) -> (f64, f64) {
     times.sort();

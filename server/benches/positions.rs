@@ -26,8 +26,8 @@ use chrono::{DateTime, Duration as Span, TimeZone, Utc};
 use common::{next_event, ws_with, TestServer};
 use drops::demo_payloads;
 use futures_util::StreamExt;
-use products::name::format_time;
-use products::EventKind;
+use model::name::format_time;
+use model::EventKind;
 use stats::{env_or, summary};
 use tokio_tungstenite::tungstenite::Message;
 

@@ -13,9 +13,9 @@ use std::io::Read;
 use std::path::Path;
 
 use anyhow::Context;
-use products::catalogue::EventLog;
-use products::operations::CampaignSetup;
-use products::store::DataDir;
+use catalogue::store::DataDir;
+use catalogue::EventLog;
+use model::operations::CampaignSetup;
 
 use crate::config::{CampaignAction, CampaignArgs};
 use crate::hub::Hub;

@@ -9,10 +9,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use catalogue::CatalogueError;
 use clap::{Args, Parser, Subcommand};
-use products::catalogue::CatalogueError;
-use products::preview::PreviewLimits;
-use products::NameRules;
+use media::preview::PreviewLimits;
+use model::NameRules;
 
 /// `opsboard`: a live campaign support dashboard.
 #[derive(Debug, Parser)]
@@ -142,7 +142,7 @@ pub struct ImportArgs {
 
     /// The server's `--restrict` rules, so imported products are restricted alike.
     #[arg(long = "restrict", env = "OPSBOARD_RESTRICT", value_delimiter = ',')]
-    pub restrict: Vec<products::RestrictRule>,
+    pub restrict: Vec<model::RestrictRule>,
 }
 
 /// The data directory of the commands that only edit the catalogue
@@ -161,12 +161,12 @@ pub struct CatalogueDir {
 
 impl CatalogueDir {
     /// Opens the catalogue, creating the data dir if it is new.
-    pub async fn open(&self) -> anyhow::Result<products::catalogue::Catalogue> {
+    pub async fn open(&self) -> anyhow::Result<catalogue::Catalogue> {
         use anyhow::Context;
-        let data = products::store::DataDir::new(&self.data_dir);
+        let data = catalogue::store::DataDir::new(&self.data_dir);
         data.create_all()
             .with_context(|| format!("creating the data dir {}", self.data_dir.display()))?;
-        Ok(products::catalogue::Catalogue::open(&data.database()).await?)
+        Ok(catalogue::Catalogue::open(&data.database()).await?)
     }
 }
 
@@ -450,9 +450,7 @@ fn fault_due(hook: &Option<(String, Arc<AtomicU32>)>, name: &str) -> Option<Cata
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
             .is_ok();
     // What a catalogue too busy or too full to take a write answers.
-    due.then_some(CatalogueError::Database(
-        products::catalogue::SqlxError::PoolTimedOut,
-    ))
+    due.then_some(CatalogueError::Database(catalogue::SqlxError::PoolTimedOut))
 }
 
 impl ServeArgs {

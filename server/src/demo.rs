@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Duration as Span, DurationRound, Utc};
 use image::{ImageFormat, Rgb, RgbImage};
-use products::name::format_time;
+use model::name::format_time;
 
 /// Lead times of one demo model run: 0 to 48 h every 3 h.
 const LEADS: u64 = 17;
@@ -236,7 +236,7 @@ fn sounding(seed: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use products::NameRules;
+    use model::NameRules;
 
     #[test]
     fn every_demo_product_follows_the_convention_and_decodes() {

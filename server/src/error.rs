@@ -8,7 +8,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use products::catalogue::{CatalogueError, PlanningError};
+use catalogue::{CatalogueError, PlanningError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {

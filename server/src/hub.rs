@@ -14,17 +14,15 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::extract::ws::Utf8Bytes;
-use products::case_studies::{CaseStudyDraft, CaseTag};
-use products::catalogue::{
-    Catalogue, CatalogueError, Current, EventLog, NewProduct, PlanningError, Written,
-};
-use products::operations::report::REPORT_CATEGORY;
-use products::operations::{
+use catalogue::{Catalogue, CatalogueError, Current, EventLog, NewProduct, PlanningError, Written};
+use model::case_studies::{CaseStudyDraft, CaseTag};
+use model::operations::report::REPORT_CATEGORY;
+use model::operations::{
     BriefingDraft, BriefingItem, Iop, NewDecision, Plan, PlanPatch, Platform, ReportDraft,
 };
-use products::sidecar::{ProductMeta, Timing};
-use products::tracks::plan::{FlightPlan, PlanFormat};
-use products::{Event, EventKind, Product, Rejection, Skip};
+use model::sidecar::{ProductMeta, Timing};
+use model::tracks::plan::{FlightPlan, PlanFormat};
+use model::{Event, EventKind, Product, Rejection, Skip};
 use tokio::sync::{broadcast, Mutex};
 
 type Result<T, E = CatalogueError> = std::result::Result<T, E>;

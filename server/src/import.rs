@@ -6,9 +6,9 @@
 use std::path::Path;
 
 use anyhow::Context;
+use catalogue::store::DataDir;
+use catalogue::EventLog;
 use indicatif::{ProgressBar, ProgressStyle};
-use products::catalogue::EventLog;
-use products::store::DataDir;
 
 use crate::config::{name_rules, ImportArgs, TestHooks};
 use crate::hub::Hub;
@@ -67,16 +67,12 @@ pub async fn import(args: &ImportArgs) -> anyhow::Result<Summary> {
         data.clone(),
         name_rules(&args.categories),
         // Nothing renders pages here: an empty in-memory index is enough.
-        Hub::new(
-            log,
-            catalogue.clone(),
-            products::catalogue::Current::default(),
-        ),
+        Hub::new(log, catalogue.clone(), catalogue::Current::default()),
         // Renditions are made by the server at its next start.
         None,
         Tasks::default().register("import"),
         TestHooks::default(),
-        products::Policy {
+        model::Policy {
             rules: args.restrict.clone(),
         },
     );

@@ -14,11 +14,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use products::preview::{
-    has_preview, render, render_with, PreviewError, PreviewLimits, Renditions,
-};
-use products::store::DataDir;
-use products::Product;
+use catalogue::store::DataDir;
+use media::preview::{has_preview, render, render_with, PreviewError, PreviewLimits, Renditions};
+use model::Product;
 use tokio::sync::{mpsc, watch, Mutex, Semaphore};
 use tokio::task::JoinHandle;
 

@@ -2,8 +2,8 @@
 //! of the server machine (whoever can run this can read the catalogue anyway).
 
 use anyhow::{bail, Context};
-use products::catalogue::Catalogue;
-use products::provider::{hash_token, new_token};
+use catalogue::provider::{hash_token, new_token};
+use catalogue::Catalogue;
 
 use crate::config::{ProviderAction, ProviderArgs};
 

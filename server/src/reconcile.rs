@@ -16,8 +16,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::Context;
-use products::sidecar::sidecar_target;
-use products::store::{move_file, DataDir};
+use catalogue::store::{move_file, DataDir};
+use model::sidecar::sidecar_target;
 
 use crate::hub::Hub;
 use crate::watcher::list_files;
@@ -105,7 +105,7 @@ fn is_older_sidecar(name: &str, archived: &str, newest: &HashMap<String, String>
 /// `product.updated` each, which open pages of the public receive as a skip
 /// marker): a rule covers the products catalogued before it, not only the
 /// new ones. Returns how many were restricted.
-pub async fn apply_rules(hub: &Hub, policy: &products::Policy) -> anyhow::Result<usize> {
+pub async fn apply_rules(hub: &Hub, policy: &model::Policy) -> anyhow::Result<usize> {
     let mut restricted = 0;
     for rule in &policy.rules {
         for id in hub.catalogue().open_under(rule).await? {

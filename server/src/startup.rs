@@ -28,10 +28,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::{middleware, Router};
-use products::catalogue::{Catalogue, Current, EventLog, ProductQuery};
-use products::operations::{Platform, PlatformKind};
-use products::store::{DataDir, DataLock};
-use products::Visibility;
+use catalogue::store::{DataDir, DataLock};
+use catalogue::{Catalogue, Current, EventLog, ProductQuery};
+use model::operations::{Platform, PlatformKind};
+use model::Visibility;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tower_http::catch_panic::CatchPanicLayer;

@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use axum::extract::FromRef;
+use catalogue::store::DataDir;
+use catalogue::Catalogue;
 use leptos::config::LeptosOptions;
-use products::catalogue::Catalogue;
-use products::store::DataDir;
 use tokio::sync::watch;
 
 use crate::auth::Auth;
@@ -22,7 +22,7 @@ pub struct AppState {
     pub hub: Hub,
     pub data: DataDir,
     /// What file names are accepted (uploads are checked before their body is read).
-    pub rules: products::NameRules,
+    pub rules: model::NameRules,
     /// The ingest task's door for files uploaded over HTTP.
     pub uploads: Uploads,
     /// Largest upload body, in bytes.

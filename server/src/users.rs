@@ -7,9 +7,9 @@
 use std::io::BufRead;
 
 use anyhow::{bail, Context};
-use products::catalogue::Catalogue;
-use products::provider::{hash_token, new_token};
-use products::user::{check_name, hash_password, Role};
+use catalogue::provider::{hash_token, new_token};
+use catalogue::user::{check_name, hash_password, Role};
+use catalogue::Catalogue;
 
 use crate::config::{UserAction, UserArgs};
 

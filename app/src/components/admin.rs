@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use products::accounts::{ApiToken, AuditEntry, Provider, User};
-use products::Role;
+use model::accounts::{ApiToken, AuditEntry, Provider, User};
+use model::Role;
 
 use crate::admin::{load_admin, AdminBoard, Notice};
 
@@ -261,11 +261,11 @@ fn Tokens(tokens: Vec<ApiToken>) -> impl IntoView {
 /// The case studies' tag vocabulary: each tag's long name and tier
 /// changed in its row, a new one added below.
 #[component]
-fn Tags(tags: Vec<products::case_studies::CaseTag>) -> impl IntoView {
+fn Tags(tags: Vec<model::case_studies::CaseTag>) -> impl IntoView {
     let none = empty_row(tags.is_empty(), "No tag yet.");
     let tier = |value: u8| {
         view! {
-            <input type="number" name="tier" min="1" max=products::case_studies::MAX_TIER
+            <input type="number" name="tier" min="1" max=model::case_studies::MAX_TIER
                 value=value required aria-label="Tier" size="2"/>
         }
     };

@@ -11,7 +11,7 @@ use crate::map_view::{Basemap, Bounds, MapView, HEIGHT, WIDTH};
 /// The map and the box drawn on it; `area` is the Area field's text.
 #[component]
 pub fn AreaPicker(area: RwSignal<String>) -> impl IntoView {
-    let asked = products::search::bbox_of_text(&area.get_untracked());
+    let asked = model::search::bbox_of_text(&area.get_untracked());
     let view = RwSignal::new(asked.map_or_else(MapView::default, |[w, s, e, n]| {
         let (dx, dy) = ((e - w) * 1.5, (n - s) * 1.5);
         MapView::fit([w - dx, s - dy, e + dx, n + dy])
@@ -117,7 +117,7 @@ mod tests {
         let drawn = corners([8.5, 46.3], [7.5, 47.0]);
         assert_eq!(drawn, [7.5, 46.3, 8.5, 47.0]);
         assert_eq!(text_of(drawn), "7.5,46.3,8.5,47");
-        assert_eq!(products::search::bbox_of_text(&text_of(drawn)), Some(drawn));
+        assert_eq!(model::search::bbox_of_text(&text_of(drawn)), Some(drawn));
         assert_eq!(corners([0.0, 95.0], [1.0, -100.0])[1], -90.0);
     }
 }

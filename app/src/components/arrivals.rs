@@ -4,11 +4,11 @@
 //! whole history is reachable however busy the feed.
 
 use leptos::prelude::*;
-use products::record::ArrivalCursor;
-use products::Product;
+use model::record::ArrivalCursor;
+use model::Product;
 
 use crate::board::ARRIVALS_PAGE;
-use crate::dash::use_dash;
+use crate::state::use_dash;
 use crate::window::arrival_label;
 
 #[component]

@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use products::operations::{BriefingDetail, DecisionTick, Operation};
+use model::operations::{BriefingDetail, DecisionTick, Operation};
 
 use crate::components::briefing_edit::{Deck, SlideItem};
 use crate::components::connection::{ConnIndicator, ConnState};
@@ -68,7 +68,7 @@ fn BriefingBody(page: BriefingPage) -> impl IntoView {
                 last_seq,
                 conn,
                 move |event| {
-                    if let products::EventKind::BriefingUpdated { briefing } = &event.kind {
+                    if let model::EventKind::BriefingUpdated { briefing } = &event.kind {
                         deck.updated(briefing);
                     }
                 },

@@ -5,12 +5,12 @@
 //! versions, so the slide shows what was seen, whatever arrives since.
 
 use leptos::prelude::*;
-use products::operations::{Briefing, BriefingItem, Evidence};
+use model::operations::{Briefing, BriefingItem, Evidence};
 
-use crate::dash::use_dash;
+use crate::state::use_dash;
 
 /// A version as an item cites it.
-pub fn cited(product: &products::Product) -> Evidence {
+pub fn cited(product: &model::Product) -> Evidence {
     Evidence {
         product_id: product.id,
         version: product.version,
@@ -18,7 +18,7 @@ pub fn cited(product: &products::Product) -> Evidence {
 }
 
 /// An item showing one product version.
-pub fn product_item(product: &products::Product) -> BriefingItem {
+pub fn product_item(product: &model::Product) -> BriefingItem {
     BriefingItem {
         product: Some(cited(product)),
         view: None,
@@ -32,7 +32,7 @@ pub fn product_item(product: &products::Product) -> BriefingItem {
 /// versions it shows.
 pub fn view_item<'a>(
     href: String,
-    shows: impl IntoIterator<Item = &'a products::Product>,
+    shows: impl IntoIterator<Item = &'a model::Product>,
 ) -> BriefingItem {
     BriefingItem {
         product: None,
@@ -53,7 +53,7 @@ pub fn AddToBriefing(#[prop(into)] item: Signal<BriefingItem>) -> impl IntoView 
     let dash = use_dash();
     let may = dash.participant.with_value(|p| {
         p.as_ref()
-            .is_some_and(|(_, role)| *role >= products::Role::Scientist)
+            .is_some_and(|(_, role)| *role >= model::Role::Scientist)
     });
     may.then(|| view! { <AddForm item/> })
 }

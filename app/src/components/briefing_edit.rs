@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use products::operations::{Briefing, BriefingItem, Slide};
+use model::operations::{Briefing, BriefingItem, Slide};
 
 use crate::components::briefing_slide::SlideContent;
 
@@ -86,7 +86,7 @@ impl Deck {
         crate::request::get(
             &format!("/api/v1/briefings/{}", self.id),
             move |status, text| {
-                let detail = serde_json::from_str::<products::operations::BriefingDetail>(&text);
+                let detail = serde_json::from_str::<model::operations::BriefingDetail>(&text);
                 if let (200, Ok(detail)) = (status, detail) {
                     let items = detail.briefing.items.into_iter().zip(detail.slides);
                     self.items.set(items.collect());

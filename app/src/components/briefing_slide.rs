@@ -4,11 +4,11 @@
 //! on screen, presented and printed; the link to the live view stays.
 
 use leptos::prelude::*;
-use products::operations::Slide;
-use products::Product;
+use model::operations::Slide;
+use model::Product;
 
 use super::map_snapshot::{placed, MapSnapshot};
-use super::viewer::picture;
+use crate::select::picture;
 
 /// The slide's pictures and its caption; the comment is the caller's.
 #[component]

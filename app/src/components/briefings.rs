@@ -3,7 +3,7 @@
 //! items are added to it from the board ("Add to briefing").
 
 use leptos::prelude::*;
-use products::operations::Briefing;
+use model::operations::Briefing;
 
 use crate::components::missions::OpsHeader;
 use crate::operations::{load_briefings, utc, BriefingList};

@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use products::days::{Calendar, CalendarDay};
+use model::days::{Calendar, CalendarDay};
 
 use crate::components::missions::OpsHeader;
 use crate::days::load_calendar;

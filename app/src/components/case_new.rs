@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use products::case_studies::CaseTag;
+use model::case_studies::CaseTag;
 
 use crate::case_studies::{load_case_form, CaseForm};
 use crate::components::missions::OpsHeader;
@@ -180,7 +180,7 @@ fn CaseFormView(form: CaseForm, from: String, to: String, bbox: String) -> impl 
             </fieldset>
             <label>"Licence (SPDX; the campaign's data policy when empty) "
                 <input type="text" name="licence" maxlength="64" list="licences"
-                    placeholder=products::case_studies::DEFAULT_LICENCE on:input=input(licence)/>
+                    placeholder=model::case_studies::DEFAULT_LICENCE on:input=input(licence)/>
                 <datalist id="licences">
                     {LICENCES.into_iter().map(|l| view! { <option value=l/> }).collect_view()}
                 </datalist>

@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use products::case_studies::{CaseStudy, Segment};
-use products::Product;
+use model::case_studies::{CaseStudy, Segment};
+use model::Product;
 
 use crate::case_studies::{load_case_study, CasePage};
 use crate::components::bundle_download::BundleDownload;

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 
 use crate::case_studies::new_case_href;
 use crate::components::filters::Filters;
-use crate::dash::use_dash;
 use crate::select;
+use crate::state::use_dash;
 use crate::view::{parse_at, ViewState, PRESETS};
 use crate::window::moment_label;
 
@@ -33,7 +33,7 @@ pub fn Controls() -> impl IntoView {
         <nav class="controls" aria-label="Time and zoom">
             <div class="cursor-controls">
                 <ControlLink href=Signal::derive(move || step(false)) label="Previous product time (←)" text="←"/>
-                <span class="cursor-time" data-cursor=move || products::name::format_time(dash.cursor.get())>
+                <span class="cursor-time" data-cursor=move || model::name::format_time(dash.cursor.get())>
                     <span class="muted">"Cursor "</span>
                     {move || moment_label(dash.cursor.get(), now())}
                     {move || dash.view.with(|v| v.cursor.is_none()).then_some(view! { <span class="muted">" (now)"</span> })}

@@ -5,9 +5,9 @@
 use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use products::days::{day_start, DayLane, DayPage};
-use products::operations::{Briefing, OperationDetail};
-use products::Product;
+use model::days::{day_start, DayLane, DayPage};
+use model::operations::{Briefing, OperationDetail};
+use model::Product;
 
 use crate::case_studies::new_case_href;
 use crate::components::missions::{OpsHeader, StatusBadge};

@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
-use products::record::Family;
+use model::record::Family;
 
-use crate::dash::use_dash;
+use crate::state::use_dash;
 use crate::view::{Filter, ALL_FAMILIES};
 
 /// Categories and platforms present, sorted.

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::connection::ConnIndicator;
-use crate::dash::use_dash;
+use crate::state::use_dash;
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -63,7 +63,7 @@ pub fn Header() -> impl IntoView {
             {move || match dash.participant.get_value() {
                 Some((name, role)) => view! {
                     <span class="who">
-                        {(role == products::Role::Admin).then(|| view! { <a class="nav" href="/admin" rel="external">"Admin"</a> })}
+                        {(role == model::Role::Admin).then(|| view! { <a class="nav" href="/admin" rel="external">"Admin"</a> })}
                         <span title=format!("Logged in as {name} ({role})")>{name.clone()}</span>
                         " "
                         <form method="post" action="/api/v1/session/logout">

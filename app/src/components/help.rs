@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::dash::use_dash;
+use crate::state::use_dash;
 
 /// Every shortcut, as the keyboard handler in `browser.rs` implements it.
 const KEYS: [(&str, &str); 12] = [

@@ -14,21 +14,15 @@ use super::map_layers::{
     AreasLayer, Base, BasemapLayer, Graticule, ImagesLayer, Placed, PlansLayer, RingsLayer,
     TracksLayer,
 };
-use super::map_platforms::{drawn_at, FollowChoice};
+use super::map_platforms::{colour_of, drawn_at, FollowChoice};
 #[cfg(feature = "hydrate")]
 use super::map_trajectories::load_trajectories;
 use super::map_trajectories::trajectories_at;
 use crate::components::briefing_add::{view_item, AddToBriefing};
-use crate::components::viewer::picture;
-use crate::dash::{use_dash, Dash};
 use crate::map_view::{bounds_of, Basemap, Bounds, MapView, Track, HEIGHT, WIDTH};
-use crate::select::{self, LaneKey};
+use crate::select::{self, picture, LaneKey};
+use crate::state::{use_dash, Dash};
 use crate::window::moment_label;
-
-/// Colours of platforms the campaign gave none.
-const PALETTE: [&str; 6] = [
-    "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
-];
 
 #[component]
 pub fn MapPanel() -> impl IntoView {
@@ -321,19 +315,6 @@ fn areas_in_view(dash: Dash) -> Vec<super::map_layers::Area> {
         .collect()
 }
 
-pub(super) fn colour_of(dash: Dash, platform: &str) -> String {
-    dash.ops.with(|ops| {
-        ops.colour(platform).map(str::to_string).unwrap_or_else(|| {
-            let n = ops
-                .platforms
-                .iter()
-                .position(|p| p.name == platform)
-                .unwrap_or(0);
-            PALETTE[n % PALETTE.len()].to_string()
-        })
-    })
-}
-
 /// A click on the map: on a track, the cursor goes to that point's time.
 #[cfg(feature = "hydrate")]
 fn pick(
@@ -375,7 +356,7 @@ fn load(
 ) {
     use crate::map_fetch::{self, Stretch};
     use crate::map_view::track_tolerance;
-    use products::operations::PlatformKind;
+    use model::operations::PlatformKind;
 
     // A request in flight for the basemap (and what it is for).
     let asked = StoredValue::new(None::<MapView>);

@@ -4,7 +4,7 @@
 //! cursor. Each takes the view and projects its own points.
 
 use leptos::prelude::*;
-use products::tracks::plan::StoredPlan;
+use model::tracks::plan::StoredPlan;
 
 use crate::map_view::{ring, Basemap, Bounds, MapView, Track, HEIGHT, WIDTH};
 

@@ -7,10 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use leptos::prelude::*;
 
-use super::map::colour_of;
 use super::map_layers::Drawn;
-use crate::dash::Dash;
 use crate::map_view::Track;
+use crate::state::Dash;
 
 /// Each platform's track, and where it is at the cursor: the newest live
 /// position while the board follows now, else the track at the cursor.
@@ -63,7 +62,7 @@ pub fn drawn_at(dash: Dash, tracks: RwSignal<BTreeMap<String, Track>>) -> Vec<Dr
 
 /// The heading and ground speed a live packet carries (IWG1's true
 /// heading, else its track; ground speed in m/s).
-fn live_motion(p: &products::tracks::Position) -> Option<(f64, f64)> {
+fn live_motion(p: &model::tracks::Position) -> Option<(f64, f64)> {
     let value = |name: &str| p.values.get(name).and_then(serde_json::Value::as_f64);
     let heading = value("true_hdg").or_else(|| value("track"))?;
     let speed = value("grnd_spd")?;
@@ -93,4 +92,22 @@ pub fn FollowChoice(
             </select>
         </label>
     }
+}
+
+/// Colours of platforms the campaign gave none.
+const PALETTE: [&str; 6] = [
+    "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
+];
+
+pub(super) fn colour_of(dash: Dash, platform: &str) -> String {
+    dash.ops.with(|ops| {
+        ops.colour(platform).map(str::to_string).unwrap_or_else(|| {
+            let n = ops
+                .platforms
+                .iter()
+                .position(|p| p.name == platform)
+                .unwrap_or(0);
+            PALETTE[n % PALETTE.len()].to_string()
+        })
+    })
 }

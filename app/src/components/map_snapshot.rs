@@ -41,13 +41,13 @@ fn unwrapped([w, s, e, n]: Bounds) -> Bounds {
 }
 
 /// What of `products` a map can place: those with a picture and a box.
-pub fn placed<'a>(products: impl IntoIterator<Item = &'a products::Product>) -> Vec<Placed> {
+pub fn placed<'a>(products: impl IntoIterator<Item = &'a model::Product>) -> Vec<Placed> {
     products
         .into_iter()
         .filter_map(|p| {
             Some(Placed {
                 id: p.id,
-                src: super::viewer::picture(p)?,
+                src: crate::select::picture(p)?,
                 bounds: p.meta.bbox?,
                 lane: format!("{}.{}", p.category, p.platform),
             })

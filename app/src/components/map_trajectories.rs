@@ -5,14 +5,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use leptos::prelude::*;
-use products::operations::PlatformKind;
+use model::operations::PlatformKind;
 
-use super::map::colour_of;
 use super::map_layers::Drawn;
-use crate::dash::Dash;
+use super::map_platforms::colour_of;
 #[cfg(feature = "hydrate")]
 use crate::map_view::MapView;
 use crate::map_view::Track;
+use crate::state::Dash;
 
 /// Most product tracks a map loads: the newest of its window.
 const MAX_PRODUCT_TRACKS: usize = 50;
@@ -29,7 +29,7 @@ fn track_products(dash: Dash) -> Vec<(i64, String, bool)> {
             .collect()
     });
     dash.products.with(|list| {
-        let mut found: Vec<&products::Product> = list
+        let mut found: Vec<&model::Product> = list
             .iter()
             .filter(|p| super::track_look::holds_track(p, balloons.contains(&p.platform)))
             .collect();

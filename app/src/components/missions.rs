@@ -3,7 +3,7 @@
 //! live stream, with the CSV and the calendar feed one click away.
 
 use leptos::prelude::*;
-use products::operations::{Operation, Platform};
+use model::operations::{Operation, Platform};
 
 use crate::components::connection::{ConnIndicator, ConnState};
 use crate::operations::{load_missions, sorted, utc, Missions, SortKey};
@@ -86,7 +86,7 @@ fn MissionTable(missions: Missions) -> impl IntoView {
             last_seq,
             conn,
             move |event| {
-                if let products::EventKind::DecisionRecorded {
+                if let model::EventKind::DecisionRecorded {
                     decision,
                     operation,
                 } = &event.kind
@@ -202,14 +202,14 @@ fn MissionRow(operation: Operation, platforms: Vec<Platform>) -> impl IntoView {
 
 /// An operation's status, coloured by what it means.
 #[component]
-pub fn StatusBadge(status: products::operations::Status) -> impl IntoView {
+pub fn StatusBadge(status: model::operations::Status) -> impl IntoView {
     view! { <span class="status-badge" data-status=status.as_str()>{status.label()}</span> }
 }
 
 /// Plans an operation (scientists): platform, kind, title, window in UTC,
 /// IOP and objectives. Sent as JSON; its page opens once it is planned.
 #[component]
-fn PlanForm(platforms: Vec<Platform>, iops: Vec<products::operations::Iop>) -> impl IntoView {
+fn PlanForm(platforms: Vec<Platform>, iops: Vec<model::operations::Iop>) -> impl IntoView {
     let empty = || RwSignal::new(String::new());
     let first = platforms.first().map(|p| p.name.clone());
     let platform = RwSignal::new(first.unwrap_or_default());

@@ -12,6 +12,7 @@ pub mod bundle_download;
 pub mod calendar;
 pub mod case_new;
 pub mod case_study;
+pub mod cited_choice;
 pub mod connection;
 pub mod controls;
 pub mod dashboard;

@@ -4,8 +4,9 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use products::operations::{DecisionSeen, EvidenceSeen, Operation, Status};
+use model::operations::{DecisionSeen, EvidenceSeen, Operation, Status};
 
+use crate::components::cited_choice::CitedChoice;
 use crate::components::connection::{ConnIndicator, ConnState};
 use crate::components::missions::{OpsHeader, StatusBadge};
 use crate::components::operation_plans::{typical_speed_kmh, PlansSection};
@@ -81,7 +82,7 @@ fn keep_current(loaded: Loaded, conn: RwSignal<ConnState>) {
             page.last_seq,
             conn,
             move |event| {
-                use products::EventKind;
+                use model::EventKind;
                 let read_again = match &event.kind {
                     EventKind::ProductAdded { product }
                     | EventKind::ProductUpdated { product, .. } => {
@@ -357,34 +358,5 @@ fn confirmed(question: &str) -> bool {
     {
         let _ = question;
         false
-    }
-}
-
-/// The products cited in this browser (and any given before), each with a
-/// box to tick: the evidence of a decision, the pins of a report.
-#[component]
-pub fn CitedChoice(
-    legend: &'static str,
-    #[prop(into)] cited: Signal<Vec<crate::evidence::Pin>>,
-    chosen: RwSignal<Vec<i64>>,
-) -> impl IntoView {
-    view! {
-        <fieldset class="pinned">
-            <legend>{legend}</legend>
-            <Show when=move || cited.with(Vec::is_empty)>
-                <p class="hint">"None cited: open a product on the board and choose “Cite as evidence”."</p>
-            </Show>
-            <For each=move || cited.get() key=|p| (p.product_id, p.version) let:pin>
-                <label class="cited">
-                    <input type="checkbox" value=pin.product_id
-                        prop:checked=move || chosen.with(|c| c.contains(&pin.product_id))
-                        on:change=move |_| chosen.update(|c| match c.iter().position(|&x| x == pin.product_id) {
-                            Some(i) => { c.remove(i); }
-                            None => c.push(pin.product_id),
-                        })/>
-                    {pin.label.clone()} " (v" {pin.version} ")"
-                </label>
-            </For>
-        </fieldset>
     }
 }

@@ -6,9 +6,9 @@
 
 use chrono::Duration;
 use leptos::prelude::*;
-use products::operations::{DecisionTick, Operation};
+use model::operations::{DecisionTick, Operation};
 
-use crate::dash::use_dash;
+use crate::state::use_dash;
 use crate::window::Window;
 
 /// How wide a launch (one instant) is drawn.
@@ -180,8 +180,8 @@ fn OperationLane(lane: Lane, window: Window) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::{at, operation};
-    use products::operations::Status;
+    use model::fixtures::{at, operation};
+    use model::operations::Status;
 
     #[test]
     fn one_lane_per_platform_with_what_overlaps_the_drawn_range() {

@@ -6,8 +6,8 @@
 //! file. The page reads itself again on `flight_plan.*` events.
 
 use leptos::prelude::*;
-use products::operations::PlatformKind;
-use products::tracks::plan::StoredPlan;
+use model::operations::PlatformKind;
+use model::tracks::plan::StoredPlan;
 
 use crate::components::map_snapshot::MapSnapshot;
 use crate::operations::utc;

@@ -6,11 +6,11 @@
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use products::Product;
+use model::Product;
 
 use crate::components::briefing_add::{view_item, AddToBriefing};
 use crate::components::runs::{ModeLinks, Stage};
-use crate::dash::use_dash;
+use crate::state::use_dash;
 use crate::window::short_label;
 
 #[component]

@@ -2,7 +2,7 @@
 //! preview, what its name and sidecar say of it, and its file.
 
 use leptos::prelude::*;
-use products::Product;
+use model::Product;
 
 use crate::links::use_links;
 

@@ -2,9 +2,9 @@
 //! was refused instead of waiting for it to appear.
 
 use leptos::prelude::*;
-use products::Rejection;
+use model::Rejection;
 
-use crate::dash::use_dash;
+use crate::state::use_dash;
 use crate::window::arrival_label;
 
 #[component]

@@ -3,11 +3,9 @@
 //! author), and for scientists the form that writes or amends it.
 
 use leptos::prelude::*;
-use products::operations::{
-    Attached, AttachmentSeen, Operation, ReportSections, ReportSeen, Status,
-};
+use model::operations::{Attached, AttachmentSeen, Operation, ReportSections, ReportSeen, Status};
 
-use crate::components::operation::CitedChoice;
+use crate::components::cited_choice::CitedChoice;
 use crate::evidence::Pin;
 use crate::operations::{utc, OperationPage};
 

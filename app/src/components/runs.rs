@@ -6,14 +6,14 @@
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use products::Product;
+use model::Product;
 
 use crate::compare::{Compare, CompareMode};
 use crate::components::briefing_add::{view_item, AddToBriefing};
 use crate::components::situation::Thumb;
-use crate::components::viewer::picture;
-use crate::dash::use_dash;
+use crate::select::picture;
 use crate::select::{self, LaneKey};
+use crate::state::use_dash;
 use crate::window::{moment_label, short_label};
 
 #[component]
@@ -76,7 +76,7 @@ fn RunsDialog(lane: LaneKey, valid: DateTime<Utc>) -> impl IntoView {
         moment_label(valid, dash.now.get_untracked())
     );
     view! {
-        <section class="runs" role="dialog" aria-label=title.clone() data-lane=lane.id() data-valid=products::name::format_time(valid)>
+        <section class="runs" role="dialog" aria-label=title.clone() data-lane=lane.id() data-valid=model::name::format_time(valid)>
             <div class="runs-bar">
                 <h2 class="runs-title">{title.clone()}</h2>
                 {step_link(false, "Earlier valid time, both runs (←)", "◀")}

@@ -4,10 +4,10 @@
 //! rendered without JavaScript too.
 
 use leptos::prelude::*;
-use products::Product;
+use model::Product;
 
 use crate::board::{search_products, SEARCH_RESULTS};
-use crate::dash::use_dash;
+use crate::state::use_dash;
 use crate::window::short_label;
 
 #[component]

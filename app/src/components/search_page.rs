@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use products::search::{Hit, SearchAnswer, SearchRequest};
+use model::search::{Hit, SearchAnswer, SearchRequest};
 
 use crate::components::area_picker::AreaPicker;
 use crate::components::missions::OpsHeader;
@@ -53,9 +53,7 @@ pub fn request_of(asked: &[(String, String)]) -> SearchRequest {
         tag: get("tag"),
         iop: get("iop"),
         day: get("day").and_then(|d| d.parse().ok()),
-        bbox: get("bbox")
-            .as_deref()
-            .and_then(products::search::bbox_of_text),
+        bbox: get("bbox").as_deref().and_then(model::search::bbox_of_text),
         limit: Some(PAGE),
         offset: get("offset").and_then(|o| o.parse().ok()),
         ..Default::default()
@@ -242,11 +240,7 @@ fn kind_label(key: &str, value: &str) -> String {
 pub fn hit_href(hit: &Hit) -> String {
     let parent = hit.parent.clone().unwrap_or_default();
     match hit.kind.as_str() {
-        "product" => format!(
-            "/?t={}&open={}",
-            products::name::format_time(hit.time),
-            hit.id
-        ),
+        "product" => format!("/?t={}&open={}", model::name::format_time(hit.time), hit.id),
         "case_study" => format!("/case-studies/{parent}"),
         "report" => format!("/operations/{}#report", hit.id),
         "decision" => format!("/operations/{parent}"),
@@ -322,7 +316,7 @@ mod tests {
         );
         assert_eq!((request.offset, request.limit), (None, Some(PAGE)));
         let request = request_of(&asked(&[("offset", "99999999"), ("day", "2026-08-15")]));
-        assert_eq!(request.offset(), products::search::MAX_OFFSET);
+        assert_eq!(request.offset(), model::search::MAX_OFFSET);
         assert_eq!(
             request.day.map(|d| d.to_string()).as_deref(),
             Some("2026-08-15")

@@ -4,10 +4,10 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use products::Product;
+use model::Product;
 
-use crate::dash::use_dash;
 use crate::select::{self, LaneKey};
+use crate::state::use_dash;
 use crate::window::{moment_label, short_label};
 
 #[component]

@@ -8,11 +8,11 @@
 use chrono::{DateTime, Utc};
 use leptos::either::Either;
 use leptos::prelude::*;
-use products::name::format_time;
+use model::name::format_time;
 
 use crate::components::operation_lanes::OperationLanes;
-use crate::dash::use_dash;
 use crate::rows::{timeline_rows, Item, Row, RowKind};
+use crate::state::use_dash;
 use crate::window::Window;
 
 fn left(pct: f64) -> String {
@@ -196,7 +196,7 @@ fn TimelineRow(row: Row, window: Window) -> impl IntoView {
 
 /// What a mark says on hover (and, as its title, to screen readers): the
 /// name and every time that matters.
-fn describe(product: &products::Product) -> String {
+fn describe(product: &model::Product) -> String {
     // Hand-formatted: this runs for every mark of the page, and chrono's
     // `format` parses its pattern each time.
     use chrono::{Datelike, Timelike};

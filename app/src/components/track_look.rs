@@ -3,7 +3,7 @@
 //! coast in its own box, beside the altitude plot its preview shows.
 
 use leptos::prelude::*;
-use products::Product;
+use model::Product;
 
 use super::map_snapshot::MapSnapshot;
 

@@ -4,28 +4,17 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use products::Product;
+use model::Product;
 
 use crate::components::briefing_add::{product_item, AddToBriefing};
 use crate::components::track_look;
-use crate::dash::use_dash;
 use crate::select;
+use crate::state::use_dash;
 
 /// Frames preloaded ahead of the one shown, so a loop plays without gaps.
 const PRELOAD: usize = 24;
 /// Loop speeds offered, in frames per second.
 const SPEEDS: [u32; 5] = [1, 2, 4, 8, 12];
-
-/// What the viewer shows for an image: the screen preview when made (light on
-/// satcom links), the original otherwise, and always for GIFs, whose
-/// animation it keeps. `None` when there is nothing to show as an image.
-pub fn picture(product: &Product) -> Option<String> {
-    match &product.preview_url {
-        Some(preview) if product.media_type != "image/gif" => Some(preview.clone()),
-        _ if product.is_image() => Some(product.file_url.clone()),
-        _ => None,
-    }
-}
 
 #[component]
 pub fn Viewer() -> impl IntoView {
@@ -59,7 +48,7 @@ pub fn Viewer() -> impl IntoView {
                 return None;
             }
             let every = std::time::Duration::from_millis(1000 / u64::from(dash.fps.get().max(1)));
-            set_interval_with_handle(move || crate::browser::step_frame(dash, 1), every).ok()
+            set_interval_with_handle(move || crate::state::step_frame(dash, 1), every).ok()
         },
     );
 
@@ -70,7 +59,7 @@ pub fn Viewer() -> impl IntoView {
                 <div class="viewer" role="dialog" aria-modal="true" aria-label="Product not loaded">
                     <div class="viewer-bar">
                         <span class="viewer-title">"Product " {open} " is not in the loaded stretch."</span>
-                        <a href=products::Product::file_url_for(open) rel="external">"Download"</a>
+                        <a href=model::Product::file_url_for(open) rel="external">"Download"</a>
                         <a class="close" href=move || dash.href(|v| v.with_open(None)) data-noscroll="" aria-label="Close viewer">"×"</a>
                     </div>
                 </div>
@@ -86,7 +75,7 @@ pub fn Viewer() -> impl IntoView {
             .cycle()
             .skip(at + 1)
             .take(PRELOAD.min(frames.len().saturating_sub(1)))
-            .filter_map(picture)
+            .filter_map(select::picture)
             .collect();
         let title = format!(
             "{} · valid {} UTC",
@@ -98,7 +87,7 @@ pub fn Viewer() -> impl IntoView {
             let valid = product.valid_time;
             view! { <a href=move || dash.href(|v| v.with_open(None).with_runs(Some((lane.clone(), valid)))) data-noscroll="">"Compare runs"</a> }
         });
-        let image = picture(&product).map(|src| {
+        let image = select::picture(&product).map(|src| {
             view! {
                 <a class="viewer-picture" href=product.file_url.clone() rel="external" title="Open the original">
                     <img class="viewer-image" src=src alt=title.clone()/>

@@ -6,9 +6,9 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, DurationRound, NaiveDate, NaiveDateTime, Utc};
-use products::name::{format_time, parse_time};
-use products::record::{family, Family};
-use products::Product;
+use model::name::{format_time, parse_time};
+use model::record::{family, Family};
+use model::Product;
 
 use crate::compare::Compare;
 use crate::select::LaneKey;

@@ -6,10 +6,10 @@ use std::net::IpAddr;
 
 use app::admin::Notice;
 use axum::http::{header, HeaderMap};
-use products::catalogue::CatalogueError;
-use products::provider::{hash_token, new_token};
-use products::user::check_name;
-use products::Role;
+use catalogue::provider::{hash_token, new_token};
+use catalogue::user::check_name;
+use catalogue::CatalogueError;
+use model::Role;
 use serde::Deserialize;
 
 use crate::auth::first_admin::{invite, INVITATION_LIFETIME};
@@ -257,7 +257,7 @@ async fn act(
                 .trim()
                 .parse()
                 .map_err(|_| ApiError::BadRequest(format!("tier {tier:?} is not a number")))?;
-            let tag = products::case_studies::CaseTag {
+            let tag = model::case_studies::CaseTag {
                 tag: name.trim().to_string(),
                 long_name: long_name.trim().to_string(),
                 tier,
@@ -276,7 +276,7 @@ async fn act(
 
 fn parse_role(role: &str) -> Result<Role, ApiError> {
     role.parse()
-        .map_err(|e: products::access::RoleError| ApiError::BadRequest(e.to_string()))
+        .map_err(|e: model::access::RoleError| ApiError::BadRequest(e.to_string()))
 }
 
 /// Refuses an action on the actor's own account; names are compared
@@ -290,7 +290,7 @@ fn not_myself(actor: &Actor<'_>, name: &str, what: &str) -> Result<(), ApiError>
     Ok(())
 }
 
-async fn known_user(state: &AppState, name: &str) -> Result<products::user::User, ApiError> {
+async fn known_user(state: &AppState, name: &str) -> Result<catalogue::user::User, ApiError> {
     state
         .catalogue
         .user(name)

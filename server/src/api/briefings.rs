@@ -6,8 +6,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use products::operations::{Briefing, BriefingDetail, BriefingDraft, BriefingItem};
-use products::{Event, Role};
+use model::operations::{Briefing, BriefingDetail, BriefingDraft, BriefingItem};
+use model::{Event, Role};
 use serde::Deserialize;
 
 use super::input::{parse_bound, JsonBody};

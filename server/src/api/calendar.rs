@@ -12,9 +12,9 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
+use catalogue::OperationQuery;
 use icalendar::{Calendar, Component, EventLike, EventStatus};
-use products::catalogue::OperationQuery;
-use products::operations::{Operation, Status};
+use model::operations::{Operation, Status};
 
 use crate::auth::ReadAccess;
 use crate::error::ApiError;

@@ -4,8 +4,8 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use products::operations::{Iop, Platform};
-use products::Event;
+use model::operations::{Iop, Platform};
+use model::Event;
 
 use super::input::JsonBody;
 use crate::auth::{AdminOnly, ReadAccess};

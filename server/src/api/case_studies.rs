@@ -6,9 +6,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
-use products::case_studies::{CaseStudy, CaseStudyDetail, CaseStudyDraft, CaseTag};
-use products::catalogue::CaseStudyQuery;
-use products::{Event, Role, Visibility};
+use catalogue::CaseStudyQuery;
+use model::case_studies::{CaseStudy, CaseStudyDetail, CaseStudyDraft, CaseTag};
+use model::{Event, Role, Visibility};
 use serde::Deserialize;
 
 use super::input::{parse_bound, JsonBody};

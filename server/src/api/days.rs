@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{NaiveDate, Utc};
-use products::days::{parse_hours, Calendar, DayPage, MAX_CALENDAR_DAYS};
+use model::days::{parse_hours, Calendar, DayPage, MAX_CALENDAR_DAYS};
 use serde::Deserialize;
 
 use crate::auth::ReadAccess;
@@ -72,7 +72,7 @@ async fn span(
         (None, Some(to)) => (campaign().await?.0.min(to), to),
         (None, None) => {
             let (first, last) = campaign().await?;
-            products::days::opening_span(first, last)
+            model::days::opening_span(first, last)
         }
     })
 }

@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use products::operations::{Decision, NewDecision};
-use products::Event;
+use model::operations::{Decision, NewDecision};
+use model::Event;
 
 use super::input::JsonBody;
 use crate::auth::{ReadAccess, Scientist};

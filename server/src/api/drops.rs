@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::put;
 use axum::{Json, Router};
 use futures_util::StreamExt;
-use products::name::{is_in_progress, MAX_NAME_BYTES};
-use products::sidecar::sidecar_target;
+use model::name::{is_in_progress, MAX_NAME_BYTES};
+use model::sidecar::sidecar_target;
 use tokio::io::AsyncWriteExt;
 
 use crate::auth::ProviderOnly;
@@ -119,7 +119,7 @@ async fn upload(
         Outcome::Unchanged { product_id } => {
             let stored = state
                 .catalogue
-                .product(product_id, products::Visibility::Everything)
+                .product(product_id, model::Visibility::Everything)
                 .await?
                 .ok_or(ApiError::NotFound("product"))?;
             Ok((StatusCode::OK, Json(stored.product)).into_response())

@@ -36,8 +36,8 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use products::record::CLOSE_ACCESS_ENDED;
-use products::{Event, EventKind, Product, Reset, Role, Skip, Visibility};
+use model::event::CLOSE_ACCESS_ENDED;
+use model::{Event, EventKind, Product, Reset, Role, Skip, Visibility};
 use serde::Deserialize;
 use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
@@ -279,7 +279,7 @@ async fn still_allowed(state: &AppState, caller: &Caller) -> bool {
         }
         Caller::Participant(participant) => participant,
     };
-    let same_rights = |user: &products::user::User| {
+    let same_rights = |user: &catalogue::user::User| {
         !user.disabled
             && user.role == participant.user.role
             && user.session_epoch == participant.user.session_epoch

@@ -16,7 +16,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use products::Role;
+use model::Role;
 use serde_json::{json, Value};
 
 use crate::auth::extract::AnyCaller;
@@ -51,7 +51,7 @@ async fn health(
     let detail = detail_for(&caller);
     let (tasks, mut problem) = state.tasks.report(state.stuck_after);
     let counts = async {
-        Ok::<_, products::catalogue::CatalogueError>((
+        Ok::<_, catalogue::CatalogueError>((
             state.catalogue.count_products(caller.visibility()).await?,
             state.catalogue.last_seq().await?,
         ))

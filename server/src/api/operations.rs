@@ -7,9 +7,9 @@ use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use products::catalogue::OperationQuery;
-use products::operations::{Operation, OperationDetail, Plan, PlanPatch};
-use products::EventKind;
+use catalogue::OperationQuery;
+use model::operations::{Operation, OperationDetail, Plan, PlanPatch};
+use model::EventKind;
 use serde::Deserialize;
 
 use super::input::{parse_bound, JsonBody};
@@ -38,13 +38,14 @@ async fn list(
     _: ReadAccess,
     Query(params): Query<ListParams>,
 ) -> Result<Json<Vec<Operation>>, ApiError> {
-    let status =
-        match params.status.as_deref().filter(|s| !s.is_empty()) {
-            Some(status) => Some(status.parse().map_err(
-                |e: products::operations::StatusError| ApiError::BadRequest(e.to_string()),
-            )?),
-            None => None,
-        };
+    let status = match params.status.as_deref().filter(|s| !s.is_empty()) {
+        Some(status) => Some(
+            status
+                .parse()
+                .map_err(|e: model::operations::StatusError| ApiError::BadRequest(e.to_string()))?,
+        ),
+        None => None,
+    };
     let query = OperationQuery {
         from: parse_bound("from", params.from.as_deref())?,
         to: parse_bound("to", params.to.as_deref())?,

@@ -9,8 +9,9 @@ use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use products::tracks::plan::{parse, PlanFormat, StoredPlan, MAX_PLAN_BYTES};
-use products::EventKind;
+use media::plan::parse;
+use model::tracks::plan::{PlanFormat, StoredPlan, MAX_PLAN_BYTES};
+use model::EventKind;
 use serde::Deserialize;
 
 use crate::auth::{ReadAccess, Scientist};
@@ -164,7 +165,7 @@ async fn remove(
     State(state): State<AppState>,
     _: Scientist,
     Path(id): Path<i64>,
-) -> Result<Json<products::Event>, ApiError> {
+) -> Result<Json<model::Event>, ApiError> {
     Ok(Json(state.hub.remove_flight_plan(id).await?))
 }
 

@@ -5,7 +5,7 @@
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use products::Rejection;
+use model::Rejection;
 use serde::Deserialize;
 
 use crate::auth::extract::AnyCaller;
@@ -32,9 +32,9 @@ async fn list(
 ) -> Result<Json<Vec<Rejection>>, ApiError> {
     let limit = params.limit.unwrap_or(100).clamp(1, MAX_LIMIT);
     let provider = match &caller {
-        Caller::Participant(p) if p.user.role == products::Role::Admin => None,
+        Caller::Participant(p) if p.user.role == model::Role::Admin => None,
         Caller::Provider(p) => Some(p.name.as_str()),
-        Caller::Participant(_) => return Err(crate::auth::needs(products::Role::Admin)),
+        Caller::Participant(_) => return Err(crate::auth::needs(model::Role::Admin)),
         Caller::Anonymous => return Err(ApiError::LoginRequired),
     };
     Ok(Json(

@@ -6,8 +6,8 @@
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use products::access::Visibility;
-use products::operations::{ReportDraft, ReportSeen};
+use model::access::Visibility;
+use model::operations::{ReportDraft, ReportSeen};
 
 use super::input::JsonBody;
 use crate::auth::{ReadAccess, Scientist};

@@ -4,7 +4,7 @@
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use products::search::{SearchAnswer, SearchRequest};
+use model::search::{SearchAnswer, SearchRequest};
 use serde::Deserialize;
 
 use super::input::parse_bound;
@@ -78,7 +78,7 @@ async fn search(
                 .map(|n| n.trim().parse::<f64>())
                 .collect::<Result<_, _>>()
                 .map_err(|_| ApiError::BadRequest("bbox: four numbers".into()))?;
-            let bbox = products::stac::search::parse_bbox(&numbers)
+            let bbox = catalogue::stac::search::parse_bbox(&numbers)
                 .map_err(|e| ApiError::BadRequest(e.0))?;
             Some(bbox)
         }

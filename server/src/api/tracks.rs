@@ -10,10 +10,10 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use products::catalogue::MAX_TRACK_POINTS;
-use products::operations::Platform;
-use products::tracks::{thin, track_feature, Fix, Position};
-use products::Visibility;
+use catalogue::MAX_TRACK_POINTS;
+use model::operations::Platform;
+use model::tracks::{thin, track_feature, Fix, Position};
+use model::Visibility;
 use serde::Deserialize;
 
 use super::input::parse_bound;
@@ -198,8 +198,8 @@ async fn product_track(
         .ok_or(ApiError::FileMissing(id))?;
     let start = stored.product.valid_time;
     let read = tokio::task::spawn_blocking(move || {
-        let (bytes, _) = products::store::read_regular_file(&path, MAX_TRACK_FILE_BYTES)?;
-        Ok::<_, products::store::TakeError>(kind.read(&bytes, start))
+        let (bytes, _) = catalogue::store::read_regular_file(&path, MAX_TRACK_FILE_BYTES)?;
+        Ok::<_, catalogue::store::TakeError>(kind.read(&bytes, start))
     });
     let trajectory = read
         .await

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use products::{Policy, RestrictRule};
+use model::{Policy, RestrictRule};
 
 /// Who may reach the dashboard without logging in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

@@ -3,7 +3,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use products::{Role, Visibility};
+use model::{Role, Visibility};
 
 use super::{needs, Access, Caller, Participant};
 use crate::error::ApiError;
@@ -60,7 +60,7 @@ impl FromRequestParts<AppState> for AnyCaller {
 
 /// A data provider's token: what sends files and relays positions. Anyone
 /// else is told a provider's token is needed, whoever they are.
-pub struct ProviderOnly(pub products::provider::Provider);
+pub struct ProviderOnly(pub catalogue::provider::Provider);
 
 impl FromRequestParts<AppState> for ProviderOnly {
     type Rejection = ApiError;

@@ -17,9 +17,9 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use products::catalogue::{Catalogue, InvitationRefused};
-use products::provider::{hash_token, new_token};
-use products::user::{check_name, hash_password};
+use catalogue::provider::{hash_token, new_token};
+use catalogue::user::{check_name, hash_password};
+use catalogue::{Catalogue, InvitationRefused};
 use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
@@ -139,7 +139,7 @@ async fn accept(
 async fn welcome(
     state: &AppState,
     acceptance: &Acceptance,
-) -> Result<products::user::User, ApiError> {
+) -> Result<catalogue::user::User, ApiError> {
     let hash =
         hash_password(&acceptance.password).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     if let Some(name) = acceptance.user.as_deref().filter(|n| !n.is_empty()) {

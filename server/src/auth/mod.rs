@@ -36,9 +36,9 @@ use axum::http::{header, HeaderMap};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
-use products::provider::{hash_token, Provider};
-use products::user::User;
-use products::{Reader, Role, Visibility};
+use catalogue::provider::{hash_token, Provider};
+use catalogue::user::User;
+use model::{Reader, Role, Visibility};
 use tower_sessions::Session;
 
 pub use args::{Access, AccessArgs};

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use products::catalogue::Catalogue;
+use catalogue::Catalogue;
 use tokio::sync::watch;
 
 /// How often the catalogue is asked whether any account changed.

@@ -14,7 +14,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use products::user::{hash_password, verify_password, MAX_NAME, MAX_PASSWORD};
+use catalogue::user::{hash_password, verify_password, MAX_NAME, MAX_PASSWORD};
 use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::cookie::SameSite;
@@ -147,7 +147,7 @@ async fn login(
 pub async fn start_session(
     state: &AppState,
     session: &Session,
-    user: &products::user::User,
+    user: &catalogue::user::User,
 ) -> Result<(), ApiError> {
     let failed = |e: tower_sessions::session::Error| {
         ApiError::Unavailable(format!("the session could not be saved: {e}"))
@@ -176,9 +176,9 @@ async fn check_password(
     state: &AppState,
     name: &str,
     password: &str,
-) -> Result<Option<products::user::User>, ApiError> {
+) -> Result<Option<catalogue::user::User>, ApiError> {
     static DECOY: OnceLock<String> = OnceLock::new();
-    let valid_name = products::user::check_name(name).is_ok() && name.len() <= MAX_NAME;
+    let valid_name = catalogue::user::check_name(name).is_ok() && name.len() <= MAX_NAME;
     let stored = if valid_name {
         state.catalogue.password_hash(name).await?
     } else {

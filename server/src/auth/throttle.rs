@@ -11,7 +11,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::error::ApiError;
-use products::user::MAX_NAME;
+use catalogue::user::MAX_NAME;
 
 /// Attempts on one account in a row before it is slowed down.
 const ACCOUNT_BURST: u32 = 10;

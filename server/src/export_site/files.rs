@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::Context;
-use products::catalogue::StoredProduct;
-use products::Product;
+use catalogue::StoredProduct;
+use model::Product;
 
 use super::Export;
 

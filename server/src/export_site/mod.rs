@@ -18,12 +18,12 @@ mod stac;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use catalogue::store::DataDir;
+use catalogue::{CaseStudyQuery, Catalogue};
 use chrono::{Datelike, NaiveDate, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
-use products::catalogue::{CaseStudyQuery, Catalogue};
-use products::days::{day_end, day_start, parse_hours, Calendar, DEFAULT_HOURS};
-use products::store::DataDir;
-use products::Visibility;
+use model::days::{day_end, day_start, parse_hours, Calendar, DEFAULT_HOURS};
+use model::Visibility;
 
 use crate::config::ExportSiteArgs;
 

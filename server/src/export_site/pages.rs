@@ -13,9 +13,9 @@ use app::components::product_sheet::ProductSheet;
 use app::links::Links;
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use products::case_studies::CaseStudyDetail;
-use products::days::{Calendar, DayPage};
-use products::Product;
+use model::case_studies::CaseStudyDetail;
+use model::days::{Calendar, DayPage};
+use model::Product;
 
 use super::Export;
 

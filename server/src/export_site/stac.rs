@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use products::stac::{self, CollectionId, Extent, Hrefs, Link, Renditions, StaticHrefs, JSON};
-use products::Product;
+use catalogue::stac::{self, CollectionId, Extent, Hrefs, Link, Renditions, StaticHrefs, JSON};
+use model::Product;
 use serde_json::json;
 
 use super::Export;

@@ -14,15 +14,15 @@ pub use queue::{Inbox, IngestError, Upload, Uploads};
 
 use std::path::Path;
 
-use outcome::log_outcome;
-use products::catalogue::NewProduct;
-use products::media::media_type_for;
-use products::name::is_in_progress;
-use products::sidecar::{sidecar_target, Timing, MAX_SIDECAR_BYTES};
-use products::store::{
+use catalogue::store::{
     hash_regular_file, move_file, read_regular_file, DataDir, FileIdentity, Hashed, TakeError,
 };
-use products::{NameRules, Policy, ProductMeta, ProductName, Rejection, Sidecar};
+use catalogue::NewProduct;
+use model::media::media_type_for;
+use model::name::is_in_progress;
+use model::sidecar::{sidecar_target, Timing, MAX_SIDECAR_BYTES};
+use model::{NameRules, Policy, ProductMeta, ProductName, Rejection, Sidecar};
+use outcome::log_outcome;
 use tokio::sync::watch;
 
 use crate::config::TestHooks;
@@ -303,7 +303,7 @@ impl Ingest {
         &self,
         path: &Path,
         identity: FileIdentity,
-        latest: products::catalogue::LatestVersion,
+        latest: catalogue::LatestVersion,
     ) -> Result<Outcome, IngestError> {
         let Some(to) = self.data.resolve(Path::new(&latest.stored_path)) else {
             return Ok(Outcome::Skipped);

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use products::{Event, EventKind, Product, Rejection};
+use model::{Event, EventKind, Product, Rejection};
 
 use super::IngestError;
 

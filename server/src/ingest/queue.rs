@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use products::catalogue::CatalogueError;
+use catalogue::CatalogueError;
 use tokio::sync::{mpsc, oneshot};
 
 use super::Outcome;

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::extract::ws::Utf8Bytes;
-use products::tracks::{Fix, Position};
+use model::tracks::{Fix, Position};
 use tokio::sync::{broadcast, watch};
 use tokio::time::Instant;
 

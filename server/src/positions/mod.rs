@@ -13,11 +13,11 @@ pub mod udp;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use catalogue::{Catalogue, CatalogueError};
 use chrono::{DateTime, Utc};
-use products::catalogue::{Catalogue, CatalogueError};
-use products::operations::Platform;
-use products::tracks::{iwg1, Fix, Position};
-use products::{RestrictRule, Visibility};
+use model::operations::Platform;
+use model::tracks::{iwg1, Fix, Position};
+use model::{RestrictRule, Visibility};
 use serde::Serialize;
 
 /// How far ahead of this server's clock a packet may be dated: an

@@ -15,9 +15,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use catalogue::{Catalogue, CatalogueError, MAX_TRACK_POINTS};
 use chrono::{DateTime, Utc};
-use products::catalogue::{Catalogue, CatalogueError, MAX_TRACK_POINTS};
-use products::tracks::{thin, Fix};
+use model::tracks::{thin, Fix};
 
 /// Most fixes held per platform: 28 h at 1 Hz, about 8 MB. A platform with
 /// more in the asked stretch is read from the catalogue, thinned, each time.
@@ -160,7 +160,7 @@ impl RecentTracks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use products::catalogue::EventLog;
+    use catalogue::EventLog;
 
     fn fix(second: i64, lon: f64) -> Fix {
         Fix {

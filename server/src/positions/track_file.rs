@@ -6,8 +6,8 @@
 //! area search and placed by its STAC item.
 
 use chrono::{DateTime, Utc};
-use products::tracks::trajectory::{self, Trajectory};
-use products::tracks::Fix;
+use media::trajectory::{self, Trajectory};
+use model::tracks::Fix;
 
 use super::Batch;
 
@@ -100,7 +100,7 @@ pub async fn extent_of_file(
     let kind = TrackFile::of(file_name)?;
     let path = path.to_path_buf();
     let read = tokio::task::spawn_blocking(move || {
-        let (bytes, _) = products::store::read_regular_file(&path, MAX_TRACK_FILE_BYTES).ok()?;
+        let (bytes, _) = catalogue::store::read_regular_file(&path, MAX_TRACK_FILE_BYTES).ok()?;
         extent(&kind.read(&bytes, start).ok()?.fixes)
     });
     read.await.ok().flatten()

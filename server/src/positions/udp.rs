@@ -11,9 +11,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use catalogue::Catalogue;
 use clap::Args;
 use ipnet::IpNet;
-use products::catalogue::Catalogue;
 use tokio::net::UdpSocket;
 use tokio::sync::watch;
 use tokio::time::Instant;
@@ -81,8 +81,7 @@ impl FromStr for Iwg1Listener {
         let addr = addr
             .parse()
             .map_err(|e| format!("{addr:?} is not an address and port: {e}"))?;
-        products::operations::check_token_name("platform", platform, 64)
-            .map_err(|e| e.to_string())?;
+        model::operations::check_token_name("platform", platform, 64).map_err(|e| e.to_string())?;
         Ok(Self {
             addr,
             platform: platform.to_string(),

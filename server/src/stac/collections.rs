@@ -6,11 +6,11 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use products::case_studies::CaseStudy;
-use products::catalogue::CaseStudyQuery;
-use products::stac::filter::queryables_schema;
-use products::stac::{collection, Collection, CollectionId, Extent, Hrefs, Link, JSON};
-use products::Visibility;
+use catalogue::stac::filter::queryables_schema;
+use catalogue::stac::{collection, Collection, CollectionId, Extent, Hrefs, Link, JSON};
+use catalogue::CaseStudyQuery;
+use model::case_studies::CaseStudy;
+use model::Visibility;
 use serde_json::json;
 
 use super::{typed, RequestRoot};
@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
 /// Where a collection's items are, and what they can be filtered by.
 fn add_items_link(collection: &mut Collection, root: &RequestRoot) {
     let items = root.at(&format!("/collections/{}/items", collection.id));
-    let link = Link::new("items", items, products::stac::GEOJSON).titled("Items");
+    let link = Link::new("items", items, catalogue::stac::GEOJSON).titled("Items");
     collection.links.push(link);
     let queryables = root.at(&format!("/collections/{}/queryables", collection.id));
     collection.links.push(super::queryables_link(queryables));
@@ -45,7 +45,7 @@ fn lane_text(category: &str, platform: &str) -> (String, String) {
 
 fn campaign_collection(extent: Option<Extent>, root: &RequestRoot) -> Collection {
     collection(
-        products::stac::CAMPAIGN_COLLECTION,
+        catalogue::stac::CAMPAIGN_COLLECTION,
         "The campaign".into(),
         "Every product of the campaign, one item per product (its newest version).".into(),
         extent,

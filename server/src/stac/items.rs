@@ -7,12 +7,12 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use products::catalogue::StoredProduct;
-use products::stac::search::{ItemSearch, PageToken, SearchBody, SearchError, SearchQuery};
-use products::stac::{
+use catalogue::stac::search::{ItemSearch, PageToken, SearchBody, SearchError, SearchQuery};
+use catalogue::stac::{
     item, parse_item_id, CollectionId, Hrefs, Item, Link, Renditions, GEOJSON, JSON,
 };
-use products::Visibility;
+use catalogue::StoredProduct;
+use model::Visibility;
 use serde_json::{json, Value};
 
 use super::{collections, typed, RequestRoot};

@@ -16,9 +16,9 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use products::stac::filter::queryables_schema;
-use products::stac::{Hrefs, Link, JSON, STAC_VERSION};
-use products::Product;
+use catalogue::stac::filter::queryables_schema;
+use catalogue::stac::{Hrefs, Link, JSON, STAC_VERSION};
+use model::Product;
 use serde_json::json;
 
 use crate::auth::ReadAccess;
@@ -168,7 +168,7 @@ async fn landing(
         queryables_link(root.at("/queryables")),
     ];
     for method in ["GET", "POST"] {
-        let mut search = Link::new("search", root.at("/search"), products::stac::GEOJSON);
+        let mut search = Link::new("search", root.at("/search"), catalogue::stac::GEOJSON);
         search.method = Some(method.into());
         links.push(search);
     }

@@ -13,7 +13,7 @@ use common::{
     TestServer,
 };
 use futures_util::StreamExt;
-use products::Role;
+use model::Role;
 use reqwest::{header, redirect, StatusCode};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -46,8 +46,8 @@ async fn campaign(access: opsboard::auth::Access) -> Campaign {
     let mut ids = std::collections::HashMap::new();
     let mut rendered = std::collections::HashSet::new();
     while rendered.len() < 2 {
-        if let products::EventKind::ProductAdded { product }
-        | products::EventKind::ProductUpdated { product, .. } = next_event(&mut ws).await.kind
+        if let model::EventKind::ProductAdded { product }
+        | model::EventKind::ProductUpdated { product, .. } = next_event(&mut ws).await.kind
         {
             ids.insert(product.file_name.clone(), product.id);
             if product.thumbnail_url.is_some() && product.preview_url.is_some() {

@@ -5,7 +5,7 @@
 use crate::common;
 
 use common::{add_user_with_token, catalogue_of, client_with, ws_with, TestServer};
-use products::Role;
+use model::Role;
 use reqwest::StatusCode;
 
 async fn participants() -> TestServer {

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use products::Role;
+use model::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -63,7 +63,7 @@ async fn one_client_guessing_invitations_does_not_lock_out_the_others() {
     catalogue
         .add_invitation(
             user.id,
-            &products::provider::hash_token(secret),
+            &catalogue::provider::hash_token(secret),
             None,
             later,
         )

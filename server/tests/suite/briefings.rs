@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::common;
 use crate::operations::{campaign, flight, plan, send};
 use common::{add_user_with_token, client_with, next_event, png, TestServer};
-use products::{EventKind, Role};
+use model::{EventKind, Role};
 
 #[tokio::test]
 async fn the_presenter_moves_and_every_stream_follows() {
@@ -319,7 +319,7 @@ async fn items_added_from_the_board_keep_their_versions_and_area_and_hide_what_t
         assert!(response.status().is_client_error(), "{body:?}");
     }
     // Good items still go in, up to the briefing's limit, and no further.
-    for n in 2..products::operations::briefing::MAX_ITEMS {
+    for n in 2..model::operations::briefing::MAX_ITEMS {
         let good = json!({"view": "/", "comment": format!("item {n}")});
         let (status, _) = send(&scientist, Method::POST, items.clone(), Some(good)).await;
         assert_eq!(status, StatusCode::CREATED, "item {n}");

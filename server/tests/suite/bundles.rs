@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::common::{next_event, png, TestServer};
 use crate::operations::{campaign, planned_flight, send};
 use crate::stac::{offline, tool};
-use products::EventKind;
+use model::EventKind;
 
 const QUICKLOOK: &str = "satellite.MSG.202611291500.ir108.png";
 const FORECAST: &str = "model.AROME.202611290000.018h_precip.png";

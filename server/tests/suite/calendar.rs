@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::common;
 use common::{add_user_with_token, client_with, opsboard_cli, TestServer};
-use products::Role;
+use model::Role;
 
 #[tokio::test]
 async fn the_ics_feed_parses_with_utc_times_and_one_event_per_operation() {
@@ -200,9 +200,9 @@ fn campaign_export_then_import_round_trips_and_bad_files_change_nothing() {
         again, exported_text,
         "export → import → export gives the same file"
     );
-    let parsed: products::operations::CampaignSetup =
+    let parsed: model::operations::CampaignSetup =
         toml::from_str(&exported_text).expect("the export is TOML");
-    let original: products::operations::CampaignSetup = toml::from_str(SETUP).unwrap();
+    let original: model::operations::CampaignSetup = toml::from_str(SETUP).unwrap();
     let mut expected = original.platforms.clone();
     expected.sort_by(|a, b| a.name.cmp(&b.name));
     assert_eq!(parsed.platforms, expected);

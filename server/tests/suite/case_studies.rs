@@ -12,7 +12,7 @@ use tokio_tungstenite::tungstenite::Message;
 use crate::common;
 use crate::operations::{campaign, planned_flight, send};
 use common::{add_user_with_token, client_with, next_event, png, product_of, TestServer, Ws};
-use products::{EventKind, Role};
+use model::{EventKind, Role};
 
 const QUICKLOOK: &str = "satellite.MSG.202611291500.ir108.png";
 const SECRET: &str = "lidar.ATR42.202611291600.backscatter.png";

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use common::{next_event, png, TestServer};
 use futures_util::{SinkExt, StreamExt};
-use products::EventKind;
+use model::EventKind;
 use tokio_tungstenite::tungstenite::Message;
 
 /// Drops `n` products and waits for each event; returns the last `seq`.

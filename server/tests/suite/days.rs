@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::common::{next_event, png, TestServer};
 use crate::operations::{campaign, planned_flight, send};
-use products::EventKind;
+use model::EventKind;
 
 const QUICKLOOK: &str = "satellite.MSG.202611291500.ir108.png";
 const SECRET: &str = "lidar.ATR42.202611291600.backscatter.png";
@@ -228,7 +228,7 @@ async fn hostile_day_requests_are_refused_or_bounded() {
     .await;
     assert_eq!(
         page["hours"].as_array().unwrap().len(),
-        products::days::MAX_HOURS
+        model::days::MAX_HOURS
     );
     // A span too long for one calendar is refused with the reason, not cut.
     let (status, refusal) = get(&t.http, &t, "/api/v1/days?from=0001-01-01&to=2026-12-01").await;
@@ -243,7 +243,7 @@ async fn hostile_day_requests_are_refused_or_bounded() {
     let (status, calendar) = get(&t.http, &t, "/api/v1/days?from=2025-10-28&to=2026-12-01").await;
     assert_eq!(status, StatusCode::OK);
     let days = calendar["days"].as_array().unwrap();
-    assert_eq!(days.len() as i64, products::days::MAX_CALENDAR_DAYS);
+    assert_eq!(days.len() as i64, model::days::MAX_CALENDAR_DAYS);
     assert_eq!(days.last().unwrap()["day"], "2026-12-01");
     assert!(
         calendar["campaign"].is_null(),

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use crate::common;
 use crate::operations::{campaign, decide, flight, plan, planned_flight, send};
 use common::{add_user_with_token, client_with, next_event, png, TestServer};
-use products::{EventKind, Role};
+use model::{EventKind, Role};
 
 #[tokio::test]
 async fn decisions_cannot_be_changed_and_status_is_not_a_planning_field() {
@@ -139,7 +139,7 @@ async fn evidence_keeps_the_exact_version_and_reports_what_came_since() {
 }
 
 /// The product an event brings, as JSON (to compare with JSON answers).
-fn product_of(event: products::Event) -> Value {
+fn product_of(event: model::Event) -> Value {
     serde_json::to_value(common::product_of(event)).unwrap()
 }
 

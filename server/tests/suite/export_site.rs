@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::bundles::validate_catalog;
 use crate::common::{next_event, opsboard_cli, png, TestServer};
 use crate::operations::{campaign, planned_flight, send};
-use products::{EventKind, Product};
+use model::{EventKind, Product};
 
 const QUICKLOOK: &str = "satellite.MSG.202611291500.ir108.png";
 const SURFACE: &str = "surface.SITE-1.202611300600.t2m.png";

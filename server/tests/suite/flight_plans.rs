@@ -3,8 +3,9 @@
 //! event stream; GPX and KML exports read back equal; viewers cannot attach;
 //! hostile files refused with a reason.
 
-use products::tracks::plan::{parse, PlanFormat};
-use products::EventKind;
+use media::plan::parse;
+use model::tracks::plan::PlanFormat;
+use model::EventKind;
 use reqwest::StatusCode;
 use serde_json::Value;
 

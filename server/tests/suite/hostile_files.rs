@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{add_provider, next_event, png, TestServer, Ws, PATIENCE};
-use products::{EventKind, Product, Rejection};
+use model::{EventKind, Product, Rejection};
 
 async fn added(ws: &mut Ws) -> Product {
     match next_event(ws).await.kind {

@@ -4,7 +4,7 @@
 use crate::common;
 
 use common::{opsboard_cli, png, TestServer};
-use products::Product;
+use model::Product;
 
 #[tokio::test]
 async fn a_past_campaign_is_imported_with_a_summary_of_refusals() {

@@ -7,9 +7,9 @@ use std::io::Write;
 use std::time::Duration;
 
 use common::{event_within, next_event, png, TestServer};
-use products::{EventKind, Product};
+use model::{EventKind, Product};
 
-fn product_of(event: &products::Event) -> &Product {
+fn product_of(event: &model::Event) -> &Product {
     match &event.kind {
         EventKind::ProductAdded { product } | EventKind::ProductUpdated { product, .. } => product,
         other => panic!("expected a product event, got {other:?}"),

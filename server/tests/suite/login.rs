@@ -6,7 +6,7 @@
 use crate::common;
 
 use common::{add_user_with_token, TestServer};
-use products::Role;
+use model::Role;
 use reqwest::{header, redirect, StatusCode};
 
 async fn participants() -> TestServer {
@@ -288,7 +288,7 @@ async fn an_invitation_works_once_and_not_after_it_expires() {
         .unwrap();
     let secret = "obp_invitation_secret_for_the_test_0001";
     let expired = "obp_invitation_secret_for_the_test_0002";
-    let hash = products::provider::hash_token;
+    let hash = catalogue::provider::hash_token;
     let later = chrono::Utc::now() + chrono::Duration::hours(72);
     catalogue
         .add_invitation(user.id, &hash(secret), Some("tester"), later)
@@ -355,7 +355,7 @@ async fn a_newer_or_used_invitation_ends_the_older_links() {
         .add_user("twice", Role::Viewer, None)
         .await
         .unwrap();
-    let hash = products::provider::hash_token;
+    let hash = catalogue::provider::hash_token;
     let later = chrono::Utc::now() + chrono::Duration::hours(72);
     let [old, new, third] = [
         "obp_invitation_old_link_for_the_test_0001",

@@ -24,6 +24,7 @@ mod export_site;
 mod flight_plans;
 mod hostile_files;
 mod import;
+mod import_circles;
 mod ingest;
 mod iwg1_udp;
 mod login;

@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 
 use crate::common;
 use common::{add_user_with_token, client_with, TestServer};
-use products::operations::Status;
-use products::Role;
+use model::operations::Status;
+use model::Role;
 
 /// Sends `body` (if any) as JSON with `client`; the status and JSON answer.
 pub async fn send(

@@ -46,7 +46,7 @@ async fn a_database_failure_reaches_the_log_and_never_the_page() {
     assert_eq!(page.status(), reqwest::StatusCode::OK, "works before");
 
     // The briefings' table goes away under the running server.
-    let database = products::store::DataDir::new(&data).database();
+    let database = catalogue::store::DataDir::new(&data).database();
     let url = format!("sqlite://{}", database.display());
     let mut sqlite = sqlx::SqliteConnection::connect(&url).await.unwrap();
     sqlx::query("DROP TABLE briefings")

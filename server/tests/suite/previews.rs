@@ -6,7 +6,7 @@ use crate::common;
 
 use common::{image_bytes, next_event, opsboard_cli, png_bomb, TestServer};
 use image::ImageFormat;
-use products::{EventKind, Product};
+use model::{EventKind, Product};
 
 /// Waits for the `product.updated` that carries renditions (or their absence).
 async fn rendered(ws: &mut common::Ws) -> Product {

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use crate::common;
 use crate::operations::{campaign, decide, flight, plan, planned_flight, send};
 use common::{next_event, png, product_of, TestServer, Ws};
-use products::EventKind;
+use model::EventKind;
 
 /// Moves operation `id` through D-1 and go to in-progress, then to `last`
 /// (completed, aborted) unless that is where it is.
@@ -36,7 +36,7 @@ async fn put_report(
 }
 
 /// The next `report.updated` on `ws`, skipping other events.
-async fn report_updated(ws: &mut Ws) -> (products::operations::Report, Value) {
+async fn report_updated(ws: &mut Ws) -> (model::operations::Report, Value) {
     loop {
         let event = next_event(ws).await;
         if let EventKind::ReportUpdated { report, operation } = event.kind {

@@ -9,8 +9,8 @@ use std::time::Duration;
 use common::process::Opsboard;
 use common::{next_event, png, TestServer};
 use futures_util::StreamExt;
+use model::{EventKind, Product};
 use opsboard::watcher::list_files;
-use products::{EventKind, Product};
 use tokio_tungstenite::tungstenite::Message;
 
 #[tokio::test]
@@ -31,7 +31,7 @@ async fn sigkill_during_a_burst_loses_nothing_and_doubles_nothing() {
     tokio::spawn(async move {
         while let Some(Ok(message)) = live.next().await {
             if let Message::Text(text) = message {
-                let event: products::Event = serde_json::from_str(&text).unwrap();
+                let event: model::Event = serde_json::from_str(&text).unwrap();
                 let _ = told.send((event.seq, label(&event)));
             }
         }
@@ -163,7 +163,7 @@ async fn a_restart_recovers_orphans_and_marks_vanished_bytes_missing() {
 }
 
 /// What identifies an event here: its type and its file.
-fn label(event: &products::Event) -> String {
+fn label(event: &model::Event) -> String {
     let file = match &event.kind {
         EventKind::ProductAdded { product } | EventKind::ProductUpdated { product, .. } => {
             &product.file_name

@@ -72,7 +72,7 @@ async fn a_restrict_rule_given_later_restricts_what_was_catalogued_before() {
     let mut ws = t.events(Some(3)).await;
     for _ in 0..2 {
         match next_event(&mut ws).await.kind {
-            products::EventKind::ProductUpdated { product, withdrawn } => {
+            model::EventKind::ProductUpdated { product, withdrawn } => {
                 assert!(product.file_name.contains("BOLLENE"));
                 assert!(product.meta.restricted == Some(true) && withdrawn);
             }
@@ -114,7 +114,7 @@ async fn a_sidecar_restricting_a_seen_product_withdraws_it_from_public_pages() {
     // (a live-only socket then waits for an event already sent).
     let mut admin = t.events(Some(0)).await;
     let open = match next_event(&mut admin).await.kind {
-        products::EventKind::ProductAdded { product } => product.id,
+        model::EventKind::ProductAdded { product } => product.id,
         other => panic!("expected product.added, got {other:?}"),
     };
     let (status, _) = anonymous_get(&t, &format!("/api/v1/products/{open}")).await;
@@ -140,8 +140,7 @@ async fn a_sidecar_restricting_a_seen_product_withdraws_it_from_public_pages() {
     // Participants get the update itself.
     let mut updated = None;
     while updated.is_none() {
-        if let products::EventKind::ProductUpdated { product, .. } =
-            next_event(&mut admin).await.kind
+        if let model::EventKind::ProductUpdated { product, .. } = next_event(&mut admin).await.kind
         {
             updated = Some(product).filter(|p| p.id == open);
         }
@@ -166,7 +165,7 @@ async fn a_rule_wins_over_a_sidecars_embargo_end_now_and_after_a_restart() {
     }
     let mut ids = std::collections::HashMap::new();
     while ids.len() < 2 {
-        if let products::EventKind::ProductAdded { product } = next_event(&mut admin).await.kind {
+        if let model::EventKind::ProductAdded { product } = next_event(&mut admin).await.kind {
             ids.insert(product.file_name.clone(), product.id);
         }
     }

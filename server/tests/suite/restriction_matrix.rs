@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use products::{EventKind, Product, Role};
+use model::{EventKind, Product, Role};
 use reqwest::StatusCode;
 use tokio_tungstenite::tungstenite::Message;
 

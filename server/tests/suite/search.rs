@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::common::{next_event, png, TestServer};
 use crate::operations::{campaign, decide, planned_flight, send};
-use products::EventKind;
+use model::EventKind;
 
 async fn search(t: &TestServer, client: &reqwest::Client, query: &str) -> Value {
     let (status, answer) = send(

@@ -73,7 +73,7 @@ async fn the_setup_link_dies_once_an_admin_exists() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
     assert!(text.contains("an admin exists"), "{text}");
     let catalogue =
-        products::catalogue::Catalogue::open(&products::store::DataDir::new(dir.path()).database())
+        catalogue::Catalogue::open(&catalogue::store::DataDir::new(dir.path()).database())
             .await
             .unwrap();
     assert!(catalogue.user("mallory").await.unwrap().is_none());

@@ -5,8 +5,8 @@ use crate::common;
 
 use chrono::{Duration, DurationRound, Utc};
 use common::{next_event, png, TestServer};
-use products::name::format_time;
-use products::EventKind;
+use model::name::format_time;
+use model::EventKind;
 use reqwest::header;
 
 /// Drops `names` and waits until each is announced; returns their ids in order.

@@ -7,10 +7,10 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use common::{event_within, next_event, png, TestServer};
-use products::{EventKind, Product};
+use model::{EventKind, Product};
 use reqwest::header;
 
-fn added(event: &products::Event) -> &Product {
+fn added(event: &model::Event) -> &Product {
     match &event.kind {
         EventKind::ProductAdded { product } => product,
         other => panic!("expected product.added, got {other:?}"),

@@ -232,7 +232,7 @@ async fn what_the_items_say(t: &TestServer) {
     assert_eq!(properties["forecast:variable"], "precip");
     assert_eq!(
         forecast["stac_extensions"][0],
-        products::stac::FORECAST_EXTENSION
+        catalogue::stac::FORECAST_EXTENSION
     );
     assert_eq!(forecast["geometry"], Value::Null);
     assert_eq!(forecast["assets"]["data"]["type"], "image/png");
@@ -282,7 +282,7 @@ async fn what_the_items_say(t: &TestServer) {
     assert_eq!(interval[0], "2026-06-01T00:00:00Z");
     assert_eq!(
         interval[1],
-        json!(products::stac::rfc3339(image_time(IMAGES - 1)))
+        json!(catalogue::stac::rfc3339(image_time(IMAGES - 1)))
     );
 
     // Sorted newest first; bounds refused with a reason.

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use common::process::Opsboard;
 use common::{add_provider, png, png_black_16bit};
+use model::Product;
 use opsboard::watcher::list_files;
-use products::Product;
 
 /// How long a stop may take, by the contract.
 const STOP_LIMIT: Duration = Duration::from_secs(10);

@@ -4,7 +4,7 @@
 use crate::common;
 
 use common::{add_provider, next_event, opsboard_cli, png, TestServer};
-use products::{EventKind, Product};
+use model::{EventKind, Product};
 use reqwest::{header, StatusCode};
 
 struct Setup {

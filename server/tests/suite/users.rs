@@ -5,9 +5,9 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use products::catalogue::Catalogue;
-use products::store::DataDir;
-use products::user::{verify_password, Role};
+use catalogue::store::DataDir;
+use catalogue::user::{verify_password, Role};
+use catalogue::Catalogue;
 
 /// Runs `opsboard user ARGS` with `stdin` on standard input.
 fn user(data: &std::path::Path, args: &[&str], stdin: &str) -> (bool, String) {

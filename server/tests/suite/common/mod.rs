@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use model::Event;
 use opsboard::config::ServeArgs;
 use opsboard::Server;
-use products::Event;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
@@ -30,17 +30,17 @@ pub struct TestServer {
 }
 
 /// The catalogue of `data`, opened beside a running server (as `opsboard user` does).
-pub async fn catalogue_of(data: &Path) -> products::catalogue::Catalogue {
-    products::catalogue::Catalogue::open(&products::store::DataDir::new(data).database())
+pub async fn catalogue_of(data: &Path) -> catalogue::Catalogue {
+    catalogue::Catalogue::open(&catalogue::store::DataDir::new(data).database())
         .await
         .expect("catalogue opens")
 }
 
 /// Adds a user with `role` and a personal token to the catalogue of `data`
 /// (beside a running server, as `opsboard user` does); returns the token.
-pub async fn add_user_with_token(data: &Path, name: &str, role: products::Role) -> String {
+pub async fn add_user_with_token(data: &Path, name: &str, role: model::Role) -> String {
     let catalogue = catalogue_of(data).await;
-    let hash = products::user::hash_password("a test password").expect("hash");
+    let hash = catalogue::user::hash_password("a test password").expect("hash");
     // A restarted test server finds its user already there.
     let user = match catalogue.user(name).await.expect("users read") {
         Some(user) => user,
@@ -49,9 +49,9 @@ pub async fn add_user_with_token(data: &Path, name: &str, role: products::Role) 
             .await
             .expect("user added"),
     };
-    let token = products::provider::new_token().expect("token");
+    let token = catalogue::provider::new_token().expect("token");
     catalogue
-        .add_api_token(user.id, "tests", &products::provider::hash_token(&token))
+        .add_api_token(user.id, "tests", &catalogue::provider::hash_token(&token))
         .await
         .expect("token added");
     catalogue.close().await;
@@ -87,7 +87,7 @@ impl TestServer {
         let mut args = ServeArgs::for_tests(dir.path());
         adjust(&mut args);
         let server = opsboard::start(args).await.expect("server starts");
-        let token = add_user_with_token(dir.path(), "tester", products::Role::Admin).await;
+        let token = add_user_with_token(dir.path(), "tester", model::Role::Admin).await;
         Self {
             server,
             http: client_with(&token),
@@ -304,11 +304,11 @@ pub fn png(seed: u8) -> Vec<u8> {
 }
 
 /// The product an event brings (added or updated); anything else fails the test.
-pub fn product_of(event: Event) -> products::Product {
+pub fn product_of(event: Event) -> model::Product {
     match event.kind {
-        products::EventKind::ProductAdded { product }
-        | products::EventKind::ProductUpdated { product, .. } => product,
-        products::EventKind::ProductRejected { rejection } => {
+        model::EventKind::ProductAdded { product }
+        | model::EventKind::ProductUpdated { product, .. } => product,
+        model::EventKind::ProductRejected { rejection } => {
             panic!("expected a product, got a rejection: {}", rejection.reason)
         }
         other => panic!("expected a product, got {}", other.type_name()),

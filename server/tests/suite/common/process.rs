@@ -58,7 +58,7 @@ impl Opsboard {
 
     /// A GET as an admin (rejections included), by a personal token.
     pub async fn get(&self, path: &str) -> serde_json::Value {
-        let token = super::add_user_with_token(&self.data, "tester", products::Role::Admin).await;
+        let token = super::add_user_with_token(&self.data, "tester", model::Role::Admin).await;
         super::client_with(&token)
             .get(self.url(path))
             .send()
@@ -73,7 +73,7 @@ impl Opsboard {
     pub async fn wait_for_products(&self, n: usize, patience: Duration) {
         let deadline = Instant::now() + patience;
         // Counts are for participants: health tells the public its status only.
-        let token = super::add_user_with_token(&self.data, "tester", products::Role::Admin).await;
+        let token = super::add_user_with_token(&self.data, "tester", model::Role::Admin).await;
         let admin = super::client_with(&token);
         loop {
             let health: serde_json::Value = admin
