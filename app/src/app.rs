@@ -4,19 +4,19 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::components::admin::AdminPage;
-use crate::components::briefing::BriefingView;
-use crate::components::briefings::BriefingsPage;
-use crate::components::calendar::CalendarPage;
-use crate::components::case_new::NewCaseStudy;
-use crate::components::case_study::CaseStudyView;
-use crate::components::dashboard::Dashboard;
-use crate::components::day::DayView;
-use crate::components::login::{LoginPage, WelcomePage};
-use crate::components::missions::MissionsPage;
-use crate::components::operation::OperationView;
-use crate::components::search_page::SearchPage;
-use crate::components::upload::UploadPage;
+use crate::pages::admin::AdminPage;
+use crate::pages::board::{BoardPage, MapPage};
+use crate::pages::briefing::BriefingView;
+use crate::pages::briefings::BriefingsPage;
+use crate::pages::calendar::CalendarPage;
+use crate::pages::case_new::NewCaseStudy;
+use crate::pages::case_study::CaseStudyView;
+use crate::pages::day::DayView;
+use crate::pages::login::{LoginPage, WelcomePage};
+use crate::pages::operation::OperationView;
+use crate::pages::operations::OperationsPage;
+use crate::pages::search::SearchPage;
+use crate::pages::upload::UploadPage;
 
 /// The document around the app: everything the server sends before the app's
 /// own markup. The stylesheet and scripts are those built by cargo-leptos.
@@ -79,7 +79,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/welcome") view=WelcomePage/>
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/map") view=MapPage ssr=SsrMode::Async/>
-                <Route path=path!("/operations") view=MissionsPage ssr=SsrMode::Async/>
+                <Route path=path!("/operations") view=OperationsPage ssr=SsrMode::Async/>
                 <Route path=path!("/operations/:id") view=OperationView ssr=SsrMode::Async/>
                 <Route path=path!("/briefings") view=BriefingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/briefings/:id") view=BriefingView ssr=SsrMode::Async/>
@@ -91,16 +91,4 @@ pub fn App() -> impl IntoView {
             </Routes>
         </Router>
     }
-}
-
-/// The board.
-#[component]
-fn BoardPage() -> impl IntoView {
-    view! { <Dashboard/> }
-}
-
-/// The map page: the board with its map drawn large under the timeline.
-#[component]
-fn MapPage() -> impl IntoView {
-    view! { <Dashboard map_page=true/> }
 }

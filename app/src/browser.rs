@@ -214,7 +214,7 @@ fn load_beyond(dash: Dash) {
         };
         dash.loaded.set((from, to));
         leptos::task::spawn_local(async move {
-            match crate::board::load_products(from, to).await {
+            match crate::pages::board::load::load_products(from, to).await {
                 Ok(more) => dash.products.update(|list| crate::state::merge(list, more)),
                 Err(error) => leptos::logging::warn!("could not load {from}–{to}: {error}"),
             }

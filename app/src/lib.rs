@@ -12,16 +12,12 @@
 // The dashboard's nested view types are deep; components also erase theirs with `into_any`.
 #![recursion_limit = "256"]
 
-pub mod admin;
 pub mod app;
-pub mod board;
 #[cfg(feature = "hydrate")]
 mod browser;
-pub mod case_studies;
 pub mod compare;
 pub mod components;
 
-pub mod days;
 #[cfg(feature = "hydrate")]
 mod download;
 pub mod evidence;
@@ -36,10 +32,13 @@ pub mod map_view;
 #[cfg(feature = "hydrate")]
 mod notify;
 pub mod operations;
+pub mod pages;
 #[cfg(feature = "hydrate")]
 mod request;
 pub mod rows;
 pub mod select;
+#[cfg(feature = "ssr")]
+pub mod ssr;
 pub mod state;
 #[cfg(feature = "hydrate")]
 mod timeline_input;

@@ -98,3 +98,39 @@ impl Links {
 pub fn use_links() -> Links {
     use_context::<Links>().unwrap_or_default()
 }
+
+/// The form for a new case study of `from`..`to` with `pins` (product ids)
+/// ticked: what "New case study" links from a window, a product or a day.
+pub fn new_case_href(
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+    pins: &[i64],
+) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("from", &from.format("%Y-%m-%dT%H:%MZ").to_string());
+    q.append_pair("to", &to.format("%Y-%m-%dT%H:%MZ").to_string());
+    if !pins.is_empty() {
+        let ids: Vec<String> = pins.iter().map(i64::to_string).collect();
+        q.append_pair("pin", &ids.join(","));
+    }
+    format!("/case-studies/new?{}", q.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_case_link_carries_its_window_and_pins() {
+        let t = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        let href = new_case_href(
+            t("2026-08-15T00:00:00Z"),
+            t("2026-08-16T00:00:00Z"),
+            &[7, 9],
+        );
+        assert_eq!(
+            href,
+            "/case-studies/new?from=2026-08-15T00%3A00Z&to=2026-08-16T00%3A00Z&pin=7%2C9"
+        );
+    }
+}

@@ -77,7 +77,7 @@ pub struct Dash {
 impl Dash {
     /// Creates the page state; call inside the router. `map_page`: the page
     /// is the map's, which shows it whatever the link says.
-    pub fn new(board: &crate::board::Board, map_page: bool) -> Self {
+    pub fn new(board: &crate::pages::board::load::Board, map_page: bool) -> Self {
         let query = use_query_map();
         let view = Memo::new(move |_| query.with(|q| ViewState::from_query(|k| q.get(k))));
         let now = RwSignal::new(board.now);
@@ -205,7 +205,7 @@ pub fn apply_event(event: &Event, dash: Dash, hidden: bool) {
             .update(|plans| plans.retain(|held| held.id != *id)),
         EventKind::ProductRejected { rejection } => dash.rejections.update(|list| {
             list.insert(0, rejection.clone());
-            list.truncate(crate::board::RECENT_REJECTIONS);
+            list.truncate(crate::pages::board::load::RECENT_REJECTIONS);
         }),
         // Platforms, operations and decisions: the operations lanes.
         _ => {

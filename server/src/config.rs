@@ -455,8 +455,8 @@ fn fault_due(hook: &Option<(String, Arc<AtomicU32>)>, name: &str) -> Option<Cata
 
 impl ServeArgs {
     /// What the pages need to know of these settings.
-    pub fn site_config(&self) -> app::board::SiteConfig {
-        app::board::SiteConfig {
+    pub fn site_config(&self) -> app::pages::board::load::SiteConfig {
+        app::pages::board::load::SiteConfig {
             local_tz: self.local_tz.clone(),
         }
     }

@@ -99,7 +99,7 @@ impl IntoResponse for ApiError {
         let (status, code) = self.status_and_code();
         let reason = if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
-            "internal error; the server log has the details".to_string()
+            model::INTERNAL_ERROR.to_string()
         } else {
             self.to_string()
         };

@@ -34,7 +34,7 @@ pub struct AppState {
     /// Site root, output name and addresses for server rendering.
     pub leptos_options: LeptosOptions,
     /// Settings of the server that pages show (the local time zone).
-    pub site: app::board::SiteConfig,
+    pub site: app::pages::board::load::SiteConfig,
     /// The data centre, as bundles' DataCite metadata names it.
     pub publisher: String,
     /// Turns true at shutdown, so long-lived websocket sessions close and the

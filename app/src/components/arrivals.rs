@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use model::record::ArrivalCursor;
 use model::Product;
 
-use crate::board::ARRIVALS_PAGE;
+use crate::pages::board::load::ARRIVALS_PAGE;
 use crate::state::use_dash;
 use crate::window::arrival_label;
 
@@ -26,7 +26,7 @@ pub fn Arrivals() -> impl IntoView {
         let words = text.get_untracked();
         loading.set(true);
         leptos::task::spawn_local(async move {
-            let page = crate::board::load_arrivals(before, words).await;
+            let page = crate::pages::board::load::load_arrivals(before, words).await;
             loading.set(false);
             match page {
                 Ok(page) => {

@@ -5,8 +5,8 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use crate::case_studies::new_case_href;
 use crate::components::filters::Filters;
+use crate::links::new_case_href;
 use crate::select;
 use crate::state::use_dash;
 use crate::view::{parse_at, ViewState, PRESETS};

@@ -1,44 +1,31 @@
-//! The pieces of the dashboard, one per file.
+//! The widgets pages share, one per file (pages themselves are in `pages`).
 
-pub mod admin;
 pub mod area_picker;
 pub mod arrivals;
-pub mod briefing;
 pub mod briefing_add;
 pub mod briefing_edit;
 pub mod briefing_slide;
-pub mod briefings;
 pub mod bundle_download;
-pub mod calendar;
-pub mod case_new;
-pub mod case_study;
 pub mod cited_choice;
 pub mod connection;
 pub mod controls;
-pub mod dashboard;
-pub mod day;
 pub mod filters;
 pub mod header;
 pub mod help;
-pub mod login;
+pub mod loaded;
 pub mod map;
 pub mod map_layers;
 pub mod map_platforms;
 pub mod map_snapshot;
 pub mod map_trajectories;
-pub mod missions;
-pub mod operation;
 pub mod operation_lanes;
-pub mod operation_plans;
+pub mod ops_header;
 pub mod pair;
 pub mod product_sheet;
 pub mod rejections;
-pub mod report;
 pub mod runs;
 pub mod search;
-pub mod search_page;
 pub mod situation;
 pub mod timeline;
 pub mod track_look;
-pub mod upload;
 pub mod viewer;

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use model::Product;
 
-use crate::board::{search_products, SEARCH_RESULTS};
+use crate::pages::board::load::{search_products, SEARCH_RESULTS};
 use crate::state::use_dash;
 use crate::window::short_label;
 

@@ -130,7 +130,7 @@ pub fn Viewer() -> impl IntoView {
                     <CiteButton product=product.clone()/>
                     <AddToBriefing item=Signal::stored(product_item(&product))/>
                     <a class="new-case" rel="external" title="A case study of the time shown, with this product"
-                        href=move || dash.window.with(|w| crate::case_studies::new_case_href(w.start, w.end(), &[open]))>
+                        href=move || dash.window.with(|w| crate::links::new_case_href(w.start, w.end(), &[open]))>
                         "New case study"
                     </a>
                     <a href=product.file_url.clone() download=product.file_name.clone() rel="external">"Download"</a>
@@ -217,7 +217,7 @@ fn Metadata(product: Product) -> impl IntoView {
 /// with its preview: what the board showed before a correction.
 #[component]
 fn Versions(id: i64) -> impl IntoView {
-    let versions = Resource::new(move || id, crate::board::load_versions);
+    let versions = Resource::new(move || id, crate::pages::board::load::load_versions);
     view! {
         <section class="versions" aria-label="Versions">
             <h3>"Versions"</h3>

@@ -31,3 +31,8 @@ pub use event::{Event, EventKind, Reset, Skip};
 pub use name::{NameError, NameRules, ProductName};
 pub use record::{Product, ProductKey, Rejection};
 pub use sidecar::{ProductMeta, Sidecar};
+
+/// What every surface (the REST API, pages, server functions) answers when
+/// the server itself failed: the cause (a database's words, a path) is for
+/// the log, never for the client.
+pub const INTERNAL_ERROR: &str = "internal error; the server log has the details";

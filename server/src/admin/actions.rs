@@ -4,7 +4,7 @@
 
 use std::net::IpAddr;
 
-use app::admin::Notice;
+use app::pages::admin::Notice;
 use axum::http::{header, HeaderMap};
 use catalogue::provider::{hash_token, new_token};
 use catalogue::user::check_name;

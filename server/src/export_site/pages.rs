@@ -5,12 +5,12 @@
 use std::path::Path;
 
 use anyhow::Context;
-use app::case_studies::{safe_html, CasePage};
-use app::components::calendar::CalendarGrid;
-use app::components::case_study::CaseBody;
-use app::components::day::DayBody;
 use app::components::product_sheet::ProductSheet;
 use app::links::Links;
+use app::pages::calendar::CalendarGrid;
+use app::pages::case_study::CaseBody;
+use app::pages::case_study::{safe_html, CasePage};
+use app::pages::day::DayBody;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use model::case_studies::CaseStudyDetail;

@@ -160,7 +160,7 @@ async fn an_upload_cut_mid_body_leaves_nothing_behind() {
 async fn the_board_loader_refuses_windows_it_cannot_hold_with_400() {
     use leptos::server_fn::ServerFn;
     let t = TestServer::start().await;
-    let loader = t.url(app::board::LoadBoard::PATH);
+    let loader = t.url(app::pages::board::load::LoadBoard::PATH);
     for body in [
         "span_hours=9223372036854775807".to_string(),
         "span_hours=-5".to_string(),
@@ -278,7 +278,7 @@ async fn a_provider_gets_its_own_number_of_uploads_at_once() {
 async fn malformed_or_empty_loader_requests_are_refused_and_the_next_one_loads() {
     use leptos::server_fn::ServerFn;
     let t = TestServer::start().await;
-    let loader = t.url(app::board::LoadBoard::PATH);
+    let loader = t.url(app::pages::board::load::LoadBoard::PATH);
     for body in [
         "span_hours=abc",
         "",

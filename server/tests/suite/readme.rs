@@ -2,6 +2,7 @@
 //! cell's bare file names (`record.rs`) are in the folder of the path before
 //! them in that cell (`products/src/name.rs`).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The repository's root, above this crate.
@@ -69,5 +70,100 @@ fn bare_names_are_read_in_the_folder_before_them() {
             "products/src/record.rs",
             "app/src/view"
         ]
+    );
+}
+
+/// The README's crate table: each crate with the workspace crates it names
+/// in "depends on" (`—` for none), an optional one written with its
+/// condition in brackets (`catalogue` (ssr only)).
+fn crate_table(readme: &str) -> BTreeMap<String, BTreeSet<(String, bool)>> {
+    let start = readme
+        .find("The crates and what each depends on")
+        .expect("the README has its crate table");
+    readme[start..]
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2)
+        .map(|row| {
+            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+            let name = cells[1].split('`').nth(1).unwrap_or_default().to_string();
+            let deps = cells[2]
+                .split(',')
+                .filter(|d| d.contains('`'))
+                .map(|d| {
+                    (
+                        d.split('`').nth(1).unwrap_or_default().to_string(),
+                        d.contains('('),
+                    )
+                })
+                .collect();
+            (name, deps)
+        })
+        .collect()
+}
+
+/// Each workspace crate with the workspace crates it depends on (normal
+/// dependencies; `true` when optional), as `cargo metadata` says.
+fn crate_graph() -> BTreeMap<String, BTreeSet<(String, bool)>> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
+        .current_dir(root())
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let packages = metadata["packages"].as_array().unwrap();
+    let members: BTreeSet<&str> = packages.iter().filter_map(|p| p["name"].as_str()).collect();
+    packages
+        .iter()
+        .map(|p| {
+            let deps = p["dependencies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["kind"].is_null())
+                .filter_map(|d| {
+                    let name = d["name"].as_str()?;
+                    members
+                        .contains(name)
+                        .then(|| (name.to_string(), d["optional"] == true))
+                })
+                .collect();
+            (p["name"].as_str().unwrap().to_string(), deps)
+        })
+        .collect()
+}
+
+#[test]
+fn the_readmes_crate_table_is_the_workspaces_graph() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let table = crate_table(&readme);
+    let graph = crate_graph();
+    assert!(graph.len() >= 5, "{graph:?}");
+    assert_eq!(table, graph, "README (left) against cargo metadata (right)");
+}
+
+#[test]
+fn the_crate_table_is_read_with_its_optional_dependencies() {
+    let readme = "The crates and what each depends on:\n\n| crate | depends on | what |\n| --- | --- | --- |\n\
+                  | `model` (`products/model`) | — | x |\n\
+                  | `app` (`app`) | `model`, `catalogue` (ssr only) | y |\n";
+    let table = crate_table(readme);
+    assert_eq!(table["model"], BTreeSet::new());
+    assert_eq!(
+        table["app"],
+        BTreeSet::from([("model".into(), false), ("catalogue".into(), true)])
     );
 }

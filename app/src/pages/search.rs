@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 use model::search::{Hit, SearchAnswer, SearchRequest};
 
 use crate::components::area_picker::AreaPicker;
-use crate::components::missions::OpsHeader;
+use crate::components::ops_header::OpsHeader;
 
 /// The filters a search URL may carry, in the order the facets show them.
 const FILTERS: [(&str, &str); 6] = [
@@ -26,13 +26,13 @@ const PAGE: i64 = 20;
 
 #[server(endpoint = "search")]
 pub async fn run_search(asked: Vec<(String, String)>) -> Result<SearchAnswer, ServerFnError> {
-    let catalogue = crate::board::catalogue()?;
-    let reader = crate::board::reader();
+    let catalogue = crate::ssr::catalogue()?;
+    let reader = crate::ssr::reader();
     let request = request_of(&asked);
     catalogue
         .search_all(&request, reader.visibility())
         .await
-        .map_err(crate::board::internal)
+        .map_err(crate::ssr::internal)
 }
 
 /// The search a page's query names; values too long or unreadable are

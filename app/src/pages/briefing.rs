@@ -9,11 +9,13 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use model::operations::{BriefingDetail, DecisionTick, Operation};
+use serde::{Deserialize, Serialize};
 
 use crate::components::briefing_edit::{Deck, SlideItem};
 use crate::components::connection::{ConnIndicator, ConnState};
-use crate::components::missions::{OpsHeader, StatusBadge};
-use crate::operations::{load_briefing, utc, BriefingPage};
+use crate::components::loaded::when_found;
+use crate::components::ops_header::{OpsHeader, StatusBadge};
+use crate::operations::utc;
 
 #[component]
 pub fn BriefingView() -> impl IntoView {
@@ -27,13 +29,7 @@ pub fn BriefingView() -> impl IntoView {
     view! {
         <main class="ops-page briefing-page">
             <OpsHeader title="Briefing"/>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || loaded.get().map(|page| match page {
-                    Ok(Some(page)) => view! { <BriefingBody page/> }.into_any(),
-                    Ok(None) => view! { <p class="not-found">"No such briefing."</p> }.into_any(),
-                    Err(error) => view! { <p class="login-error" role="alert">{error.to_string()}</p> }.into_any(),
-                })}
-            </Suspense>
+            {when_found(loaded, "No such briefing.", move |page| view! { <BriefingBody page/> })}
         </main>
     }
 }
@@ -164,4 +160,43 @@ fn Discussed(operations: Vec<Operation>, decisions: Vec<DecisionTick>) -> impl I
             </section>
         }
     })
+}
+
+/// A briefing's page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BriefingPage {
+    pub detail: model::operations::BriefingDetail,
+    /// The reader presents it (or is an admin): their keys move everyone's.
+    pub may_present: bool,
+    /// The reader is a scientist or an admin: items are reordered,
+    /// commented and removed on the page.
+    pub may_edit: bool,
+    pub last_seq: i64,
+}
+
+#[server(endpoint = "briefing")]
+pub async fn load_briefing(id: i64) -> Result<Option<BriefingPage>, ServerFnError> {
+    let catalogue = crate::ssr::catalogue()?;
+    let failed = crate::ssr::internal;
+    let reader = crate::ssr::reader();
+    let last_seq = catalogue.last_seq().await.map_err(failed)?;
+    let detail = catalogue
+        .briefing_detail(id, reader.visibility())
+        .await
+        .map_err(failed)?;
+    Ok(detail.map(|detail| {
+        let may_present = match &reader.participant {
+            Some((name, role)) => {
+                *role == model::Role::Admin
+                    || (*role >= model::Role::Scientist && *name == detail.briefing.presenter)
+            }
+            None => false,
+        };
+        BriefingPage {
+            detail,
+            may_present,
+            may_edit: reader.is_at_least(model::Role::Scientist),
+            last_seq,
+        }
+    }))
 }

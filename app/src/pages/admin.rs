@@ -2,13 +2,88 @@
 //! for admins. Every action is a plain form posted to `/admin` (so the page
 //! needs no JavaScript); the answer is this page again, with a notice of
 //! what was done and, once, the secret to hand over.
+//! A secret (an invitation link, a provider's token) is shown in that one
+//! answer only: never in a URL, a redirect or the catalogue.
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use model::accounts::{ApiToken, AuditEntry, Provider, User};
 use model::Role;
+use serde::{Deserialize, Serialize};
 
-use crate::admin::{load_admin, AdminBoard, Notice};
+use crate::components::loaded::when_loaded;
+
+/// Lines of the audit trail shown.
+pub const AUDIT_LINES: i64 = 100;
+
+/// Everything the admin page lists.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminBoard {
+    /// The admin looking (who cannot disable or demote themselves).
+    pub me: String,
+    pub users: Vec<User>,
+    pub providers: Vec<Provider>,
+    pub tokens: Vec<ApiToken>,
+    pub audit: Vec<AuditEntry>,
+    /// The case studies' tag vocabulary.
+    pub tags: Vec<model::case_studies::CaseTag>,
+    /// What the action just posted did.
+    pub notice: Option<Notice>,
+}
+
+/// The outcome of an admin's action, shown once above the lists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub text: String,
+    /// A link or token to hand over, shown in this answer only.
+    pub secret: Option<String>,
+    pub failed: bool,
+}
+
+impl Notice {
+    pub fn done(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            secret: None,
+            failed: false,
+        }
+    }
+
+    pub fn with_secret(text: impl Into<String>, secret: String) -> Self {
+        Self {
+            secret: Some(secret),
+            ..Self::done(text)
+        }
+    }
+
+    pub fn failed(text: impl Into<String>) -> Self {
+        Self {
+            failed: true,
+            ..Self::done(text)
+        }
+    }
+}
+
+/// The admin page's lists, for admins only (anyone can call a server
+/// function: the role is checked here too, not only by the page's route).
+#[server(endpoint = "admin_lists")]
+pub async fn load_admin() -> Result<AdminBoard, ServerFnError> {
+    let reader = crate::ssr::require(model::Role::Admin)?;
+    let Some((me, _)) = reader.participant else {
+        return Err(crate::ssr::internal("an admin without a name"));
+    };
+    let catalogue = crate::ssr::catalogue()?;
+    let failed = crate::ssr::internal;
+    Ok(AdminBoard {
+        me,
+        users: catalogue.users().await.map_err(failed)?,
+        providers: catalogue.providers().await.map_err(failed)?,
+        tokens: catalogue.api_tokens().await.map_err(failed)?,
+        audit: catalogue.audit_trail(AUDIT_LINES).await.map_err(failed)?,
+        tags: catalogue.case_tags().await.map_err(failed)?,
+        notice: use_context::<Notice>(),
+    })
+}
 
 fn when(t: Option<DateTime<Utc>>, never: &'static str) -> String {
     t.map_or_else(
@@ -30,14 +105,7 @@ pub fn AdminPage() -> impl IntoView {
                     <button type="submit" class="logout">"Log out"</button>
                 </form>
             </header>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || board.get().map(|loaded| match loaded {
-                    Ok(board) => view! { <AdminLists board/> }.into_any(),
-                    Err(error) => view! {
-                        <p class="login-error" role="alert">{error.to_string()}</p>
-                    }.into_any(),
-                })}
-            </Suspense>
+            {when_loaded(board, move |board| view! { <AdminLists board/> })}
         </main>
     }
 }

@@ -2,17 +2,22 @@
 //! scientists, and its decision history, each decision with the product
 //! versions that were on screen (thumbnails) and what has arrived since.
 
+mod plans;
+mod report;
+
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use model::operations::{DecisionSeen, EvidenceSeen, Operation, Status};
+use serde::{Deserialize, Serialize};
 
 use crate::components::cited_choice::CitedChoice;
 use crate::components::connection::{ConnIndicator, ConnState};
-use crate::components::missions::{OpsHeader, StatusBadge};
-use crate::components::operation_plans::{typical_speed_kmh, PlansSection};
-use crate::components::report::{ReportKept, ReportSection};
+use crate::components::loaded::when_found;
+use crate::components::ops_header::{OpsHeader, StatusBadge};
 use crate::evidence::Pins;
-use crate::operations::{load_operation, utc, OperationPage};
+use crate::operations::utc;
+use plans::{typical_speed_kmh, PlansSection};
+use report::{ReportKept, ReportSection};
 
 #[component]
 pub fn OperationView() -> impl IntoView {
@@ -36,13 +41,7 @@ pub fn OperationView() -> impl IntoView {
         <main class="ops-page">
             <OpsHeader title="Operation"/>
             <ConnIndicator state=conn now/>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || loaded.get().map(|page| match page {
-                    Ok(Some(page)) => view! { <OperationBody page loaded outcome report plan_outcome/> }.into_any(),
-                    Ok(None) => view! { <p class="not-found">"No such operation."</p> }.into_any(),
-                    Err(error) => view! { <p class="login-error" role="alert">{error.to_string()}</p> }.into_any(),
-                })}
-            </Suspense>
+            {when_found(loaded, "No such operation.", move |page| view! { <OperationBody page loaded outcome report plan_outcome/> })}
         </main>
     }
 }
@@ -359,4 +358,53 @@ fn confirmed(question: &str) -> bool {
         let _ = question;
         false
     }
+}
+
+/// One operation's page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OperationPage {
+    pub detail: model::operations::OperationDetail,
+    /// The reader is a scientist or an admin: the decision form is shown.
+    pub may_decide: bool,
+    /// Its flight plans, oldest first.
+    pub plans: Vec<model::tracks::plan::StoredPlan>,
+    /// Its platform's kind, for the speed plans are timed at.
+    pub platform_kind: Option<model::operations::PlatformKind>,
+    pub last_seq: i64,
+}
+
+#[server(endpoint = "operation")]
+pub async fn load_operation(id: i64) -> Result<Option<OperationPage>, ServerFnError> {
+    let catalogue = crate::ssr::catalogue()?;
+    let failed = crate::ssr::internal;
+    let reader = crate::ssr::reader();
+    let last_seq = catalogue.last_seq().await.map_err(failed)?;
+    let detail = catalogue
+        .operation_detail(id, reader.visibility())
+        .await
+        .map_err(failed)?;
+    if detail.is_none() {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    let Some(detail) = detail else {
+        return Ok(None);
+    };
+    let plans = catalogue.flight_plans(id).await.map_err(failed)?;
+    let platform = &detail.operation.plan.platform;
+    let platform_kind = catalogue
+        .platforms()
+        .await
+        .map_err(failed)?
+        .into_iter()
+        .find(|p| p.name == *platform)
+        .map(|p| p.kind);
+    Ok(Some(OperationPage {
+        detail,
+        may_decide: reader.is_at_least(model::Role::Scientist),
+        plans,
+        platform_kind,
+        last_seq,
+    }))
 }

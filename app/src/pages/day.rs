@@ -9,9 +9,9 @@ use model::days::{day_start, DayLane, DayPage};
 use model::operations::{Briefing, OperationDetail};
 use model::Product;
 
-use crate::case_studies::new_case_href;
-use crate::components::missions::{OpsHeader, StatusBadge};
-use crate::days::load_day;
+use crate::components::loaded::when_found;
+use crate::components::ops_header::{OpsHeader, StatusBadge};
+use crate::links::new_case_href;
 use crate::links::use_links;
 use crate::operations::utc;
 
@@ -29,13 +29,7 @@ pub fn DayView() -> impl IntoView {
     view! {
         <main class="ops-page day-page">
             <OpsHeader title="Day"/>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || loaded.get().map(|page| match page {
-                    Ok(Some(page)) => view! { <DayBody page/> }.into_any(),
-                    Ok(None) => view! { <p class="not-found">"No such day (YYYY-MM-DD)."</p> }.into_any(),
-                    Err(error) => view! { <p class="login-error" role="alert">{error.to_string()}</p> }.into_any(),
-                })}
-            </Suspense>
+            {when_found(loaded, "No such day (YYYY-MM-DD).", move |page| view! { <DayBody page/> })}
         </main>
     }
 }
@@ -258,4 +252,19 @@ fn KeyProduct(product: Product, pins: RwSignal<Vec<i64>>) -> impl IntoView {
         </a>
         {pin}
     }
+}
+
+#[server(endpoint = "day")]
+pub async fn load_day(day: String, hours: String) -> Result<Option<DayPage>, ServerFnError> {
+    let Ok(day) = day.parse::<chrono::NaiveDate>() else {
+        return Ok(None);
+    };
+    let catalogue = crate::ssr::catalogue()?;
+    let visibility = crate::ssr::reader().visibility();
+    let hours = model::days::parse_hours(&hours);
+    catalogue
+        .day_page(day, &hours, visibility)
+        .await
+        .map(Some)
+        .map_err(crate::ssr::internal)
 }

@@ -8,6 +8,9 @@ use model::record::ArrivalCursor;
 use model::{Product, Rejection};
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use crate::ssr::{catalogue, current, internal, reader, refuse};
+
 /// What a page carries around its window (by product time, a forecast's
 /// being its run): a quarter of the window's width either side, at least
 /// [`MIN_MARGIN`]. Every product loaded is in the page and the page crosses
@@ -185,53 +188,6 @@ pub async fn load_versions(id: i64) -> Result<Vec<Product>, ServerFnError> {
         .versions(id, reader().visibility())
         .await
         .map_err(internal)
-}
-
-/// What a page says when the server failed it: the REST API's sentence.
-/// The cause (a database's words, a path) is for the log, never the page.
-pub const INTERNAL: &str = "internal error; the server log has the details";
-
-/// An error of the server's own (the catalogue failed): logged with its
-/// cause, answered 500 with [`INTERNAL`] only.
-#[cfg(feature = "ssr")]
-pub fn internal(error: impl std::fmt::Display) -> ServerFnError {
-    tracing::error!(%error, "a page or server function failed");
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::INTERNAL_SERVER_ERROR);
-    }
-    ServerFnError::new(INTERNAL)
-}
-
-/// An error for a request that asks for what cannot be: answered 400.
-#[cfg(feature = "ssr")]
-fn refuse(reason: String) -> ServerFnError {
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::BAD_REQUEST);
-    }
-    ServerFnError::new(reason)
-}
-
-/// Who asked for this page or call, as the server's access layer found out:
-/// the public unless it says otherwise (what is not known shows less).
-#[cfg(feature = "ssr")]
-pub fn reader() -> model::Reader {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<model::Reader>().cloned())
-        .unwrap_or_default()
-}
-
-/// The catalogue the server provides to pages and server functions.
-#[cfg(feature = "ssr")]
-pub(crate) fn catalogue() -> Result<catalogue::Catalogue, ServerFnError> {
-    use_context::<catalogue::Catalogue>()
-        .ok_or_else(|| ServerFnError::new("the catalogue is not available"))
-}
-
-/// The current products in memory, kept by the hub.
-#[cfg(feature = "ssr")]
-fn current() -> Result<catalogue::Current, ServerFnError> {
-    use_context::<catalogue::Current>()
-        .ok_or_else(|| ServerFnError::new("the product index is not available"))
 }
 
 /// The products of a page as rows: arrays in a fixed order, times in epoch

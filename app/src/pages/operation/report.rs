@@ -5,9 +5,10 @@
 use leptos::prelude::*;
 use model::operations::{Attached, AttachmentSeen, Operation, ReportSections, ReportSeen, Status};
 
+use super::OperationPage;
 use crate::components::cited_choice::CitedChoice;
 use crate::evidence::Pin;
-use crate::operations::{utc, OperationPage};
+use crate::operations::utc;
 
 type Loaded = Resource<Result<Option<OperationPage>, ServerFnError>>;
 

@@ -1,12 +1,14 @@
-//! The dashboard page: loads the board for the view in the URL, then keeps it
-//! current from the live stream. The briefing screen: timeline on top, the
-//! situation at the cursor below, the viewer over both.
+//! The board (`/`, and `/map` with the map drawn large): loads the products
+//! for the view in the URL ([`load`]), then keeps them current from the live
+//! stream. The briefing screen: timeline on top, the situation at the cursor
+//! below, the viewer over both.
+
+pub mod load;
 
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::board::{load_board, Board};
 use crate::components::arrivals::Arrivals;
 use crate::components::controls::Controls;
 use crate::components::header::Header;
@@ -21,11 +23,24 @@ use crate::components::timeline::Timeline;
 use crate::components::viewer::Viewer;
 use crate::state::Dash;
 use crate::view::ViewState;
+use load::{load_board, Board as Loaded};
+
+/// The board.
+#[component]
+pub fn BoardPage() -> impl IntoView {
+    view! { <Board map_page=false/> }
+}
+
+/// The map page: the board with its map drawn large under the timeline.
+#[component]
+pub fn MapPage() -> impl IntoView {
+    view! { <Board map_page=true/> }
+}
 
 /// The board; `map_page` (the `/map` route) draws the map large, under the
 /// timeline that sets its time.
 #[component]
-pub fn Dashboard(#[prop(optional)] map_page: bool) -> impl IntoView {
+fn Board(map_page: bool) -> impl IntoView {
     let query = use_query_map();
     // Loaded once per page, for the window the URL names; later view changes
     // are navigations within the page and do not reload.
@@ -53,7 +68,7 @@ pub fn Dashboard(#[prop(optional)] map_page: bool) -> impl IntoView {
 }
 
 #[component]
-fn BoardView(board: Board, map_page: bool) -> impl IntoView {
+fn BoardView(board: Loaded, map_page: bool) -> impl IntoView {
     let dash = Dash::new(&board, map_page);
     provide_context(dash);
 

@@ -6,10 +6,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use model::case_studies::{CaseStudy, Segment};
 use model::Product;
+use serde::{Deserialize, Serialize};
 
-use crate::case_studies::{load_case_study, CasePage};
 use crate::components::bundle_download::BundleDownload;
-use crate::components::missions::OpsHeader;
+use crate::components::loaded::when_found;
+use crate::components::ops_header::OpsHeader;
 use crate::links::use_links;
 use crate::operations::utc;
 
@@ -21,13 +22,7 @@ pub fn CaseStudyView() -> impl IntoView {
     view! {
         <main class="ops-page case-page">
             <OpsHeader title="Case study"/>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || loaded.get().map(|page| match page {
-                    Ok(Some(page)) => view! { <CaseBody page/> }.into_any(),
-                    Ok(None) => view! { <p class="not-found">"No such case study."</p> }.into_any(),
-                    Err(error) => view! { <p class="login-error" role="alert">{error.to_string()}</p> }.into_any(),
-                })}
-            </Suspense>
+            {when_found(loaded, "No such case study.", move |page| view! { <CaseBody page/> })}
         </main>
     }
 }
@@ -128,5 +123,89 @@ fn PinnedProduct(product: Product) -> impl IntoView {
             <a href=links.product(&product) rel="external">{label}</a>
             <span class="muted">{format!(" valid {}", utc(product.valid_time))}</span>
         </li>
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CasePage {
+    pub detail: model::case_studies::CaseStudyDetail,
+    /// The description as safe HTML.
+    pub description_html: String,
+}
+
+/// `markdown` as HTML that is safe to insert into a page. Pictures from
+/// other sites lose their address: a reader's browser would fetch them (and
+/// tell that site who reads the case, and when), in the exported archive
+/// too, which has no server to forbid it. Links stay links.
+#[cfg(feature = "ssr")]
+pub fn safe_html(markdown: &str) -> String {
+    use pulldown_cmark::{html, Options, Parser};
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .attribute_filter(|element, attribute, value| {
+            let elsewhere = value.contains("//") || value.contains(':');
+            if element == "img" && attribute == "src" && elsewhere {
+                None
+            } else {
+                Some(value.into())
+            }
+        })
+        .clean(&unsafe_html)
+        .to_string()
+}
+
+#[server(endpoint = "case_study")]
+pub async fn load_case_study(slug: String) -> Result<Option<CasePage>, ServerFnError> {
+    let catalogue = crate::ssr::catalogue()?;
+    let reader = crate::ssr::reader();
+    let detail = catalogue
+        .case_study_detail(&slug, reader.visibility())
+        .await
+        .map_err(crate::ssr::internal)?;
+    Ok(detail.map(|detail| CasePage {
+        description_html: safe_html(&detail.case_study.description),
+        detail,
+    }))
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_keeps_prose_and_loses_what_runs() {
+        let html = safe_html(
+            "# Squall\n\nThe line at **18 UTC**, see [the radar](https://example.org).\n\n\
+             <script>alert(1)</script><img src=x onerror=alert(2)>\n\n\
+             A [click](javascript:alert(3)) and <a href=\"/x\" onclick=\"alert(4)\">x</a>.",
+        );
+        assert!(html.contains("<h1>Squall</h1>"), "{html}");
+        assert!(html.contains("<strong>18 UTC</strong>"), "{html}");
+        assert!(html.contains("href=\"https://example.org\""), "{html}");
+        assert!(
+            html.contains("<a rel=\"noopener noreferrer nofollow\">click</a>"),
+            "{html}"
+        );
+        for gone in ["<script", "onerror", "javascript:", "onclick", "alert(1)"] {
+            assert!(!html.contains(gone), "{gone} in {html}");
+        }
+    }
+
+    #[test]
+    fn pictures_from_elsewhere_lose_their_address_and_links_stay() {
+        let html = safe_html(
+            "![a](https://tracker.example/p.png) ![b](//tracker.example/q.png) \
+             ![c](data:image/png;base64,AAAA) ![d](../files/1/quicklook.png) \
+             [site](https://www.example.org/)",
+        );
+        assert!(
+            !html.contains("tracker.example") && !html.contains("data:"),
+            "{html}"
+        );
+        assert!(html.contains("src=\"../files/1/quicklook.png\""), "{html}");
+        assert!(html.contains("href=\"https://www.example.org/\""), "{html}");
     }
 }

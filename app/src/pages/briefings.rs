@@ -4,9 +4,11 @@
 
 use leptos::prelude::*;
 use model::operations::Briefing;
+use serde::{Deserialize, Serialize};
 
-use crate::components::missions::OpsHeader;
-use crate::operations::{load_briefings, utc, BriefingList};
+use crate::components::loaded::when_loaded;
+use crate::components::ops_header::OpsHeader;
+use crate::operations::utc;
 
 #[component]
 pub fn BriefingsPage() -> impl IntoView {
@@ -14,12 +16,7 @@ pub fn BriefingsPage() -> impl IntoView {
     view! {
         <main class="ops-page briefings-page">
             <OpsHeader title="Briefings"/>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || loaded.get().map(|loaded| match loaded {
-                    Ok(list) => view! { <BriefingsBody list/> }.into_any(),
-                    Err(error) => view! { <p class="login-error" role="alert">{error.to_string()}</p> }.into_any(),
-                })}
-            </Suspense>
+            {when_loaded(loaded, move |list| view! { <BriefingsBody list/> })}
         </main>
     }
 }
@@ -104,4 +101,27 @@ fn NewBriefing() -> impl IntoView {
             </form>
         </details>
     }
+}
+
+/// The briefings page's data: every briefing, and whether the reader may
+/// plan one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BriefingList {
+    pub briefings: Vec<model::operations::Briefing>,
+    pub may_write: bool,
+}
+
+#[server(endpoint = "briefings")]
+pub async fn load_briefings() -> Result<BriefingList, ServerFnError> {
+    let catalogue = crate::ssr::catalogue()?;
+    let mut briefings = catalogue
+        .briefings(None)
+        .await
+        .map_err(crate::ssr::internal)?;
+    // The newest first: the next briefing, then the campaign's past.
+    briefings.reverse();
+    Ok(BriefingList {
+        briefings,
+        may_write: crate::ssr::reader().is_at_least(model::Role::Scientist),
+    })
 }

@@ -9,9 +9,9 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use model::case_studies::CaseTag;
+use serde::{Deserialize, Serialize};
 
-use crate::case_studies::{load_case_form, CaseForm};
-use crate::components::missions::OpsHeader;
+use crate::components::ops_header::OpsHeader;
 use crate::operations::utc;
 
 #[component]
@@ -233,9 +233,77 @@ fn toggle<T: Ord>(set: &mut BTreeSet<T>, item: T) {
     }
 }
 
+/// What the form for a new case study starts from: the vocabulary, and the
+/// products and operations it was opened with (`?pin=…&operation=…`), as
+/// the reader may see them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseForm {
+    pub may_write: bool,
+    pub tags: Vec<model::case_studies::CaseTag>,
+    pub products: Vec<model::Product>,
+    pub operations: Vec<model::operations::Operation>,
+}
+
+/// The most products or operations a form may be opened with.
+pub const MAX_FORM_ITEMS: usize = 50;
+
+/// Ids from a comma-separated list, at most [`MAX_FORM_ITEMS`].
+pub fn ids(list: &str) -> Vec<i64> {
+    let mut ids: Vec<i64> = list
+        .split(',')
+        .take(MAX_FORM_ITEMS * 2)
+        .filter_map(|id| id.trim().parse().ok())
+        .collect();
+    ids.dedup();
+    ids.truncate(MAX_FORM_ITEMS);
+    ids
+}
+
+#[server(endpoint = "case_form")]
+pub async fn load_case_form(pins: String, operations: String) -> Result<CaseForm, ServerFnError> {
+    let catalogue = crate::ssr::catalogue()?;
+    let reader = crate::ssr::reader();
+    let failed = crate::ssr::internal;
+    let mut products = Vec::new();
+    for id in ids(&pins) {
+        if let Some(stored) = catalogue
+            .product(id, reader.visibility())
+            .await
+            .map_err(failed)?
+        {
+            products.push(stored.product);
+        }
+    }
+    let mut found = Vec::new();
+    for id in ids(&operations) {
+        if let Some(operation) = catalogue.operation(id).await.map_err(failed)? {
+            found.push(operation);
+        }
+    }
+    Ok(CaseForm {
+        may_write: reader.is_at_least(model::Role::Scientist),
+        tags: catalogue.case_tags().await.map_err(failed)?,
+        products,
+        operations: found,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_form_takes_a_bounded_list_of_ids_and_skips_the_rest() {
+        assert_eq!(ids("3,1,x,,-2, 7 "), vec![3, 1, -2, 7]);
+        assert_eq!(ids(""), Vec::<i64>::new());
+        assert_eq!(ids("99999999999999999999999,4"), vec![4]);
+        let many = (0..100_000)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        assert_eq!(ids(&many).len(), MAX_FORM_ITEMS);
+        assert_eq!(ids("5,"), vec![5]);
+    }
 
     #[test]
     fn slugs_are_made_of_titles() {

@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use model::days::{Calendar, CalendarDay};
 
-use crate::components::missions::OpsHeader;
-use crate::days::load_calendar;
+use crate::components::loaded::when_loaded;
+use crate::components::ops_header::OpsHeader;
 use crate::links::use_links;
 
 /// The number of IOP colours the style sheet has (`iop-0` …).
@@ -23,12 +23,7 @@ pub fn CalendarPage() -> impl IntoView {
     view! {
         <main class="ops-page calendar-page">
             <OpsHeader title="Calendar"/>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || loaded.get().map(|calendar| match calendar {
-                    Ok(calendar) => view! { <CalendarGrid calendar/> }.into_any(),
-                    Err(error) => view! { <p class="login-error" role="alert">{error.to_string()}</p> }.into_any(),
-                })}
-            </Suspense>
+            {when_loaded(loaded, move |calendar| view! { <CalendarGrid calendar/> })}
         </main>
     }
 }
@@ -198,4 +193,38 @@ fn date_label(day: NaiveDate, first: bool) -> String {
     } else {
         day.format("%-d").to_string()
     }
+}
+
+#[server(endpoint = "calendar")]
+pub async fn load_calendar(
+    from: Option<String>,
+    to: Option<String>,
+    month: Option<String>,
+) -> Result<Calendar, ServerFnError> {
+    use model::days::{month_span, opening_span};
+    let catalogue = crate::ssr::catalogue()?;
+    let visibility = crate::ssr::reader().visibility();
+    let today = chrono::Utc::now().date_naive();
+    let campaign = catalogue
+        .campaign_days(visibility)
+        .await
+        .map_err(crate::ssr::internal)?;
+    let (first, last) = campaign.unwrap_or((today, today));
+    let parse = |text: Option<String>| -> Option<chrono::NaiveDate> { text?.parse().ok() };
+    let span = match (
+        month.as_deref().and_then(month_span),
+        parse(from),
+        parse(to),
+    ) {
+        (Some(month), _, _) => month,
+        (None, Some(from), Some(to)) => (from, to),
+        (None, None, None) => opening_span(first, last),
+        (None, from, to) => (from.unwrap_or(first), to.unwrap_or(last)),
+    };
+    let mut calendar = catalogue
+        .calendar(span.0, span.1, visibility)
+        .await
+        .map_err(crate::ssr::internal)?;
+    calendar.campaign = campaign;
+    Ok(calendar)
 }

@@ -4,46 +4,21 @@
 
 use leptos::prelude::*;
 use model::operations::{Operation, Platform};
+use serde::{Deserialize, Serialize};
 
 use crate::components::connection::{ConnIndicator, ConnState};
-use crate::operations::{load_missions, sorted, utc, Missions, SortKey};
+use crate::components::loaded::when_loaded;
+use crate::components::ops_header::{OpsHeader, StatusBadge};
+use crate::operations::{sorted, utc, SortKey};
 
 #[component]
-pub fn MissionsPage() -> impl IntoView {
+pub fn OperationsPage() -> impl IntoView {
     let loaded = Resource::new_blocking(|| (), |_| load_missions());
     view! {
         <main class="ops-page">
             <OpsHeader title="Operations"/>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || loaded.get().map(|loaded| match loaded {
-                    Ok(missions) => view! { <MissionTable missions/> }.into_any(),
-                    Err(error) => view! { <p class="login-error" role="alert">{error.to_string()}</p> }.into_any(),
-                })}
-            </Suspense>
+            {when_loaded(loaded, move |missions| view! { <MissionTable missions/> })}
         </main>
-    }
-}
-
-/// The top of the operations pages: back to the board, the other pages.
-/// Once the page's handlers are attached, it says so on `<body>`
-/// (`data-hydrated`), as the board does: tests wait for it before acting.
-#[component]
-pub fn OpsHeader(title: &'static str) -> impl IntoView {
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "1");
-        }
-    });
-    view! {
-        <header class="admin-top">
-            <h1><a href="/" rel="external">"opsboard"</a></h1>
-            <span class="admin-title">{title}</span>
-            <a class="nav" href="/" rel="external">"Board"</a>
-            <a class="nav" href="/operations" rel="external">"Operations"</a>
-            <a class="nav" href="/briefings" rel="external">"Briefings"</a>
-            <a class="nav" href="/calendar" rel="external">"Calendar"</a>
-            <a class="nav" href="/search" rel="external">"Search"</a>
-        </header>
     }
 }
 
@@ -200,12 +175,6 @@ fn MissionRow(operation: Operation, platforms: Vec<Platform>) -> impl IntoView {
     }
 }
 
-/// An operation's status, coloured by what it means.
-#[component]
-pub fn StatusBadge(status: model::operations::Status) -> impl IntoView {
-    view! { <span class="status-badge" data-status=status.as_str()>{status.label()}</span> }
-}
-
 /// Plans an operation (scientists): platform, kind, title, window in UTC,
 /// IOP and objectives. Sent as JSON; its page opens once it is planned.
 #[component]
@@ -274,4 +243,38 @@ fn PlanForm(platforms: Vec<Platform>, iops: Vec<model::operations::Iop>) -> impl
             </form>
         </details>
     }
+}
+
+/// The mission table's data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Missions {
+    pub operations: Vec<Operation>,
+    pub platforms: Vec<Platform>,
+    pub iops: Vec<model::operations::Iop>,
+    /// The reader is a scientist or an admin: the planning form is shown.
+    pub may_plan: bool,
+    /// Briefings of the last week and ahead.
+    pub briefings: Vec<model::operations::Briefing>,
+    /// The newest event before the lists were read: the live stream resumes
+    /// after it (an event applied twice changes nothing).
+    pub last_seq: i64,
+}
+
+#[server(endpoint = "missions")]
+pub async fn load_missions() -> Result<Missions, ServerFnError> {
+    let catalogue = crate::ssr::catalogue()?;
+    let failed = crate::ssr::internal;
+    let last_seq = catalogue.last_seq().await.map_err(failed)?;
+    let query = catalogue::OperationQuery::default();
+    Ok(Missions {
+        operations: catalogue.operations(&query).await.map_err(failed)?,
+        platforms: catalogue.platforms().await.map_err(failed)?,
+        iops: catalogue.iops().await.map_err(failed)?,
+        may_plan: crate::ssr::reader().is_at_least(model::Role::Scientist),
+        briefings: catalogue
+            .briefings(Some(chrono::Utc::now() - chrono::Duration::days(7)))
+            .await
+            .map_err(failed)?,
+        last_seq,
+    })
 }

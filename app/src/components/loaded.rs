@@ -1,0 +1,58 @@
+//! The one shape of a page's loading: "Loading…" while the loader runs, the
+//! page once it answered, a sentence when what the URL names does not exist,
+//! and the loader's refusal (a role, a bad request) or the server's one
+//! sentence for its own failure — never a database's words, which
+//! `ssr::internal` keeps for the log.
+
+use leptos::prelude::*;
+
+/// A page loaded by `resource`, drawn by `page`.
+pub fn when_loaded<T, V>(
+    resource: Resource<Result<T, ServerFnError>>,
+    page: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {
+                let page = page.clone();
+                move || resource.get().map(|answer| match answer {
+                    Ok(found) => page(found).into_any(),
+                    Err(error) => failed(error).into_any(),
+                })
+            }
+        </Suspense>
+    }
+}
+
+/// A page of one thing (a day, an operation) loaded by `resource`: drawn by
+/// `page` when it exists, else `missing` is said.
+pub fn when_found<T, V>(
+    resource: Resource<Result<Option<T>, ServerFnError>>,
+    missing: &'static str,
+    page: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {
+                let page = page.clone();
+                move || resource.get().map(|answer| match answer {
+                    Ok(Some(found)) => page(found).into_any(),
+                    Ok(None) => view! { <p class="not-found">{missing}</p> }.into_any(),
+                    Err(error) => failed(error).into_any(),
+                })
+            }
+        </Suspense>
+    }
+}
+
+fn failed(error: ServerFnError) -> impl IntoView {
+    view! { <p class="login-error" role="alert">{error.to_string()}</p> }
+}
