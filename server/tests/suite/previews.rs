@@ -126,7 +126,6 @@ async fn bombs_and_broken_images_are_catalogued_with_the_reason_they_have_no_pre
     t.server.shutdown().await.unwrap();
 }
 
-/// A real-format ICARTT merge file from the products crate's test data.
 #[tokio::test]
 async fn renditions_whose_record_fails_are_made_again_and_recorded() {
     use std::sync::atomic::{AtomicU32, Ordering};
@@ -151,10 +150,11 @@ async fn renditions_whose_record_fails_are_made_again_and_recorded() {
     assert_eq!((thumb.width(), thumb.height()), (320, 240));
 }
 
+/// A real-format ICARTT merge file from the media crate's test data.
 fn merge_file() -> Vec<u8> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../products/tests/data/actamerica-merge-c130-20160718.ict"
+        "/../products/media/tests/data/actamerica-merge-c130-20160718.ict"
     );
     std::fs::read(path).unwrap()
 }
