@@ -9,16 +9,37 @@
 //! beside a server (whose dashboards would not be told); on a running
 //! server, admins use `POST /api/v1/platforms` and `/iops`.
 
+use clap::{Args, Subcommand};
 use std::io::Read;
 use std::path::Path;
+use std::path::PathBuf;
 
 use anyhow::Context;
 use catalogue::store::DataDir;
 use catalogue::EventLog;
 use model::operations::CampaignSetup;
 
-use crate::config::{CampaignAction, CampaignArgs};
+use crate::config::CatalogueDir;
 use crate::hub::Hub;
+
+/// `opsboard campaign export|import FILE`.
+#[derive(Debug, Args)]
+pub struct CampaignArgs {
+    #[command(flatten)]
+    pub catalogue: CatalogueDir,
+
+    #[command(subcommand)]
+    pub action: CampaignAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CampaignAction {
+    /// Write the platforms and IOPs to FILE (`-` for standard output).
+    Export { file: PathBuf },
+    /// Add the platforms and IOPs of FILE, replacing those of the same
+    /// name; others stay. Runs only while no server uses the data dir.
+    Import { file: PathBuf },
+}
 
 /// Largest set-up file read: thousands of platforms and IOPs fit in far less.
 const MAX_FILE: u64 = 1024 * 1024;

@@ -1,15 +1,16 @@
-//! The command line and its environment variables.
+//! The command line and its environment variables: the subcommands, the
+//! settings of `serve`, and the argument groups several commands share (the
+//! preview limits, the data dir of the catalogue-only commands). Each other
+//! subcommand's own arguments live beside it (`import::ImportArgs`,
+//! `users::UserArgs`…); the faults tests inject live in `faults`.
 //!
 //! Every setting has a flag and an `OPSBOARD_*` variable, so the same binary is
 //! driven by hand, by systemd units and by the tests.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
-use catalogue::CatalogueError;
 use clap::{Args, Parser, Subcommand};
 use media::preview::PreviewLimits;
 use model::NameRules;
@@ -27,77 +28,24 @@ pub enum Command {
     /// Watch the drop folder, catalogue what arrives and serve the dashboard.
     Serve(Box<ServeArgs>),
     /// Manage the providers that upload over HTTP.
-    Provider(ProviderArgs),
+    Provider(crate::providers::ProviderArgs),
     /// Manage participants' accounts: add, list, set a password, a role, disable.
-    User(UserArgs),
+    User(crate::users::UserArgs),
     /// Import a folder of files (a past campaign) through the ingest pipeline.
     /// The files are copied, never moved. Runs only while no server uses the
     /// data dir (it refuses otherwise); to add files to a running server, drop
     /// them into its incoming/ folder.
-    Import(ImportArgs),
+    Import(crate::import::ImportArgs),
     /// Export or import the campaign's set-up (platforms and IOPs) as TOML,
     /// so a campaign can be prepared before it starts.
-    Campaign(CampaignArgs),
+    Campaign(crate::campaign::CampaignArgs),
     /// Write the campaign as a static website (calendar, days, case studies,
     /// products with their files, a static STAC catalog) that works from
     /// file:// and any static web server, for the archive.
-    ExportSite(ExportSiteArgs),
+    ExportSite(crate::export_site::ExportSiteArgs),
     /// Make the thumbnails and previews the server would make, for operators
     /// and benchmarks: `<name>.thumbnail.<ext>` and `<name>.preview.<ext>` in --out.
-    Thumbnail(ThumbnailArgs),
-}
-
-/// `opsboard export-site DIR`.
-#[derive(Debug, Args)]
-pub struct ExportSiteArgs {
-    /// Folder to write the site into (made if missing; files of the same
-    /// names are replaced).
-    pub dir: PathBuf,
-
-    #[command(flatten)]
-    pub catalogue: CatalogueDir,
-
-    /// First day exported (YYYY-MM-DD; default: the campaign's first, or the case study's).
-    #[arg(long)]
-    pub from: Option<chrono::NaiveDate>,
-
-    /// Last day exported (default: the campaign's last, or the case study's).
-    #[arg(long)]
-    pub to: Option<chrono::NaiveDate>,
-
-    /// Only this case study, and by default its days.
-    #[arg(long)]
-    pub case_study: Option<String>,
-
-    /// What participants see: restricted products and draft case studies too.
-    #[arg(long)]
-    pub include_restricted: bool,
-
-    /// Hours of each day page's key products, UTC (default 0,6,12,18).
-    #[arg(long)]
-    pub hours: Option<String>,
-
-    /// The campaign's name: the site's title.
-    #[arg(long, default_value = "The campaign")]
-    pub title: String,
-
-    /// Where `cargo leptos build` put the site: its style sheet is copied.
-    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
-    pub site_root: PathBuf,
-}
-
-/// `opsboard thumbnail FILE… --out DIR`.
-#[derive(Debug, Args)]
-pub struct ThumbnailArgs {
-    #[arg(required = true)]
-    pub files: Vec<PathBuf>,
-
-    /// Folder to write the renditions into.
-    #[arg(long)]
-    pub out: PathBuf,
-
-    #[command(flatten)]
-    pub limits: PreviewLimitArgs,
+    Thumbnail(crate::previews::ThumbnailArgs),
 }
 
 /// The decompression-bomb guards, shared by `serve` and `thumbnail`.
@@ -126,25 +74,6 @@ impl PreviewLimitArgs {
     }
 }
 
-/// `opsboard import DIR`.
-#[derive(Debug, Args)]
-pub struct ImportArgs {
-    /// Folder to import, recursively.
-    pub dir: PathBuf,
-
-    /// Data directory to import into (as for `serve`).
-    #[arg(long, env = "OPSBOARD_DATA_DIR", default_value = "./data")]
-    pub data_dir: PathBuf,
-
-    /// Accepted categories, comma-separated (default: the Field Catalog list).
-    #[arg(long, env = "OPSBOARD_CATEGORIES", value_delimiter = ',')]
-    pub categories: Vec<String>,
-
-    /// The server's `--restrict` rules, so imported products are restricted alike.
-    #[arg(long = "restrict", env = "OPSBOARD_RESTRICT", value_delimiter = ',')]
-    pub restrict: Vec<model::RestrictRule>,
-}
-
 /// The data directory of the commands that only edit the catalogue
 /// (`provider`, `user`): they run beside a serving opsboard.
 #[derive(Debug, Args)]
@@ -168,108 +97,6 @@ impl CatalogueDir {
             .with_context(|| format!("creating the data dir {}", self.data_dir.display()))?;
         Ok(catalogue::Catalogue::open(&data.database()).await?)
     }
-}
-
-/// `opsboard campaign export|import FILE`.
-#[derive(Debug, Args)]
-pub struct CampaignArgs {
-    #[command(flatten)]
-    pub catalogue: CatalogueDir,
-
-    #[command(subcommand)]
-    pub action: CampaignAction,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum CampaignAction {
-    /// Write the platforms and IOPs to FILE (`-` for standard output).
-    Export { file: PathBuf },
-    /// Add the platforms and IOPs of FILE, replacing those of the same
-    /// name; others stay. Runs only while no server uses the data dir.
-    Import { file: PathBuf },
-}
-
-/// `opsboard provider …`.
-#[derive(Debug, Args)]
-pub struct ProviderArgs {
-    #[command(flatten)]
-    pub catalogue: CatalogueDir,
-
-    #[command(subcommand)]
-    pub action: ProviderAction,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ProviderAction {
-    /// Add a provider and print its token (shown this once; only its hash is kept).
-    Add {
-        name: String,
-        /// A category it may send (repeat for several; none: any).
-        #[arg(long = "category")]
-        categories: Vec<String>,
-        /// A platform it may send (repeat for several; none: any).
-        #[arg(long = "platform")]
-        platforms: Vec<String>,
-        /// Its products are for participants only unless their sidecar says otherwise.
-        #[arg(long)]
-        restricted: bool,
-    },
-    /// List providers and their rights.
-    List,
-    /// Revoke a provider's token at once.
-    Revoke { name: String },
-}
-
-/// `opsboard user …`.
-#[derive(Debug, Args)]
-pub struct UserArgs {
-    #[command(flatten)]
-    pub catalogue: CatalogueDir,
-
-    #[command(subcommand)]
-    pub action: UserAction,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum UserAction {
-    /// Add a user with a role; the password is asked for (or read from stdin).
-    Add {
-        name: String,
-        /// viewer, scientist or admin.
-        #[arg(long)]
-        role: String,
-        /// Read the password from the first line of standard input (scripts).
-        #[arg(long)]
-        password_stdin: bool,
-    },
-    /// List users with their role, state and last login.
-    List,
-    /// Set a user's password (asked for, or read from stdin).
-    Passwd {
-        name: String,
-        #[arg(long)]
-        password_stdin: bool,
-    },
-    /// Give a user another role.
-    Role { name: String, role: String },
-    /// Disable a user (`--enable` to undo).
-    Disable {
-        name: String,
-        #[arg(long)]
-        enable: bool,
-    },
-    /// Print a new personal API token for scripts (shown once; sent as
-    /// `Authorization: Bearer …`, it acts with the user's role).
-    Token {
-        name: String,
-        /// What the token is for, to recognise it in the list.
-        #[arg(long, default_value = "script")]
-        label: String,
-    },
-    /// List personal tokens.
-    Tokens,
-    /// Revoke a personal token by its number (from `user tokens`).
-    RevokeToken { id: i64 },
 }
 
 /// Settings of `opsboard serve`.
@@ -370,87 +197,7 @@ pub struct ServeArgs {
 
     /// Faults and thresholds the tests set; no flag reaches them.
     #[arg(skip)]
-    pub hooks: TestHooks,
-}
-
-/// What the integration tests inject to prove that opsboard survives a bug,
-/// a stall or a failed write. All off unless a test sets them; there is no
-/// flag or variable for them.
-#[derive(Clone, Debug, Default)]
-pub struct TestHooks {
-    /// Ingest panics on a file whose name contains this text.
-    pub panic_on: Option<String>,
-    /// Ingest spends this long on a file whose name contains the text.
-    pub stall_on: Option<(String, Duration)>,
-    /// The next catalogue writes of products whose name contains the text fail
-    /// (as a full disk would), as many times as the counter says.
-    pub fail_writes_on: Option<(String, Arc<AtomicU32>)>,
-    /// The same for the records of their thumbnails and previews.
-    pub fail_renditions_on: Option<(String, Arc<AtomicU32>)>,
-    /// How long a preview job that failed for the machine's reasons waits
-    /// before it is tried again (default 20 s).
-    pub preview_retry_after: Option<Duration>,
-    /// How long an item may be in hand before health says stuck
-    /// (default [`crate::supervisor::STUCK_AFTER`]).
-    pub stuck_after: Option<Duration>,
-    /// Just before ingest moves a file whose name contains the text into the
-    /// archive, the file is replaced by a symbolic link to the path given.
-    pub swap_before_archive: Option<(String, PathBuf)>,
-}
-
-impl TestHooks {
-    /// Called by ingest on each file before anything else.
-    pub async fn before_ingest(&self, file_name: &str) {
-        if let Some(text) = &self.panic_on {
-            assert!(
-                !file_name.contains(text.as_str()),
-                "test fault on {file_name}"
-            );
-        }
-        if let Some((text, stall)) = &self.stall_on {
-            if file_name.contains(text.as_str()) {
-                tokio::time::sleep(*stall).await;
-            }
-        }
-    }
-
-    /// Called by ingest just before it moves a file into the archive.
-    pub fn before_archive(&self, path: &std::path::Path) {
-        let Some((text, target)) = &self.swap_before_archive else {
-            return;
-        };
-        let named = path
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().contains(text.as_str()));
-        #[cfg(unix)]
-        if named {
-            let swapped =
-                std::fs::remove_file(path).and_then(|()| std::os::unix::fs::symlink(target, path));
-            assert!(swapped.is_ok(), "test fault: could not swap {path:?}");
-        }
-    }
-
-    /// A failure to use in place of the catalogue write of `file_name`, if one is due.
-    pub fn catalogue_write_fault(&self, file_name: &str) -> Option<CatalogueError> {
-        fault_due(&self.fail_writes_on, file_name)
-    }
-
-    /// A failure to use in place of recording the renditions of the product
-    /// stored at `stored_path`, if one is due.
-    pub fn renditions_write_fault(&self, stored_path: &str) -> Option<CatalogueError> {
-        fault_due(&self.fail_renditions_on, stored_path)
-    }
-}
-
-/// A write failure if `hook` names `name` and has failures left (one is used).
-fn fault_due(hook: &Option<(String, Arc<AtomicU32>)>, name: &str) -> Option<CatalogueError> {
-    let (text, left) = hook.as_ref()?;
-    let due = name.contains(text.as_str())
-        && left
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-            .is_ok();
-    // What a catalogue too busy or too full to take a write answers.
-    due.then_some(CatalogueError::Database(catalogue::SqlxError::PoolTimedOut))
+    pub hooks: crate::faults::TestHooks,
 }
 
 impl ServeArgs {

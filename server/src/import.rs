@@ -3,18 +3,40 @@
 //! why. Sources are copied into the data dir first, so the folder imported
 //! from is left exactly as it was.
 
+use clap::Args;
 use std::path::Path;
+use std::path::PathBuf;
 
 use anyhow::Context;
 use catalogue::store::DataDir;
 use catalogue::EventLog;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::config::{name_rules, ImportArgs, TestHooks};
+use crate::config::name_rules;
+use crate::faults::TestHooks;
 use crate::hub::Hub;
 use crate::ingest::{Ingest, Outcome};
 use crate::supervisor::Tasks;
 use crate::watcher::list_files;
+
+/// `opsboard import DIR`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Folder to import, recursively.
+    pub dir: PathBuf,
+
+    /// Data directory to import into (as for `serve`).
+    #[arg(long, env = "OPSBOARD_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// Accepted categories, comma-separated (default: the Field Catalog list).
+    #[arg(long, env = "OPSBOARD_CATEGORIES", value_delimiter = ',')]
+    pub categories: Vec<String>,
+
+    /// The server's `--restrict` rules, so imported products are restricted alike.
+    #[arg(long = "restrict", env = "OPSBOARD_RESTRICT", value_delimiter = ',')]
+    pub restrict: Vec<model::RestrictRule>,
+}
 
 /// What an import did.
 #[derive(Debug, Default)]

@@ -21,6 +21,7 @@ pub mod connections;
 pub mod demo;
 pub mod error;
 pub mod export_site;
+pub mod faults;
 pub mod hub;
 pub mod import;
 pub mod ingest;

@@ -9,6 +9,8 @@
 //! the file's fault and is tried again later rather than stored as the
 //! product's error.
 
+use crate::config::PreviewLimitArgs;
+use clap::Args;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,9 +22,23 @@ use model::Product;
 use tokio::sync::{mpsc, watch, Mutex, Semaphore};
 use tokio::task::JoinHandle;
 
-use crate::config::TestHooks;
+use crate::faults::TestHooks;
 use crate::hub::Hub;
 use crate::supervisor::{panic_message, supervise, TaskHandle};
+
+/// `opsboard thumbnail FILE… --out DIR`.
+#[derive(Debug, Args)]
+pub struct ThumbnailArgs {
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Folder to write the renditions into.
+    #[arg(long)]
+    pub out: PathBuf,
+
+    #[command(flatten)]
+    pub limits: PreviewLimitArgs,
+}
 
 /// The longest one rendition job may take.
 pub const JOB_TIME_LIMIT: Duration = Duration::from_secs(30);
@@ -282,7 +298,7 @@ pub fn write_renditions(
 
 /// `opsboard thumbnail`: the server's renditions of each file, written to
 /// `--out`, with the time each took.
-pub fn thumbnail_command(args: crate::config::ThumbnailArgs) -> anyhow::Result<()> {
+pub fn thumbnail_command(args: ThumbnailArgs) -> anyhow::Result<()> {
     let limits = args.limits.limits();
     std::fs::create_dir_all(&args.out)?;
     let mut failed = 0;

@@ -4,8 +4,40 @@
 use anyhow::{bail, Context};
 use catalogue::provider::{hash_token, new_token};
 use catalogue::Catalogue;
+use clap::{Args, Subcommand};
 
-use crate::config::{ProviderAction, ProviderArgs};
+use crate::config::CatalogueDir;
+
+/// `opsboard provider …`.
+#[derive(Debug, Args)]
+pub struct ProviderArgs {
+    #[command(flatten)]
+    pub catalogue: CatalogueDir,
+
+    #[command(subcommand)]
+    pub action: ProviderAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProviderAction {
+    /// Add a provider and print its token (shown this once; only its hash is kept).
+    Add {
+        name: String,
+        /// A category it may send (repeat for several; none: any).
+        #[arg(long = "category")]
+        categories: Vec<String>,
+        /// A platform it may send (repeat for several; none: any).
+        #[arg(long = "platform")]
+        platforms: Vec<String>,
+        /// Its products are for participants only unless their sidecar says otherwise.
+        #[arg(long)]
+        restricted: bool,
+    },
+    /// List providers and their rights.
+    List,
+    /// Revoke a provider's token at once.
+    Revoke { name: String },
+}
 
 pub async fn run(args: ProviderArgs) -> anyhow::Result<()> {
     let catalogue = args.catalogue.open().await?;

@@ -4,6 +4,7 @@
 //! the first line of standard input with `--password-stdin` for scripts;
 //! never taken as an argument, where `ps` and shell history would keep them.
 
+use clap::{Args, Subcommand};
 use std::io::BufRead;
 
 use anyhow::{bail, Context};
@@ -11,7 +12,59 @@ use catalogue::provider::{hash_token, new_token};
 use catalogue::user::{check_name, hash_password, Role};
 use catalogue::Catalogue;
 
-use crate::config::{UserAction, UserArgs};
+use crate::config::CatalogueDir;
+
+/// `opsboard user …`.
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    #[command(flatten)]
+    pub catalogue: CatalogueDir,
+
+    #[command(subcommand)]
+    pub action: UserAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Add a user with a role; the password is asked for (or read from stdin).
+    Add {
+        name: String,
+        /// viewer, scientist or admin.
+        #[arg(long)]
+        role: String,
+        /// Read the password from the first line of standard input (scripts).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users with their role, state and last login.
+    List,
+    /// Set a user's password (asked for, or read from stdin).
+    Passwd {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Give a user another role.
+    Role { name: String, role: String },
+    /// Disable a user (`--enable` to undo).
+    Disable {
+        name: String,
+        #[arg(long)]
+        enable: bool,
+    },
+    /// Print a new personal API token for scripts (shown once; sent as
+    /// `Authorization: Bearer …`, it acts with the user's role).
+    Token {
+        name: String,
+        /// What the token is for, to recognise it in the list.
+        #[arg(long, default_value = "script")]
+        label: String,
+    },
+    /// List personal tokens.
+    Tokens,
+    /// Revoke a personal token by its number (from `user tokens`).
+    RevokeToken { id: i64 },
+}
 
 pub async fn run(args: UserArgs) -> anyhow::Result<()> {
     let catalogue = args.catalogue.open().await?;

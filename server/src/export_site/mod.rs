@@ -15,6 +15,8 @@ mod files;
 mod pages;
 mod stac;
 
+use crate::config::CatalogueDir;
+use clap::Args;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -25,7 +27,44 @@ use indicatif::{ProgressBar, ProgressStyle};
 use model::days::{day_end, day_start, parse_hours, Calendar, DEFAULT_HOURS};
 use model::Visibility;
 
-use crate::config::ExportSiteArgs;
+/// `opsboard export-site DIR`.
+#[derive(Debug, Args)]
+pub struct ExportSiteArgs {
+    /// Folder to write the site into (made if missing; files of the same
+    /// names are replaced).
+    pub dir: PathBuf,
+
+    #[command(flatten)]
+    pub catalogue: CatalogueDir,
+
+    /// First day exported (YYYY-MM-DD; default: the campaign's first, or the case study's).
+    #[arg(long)]
+    pub from: Option<chrono::NaiveDate>,
+
+    /// Last day exported (default: the campaign's last, or the case study's).
+    #[arg(long)]
+    pub to: Option<chrono::NaiveDate>,
+
+    /// Only this case study, and by default its days.
+    #[arg(long)]
+    pub case_study: Option<String>,
+
+    /// What participants see: restricted products and draft case studies too.
+    #[arg(long)]
+    pub include_restricted: bool,
+
+    /// Hours of each day page's key products, UTC (default 0,6,12,18).
+    #[arg(long)]
+    pub hours: Option<String>,
+
+    /// The campaign's name: the site's title.
+    #[arg(long, default_value = "The campaign")]
+    pub title: String,
+
+    /// Where `cargo leptos build` put the site: its style sheet is copied.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+}
 
 /// Products read per page of the catalogue.
 const PAGE: i64 = 1_000;

@@ -25,7 +25,7 @@ use model::{NameRules, Policy, ProductMeta, ProductName, Rejection, Sidecar};
 use outcome::log_outcome;
 use tokio::sync::watch;
 
-use crate::config::TestHooks;
+use crate::faults::TestHooks;
 use crate::hub::Hub;
 use crate::positions::track_file::extent_of_file;
 use crate::previews::Previews;
