@@ -165,3 +165,25 @@ fn truncated_and_incomplete_profile_files_get_a_reason_or_what_they_hold() {
     let good = format!("{header}61200, 2\n1, 280\n2, 274\n");
     assert!(read(good.as_bytes(), SeriesFormat::Icartt, &[]).is_ok());
 }
+
+#[test]
+fn quoted_csv_headers_keep_their_commas_and_lose_their_quotes() {
+    let csv = "\"time\",\"temperature, air (°C)\",\"speed, ground (m/s)\"\n\
+               2026-11-29T12:00:00Z,12.5,3\n2026-11-29T12:10:00Z,13.0,4\n2026-11-29T12:20:00Z,13.5,5\n";
+    let series = read(std::io::Cursor::new(csv), SeriesFormat::Csv, &[]).unwrap();
+    let Series::Time { ys, .. } = series else {
+        panic!("a time series: {series:?}");
+    };
+    let names: Vec<(&str, Option<&str>)> = ys
+        .iter()
+        .map(|y| (y.column.name.as_str(), y.column.units.as_deref()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("temperature, air", Some("°C")),
+            ("speed, ground", Some("m/s"))
+        ]
+    );
+    assert_eq!(ys[0].values, [12.5, 13.0, 13.5]);
+}

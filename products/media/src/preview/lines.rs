@@ -1,7 +1,9 @@
 //! A text file read a line at a time within bounds: no line past
 //! [`MAX_LINE_BYTES`], nothing past [`MAX_SERIES_BYTES`] of the file, and
 //! lines that are not UTF-8 counted rather than fatal. Every series reader
-//! (CSV, ICARTT, IWG1 flight files) reads through it.
+//! (CSV, ICARTT, IWG1 flight files) reads through it, and a line's cells
+//! are read by the `csv` crate ([`cells`]), as flight plans' tables are:
+//! quoted cells keep their commas and lose their quotes.
 
 use std::io::{BufRead, Read};
 
@@ -60,5 +62,22 @@ impl<R: BufRead> Lines<R> {
                 Ok(Some(""))
             }
         }
+    }
+}
+
+/// The comma-separated cells of one line, unquoted as RFC 4180 says
+/// (`"temperature, °C"` is one cell); an empty line has one empty cell.
+pub fn cells(line: &str) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(line.len() + 1)
+        .from_reader(line.as_bytes());
+    let mut record = csv::StringRecord::new();
+    match reader.read_record(&mut record) {
+        Ok(true) => record.iter().map(str::to_string).collect(),
+        // Not UTF-8 cannot happen (the line is a &str); an empty line is one
+        // empty cell, as splitting it would say.
+        _ => vec![String::new()],
     }
 }

@@ -14,7 +14,7 @@ use std::io::BufRead;
 
 pub use super::column::Column;
 use super::icartt::{self, Ffi, Header};
-use super::lines::Lines;
+use super::lines::{cells, Lines};
 use super::PreviewError;
 
 /// The textual series formats that get a plot.
@@ -117,7 +117,7 @@ pub fn read(
             let header = lines
                 .next_line()?
                 .ok_or_else(|| PreviewError::NoSeries("the file is empty".into()))?;
-            let columns: Vec<Column> = header.split(',').map(Column::named).collect();
+            let columns: Vec<Column> = cells(header).iter().map(|c| Column::named(c)).collect();
             table(&mut lines, columns, None, wanted, &mut stray)
         }
         SeriesFormat::Icartt => {
@@ -219,8 +219,8 @@ fn table<R: BufRead>(
         if rows == MAX_ROWS {
             break;
         }
-        let cells: Vec<&str> = line.split(',').collect();
-        let cell = |i: usize| cells.get(i).copied().unwrap_or_default();
+        let cells = cells(line);
+        let cell = |i: usize| cells.get(i).map(String::as_str).unwrap_or_default();
         let at = xs.column.value(cell(x));
         if !at.is_finite() {
             *stray += 1;
