@@ -23,6 +23,8 @@ mod download;
 pub mod evidence;
 pub mod links;
 #[cfg(feature = "hydrate")]
+mod listeners;
+#[cfg(feature = "hydrate")]
 mod live;
 #[cfg(feature = "hydrate")]
 mod map_fetch;

@@ -3,14 +3,15 @@
 //!
 //! Listeners are attached to the map's element directly, as the timeline's
 //! are: the wheel one must not be passive, or the page scrolls while zooming.
+//! They are removed when the map's effect drops them (`listeners`).
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{AddEventListenerOptions, Element, MouseEvent, PointerEvent, WheelEvent};
+use web_sys::{Element, MouseEvent, PointerEvent, WheelEvent};
+
+use crate::listeners::Listener;
 
 use crate::map_view::{MapView, HEIGHT, WIDTH};
 
@@ -39,7 +40,9 @@ fn point(svg: &Element, ev: &MouseEvent) -> (f64, f64) {
 /// Where a press started, and the last point of its drag.
 type Press = ((f64, f64), (f64, f64));
 
-pub fn attach(svg: Element, input: MapInput) {
+/// Listens to the map's pointer: the listeners end when the returned list
+/// is dropped.
+pub fn attach(svg: Element, input: MapInput) -> Vec<Listener> {
     let input = Rc::new(input);
     // Whether the press moved far enough to be a drag.
     let press: Rc<Cell<Option<Press>>> = Rc::new(Cell::new(None));
@@ -47,7 +50,7 @@ pub fn attach(svg: Element, input: MapInput) {
 
     let on_down = {
         let (svg, press, dragged) = (svg.clone(), press.clone(), dragged.clone());
-        Closure::<dyn FnMut(PointerEvent)>::new(move |ev: PointerEvent| {
+        move |ev: PointerEvent| {
             if ev.button() != 0 {
                 return;
             }
@@ -55,12 +58,12 @@ pub fn attach(svg: Element, input: MapInput) {
             press.set(Some((at, at)));
             dragged.set(false);
             let _ = svg.set_pointer_capture(ev.pointer_id());
-        })
+        }
     };
     let on_move = {
         let (svg, press, dragged, input) =
             (svg.clone(), press.clone(), dragged.clone(), input.clone());
-        Closure::<dyn FnMut(PointerEvent)>::new(move |ev: PointerEvent| {
+        move |ev: PointerEvent| {
             let Some((start, last)) = press.get() else {
                 return;
             };
@@ -74,24 +77,24 @@ pub fn attach(svg: Element, input: MapInput) {
                 .view
                 .update(|view| *view = view.panned(at.0 - last.0, at.1 - last.1));
             press.set(Some((start, at)));
-        })
+        }
     };
     let on_up = {
         let press = press.clone();
-        Closure::<dyn FnMut(PointerEvent)>::new(move |_: PointerEvent| press.set(None))
+        move |_: PointerEvent| press.set(None)
     };
     let on_click = {
         let (svg, dragged, input) = (svg.clone(), dragged.clone(), input.clone());
-        Closure::<dyn FnMut(MouseEvent)>::new(move |ev: MouseEvent| {
+        move |ev: MouseEvent| {
             // The click that ends a drag picks nothing.
             if !dragged.replace(false) {
                 (input.on_click)(point(&svg, &ev));
             }
-        })
+        }
     };
     let on_wheel = {
         let (svg, input) = (svg.clone(), input.clone());
-        Closure::<dyn FnMut(WheelEvent)>::new(move |ev: WheelEvent| {
+        move |ev: WheelEvent| {
             ev.prevent_default();
             let factor = if ev.delta_y() < 0.0 {
                 WHEEL_ZOOM
@@ -101,30 +104,16 @@ pub fn attach(svg: Element, input: MapInput) {
             let at = point(&svg, &ev);
             input.moved_by_hand.set(true);
             input.view.update(|view| *view = view.zoomed(factor, at));
-        })
+        }
     };
 
     let target: &web_sys::EventTarget = svg.as_ref();
-    for (name, listener) in [
-        ("pointerdown", on_down.as_ref()),
-        ("pointermove", on_move.as_ref()),
-        ("pointerup", on_up.as_ref()),
-        ("pointercancel", on_up.as_ref()),
-        ("click", on_click.as_ref()),
-    ] {
-        let _ = target.add_event_listener_with_callback(name, listener.unchecked_ref());
-    }
-    let options = AddEventListenerOptions::new();
-    options.set_passive(false);
-    let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
-        "wheel",
-        on_wheel.as_ref().unchecked_ref(),
-        &options,
-    );
-    // The map lives as long as its page.
-    on_down.forget();
-    on_move.forget();
-    on_up.forget();
-    on_click.forget();
-    on_wheel.forget();
+    vec![
+        Listener::new(target, "pointerdown", on_down),
+        Listener::new(target, "pointermove", on_move),
+        Listener::new(target, "pointerup", on_up.clone()),
+        Listener::new(target, "pointercancel", on_up),
+        Listener::new(target, "click", on_click),
+        Listener::active(target, "wheel", on_wheel),
+    ]
 }

@@ -12,9 +12,10 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use model::name::parse_time;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{AddEventListenerOptions, Element, MouseEvent, PointerEvent, WheelEvent};
+use web_sys::{Element, MouseEvent, PointerEvent, WheelEvent};
+
+use crate::listeners::Listener;
 
 use crate::state::Dash;
 
@@ -51,7 +52,9 @@ struct Press {
     dragging: bool,
 }
 
-pub fn attach(section: Element, dash: Dash, pan: RwSignal<f64>) {
+/// Listens to the timeline's pointer: the listeners end when the returned
+/// list is dropped.
+pub fn attach(section: Element, dash: Dash, pan: RwSignal<f64>) -> Vec<Listener> {
     let press: Rc<Cell<Option<Press>>> = Rc::new(Cell::new(None));
     // Set when a drag ends, so the click that follows does not open a mark.
     let just_dragged = Rc::new(Cell::new(false));
@@ -76,7 +79,7 @@ pub fn attach(section: Element, dash: Dash, pan: RwSignal<f64>) {
             just_dragged.clone(),
             pinch.clone(),
         );
-        Closure::<dyn FnMut(PointerEvent)>::new(move |ev: PointerEvent| {
+        move |ev: PointerEvent| {
             just_dragged.set(false);
             if ev.pointer_type() == "touch" {
                 let mut pinch = pinch.borrow_mut();
@@ -101,7 +104,7 @@ pub fn attach(section: Element, dash: Dash, pan: RwSignal<f64>) {
                     dragging: false,
                 }));
             }
-        })
+        }
     };
     let on_move = {
         let (press, section, pinch, track_rect) = (
@@ -110,7 +113,7 @@ pub fn attach(section: Element, dash: Dash, pan: RwSignal<f64>) {
             pinch.clone(),
             track_rect.clone(),
         );
-        Closure::<dyn FnMut(PointerEvent)>::new(move |ev: PointerEvent| {
+        move |ev: PointerEvent| {
             if ev.pointer_type() == "touch" && pinched(&pinch, &ev, &track_rect, dash) {
                 return;
             }
@@ -125,7 +128,7 @@ pub fn attach(section: Element, dash: Dash, pan: RwSignal<f64>) {
             if p.dragging {
                 pan.set(dx);
             }
-        })
+        }
     };
     let on_up = {
         let (press, just_dragged, section, pinch) = (
@@ -134,7 +137,7 @@ pub fn attach(section: Element, dash: Dash, pan: RwSignal<f64>) {
             section.clone(),
             pinch.clone(),
         );
-        Closure::<dyn FnMut(PointerEvent)>::new(move |ev: PointerEvent| {
+        move |ev: PointerEvent| {
             {
                 let mut pinch = pinch.borrow_mut();
                 pinch.touches.retain(|(id, _)| *id != ev.pointer_id());
@@ -152,11 +155,11 @@ pub fn attach(section: Element, dash: Dash, pan: RwSignal<f64>) {
             pan.set(0.0);
             let view = dash.view.get_untracked();
             dash.go(view.panned(-dx / p.width.max(1.0), dash.now.get_untracked()));
-        })
+        }
     };
     let on_click = {
         let (just_dragged, track_rect) = (just_dragged.clone(), track_rect.clone());
-        Closure::<dyn FnMut(MouseEvent)>::new(move |ev: MouseEvent| {
+        move |ev: MouseEvent| {
             if just_dragged.replace(false) {
                 ev.prevent_default();
                 return;
@@ -190,11 +193,11 @@ pub fn attach(section: Element, dash: Dash, pan: RwSignal<f64>) {
                     }
                 }
             }
-        })
+        }
     };
     let on_wheel = {
         let (wheel_total, track_rect) = (wheel_total.clone(), track_rect.clone());
-        Closure::<dyn FnMut(WheelEvent)>::new(move |ev: WheelEvent| {
+        move |ev: WheelEvent| {
             if ev.ctrl_key() {
                 return; // the browser's own page zoom
             }
@@ -211,30 +214,18 @@ pub fn attach(section: Element, dash: Dash, pan: RwSignal<f64>) {
             }
             wheel_total.set(0.0);
             zoom_at(dash, if total > 0.0 { 1 } else { -1 }, fraction);
-        })
+        }
     };
 
-    let listen = |name: &str, f: &JsValue| {
-        let _ = section.add_event_listener_with_callback(name, f.unchecked_ref());
-    };
-    listen("pointerdown", on_down.as_ref());
-    listen("pointermove", on_move.as_ref());
-    listen("pointerup", on_up.as_ref());
-    listen("pointercancel", on_up.as_ref());
-    listen("click", on_click.as_ref());
-    let options = AddEventListenerOptions::new();
-    options.set_passive(false);
-    let _ = section.add_event_listener_with_callback_and_add_event_listener_options(
-        "wheel",
-        on_wheel.as_ref().unchecked_ref(),
-        &options,
-    );
-    // The timeline lives as long as the page.
-    on_down.forget();
-    on_move.forget();
-    on_up.forget();
-    on_click.forget();
-    on_wheel.forget();
+    let target: &web_sys::EventTarget = section.as_ref();
+    vec![
+        Listener::new(target, "pointerdown", on_down),
+        Listener::new(target, "pointermove", on_move),
+        Listener::new(target, "pointerup", on_up.clone()),
+        Listener::new(target, "pointercancel", on_up),
+        Listener::new(target, "click", on_click),
+        Listener::active(target, "wheel", on_wheel),
+    ]
 }
 
 /// Follows two fingers: a zoom step each time their spread grows or shrinks

@@ -142,9 +142,11 @@ pub fn MapPanel() -> impl IntoView {
     });
 
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    // The listeners live as long as the effect's value: a redrawn map
+    // drops the old ones, a page left drops them all.
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        if let Some(svg) = svg_ref.get() {
+        svg_ref.get().map(|svg| {
             crate::map_input::attach(
                 svg.into(),
                 crate::map_input::MapInput {
@@ -152,8 +154,8 @@ pub fn MapPanel() -> impl IntoView {
                     moved_by_hand,
                     on_click: Box::new(move |at| pick(dash, view, drawn, at)),
                 },
-            );
-        }
+            )
+        })
     });
 
     let zoom = move |factor: f64| {

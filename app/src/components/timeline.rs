@@ -38,9 +38,9 @@ pub fn Timeline() -> impl IntoView {
     let section = NodeRef::<leptos::html::Section>::new();
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        if let Some(element) = section.get() {
-            crate::timeline_input::attach(element.into(), dash, pan);
-        }
+        section
+            .get()
+            .map(|element| crate::timeline_input::attach(element.into(), dash, pan))
     });
     let ticks = Memo::new(move |_| dash.window.get().ticks(dash.now.get()));
     let days = move || {
