@@ -5,7 +5,7 @@
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{AddEventListenerOptions, Event, EventTarget};
+use web_sys::{AddEventListenerOptions, Event, EventTarget, MouseEvent, PointerEvent, WheelEvent};
 
 /// One listener of one event on one element.
 pub struct Listener {
@@ -67,4 +67,25 @@ impl Drop for Listener {
             .target
             .remove_event_listener_with_callback(self.name, self.callback.as_ref().unchecked_ref());
     }
+}
+
+/// The listeners of a surface dragged and zoomed by pointer (the map, the
+/// timeline): press, move, release (a cancelled pointer is released too),
+/// click, and a wheel that zooms rather than scrolls.
+pub fn pointer(
+    target: &EventTarget,
+    down: impl FnMut(PointerEvent) + 'static,
+    moved: impl FnMut(PointerEvent) + 'static,
+    up: impl FnMut(PointerEvent) + Clone + 'static,
+    click: impl FnMut(MouseEvent) + 'static,
+    wheel: impl FnMut(WheelEvent) + 'static,
+) -> Vec<Listener> {
+    vec![
+        Listener::new(target, "pointerdown", down),
+        Listener::new(target, "pointermove", moved),
+        Listener::new(target, "pointerup", up.clone()),
+        Listener::new(target, "pointercancel", up),
+        Listener::new(target, "click", click),
+        Listener::active(target, "wheel", wheel),
+    ]
 }

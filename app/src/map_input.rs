@@ -11,7 +11,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use web_sys::{Element, MouseEvent, PointerEvent, WheelEvent};
 
-use crate::listeners::Listener;
+use crate::listeners::{self, Listener};
 
 use crate::map_view::{MapView, HEIGHT, WIDTH};
 
@@ -107,13 +107,5 @@ pub fn attach(svg: Element, input: MapInput) -> Vec<Listener> {
         }
     };
 
-    let target: &web_sys::EventTarget = svg.as_ref();
-    vec![
-        Listener::new(target, "pointerdown", on_down),
-        Listener::new(target, "pointermove", on_move),
-        Listener::new(target, "pointerup", on_up.clone()),
-        Listener::new(target, "pointercancel", on_up),
-        Listener::new(target, "click", on_click),
-        Listener::active(target, "wheel", on_wheel),
-    ]
+    listeners::pointer(svg.as_ref(), on_down, on_move, on_up, on_click, on_wheel)
 }

@@ -15,7 +15,7 @@ use model::name::parse_time;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, MouseEvent, PointerEvent, WheelEvent};
 
-use crate::listeners::Listener;
+use crate::listeners::{self, Listener};
 
 use crate::state::Dash;
 
@@ -217,15 +217,14 @@ pub fn attach(section: Element, dash: Dash, pan: RwSignal<f64>) -> Vec<Listener>
         }
     };
 
-    let target: &web_sys::EventTarget = section.as_ref();
-    vec![
-        Listener::new(target, "pointerdown", on_down),
-        Listener::new(target, "pointermove", on_move),
-        Listener::new(target, "pointerup", on_up.clone()),
-        Listener::new(target, "pointercancel", on_up),
-        Listener::new(target, "click", on_click),
-        Listener::active(target, "wheel", on_wheel),
-    ]
+    listeners::pointer(
+        section.as_ref(),
+        on_down,
+        on_move,
+        on_up,
+        on_click,
+        on_wheel,
+    )
 }
 
 /// Follows two fingers: a zoom step each time their spread grows or shrinks

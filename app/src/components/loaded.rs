@@ -15,17 +15,7 @@ where
     T: Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {
-                let page = page.clone();
-                move || resource.get().map(|answer| match answer {
-                    Ok(found) => page(found).into_any(),
-                    Err(error) => failed(error).into_any(),
-                })
-            }
-        </Suspense>
-    }
+    suspended(resource, move |found| page(found).into_any())
 }
 
 /// A page of one thing (a day, an operation) loaded by `resource`: drawn by
@@ -39,20 +29,31 @@ where
     T: Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    suspended(resource, move |found| match found {
+        Some(found) => page(found).into_any(),
+        None => view! { <p class="not-found">{missing}</p> }.into_any(),
+    })
+}
+
+/// "Loading…", then `draw` of the answer, or the refusal.
+fn suspended<A>(
+    resource: Resource<Result<A, ServerFnError>>,
+    draw: impl Fn(A) -> AnyView + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    A: Clone + Send + Sync + 'static,
+{
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {
-                let page = page.clone();
+                let draw = draw.clone();
                 move || resource.get().map(|answer| match answer {
-                    Ok(Some(found)) => page(found).into_any(),
-                    Ok(None) => view! { <p class="not-found">{missing}</p> }.into_any(),
-                    Err(error) => failed(error).into_any(),
+                    Ok(found) => draw(found),
+                    Err(error) => view! {
+                        <p class="login-error" role="alert">{error.to_string()}</p>
+                    }.into_any(),
                 })
             }
         </Suspense>
     }
-}
-
-fn failed(error: ServerFnError) -> impl IntoView {
-    view! { <p class="login-error" role="alert">{error.to_string()}</p> }
 }

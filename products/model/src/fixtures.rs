@@ -14,26 +14,17 @@ pub fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
 pub fn product(id: i64, name: &str) -> Product {
     let parsed = crate::NameRules::default().parse(name).unwrap();
     Product {
-        id,
-        category: parsed.category.clone(),
-        platform: parsed.platform.clone(),
-        product: parsed.product.clone(),
-        time: parsed.time,
         run_time: parsed.run_time(),
         lead_hours: parsed.lead_hours,
         valid_time: parsed.valid_time(),
-        version: 1,
         file_name: name.into(),
-        media_type: "image/png".into(),
-        size: 1,
-        sha256: "x".into(),
-        ingested_at: parsed.time,
-        file_url: Product::file_url_for(id),
-        missing: false,
-        thumbnail_url: None,
-        preview_url: None,
-        preview_error: None,
-        meta: Default::default(),
+        ..described(
+            id,
+            &parsed.category,
+            &parsed.platform,
+            &parsed.product,
+            parsed.time,
+        )
     }
 }
 
