@@ -187,3 +187,25 @@ fn quoted_csv_headers_keep_their_commas_and_lose_their_quotes() {
     );
     assert_eq!(ys[0].values, [12.5, 13.0, 13.5]);
 }
+
+#[test]
+fn a_broken_quote_an_empty_line_and_a_huge_number_are_skipped_and_good_rows_plotted() {
+    let csv = "time,\"t (°C)\"\n\
+               2026-11-29T12:00:00Z,12.5\n\
+               \n\
+               \"2026-11-29T12:05:00Z,13\n\
+               2026-11-29T12:07:00Z,1e99999\n\
+               2026-11-29T12:10:00Z,13.0\n2026-11-29T12:20:00Z,13.5\n";
+    let series = read(std::io::Cursor::new(csv), SeriesFormat::Csv, &[]).unwrap();
+    let Series::Time { x, ys, .. } = series else {
+        panic!("a time series: {series:?}");
+    };
+    let finite: Vec<f64> = ys[0]
+        .values
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .collect();
+    assert_eq!(finite, [12.5, 13.0, 13.5], "{ys:?}");
+    assert_eq!(x.values.len(), ys[0].values.len());
+}

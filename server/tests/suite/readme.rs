@@ -167,3 +167,55 @@ fn the_crate_table_is_read_with_its_optional_dependencies() {
         BTreeSet::from([("model".into(), false), ("catalogue".into(), true)])
     );
 }
+
+/// What the browser build compiles, as `cargo tree` resolves it: no SQL, no
+/// image codec, no reader or preview, no catalogue.
+#[test]
+fn the_wasm_build_compiles_no_sql_codec_or_preview() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args([
+            "tree",
+            "-p",
+            "app",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--features",
+            "hydrate",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "--offline",
+        ])
+        .current_dir(root())
+        .output()
+        .expect("cargo tree runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tree = String::from_utf8_lossy(&out.stdout);
+    assert!(tree.lines().any(|l| l.starts_with("model ")), "{tree}");
+    let crates: Vec<&str> = tree
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    for banned in [
+        "sqlx",
+        "libsqlite3-sys",
+        "image",
+        "png",
+        "jpeg-decoder",
+        "plotters",
+        "catalogue",
+        "media",
+        "argon2",
+    ] {
+        assert!(
+            !crates.contains(&banned),
+            "the wasm build compiles {banned}"
+        );
+    }
+}

@@ -384,4 +384,33 @@ mod tests {
         let deep = format!("{}a = 1", "NOT ".repeat(MAX_DEPTH + 1));
         assert!(parse_text(&deep).unwrap_err().contains("nested"));
     }
+
+    #[test]
+    fn hostile_text_is_refused_and_the_next_filter_is_read() {
+        for text in [
+            "",
+            "   ",
+            "a =",
+            "((((",
+            "\"open",
+            "a = TIMESTAMP('",
+            "a = -",
+        ] {
+            assert!(parse_text(text).is_err(), "{text:?}");
+        }
+        // A number too big for a float reads as infinite; the filter then
+        // refuses it as no value to compare with (`operand`).
+        assert_eq!(
+            parse_text("a = 1e99999").unwrap(),
+            op("=", vec![property("a"), Expr::Number(f64::INFINITY)])
+        );
+        let deep = format!("{}a = 1{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(parse_text(&deep).unwrap_err().contains("nested"));
+        assert!(parse_json(&serde_json::json!({})).is_err());
+        assert!(parse_json(&serde_json::json!({"op": "and", "args": "x"})).is_err());
+        assert_eq!(
+            parse_text("a = 1").unwrap(),
+            op("=", vec![property("a"), Expr::Number(1.0)])
+        );
+    }
 }
