@@ -20,16 +20,17 @@ stac-tools:
 	@scripts/stac-tools.sh
 
 # The release build writes brotli and gzip copies of the wasm, JS and CSS,
-# which the server sends to browsers that accept them.
+# which the server sends to browsers that accept them. Every build splits the
+# wasm (`--split`): the board's code first, each other page's when opened.
 release: setup
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 
 run: release
 	LEPTOS_SITE_ROOT=target/site target/release/opsboard serve --data-dir $(DATA_DIR) --listen $(LISTEN) --demo
 
 # The debug server and the wasm site, as the browser tests use them.
 build: setup
-	cargo leptos build
+	cargo leptos build --split
 
 lint: setup
 	@# A clone stands on its own: nothing of it may read a folder beside it.

@@ -2,27 +2,22 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
-use crate::pages::admin::AdminPage;
-use crate::pages::board::{BoardPage, MapPage};
-use crate::pages::briefing::BriefingView;
-use crate::pages::briefings::BriefingsPage;
-use crate::pages::calendar::CalendarPage;
-use crate::pages::case_new::NewCaseStudy;
-use crate::pages::case_study::CaseStudyView;
-use crate::pages::day::DayView;
-use crate::pages::login::{LoginPage, WelcomePage};
-use crate::pages::operation::OperationView;
-use crate::pages::operations::OperationsPage;
-use crate::pages::search::SearchPage;
-use crate::pages::upload::UploadPage;
+use crate::lazy_pages::*;
+use crate::pages::board::BoardPage;
 
 /// The document around the app: everything the server sends before the app's
 /// own markup. The stylesheet and scripts are those built by cargo-leptos.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
     content_security_policy();
+    let stylesheet = crate::assets::stylesheet_href(&options);
+    // Before the wasm, so that a page whose wasm never arrives is kept too.
+    let keep_offline = format!(
+        "if ('serviceWorker' in navigator) navigator.serviceWorker.register({:?}).catch(() => {{}});",
+        crate::assets::service_worker_url(&options)
+    );
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -31,10 +26,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <title>"opsboard"</title>
-                <link rel="stylesheet" href="/pkg/opsboard.css"/>
+                <link rel="stylesheet" href=stylesheet/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
+                <script nonce=leptos::nonce::use_nonce()>{keep_offline}</script>
             </head>
             <body>
                 <App/>
@@ -67,27 +63,29 @@ fn content_security_policy() {
 }
 
 /// The routes. Pages render fully on the server (`SsrMode::Async`) so that they
-/// are readable without JavaScript, on satcom links and old browsers.
+/// are readable without JavaScript, on satcom links and old browsers. The
+/// board's code comes with the first load; every other page's is fetched when
+/// it is opened ([`crate::lazy_pages`]).
 #[component]
 pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
                 <Route path=path!("/") view=BoardPage ssr=SsrMode::Async/>
-                <Route path=path!("/upload") view=UploadPage/>
-                <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/welcome") view=WelcomePage/>
-                <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
-                <Route path=path!("/map") view=MapPage ssr=SsrMode::Async/>
-                <Route path=path!("/operations") view=OperationsPage ssr=SsrMode::Async/>
-                <Route path=path!("/operations/:id") view=OperationView ssr=SsrMode::Async/>
-                <Route path=path!("/briefings") view=BriefingsPage ssr=SsrMode::Async/>
-                <Route path=path!("/briefings/:id") view=BriefingView ssr=SsrMode::Async/>
-                <Route path=path!("/case-studies/new") view=NewCaseStudy ssr=SsrMode::Async/>
-                <Route path=path!("/case-studies/:slug") view=CaseStudyView ssr=SsrMode::Async/>
-                <Route path=path!("/calendar") view=CalendarPage ssr=SsrMode::Async/>
-                <Route path=path!("/days/:day") view=DayView ssr=SsrMode::Async/>
-                <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
+                <Route path=path!("/upload") view={Lazy::<UploadRoute>::new()}/>
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()}/>
+                <Route path=path!("/welcome") view={Lazy::<WelcomeRoute>::new()}/>
+                <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/map") view={Lazy::<MapRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/operations") view={Lazy::<OperationsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/operations/:id") view={Lazy::<OperationRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/briefings") view={Lazy::<BriefingsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/briefings/:id") view={Lazy::<BriefingRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/case-studies/new") view={Lazy::<NewCaseRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/case-studies/:slug") view={Lazy::<CaseStudyRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/calendar") view={Lazy::<CalendarRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/days/:day") view={Lazy::<DayRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -13,6 +13,8 @@
 #![recursion_limit = "256"]
 
 pub mod app;
+#[cfg(feature = "ssr")]
+pub mod assets;
 #[cfg(feature = "hydrate")]
 mod browser;
 pub mod compare;
@@ -21,6 +23,7 @@ pub mod components;
 #[cfg(feature = "hydrate")]
 mod download;
 pub mod evidence;
+mod lazy_pages;
 pub mod links;
 #[cfg(feature = "hydrate")]
 mod listeners;
@@ -50,7 +53,9 @@ mod uploader;
 pub mod view;
 pub mod window;
 
-pub use app::{shell, App};
+#[cfg(feature = "ssr")]
+pub use app::shell;
+pub use app::App;
 
 /// The wasm entry point: attaches the browser to the server-rendered page.
 #[cfg(feature = "hydrate")]
@@ -61,5 +66,13 @@ pub fn hydrate() {
     if let Some(performance) = leptos::prelude::window().performance() {
         let _ = performance.mark("opsboard-hydrate-start");
     }
-    leptos::mount::hydrate_body(App);
+    // The board's panels the address opens are fetched first (the pages'
+    // own code, split the same way, is awaited by the router).
+    wasm_bindgen_futures::spawn_local(async {
+        let location = leptos::prelude::window().location();
+        let (path, query) = (location.pathname(), location.search());
+        pages::board::lazy_panels::preload(&path.unwrap_or_default(), &query.unwrap_or_default())
+            .await;
+        leptos::mount::hydrate_lazy(App);
+    });
 }

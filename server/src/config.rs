@@ -189,6 +189,13 @@ pub struct ServeArgs {
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
 
+    /// The hash file of a build that named its files after their content
+    /// (`hash.txt`, which cargo-leptos writes beside the binary: the default).
+    /// Without one, the files keep their plain names and are checked again on
+    /// each visit instead of kept for good.
+    #[arg(long, env = "OPSBOARD_SITE_HASHES")]
+    pub site_hashes: Option<PathBuf>,
+
     #[command(flatten)]
     pub access: crate::auth::AccessArgs,
 

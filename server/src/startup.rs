@@ -214,7 +214,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         max_upload_bytes: args.max_upload_bytes,
         upload_places: Limiter::new(usize::MAX, args.max_uploads_per_provider),
         rejected_quota_bytes: args.rejected_quota_bytes,
-        leptos_options: site::leptos_options(&args.site_root, addr),
+        leptos_options: site::leptos_options(&args.site_root, args.site_hashes.as_deref(), addr),
         site: args.site_config(),
         publisher: args.publisher.clone(),
         shutdown: stop.clone(),

@@ -46,14 +46,15 @@ impl FromRequestParts<AppState> for Admin {
             }
             Err(_) => Err((
                 StatusCode::FORBIDDEN,
-                Html(
+                Html(format!(
                     "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
                      <title>opsboard: admins only</title>\
-                     <link rel=\"stylesheet\" href=\"/pkg/opsboard.css\"></head>\
+                     <link rel=\"stylesheet\" href=\"{}\"></head>\
                      <body><main class=\"login\"><h1>opsboard</h1>\
                      <p class=\"login-error\" role=\"alert\">This page is for the campaign's admins.</p>\
                      <p><a href=\"/\">Back to the board</a></p></main></body></html>",
-                ),
+                    app::assets::stylesheet_href(&state.leptos_options)
+                )),
             )
                 .into_response()),
         }

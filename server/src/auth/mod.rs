@@ -237,6 +237,8 @@ fn open_to_anyone(path: &str) -> bool {
             | "/api/v1/session"
             | "/favicon.ico"
             | "/favicon.svg"
+            // The offline worker's script: code, the same for everyone.
+            | "/sw.js"
     ) || path.starts_with("/pkg/")
         || path.starts_with("/api/v1/invitations/")
 }

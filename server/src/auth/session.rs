@@ -230,19 +230,26 @@ async fn logout(
     State(state): State<AppState>,
     AnyCaller(caller): AnyCaller,
     session: Session,
-) -> Result<StatusCode, ApiError> {
+) -> Result<impl IntoResponse, ApiError> {
     end_session(&state, &caller, &session).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok((CLEAR_SITE_DATA, StatusCode::NO_CONTENT))
 }
 
 async fn logout_form(
     State(state): State<AppState>,
     AnyCaller(caller): AnyCaller,
     session: Session,
-) -> Result<Redirect, ApiError> {
+) -> Result<impl IntoResponse, ApiError> {
     end_session(&state, &caller, &session).await?;
-    Ok(Redirect::to("/login"))
+    Ok((CLEAR_SITE_DATA, Redirect::to("/login")))
 }
+
+/// What a logout tells the browser to forget: the pages, thumbnails and
+/// files it kept (its HTTP cache and the service worker's caches, with the
+/// worker itself), so that the next person at this browser sees no
+/// restricted product, not even offline. Cookies are left: the session's is
+/// already ended, and the reader's choice of lite mode stays.
+const CLEAR_SITE_DATA: [(&str, &str); 1] = [("clear-site-data", "\"cache\", \"storage\"")];
 
 async fn end_session(state: &AppState, caller: &Caller, session: &Session) -> Result<(), ApiError> {
     session

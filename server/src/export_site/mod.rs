@@ -64,6 +64,11 @@ pub struct ExportSiteArgs {
     /// Where `cargo leptos build` put the site: its style sheet is copied.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+
+    /// The build's hash file, where its files are named after their content
+    /// (default: `hash.txt` beside the binary, as for `serve`).
+    #[arg(long, env = "OPSBOARD_SITE_HASHES")]
+    pub site_hashes: Option<PathBuf>,
 }
 
 /// Products read per page of the catalogue.
@@ -230,7 +235,7 @@ pub async fn export(args: &ExportSiteArgs) -> anyhow::Result<Summary> {
         pages::case_study(&export, detail)?;
         summary.case_studies += 1;
     }
-    pages::style(&export, &args.site_root)?;
+    pages::style(&export, &args.site_root, args.site_hashes.as_deref())?;
     Ok(summary)
 }
 

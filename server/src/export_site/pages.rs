@@ -140,8 +140,14 @@ pub(super) fn product(export: &Export, product: &Product) -> anyhow::Result<()> 
 
 /// The site's style sheet, as built for the live site (`cargo leptos
 /// build`); without it the pages are plain but whole.
-pub(super) fn style(export: &Export, site_root: &Path) -> anyhow::Result<()> {
-    let built = site_root.join("pkg").join("opsboard.css");
+pub(super) fn style(
+    export: &Export,
+    site_root: &Path,
+    hashes: Option<&Path>,
+) -> anyhow::Result<()> {
+    let unused = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let built =
+        crate::site::built_stylesheet(&crate::site::leptos_options(site_root, hashes, unused));
     match std::fs::read(&built) {
         Ok(css) => export.write("opsboard.css", &css),
         Err(error) => {

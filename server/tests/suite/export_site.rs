@@ -42,7 +42,13 @@ fn files_under(dir: &Path) -> BTreeSet<String> {
 /// export copies it; `cargo test` alone does not build it).
 fn site_root() -> (String, bool) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
-    let built = root.join("pkg/opsboard.css").is_file();
+    // Named `opsboard.css`, or after its content by a hashing build.
+    let built = std::fs::read_dir(root.join("pkg")).is_ok_and(|files| {
+        files.flatten().any(|f| {
+            let name = f.file_name().to_string_lossy().into_owned();
+            name.starts_with("opsboard.") && name.ends_with(".css")
+        })
+    });
     (root.to_string_lossy().into_owned(), built)
 }
 

@@ -14,6 +14,7 @@ mod access;
 mod admin;
 mod auth_edges;
 mod briefings;
+mod built_files;
 mod bundles;
 mod calendar;
 mod case_studies;

@@ -3,6 +3,7 @@
 //! stream. The briefing screen: timeline on top, the situation at the cursor
 //! below, the viewer over both.
 
+pub mod lazy_panels;
 pub mod load;
 
 use leptos::either::Either;
@@ -13,16 +14,14 @@ use crate::components::arrivals::Arrivals;
 use crate::components::controls::Controls;
 use crate::components::header::Header;
 use crate::components::help::Help;
-use crate::components::map::MapPanel;
-use crate::components::pair::PairCompare;
 use crate::components::rejections::Rejections;
-use crate::components::runs::RunToRun;
 use crate::components::search::SearchResults;
 use crate::components::situation::Situation;
 use crate::components::timeline::Timeline;
 use crate::components::viewer::Viewer;
 use crate::state::Dash;
 use crate::view::ViewState;
+use lazy_panels::{LazyMapPanel, LazyPairCompare, LazyRunToRun};
 use load::{load_board, Board as Loaded};
 
 /// The board.
@@ -115,7 +114,7 @@ fn BoardView(board: Loaded, map_page: bool) -> impl IntoView {
                 <SearchResults/>
                 <Timeline/>
                 <Show when=move || dash.map_shown.get()>
-                    <MapPanel/>
+                    <LazyMapPanel/>
                 </Show>
                 <Situation/>
             </div>
@@ -124,8 +123,8 @@ fn BoardView(board: Loaded, map_page: bool) -> impl IntoView {
                 <Rejections rejections=dash.rejections/>
             </aside>
         </main>
-        <RunToRun/>
-        <PairCompare/>
+        <LazyRunToRun/>
+        <LazyPairCompare/>
         <Viewer/>
         <Help/>
     }
