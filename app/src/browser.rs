@@ -21,6 +21,7 @@ pub fn start(dash: Dash) {
     tab_title(dash);
     load_beyond(dash);
     remember_lanes(dash);
+    lite_mode(dash);
     if let Some(body) = document().body() {
         // Marks the moment the page became interactive (benchmarks read it).
         let _ = body.set_attribute("data-hydrated", "1");
@@ -250,4 +251,34 @@ pub fn local_time(t: DateTime<Utc>, tz: &str) -> Option<String> {
     let format = DateTimeFormat::new("en-GB", &options).ok()?;
     let date = js_sys::Date::new(&JsValue::from_f64(t.timestamp_millis() as f64));
     Some(format.format(&date))
+}
+
+/// Lite mode in the browser: chosen when the browser asks for less and the
+/// reader has not said otherwise (remembered for the next pages), and the
+/// bytes used counted every two seconds while it is on.
+fn lite_mode(dash: Dash) {
+    let cookies = js_sys::Reflect::get(&document(), &"cookie".into())
+        .ok()
+        .and_then(|c| c.as_string())
+        .unwrap_or_default();
+    let said = cookies.split(';').any(|pair| {
+        pair.trim()
+            .starts_with(&format!("{}=", crate::lite::COOKIE))
+    });
+    if !dash.lite.get_untracked() && !said && crate::lite::browser_asks_for_less() {
+        let _ = js_sys::Reflect::set(
+            &document(),
+            &"cookie".into(),
+            &crate::lite::cookie(true).into(),
+        );
+        dash.lite.set(true);
+    }
+    let count = move || {
+        if dash.lite.get_untracked() {
+            dash.bytes
+                .set(crate::lite::bytes_used(crate::live::bytes_received()));
+        }
+    };
+    count();
+    let _ = set_interval_with_handle(count, StdDuration::from_secs(2));
 }

@@ -27,6 +27,7 @@ mod lazy_pages;
 pub mod links;
 #[cfg(feature = "hydrate")]
 mod listeners;
+pub mod lite;
 #[cfg(feature = "hydrate")]
 mod live;
 #[cfg(feature = "hydrate")]

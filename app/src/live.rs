@@ -47,6 +47,13 @@ pub type OnPosition = Box<dyn Fn(Position)>;
 thread_local! {
     /// The page's one live client, for [`want_positions`].
     static LIVE: RefCell<Option<Rc<Live>>> = const { RefCell::new(None) };
+    /// The bytes of the messages received, for lite mode's count.
+    static RECEIVED: Cell<u64> = const { Cell::new(0) };
+}
+
+/// The bytes the live stream has brought this page (message text).
+pub fn bytes_received() -> u64 {
+    RECEIVED.with(Cell::get)
 }
 
 /// Connects and keeps the page current from `after` on: `on_event` for each
@@ -114,6 +121,7 @@ fn connect(live: Rc<Live>) {
             let Some(text) = message.data().as_string() else {
                 return;
             };
+            RECEIVED.with(|received| received.set(received.get() + text.len() as u64));
             match serde_json::from_str::<Event>(&text) {
                 Ok(event) if event.seq > live.last_seq.get() => {
                     live.last_seq.set(event.seq);

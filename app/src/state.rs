@@ -60,6 +60,10 @@ pub struct Dash {
     pub local_tz: StoredValue<Option<String>>,
     /// The participant the page is for; `None` for the public.
     pub participant: StoredValue<Option<(String, model::Role)>>,
+    /// Lite mode ([`crate::lite`]): thumbnails only, events once a second.
+    pub lite: RwSignal<bool>,
+    /// The bytes this page has used, shown in lite mode (browser only).
+    pub bytes: RwSignal<u64>,
     /// The operations lanes: operations, decisions and platforms in view.
     pub ops: RwSignal<crate::operations::OpsLanes>,
     /// Whether a map is drawn: the map page, or the board with `map=1`.
@@ -136,6 +140,8 @@ impl Dash {
             away: RwSignal::new(0),
             local_tz: StoredValue::new(board.config.local_tz.clone()),
             participant: StoredValue::new(board.reader.participant.clone()),
+            lite: RwSignal::new(board.lite),
+            bytes: RwSignal::new(0),
             ops: RwSignal::new(crate::operations::OpsLanes {
                 operations: board.operations.clone(),
                 decisions: board.decisions.clone(),
@@ -161,6 +167,14 @@ impl Dash {
     /// A link to the current view changed by `change`.
     pub fn href(&self, change: impl Fn(&ViewState) -> ViewState) -> String {
         self.view.with(|v| change(v).href())
+    }
+
+    /// This view's address choosing lite mode on or off (the server
+    /// remembers the choice for the next pages).
+    pub fn href_with_lite(&self, lite: bool) -> String {
+        let href = self.href(Clone::clone);
+        let joint = if href.len() > 1 { "&" } else { "" };
+        format!("{href}{joint}lite={}", u8::from(lite))
     }
 
     /// The products the filters let through, by reference.

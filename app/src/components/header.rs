@@ -54,6 +54,7 @@ pub fn Header() -> impl IntoView {
                 </button>
             </Show>
             <span class="count">{move || dash.products.with(Vec::len)} " products"</span>
+            <LiteIndicator/>
             <a class="nav" href="/map" rel="external">"Map"</a>
             <a class="nav" href="/operations" rel="external">"Operations"</a>
             <a class="nav" href="/briefings" rel="external">"Briefings"</a>
@@ -76,5 +77,25 @@ pub fn Header() -> impl IntoView {
             }}
             <button type="button" class="help-button" aria-label="Keyboard shortcuts" aria-keyshortcuts="?" on:click=move |_| dash.help.update(|h| *h = !*h)>"?"</button>
         </header>
+    }
+}
+
+/// Lite mode's state: on, with the bytes this page has used (a link leaves
+/// it), or off (a link chooses it).
+#[component]
+fn LiteIndicator() -> impl IntoView {
+    let dash = use_dash();
+    let used = move || format!("{:.0} KB", dash.bytes.get() as f64 / 1000.0);
+    view! {
+        <Show
+            when=move || dash.lite.get()
+            fallback=move || view! {
+                <a class="nav lite-off" href=move || dash.href_with_lite(true) rel="external" title="Thumbnails only, fewer repaints: for a satellite link or a weak network">"Lite"</a>
+            }
+        >
+            <a class="lite" href=move || dash.href_with_lite(false) rel="external" title="Lite mode: thumbnails only, live changes once a second. Leave it.">
+                "lite · " {used} " used"
+            </a>
+        </Show>
     }
 }

@@ -70,11 +70,13 @@ pub fn Viewer() -> impl IntoView {
             select::frame_after(&frames, product.id, -1),
             select::frame_after(&frames, product.id, 1),
         );
+        // Lite mode fetches no frame ahead.
+        let ahead = if dash.lite.get() { 0 } else { PRELOAD };
         let preload: Vec<String> = frames
             .iter()
             .cycle()
             .skip(at + 1)
-            .take(PRELOAD.min(frames.len().saturating_sub(1)))
+            .take(ahead.min(frames.len().saturating_sub(1)))
             .filter_map(select::picture)
             .collect();
         let title = format!(
@@ -88,10 +90,27 @@ pub fn Viewer() -> impl IntoView {
             view! { <a href=move || dash.href(|v| v.with_open(None).with_runs(Some((lane.clone(), valid)))) data-noscroll="">"Compare runs"</a> }
         });
         let image = select::picture(&product).map(|src| {
+            // Lite mode shows the thumbnail until the full picture is asked for.
+            let full = RwSignal::new(false);
+            let thumbnail = product.thumbnail_url.clone();
+            let shown = {
+                let src = src.clone();
+                move || match (&thumbnail, dash.lite.get() && !full.get()) {
+                    (Some(thumbnail), true) => thumbnail.clone(),
+                    _ => src.clone(),
+                }
+            };
+            let has_thumbnail = product.thumbnail_url.is_some();
+            let reduced = Signal::derive(move || dash.lite.get() && !full.get() && has_thumbnail);
             view! {
                 <a class="viewer-picture" href=product.file_url.clone() rel="external" title="Open the original">
-                    <img class="viewer-image" src=src alt=title.clone()/>
+                    <img class="viewer-image" class:thumbnail=move || reduced.get() src=shown alt=title.clone()/>
                 </a>
+                <Show when=move || reduced.get()>
+                    <button type="button" class="control full-picture" on:click=move |_| full.set(true)>
+                        "Full picture"
+                    </button>
+                </Show>
             }
         });
         let frame_link = move |id: Option<i64>, label: &'static str, text: &'static str| {

@@ -63,6 +63,8 @@ pub struct Board {
     pub operations: Vec<model::operations::Operation>,
     pub decisions: Vec<model::operations::DecisionTick>,
     pub platforms: Vec<model::operations::Platform>,
+    /// Lite mode, as the address or the reader's cookie chose ([`crate::lite`]).
+    pub lite: bool,
 }
 
 /// The board for a window starting at `from` (`None`: around now) and `span`
@@ -141,6 +143,7 @@ pub async fn load_board(
         operations,
         decisions,
         platforms,
+        lite: crate::lite::on_server(),
     })
 }
 
@@ -371,6 +374,7 @@ mod tests {
             operations: Vec::new(),
             decisions: Vec::new(),
             platforms: Vec::new(),
+            lite: true,
         };
         let json = serde_json::to_string(&board).unwrap();
         assert!(!json.contains("\"category\""), "rows, not objects: {json}");
@@ -431,6 +435,7 @@ mod tests {
             operations: Vec::new(),
             decisions: Vec::new(),
             platforms: Vec::new(),
+            lite: false,
         };
         let json = serde_json::to_string(&board).unwrap();
         assert!(json.contains("named-otherwise.csv"), "{json}");

@@ -87,9 +87,12 @@ fn BoardView(board: Loaded, map_page: bool) -> impl IntoView {
                         let me = dash.participant.get_value().map(|(name, _)| name);
                         crate::notify::decision(decision, operation, me.as_deref());
                     }
-                    crate::state::apply_event(&event, dash, crate::browser::hidden())
+                    crate::lite::apply_live(event, dash)
                 },
-                move |id| crate::state::withdraw(id, dash),
+                move |id| {
+                    crate::lite::flush(dash);
+                    crate::state::withdraw(id, dash)
+                },
             );
             crate::browser::start(dash);
         });

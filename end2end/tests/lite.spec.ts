@@ -1,0 +1,74 @@
+import { test, expect } from '@playwright/test';
+import { catalogued, dropFile, idOf, minute, open, platform, PNG, shift } from './helpers';
+
+// Lite mode, for a satellite link or a weak network: chosen by the address
+// and remembered, or by the browser's own "save data"; thumbnails only until
+// the full picture is asked for, no frame fetched ahead, bytes shown.
+
+const pictures = (page: import('@playwright/test').Page) =>
+  page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((r) => new URL(r.name).pathname)
+      .filter((p) => /\/api\/v1\/products\/\d+\/(preview|thumbnail|file)$/.test(p)),
+  );
+
+test('lite mode shows thumbnails until asked, is remembered, and says what it used', async ({ page, request }) => {
+  const plat = platform('LITE');
+  const run = minute(shift(new Date(), -3));
+  const names = [0, 3, 6].map((h) => `model.${plat}.${run}.${String(h).padStart(3, '0')}h_precip.png`);
+  for (const name of names) dropFile(name, PNG);
+  const products = await catalogued(request, plat, 3);
+  const ids = names.map((n) => idOf(products, n));
+  // Previews are made a moment after each product arrives.
+  await expect
+    .poll(async () => {
+      const list = await (await request.get(`/api/v1/products?platform=${plat}`)).json();
+      return list.filter((p: { preview_url?: string; thumbnail_url?: string }) => p.preview_url && p.thumbnail_url).length;
+    })
+    .toBe(3);
+
+  await open(page, `?lite=1&open=${ids[0]}`);
+  const viewer = page.locator('.viewer');
+  await expect(viewer.locator('img.viewer-image')).toHaveAttribute('src', `/api/v1/products/${ids[0]}/thumbnail`);
+  await expect(viewer.locator('.preload img')).toHaveCount(0);
+  await expect(page.locator('a.lite')).toContainText(/lite · \d+ KB used/);
+  expect((await pictures(page)).filter((p) => p.endsWith('/preview'))).toEqual([]);
+  await page.screenshot({ path: test.info().outputPath('lite.png') });
+
+  // The full picture, when asked for.
+  await viewer.getByRole('button', { name: 'Full picture' }).click();
+  await expect(viewer.locator('img.viewer-image')).toHaveAttribute('src', `/api/v1/products/${ids[0]}/preview`);
+
+  // Remembered: the next page, without the word, is lite too (rendered so).
+  await open(page, `?open=${ids[1]}`);
+  await expect(page.locator('.viewer img.viewer-image')).toHaveAttribute('src', `/api/v1/products/${ids[1]}/thumbnail`);
+
+  // Left by its link: previews and frames ahead again.
+  await page.locator('a.lite').click();
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', '1');
+  await expect(page.locator('a.lite-off')).toBeVisible();
+  await expect(page.locator('.viewer img.viewer-image')).toHaveAttribute('src', `/api/v1/products/${ids[1]}/preview`);
+  await expect(page.locator('.viewer .preload img')).toHaveCount(2);
+});
+
+test('a browser that asks to save data gets lite mode, unless the reader said no', async ({ browser }) => {
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    Object.defineProperty(navigator, 'connection', { value: { saveData: true, effectiveType: '4g' } });
+  });
+  const page = await context.newPage();
+  await page.goto('/');
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', '1');
+  await expect(page.locator('a.lite')).toBeVisible();
+  // Remembered for the server's next render.
+  expect((await context.cookies()).find((c) => c.name === 'opsboard_lite')?.value).toBe('1');
+
+  // Said no: the hint no longer counts.
+  await page.goto('/?lite=0');
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', '1');
+  await page.goto('/');
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', '1');
+  await expect(page.locator('a.lite-off')).toBeVisible();
+  await context.close();
+});
