@@ -44,12 +44,22 @@ test('lite mode shows thumbnails until asked, is remembered, and says what it us
   await open(page, `?open=${ids[1]}`);
   await expect(page.locator('.viewer img.viewer-image')).toHaveAttribute('src', `/api/v1/products/${ids[1]}/thumbnail`);
 
-  // Left by its link: previews and frames ahead again.
+  // Live changes still come, a second's worth at a time, none lost.
+  const later = [9, 12, 15].map((h) => `model.${plat}.${run}.${String(h).padStart(3, '0')}h_precip.png`);
+  for (const name of later) dropFile(name, PNG);
+  for (const name of later) await expect(page.locator(`.arrival-list a[data-file-name="${name}"]`)).toHaveCount(1);
+
+  // Left by its link (the viewer closed first: it covers the header):
+  // previews and frames ahead again.
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.viewer')).toHaveCount(0);
   await page.locator('a.lite').click();
+  await expect(page).toHaveURL(/lite=0/);
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', '1');
   await expect(page.locator('a.lite-off')).toBeVisible();
+  await open(page, `?open=${ids[1]}`);
   await expect(page.locator('.viewer img.viewer-image')).toHaveAttribute('src', `/api/v1/products/${ids[1]}/preview`);
-  await expect(page.locator('.viewer .preload img')).toHaveCount(2);
+  await expect(page.locator('.viewer .preload img')).toHaveCount(5); // the run's other leads
 });
 
 test('a browser that asks to save data gets lite mode, unless the reader said no', async ({ browser }) => {
