@@ -4,6 +4,8 @@
 //! below, the viewer over both.
 
 pub mod lazy_panels;
+#[cfg(feature = "hydrate")]
+mod live_batch;
 pub mod load;
 
 use leptos::either::Either;
@@ -87,10 +89,10 @@ fn BoardView(board: Loaded, map_page: bool) -> impl IntoView {
                         let me = dash.participant.get_value().map(|(name, _)| name);
                         crate::notify::decision(decision, operation, me.as_deref());
                     }
-                    crate::lite::apply_live(event, dash)
+                    live_batch::apply_live(event, dash)
                 },
                 move |id| {
-                    crate::lite::flush(dash);
+                    live_batch::flush(dash);
                     crate::state::withdraw(id, dash)
                 },
             );
