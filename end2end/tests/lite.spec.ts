@@ -33,6 +33,10 @@ test('lite mode shows thumbnails until asked, is remembered, and says what it us
   await expect(viewer.locator('img.viewer-image')).toHaveAttribute('src', `/api/v1/products/${ids[0]}/thumbnail`);
   await expect(viewer.locator('.preload img')).toHaveCount(0);
   await expect(page.locator('a.lite')).toContainText(/lite · \d+ KB used/);
+  // The situation's thumbnails, drawn narrower.
+  const thumbs = await page.locator('img.thumb').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('src')));
+  expect(thumbs.length).toBeGreaterThan(0);
+  for (const src of thumbs) expect(src).toMatch(/\/thumbnail\?w=160$/);
   expect((await pictures(page)).filter((p) => p.endsWith('/preview'))).toEqual([]);
   await page.screenshot({ path: test.info().outputPath('lite.png') });
 

@@ -113,14 +113,17 @@ fn Cell(lane: LaneKey, product: Option<Product>) -> impl IntoView {
 }
 
 /// A product's small picture: its thumbnail when made, the image itself when
-/// small enough to be one, or its kind in words.
+/// small enough to be one, or its kind in words. In lite mode, the thumbnail
+/// drawn narrower (`?w=160`), and never the image itself.
 #[component]
 pub fn Thumb(product: Product) -> impl IntoView {
     let alt = product.file_name.clone();
-    let src = match (&product.thumbnail_url, product.is_image()) {
-        (Some(src), _) => Some(src.clone()),
-        (None, true) => Some(product.file_url.clone()),
-        (None, false) => None,
+    let lite = use_context::<crate::state::Dash>().is_some_and(|dash| dash.lite.get_untracked());
+    let src = match (&product.thumbnail_url, product.is_image(), lite) {
+        (Some(src), _, true) => Some(format!("{src}?w=160")),
+        (Some(src), _, false) => Some(src.clone()),
+        (None, true, false) => Some(product.file_url.clone()),
+        (None, _, _) => None,
     };
     match src {
         Some(src) => Either::Left(view! { <img class="thumb" src=src alt=alt loading="lazy"/> }),

@@ -85,14 +85,28 @@ async fn versions(
     Ok(Json(versions))
 }
 
-/// The thumbnail (about 320 px wide), once made.
+/// `?w=`: a narrower thumbnail, for lite mode on a satellite link.
+#[derive(Deserialize)]
+struct Narrow {
+    w: Option<u32>,
+}
+
+/// The thumbnail (about 320 px wide), once made; `?w=120` or `?w=160` the
+/// same drawn narrower (made on first request, then kept beside it).
 async fn thumbnail(
     state: State<AppState>,
     access: ReadAccess,
     id: Path<i64>,
+    Query(Narrow { w }): Query<Narrow>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    rendition(state, access, id, request, "thumbnail").await
+    if let Some(w) = w.filter(|w| !media::preview::NARROW_WIDTHS.contains(w)) {
+        return Err(ApiError::BadRequest(format!(
+            "w is {w}; thumbnails are drawn {:?} px wide",
+            media::preview::NARROW_WIDTHS
+        )));
+    }
+    rendition(state, access, id, request, "thumbnail", w).await
 }
 
 /// The screen preview (at most 1600 px), once made.
@@ -102,7 +116,7 @@ async fn preview(
     id: Path<i64>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    rendition(state, access, id, request, "preview").await
+    rendition(state, access, id, request, "preview", None).await
 }
 
 async fn rendition(
@@ -111,6 +125,7 @@ async fn rendition(
     Path(id): Path<i64>,
     request: Request,
     what: &'static str,
+    narrow: Option<u32>,
 ) -> Result<Response, ApiError> {
     let stored = state
         .catalogue
@@ -130,7 +145,14 @@ async fn rendition(
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .to_string();
+    // A plot is drawn in SVG: it is as narrow as the page makes it.
+    let path = match narrow.filter(|_| ext != "svg") {
+        Some(width) => narrowed(&path, width).await?,
+        None => path,
+    };
+    let ext = ext.as_str();
     let mime = match ext {
         "png" => mime::IMAGE_PNG,
         "svg" => mime::IMAGE_SVG,
@@ -242,6 +264,36 @@ fn cacheable(product: &Product, immutable: bool) -> &'static str {
         (true, false) => "private, max-age=86400",
         (true, true) => "private, max-age=31536000, immutable",
     }
+}
+
+/// The thumbnail at `path` drawn `width` wide, kept beside it
+/// (`<name>-w160.jpg`): made by the first request, written whole (a temporary
+/// file renamed) so that a concurrent request never reads half of it.
+async fn narrowed(path: &FsPath, width: u32) -> Result<std::path::PathBuf, ApiError> {
+    let (Some(stem), Some(ext)) = (path.file_stem(), path.extension()) else {
+        return Err(ApiError::NotFound("thumbnail"));
+    };
+    let name = format!(
+        "{}-w{width}.{}",
+        stem.to_string_lossy(),
+        ext.to_string_lossy()
+    );
+    let narrow = path.with_file_name(&name);
+    if is_regular_file(&narrow).await {
+        return Ok(narrow);
+    }
+    let bytes = tokio::fs::read(path).await?;
+    let drawn = tokio::task::spawn_blocking(move || media::preview::narrowed(&bytes, width))
+        .await
+        .map_err(|e| ApiError::Unavailable(format!("the thumbnail could not be drawn: {e}")))?
+        .map_err(|e| ApiError::Unavailable(format!("the thumbnail could not be drawn: {e}")))?;
+    // Its own name, so that two first requests at once each write theirs.
+    static PARTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = PARTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let part = path.with_file_name(format!(".{name}.{n}.part"));
+    tokio::fs::write(&part, &drawn.bytes).await?;
+    tokio::fs::rename(&part, &narrow).await?;
+    Ok(narrow)
 }
 
 /// Whether `path` is a regular file itself (a symbolic link is not followed).

@@ -212,3 +212,57 @@ async fn time_series_get_a_plot_and_a_sidecar_chooses_its_variables() {
     assert!(!redrawn.contains("O3 (ppbv)") && !redrawn.contains("ALTP (m)"));
     t.server.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_thumbnail_is_drawn_narrower_once_for_lite_mode() {
+    let t = start().await;
+    let mut ws = t.events(None).await;
+    for (name, format) in [
+        ("satellite.GOES.202611281200.ir.jpg", ImageFormat::Jpeg),
+        ("radar.BOR.202611281200.dbz.png", ImageFormat::Png),
+    ] {
+        t.drop_file(name, &image_bytes(1600, 1200, format));
+        let updated = rendered(&mut ws).await;
+        let url = updated.thumbnail_url.clone().unwrap();
+        let full = t.http.get(t.url(&url)).send().await.unwrap();
+        let full_bytes = full.bytes().await.unwrap().len();
+        for width in [120, 160] {
+            let narrow_url = format!("{url}?w={width}");
+            let narrow = fetch_image(&t, &narrow_url).await;
+            assert_eq!(
+                (narrow.width(), narrow.height()),
+                (width, width * 3 / 4),
+                "{name}"
+            );
+            let answer = t.http.get(t.url(&narrow_url)).send().await.unwrap();
+            assert_eq!(
+                answer.headers()[reqwest::header::CACHE_CONTROL],
+                "public, max-age=86400",
+                "{name}"
+            );
+            let bytes = answer.bytes().await.unwrap().len();
+            assert!(
+                bytes < full_bytes,
+                "{name} w={width}: {bytes} ≥ {full_bytes}"
+            );
+        }
+        // Kept beside the thumbnail: drawn once.
+        let kept: Vec<String> =
+            std::fs::read_dir(t.data().join("previews").join(updated.id.to_string()))
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.contains("-w"))
+                .collect();
+        assert_eq!(kept.len(), 2, "{name}: {kept:?}");
+    }
+    // Other widths are refused with the ones drawn.
+    let answer = t
+        .http
+        .get(t.url("/api/v1/products/1/thumbnail?w=4000"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 400);
+    assert!(answer.text().await.unwrap().contains("[120, 160]"));
+}

@@ -33,6 +33,28 @@ pub const PREVIEW_MAX_SIDE: u32 = 1600;
 /// JPEG quality of renditions: small on satcom links, clean on a wall screen.
 const JPEG_QUALITY: u8 = 82;
 
+/// The narrower widths a thumbnail may be asked for (`?w=`, lite mode on a
+/// satellite link): few, so that each is made once and kept.
+pub const NARROW_WIDTHS: [u32; 2] = [120, 160];
+
+/// A thumbnail this module wrote (JPEG or PNG) drawn `width` pixels wide
+/// (never wider than it is), in the same encoding rules as every rendition.
+pub fn narrowed(thumbnail: &[u8], width: u32) -> Result<Rendition, PreviewError> {
+    let limits = PreviewLimits::default();
+    check_bytes(thumbnail.len() as u64, &limits)?;
+    let pixels = if thumbnail.starts_with(&[0xFF, 0xD8]) {
+        decode_jpeg(thumbnail, &limits)?
+    } else {
+        decode_image(Cursor::new(thumbnail), &limits)?
+    };
+    if pixels.width == 0 || pixels.height == 0 {
+        return Err(PreviewError::Decode("the thumbnail has no pixels".into()));
+    }
+    let w = width.clamp(1, pixels.width);
+    let h = ((u64::from(pixels.height) * u64::from(w) / u64::from(pixels.width)) as u32).max(1);
+    encode(&resize(&pixels, w, h)?)
+}
+
 /// Refusal thresholds, configurable per deployment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PreviewLimits {
