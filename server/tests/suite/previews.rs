@@ -265,4 +265,16 @@ async fn a_thumbnail_is_drawn_narrower_once_for_lite_mode() {
         .unwrap();
     assert_eq!(answer.status(), 400);
     assert!(answer.text().await.unwrap().contains("[120, 160]"));
+    for hostile in ["w=-1", "w=abc", "w=99999999999", "w=", "w=160&w=120"] {
+        let answer = t
+            .http
+            .get(t.url(&format!("/api/v1/products/1/thumbnail?{hostile}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 400, "{hostile}");
+    }
+    // The next good request is still answered.
+    let narrow = fetch_image(&t, "/api/v1/products/1/thumbnail?w=120").await;
+    assert_eq!(narrow.width(), 120);
 }
