@@ -90,3 +90,27 @@ test('the board stays readable offline, catches up once back, and is forgotten a
   await expect(page.goto(thumbnail)).rejects.toThrow();
   await context.close();
 });
+
+test("a new deployment's worker replaces the old one and deletes its files", async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', '1');
+  // As two deployments register it: the same script, another build's hash.
+  const keys = await page.evaluate(async () => {
+    const activate = async (build: string) => {
+      const registration = await navigator.serviceWorker.register(`/sw.js?build=${build}`);
+      const worker = registration.installing ?? registration.waiting ?? registration.active;
+      if (worker && worker.state !== 'activated') {
+        await new Promise<void>((done) =>
+          worker.addEventListener('statechange', () => worker.state === 'activated' && done()),
+        );
+      }
+    };
+    await activate('e2eOld1');
+    await (await caches.open('opsboard-code-e2eOld1')).put('/pkg/old.js', new Response('old'));
+    const before = await caches.keys();
+    await activate('e2eNew2');
+    return { before, after: await caches.keys() };
+  });
+  expect(keys.before).toContain('opsboard-code-e2eOld1');
+  expect(keys.after).not.toContain('opsboard-code-e2eOld1');
+});
