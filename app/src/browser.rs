@@ -261,10 +261,7 @@ fn lite_mode(dash: Dash) {
         .ok()
         .and_then(|c| c.as_string())
         .unwrap_or_default();
-    let said = cookies.split(';').any(|pair| {
-        pair.trim()
-            .starts_with(&format!("{}=", crate::lite::COOKIE))
-    });
+    let said = crate::lite::remembered(&cookies).is_some();
     if !dash.lite.get_untracked() && !said && crate::lite::browser_asks_for_less() {
         let _ = js_sys::Reflect::set(
             &document(),

@@ -17,12 +17,16 @@ pub fn chosen(cookies: &str, query: &str) -> (bool, Option<bool>) {
     let asked = form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
         .find(|(name, _)| name == "lite")
         .map(|(_, value)| value == "1");
-    let remembered = cookies
+    (asked.or(remembered(cookies)).unwrap_or(false), asked)
+}
+
+/// What the reader's cookie says, if it says anything.
+pub fn remembered(cookies: &str) -> Option<bool> {
+    cookies
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value == "1");
-    (asked.or(remembered).unwrap_or(false), asked)
+        .map(|(_, value)| value == "1")
 }
 
 /// The cookie remembering `lite` for a year.
