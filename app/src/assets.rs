@@ -42,6 +42,31 @@ pub fn service_worker_url(options: &LeptosOptions) -> String {
     format!("/sw.js?build={build}")
 }
 
+/// Whether a hash file's text is one a build wrote: every `kind: hash` line
+/// with a hash that is a file-name fragment, and the js, wasm and css named.
+/// Leptos puts the js and wasm hashes into the page's script addresses
+/// unchecked: a file that is not one is not used at all.
+pub fn is_hash_file(text: &str) -> bool {
+    let mut named = 0;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let Some((kind, hash)) = line.split_once(':') else {
+            return false;
+        };
+        if !plausible(hash.trim()) {
+            return false;
+        }
+        named += usize::from(matches!(kind.trim(), "js" | "wasm" | "css"));
+    }
+    named == 3
+}
+
+fn plausible(hash: &str) -> bool {
+    (1..=64).contains(&hash.len())
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// The hash the hash file lists for `kind` (lines `kind: hash`). The path is
 /// resolved as Leptos resolves it: beside the running binary, unless it is
 /// absolute.
@@ -52,10 +77,6 @@ fn hash_of(options: &LeptosOptions, kind: &str) -> Option<String> {
         let (name, hash) = line.split_once(':')?;
         let hash = hash.trim();
         // A hash is a file-name fragment: anything else is not one of ours.
-        let plausible = !hash.is_empty()
-            && hash
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        (name.trim() == kind && plausible).then(|| hash.to_string())
+        (name.trim() == kind && plausible(hash)).then(|| hash.to_string())
     })
 }

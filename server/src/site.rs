@@ -41,7 +41,14 @@ pub fn leptos_options(site_root: &Path, hashes: Option<&Path>, addr: SocketAddr)
     let hash_file = hashes
         .map(|path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
         .or_else(beside_binary)
-        .filter(|path| path.is_file());
+        .filter(|path| path.is_file())
+        .filter(|path| {
+            let read = std::fs::read_to_string(path).is_ok_and(|t| app::assets::is_hash_file(&t));
+            if !read {
+                tracing::warn!(path = %path.display(), "not a build's hash file: the built files keep their plain names");
+            }
+            read
+        });
     LeptosOptions::builder()
         .output_name("opsboard")
         .site_root(site_root.to_string_lossy().into_owned())

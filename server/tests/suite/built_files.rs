@@ -153,3 +153,27 @@ async fn a_logout_tells_the_browser_to_forget_what_it_kept() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_malformed_hash_file_names_no_file_outside_the_build() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    let hashes = site.path().join("hash.txt");
+    let long = "a".repeat(100_000);
+    std::fs::write(
+        &hashes,
+        format!("js: ../../etc/passwd\nwasm: \ncss {long}\n\u{0}\ncss: a b\n"),
+    )
+    .unwrap();
+    let root = site.path().to_path_buf();
+    let t = TestServer::start_with(tempfile::tempdir().unwrap(), move |args| {
+        args.site_root = root;
+        args.site_hashes = Some(hashes);
+    })
+    .await;
+    let html = get(&t, "/").await.text().await.unwrap();
+    // No plausible hash: the plain names, and no path out of /pkg.
+    assert!(html.contains("/pkg/opsboard.css"), "{html:.2000}");
+    assert!(html.contains("/sw.js?build=plain"));
+    assert!(!html.contains("passwd"));
+}
