@@ -86,3 +86,23 @@ test('a browser that asks to save data gets lite mode, unless the reader said no
   await expect(page.locator('a.lite-off')).toBeVisible();
   await context.close();
 });
+
+test('before its code arrives, a mark still opens its product, in the same view', async ({ browser, request }) => {
+  const plat = platform('EARLY');
+  const name = `satellite.${plat}.${minute(shift(new Date(), -2))}.ir108.png`;
+  dropFile(name, PNG);
+  const id = idOf(await catalogued(request, plat, 1), name);
+  // No script at all: what a reader on a slow link has until the wasm lands.
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`/?plat=${plat}&span=24`);
+  const mark = page.locator(`.timeline a.mark[data-id="${id}"]`);
+  await expect(mark).toHaveAttribute('href', `?span=24&plat=${plat}&open=${id}`);
+  await mark.click();
+  // The server drew the viewer, the view kept (a link, not the file).
+  await expect(page).toHaveURL(new RegExp(`[?&]open=${id}(&|$)`));
+  await expect(page).toHaveURL(/span=24/);
+  await expect(page.locator('.viewer .viewer-title')).toContainText(name);
+  await expect(page.locator(`.timeline a.mark[data-id="${id}"]`)).toHaveCount(1);
+  await context.close();
+});

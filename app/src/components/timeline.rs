@@ -168,9 +168,16 @@ fn TimelineRow(row: Row, window: Window) -> impl IntoView {
     };
     let header = matches!(kind, RowKind::Family(_) | RowKind::Group);
     let now = dash.now.get_untracked();
+    // A mark links to this view with its product open, so that a click
+    // opens it even before the page's code has arrived (on a slow link the
+    // server then renders the viewer); once hydrated, the click is handled
+    // in the page (`timeline_input`) and the link only serves "open in a new
+    // tab". Taken when the row is drawn: rows are redrawn when the window or
+    // the filters change.
+    let base = dash.view.with_untracked(|v| v.with_open(None).href());
     let items = items
         .into_iter()
-        .map(|item| view_item(item, &window, now))
+        .map(|item| view_item(item, &window, now, &base))
         .collect_view();
     view! {
         <div
@@ -230,7 +237,16 @@ fn describe(product: &model::Product) -> String {
     text
 }
 
-fn view_item(item: Item, window: &Window, now: DateTime<Utc>) -> impl IntoView {
+/// The address of the view `base` (a query, `?` when default) with `id` open.
+fn open_href(base: &str, id: i64) -> String {
+    if base.len() > 1 {
+        format!("{base}&open={id}")
+    } else {
+        format!("?open={id}")
+    }
+}
+
+fn view_item(item: Item, window: &Window, now: DateTime<Utc>, base: &str) -> impl IntoView {
     let pct = window.pct(item.time());
     match item {
         Item::Mark(product) => {
@@ -244,7 +260,7 @@ fn view_item(item: Item, window: &Window, now: DateTime<Utc>) -> impl IntoView {
                     class:image=product.is_image()
                     class:fresh=fresh
                     class:missing=product.missing
-                    href=product.file_url.clone()
+                    href=open_href(base, product.id)
                     data-id=product.id
                     data-file-name=product.file_name.clone()
                     title=title
