@@ -257,11 +257,7 @@ pub fn local_time(t: DateTime<Utc>, tz: &str) -> Option<String> {
 /// reader has not said otherwise (remembered for the next pages), and the
 /// bytes used counted every two seconds while it is on.
 fn lite_mode(dash: Dash) {
-    let cookies = js_sys::Reflect::get(&document(), &"cookie".into())
-        .ok()
-        .and_then(|c| c.as_string())
-        .unwrap_or_default();
-    let said = crate::lite::remembered(&cookies).is_some();
+    let said = crate::lite::remembered(&crate::lite::document_cookies()).is_some();
     if !dash.lite.get_untracked() && !said && crate::lite::browser_asks_for_less() {
         let _ = js_sys::Reflect::set(
             &document(),

@@ -61,6 +61,27 @@ pub fn on_server() -> bool {
     lite
 }
 
+/// The page's cookies as the browser's script sees them.
+#[cfg(feature = "hydrate")]
+pub fn document_cookies() -> String {
+    js_sys::Reflect::get(&leptos::prelude::document(), &"cookie".into())
+        .ok()
+        .and_then(|c| c.as_string())
+        .unwrap_or_default()
+}
+
+/// Whether this page is lite, as the browser knows it: its address's
+/// choice, else the cookie (which the board also sets when the browser
+/// asked for less).
+#[cfg(feature = "hydrate")]
+pub fn in_browser() -> bool {
+    let query = leptos::prelude::window()
+        .location()
+        .search()
+        .unwrap_or_default();
+    chosen(&document_cookies(), &query).0
+}
+
 /// Whether the browser asks for less: `saveData`, or a connection it rates
 /// `slow-2g`, `2g` or `3g`; `false` where it says nothing.
 #[cfg(feature = "hydrate")]

@@ -18,9 +18,9 @@ fn time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// Fetches the basemap for `view` into `into`.
+/// Fetches the basemap for `view` into `into`, coarser in lite mode.
 pub fn basemap(view: &MapView, into: RwSignal<Basemap>) {
-    let (bounds, width) = basemap_request(view);
+    let (bounds, width) = basemap_request(view, crate::lite::in_browser());
     let deg_per_px = view.deg_per_px;
     let [w, s, e, n] = bounds;
     let url = format!("/api/v1/map/basemap?bbox={w:.4},{s:.4},{e:.4},{n:.4}&width={width}");

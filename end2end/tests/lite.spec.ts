@@ -106,3 +106,16 @@ test('before its code arrives, a mark still opens its product, in the same view'
   await expect(page.locator(`.timeline a.mark[data-id="${id}"]`)).toHaveCount(1);
   await context.close();
 });
+
+test('lite mode draws the coasts coarser, over the same box', async ({ page }) => {
+  const basemap = async (query: string) => {
+    const asked = page.waitForRequest((r) => r.url().includes('/api/v1/map/basemap'));
+    await open(page, query);
+    return new URL((await asked).url()).searchParams;
+  };
+  const full = await basemap('?lite=0&map=1');
+  const lite = await basemap('?lite=1&map=1');
+  expect(lite.get('bbox')).toBe(full.get('bbox'));
+  expect(Math.abs(Number(lite.get('width')) - Number(full.get('width')) / 4)).toBeLessThanOrEqual(1);
+  await expect(page.locator('.map-svg .basemap path.coast')).toHaveAttribute('d', /M/);
+});

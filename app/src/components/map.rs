@@ -367,7 +367,7 @@ fn load(
         let held = basemap.with(|b| b.serves(&v));
         let pending = asked.get_value().is_some_and(|a| {
             Basemap {
-                covers: Some((crate::map_view::basemap_request(&a).0, a.deg_per_px)),
+                covers: Some((crate::map_view::basemap_request(&a, false).0, a.deg_per_px)),
                 ..Default::default()
             }
             .serves(&v)

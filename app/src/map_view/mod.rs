@@ -214,10 +214,16 @@ impl Basemap {
     }
 }
 
+/// How coarse lite mode draws coasts and borders: simplified to this many
+/// screen pixels instead of one (a quarter of the points, and of the bytes,
+/// for lines that still read as the coast).
+pub const LITE_BASEMAP_PX: f64 = 4.0;
+
 /// What to ask the basemap for to draw `view`: its box with half a view
 /// more on every side (small pans need nothing new), within the globe, and
-/// the width in pixels that makes a pixel of this zoom.
-pub fn basemap_request(view: &MapView) -> (Bounds, u32) {
+/// the width in pixels that makes a pixel of this zoom ([`LITE_BASEMAP_PX`]
+/// pixels in lite mode).
+pub fn basemap_request(view: &MapView, lite: bool) -> (Bounds, u32) {
     let [w, s, e, n] = view.bounds();
     let (dx, dy) = ((e - w) / 2.0, (n - s) / 2.0);
     let bounds = [
@@ -226,7 +232,8 @@ pub fn basemap_request(view: &MapView) -> (Bounds, u32) {
         (e + dx).min(180.0),
         (n + dy).min(90.0),
     ];
-    let width = ((bounds[2] - bounds[0]) / view.deg_per_px).round();
+    let pixels = if lite { LITE_BASEMAP_PX } else { 1.0 };
+    let width = ((bounds[2] - bounds[0]) / view.deg_per_px / pixels).round();
     (bounds, width.clamp(16.0, 8_192.0) as u32)
 }
 

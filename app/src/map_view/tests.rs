@@ -66,7 +66,7 @@ fn graticule_and_scale_bar_are_round_numbers_at_every_zoom() {
 #[test]
 fn the_basemap_is_fetched_again_only_beyond_its_box_or_zoom() {
     let view = MapView::fit([-2.0, 41.0, 6.0, 45.0]);
-    let (bounds, width) = basemap_request(&view);
+    let (bounds, width) = basemap_request(&view, false);
     assert!(bounds[0] < -2.0 && bounds[2] > 6.0);
     assert!((16..=8_192).contains(&width));
     let held = Basemap {
@@ -85,7 +85,7 @@ fn the_basemap_is_fetched_again_only_beyond_its_box_or_zoom() {
         deg_per_px: MAX_DEG_PER_PX,
         ..MapView::default()
     };
-    let (b, _) = basemap_request(&world);
+    let (b, _) = basemap_request(&world, false);
     assert!(b[0] >= -180.0 && b[2] <= 180.0 && b[1] >= -90.0 && b[3] <= 90.0);
     assert!(Basemap {
         covers: Some((b, world.deg_per_px)),
@@ -99,6 +99,16 @@ fn the_basemap_is_fetched_again_only_beyond_its_box_or_zoom() {
         }),
         2f64.powi(-9)
     );
+}
+
+#[test]
+fn lite_mode_asks_for_coarser_coasts_over_the_same_box() {
+    let view = MapView::fit([-2.0, 41.0, 6.0, 45.0]);
+    let (full_box, full) = basemap_request(&view, false);
+    let (lite_box, lite) = basemap_request(&view, true);
+    assert_eq!(full_box, lite_box);
+    assert_eq!(lite, (f64::from(full) / LITE_BASEMAP_PX).round() as u32);
+    assert!(lite < full);
 }
 
 #[test]
