@@ -110,6 +110,11 @@ pub struct ServeArgs {
     #[arg(long, env = "OPSBOARD_LISTEN", default_value = "127.0.0.1:3000")]
     pub listen: SocketAddr,
 
+    /// The campaign's sources and expected products (default:
+    /// `sources.toml` in the data dir; none when there is no such file).
+    #[arg(long, env = "OPSBOARD_SOURCES")]
+    pub sources: Option<PathBuf>,
+
     /// Write realistic demo products into the drop folder every few seconds.
     #[arg(long, env = "OPSBOARD_DEMO")]
     pub demo: bool,

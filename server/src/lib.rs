@@ -33,6 +33,7 @@ pub mod providers;
 pub mod reconcile;
 pub mod security_headers;
 pub mod site;
+pub mod source_file;
 pub mod stac;
 pub mod startup;
 pub mod state;

@@ -123,6 +123,12 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         );
     }
 
+    let sources_path = args
+        .sources
+        .clone()
+        .unwrap_or_else(|| args.data_dir.join("sources.toml"));
+    let (sources_tx, sources) = watch::channel(crate::source_file::load(&sources_path)?);
+
     let (shutdown, stop) = watch::channel(false);
     let tasks = Tasks::default();
     let mut drained = Vec::new();
@@ -198,6 +204,11 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
             .watch(catalogue.clone(), stop.clone()),
     ));
 
+    drained.push(tokio::spawn(crate::source_file::follow(
+        sources_tx,
+        stop.clone(),
+    )));
+
     add_listened_platforms(&args, &hub).await?;
     let receivers = start_positions(&args, &catalogue, &tasks, &stop, &mut drained).await?;
 
@@ -223,6 +234,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         connections: Connections::new(args.max_websockets, args.max_websockets_per_address),
         auth: auth.clone(),
         receivers,
+        sources,
     };
     let sessions = auth::session::layer(auth.sessions.clone(), &args.access);
     let app = Router::new()

@@ -50,6 +50,8 @@ pub struct AppState {
     pub auth: Auth,
     /// Positions received (IWG1), counted per platform.
     pub receivers: crate::positions::Receivers,
+    /// The campaign's sources and expected products, as last read.
+    pub sources: watch::Receiver<crate::source_file::Sources>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

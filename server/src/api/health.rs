@@ -8,7 +8,8 @@
 //! Health is open to anyone, so what it says depends on who asks:
 //! - anyone (the public, a provider's token, a monitor): `status`, `version`
 //!   and, when failing, the reason's class (`"ingest is stuck"`);
-//! - participants: also the count of products and the last `seq`;
+//! - participants: also the count of products, the last `seq`, and the
+//!   sources with a product late (`late`; health stays 200 for them);
 //! - admins: also each task's state, what it is busy with (a file's path,
 //!   which may name a restricted product) and the reason in full.
 
@@ -42,6 +43,20 @@ fn detail_for(caller: &Caller) -> Detail {
         Caller::Participant(_) => Detail::Counts,
         Caller::Anonymous | Caller::Provider(_) => Detail::Status,
     }
+}
+
+/// The sources (and `[[expect]]` entries) with a product past its deadline:
+/// said, not failing — a late run is the centre's, not this server's.
+fn late_sources(state: &AppState, caller: &Caller) -> Vec<String> {
+    let set = state.sources.borrow().set.clone();
+    let mut late: Vec<String> =
+        super::expected::expected_now(state, &set, chrono::Utc::now(), caller.visibility())
+            .into_iter()
+            .filter(|e| matches!(e.status, sources::Status::Late { .. }))
+            .map(|e| e.source)
+            .collect();
+    late.dedup();
+    late
 }
 
 async fn health(
@@ -79,6 +94,7 @@ async fn health(
     if detail >= Detail::Counts {
         body["products"] = json!(products);
         body["last_seq"] = json!(last_seq);
+        body["late"] = json!(late_sources(&state, &caller));
     }
     if detail == Detail::Everything {
         body["tasks"] = json!(tasks);

@@ -10,6 +10,7 @@ mod days;
 mod decisions;
 mod drops;
 mod events;
+mod expected;
 mod health;
 pub(crate) mod input;
 mod operations;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(products::router())
         .merge(drops::router())
         .merge(events::router())
+        .merge(expected::router())
         .merge(rejections::router())
         .merge(campaign::router())
         .merge(operations::router())

@@ -12,11 +12,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The crates checked, by their `src` folder under the repository.
-const CRATES: [&str; 4] = [
+const CRATES: [&str; 5] = [
     "app/src",
     "products/model/src",
     "products/catalogue/src",
     "products/media/src",
+    "products/sources/src",
 ];
 
 type Module = Vec<String>;

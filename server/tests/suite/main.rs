@@ -21,6 +21,7 @@ mod case_studies;
 mod clients;
 mod days;
 mod decisions;
+mod expected;
 mod export_site;
 mod flight_plans;
 mod hostile_files;

@@ -1,0 +1,121 @@
+//! What the campaign expects and what became of it:
+//!
+//! - `GET /api/v1/expected?from=&to=&source=&status=` — every product the
+//!   sources and `[[expect]]` entries of `sources.toml` expect (their kept
+//!   runs or steps), `due`, `late`, `arrived` (with its delay) or `missed`;
+//!   `from`/`to` bound the run (or valid) time. Matched against the products
+//!   the caller may see: a restricted arrival is no arrival to the public.
+//! - `GET /api/v1/sources` — admins: the sources as read, where the file is,
+//!   and why its last edit was refused if it was.
+
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sources::{Expected, SourceSet};
+
+use crate::auth::extract::{AdminOnly, ReadAccess};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Most products matched against the expected ones in one answer.
+const MAX_MATCHED: usize = 200_000;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/expected", get(list))
+        .route("/sources", get(sources))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListParams {
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    source: Option<String>,
+    status: Option<String>,
+}
+
+const STATUSES: [&str; 4] = ["due", "late", "arrived", "missed"];
+
+/// What `set` expects at `now`, matched against what `visibility` may see.
+pub fn expected_now(
+    state: &AppState,
+    set: &SourceSet,
+    now: DateTime<Utc>,
+    visibility: model::Visibility,
+) -> Vec<Expected> {
+    let Some((from, to)) = set.span(now) else {
+        return Vec::new();
+    };
+    let (_, products) = state
+        .hub
+        .current()
+        .window(from, to, MAX_MATCHED, visibility);
+    set.expected(now, &products)
+}
+
+async fn list(
+    State(state): State<AppState>,
+    reader: ReadAccess,
+    Query(params): Query<ListParams>,
+) -> Result<Json<Vec<Expected>>, ApiError> {
+    if let Some(status) = params.status.as_deref() {
+        if !STATUSES.contains(&status) {
+            return Err(ApiError::BadRequest(format!(
+                "status {status:?}: one of {}",
+                STATUSES.join(", ")
+            )));
+        }
+    }
+    let set = state.sources.borrow().set.clone();
+    let all = expected_now(&state, &set, Utc::now(), reader.visibility());
+    let kept = all
+        .into_iter()
+        .filter(|e| params.source.as_ref().is_none_or(|s| &e.source == s))
+        .filter(|e| {
+            let reference = e.run.unwrap_or(e.valid);
+            params.from.is_none_or(|f| reference >= f) && params.to.is_none_or(|t| reference <= t)
+        })
+        .filter(|e| {
+            params
+                .status
+                .as_deref()
+                .is_none_or(|s| e.status.name() == s)
+        })
+        .collect();
+    Ok(Json(kept))
+}
+
+async fn sources(State(state): State<AppState>, _: AdminOnly) -> Json<Value> {
+    let sources = state.sources.borrow().clone();
+    let now = Utc::now();
+    let list: Vec<Value> = sources
+        .set
+        .sources
+        .iter()
+        .map(|s| {
+            json!({
+                "name": s.name,
+                "kind": s.kind.name(),
+                "category": s.category,
+                "platform": s.platform,
+                "line": s.line,
+                "poll_s": s.poll.num_seconds(),
+                "next_due": s.schedule.next_due(now),
+            })
+        })
+        .collect();
+    Json(json!({
+        "path": sources.path,
+        "refused": sources.refused,
+        "sources": list,
+        "expected": sources.set.expects.iter().map(|e| json!({
+            "category": e.category,
+            "platform": e.platform,
+            "line": e.line,
+        })).collect::<Vec<_>>(),
+    }))
+}
