@@ -48,6 +48,7 @@ mod rejections;
 mod reports;
 mod restrictions;
 mod search;
+pub mod source_fetches;
 pub mod stac;
 mod stac_search;
 pub mod store;

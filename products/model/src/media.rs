@@ -24,6 +24,28 @@ pub fn media_type_for(ext: &str) -> &'static str {
     }
 }
 
+/// The extension a file of `media_type` (as an HTTP answer names it,
+/// parameters allowed) is given when its source names none.
+pub fn ext_for(media_type: &str) -> Option<&'static str> {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    Some(match essence.to_ascii_lowercase().as_str() {
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        "image/gif" => "gif",
+        "image/webp" => "webp",
+        "application/pdf" => "pdf",
+        "text/csv" => "csv",
+        "text/plain" => "txt",
+        "application/json" => "json",
+        "application/geo+json" => "geojson",
+        "application/vnd.google-earth.kml+xml" => "kml",
+        "application/vnd.google-earth.kmz" => "kmz",
+        "application/x-netcdf" | "application/netcdf" => "nc",
+        "application/x-grib" | "application/grib" | "application/x-grib2" => "grib2",
+        _ => return None,
+    })
+}
+
 /// Whether a media type is an image the dashboard can show inline.
 pub fn is_image(media_type: &str) -> bool {
     matches!(
@@ -44,5 +66,19 @@ mod tests {
         assert_eq!(media_type_for("exe"), "application/octet-stream");
         assert!(is_image("image/webp"));
         assert!(!is_image("text/csv"));
+    }
+
+    #[test]
+    fn an_answers_media_type_gives_an_extension_that_maps_back() {
+        for media_type in [
+            "image/png",
+            "text/csv",
+            "application/x-grib",
+            "application/x-netcdf",
+        ] {
+            assert_eq!(media_type_for(ext_for(media_type).unwrap()), media_type);
+        }
+        assert_eq!(ext_for("image/PNG; charset=binary"), Some("png"));
+        assert_eq!(ext_for("application/octet-stream"), None);
     }
 }

@@ -39,6 +39,18 @@ pub struct ProductMeta {
     /// The variables a series plot draws, by column name (`["ALT", "CO2"]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plot: Option<Vec<String>>,
+    /// The source of `sources.toml` that fetched the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Where it fetched it from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
+    /// When.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetched_at: Option<DateTime<Utc>>,
+    /// The `ETag` the centre's server gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
 }
 
 // `ProductMeta` holds floats, so equality is partial; bounding boxes are
@@ -67,6 +79,12 @@ pub struct Sidecar {
     /// Column names of a CSV or ICARTT file to plot, in order: at most
     /// [`MAX_PLOT_NAMES`], each at most [`MAX_PLOT_NAME`] characters.
     pub plot: Option<Vec<String>>,
+    /// Written by opsboard's own fetcher: the source, the URL, when, the ETag.
+    pub source: Option<String>,
+    pub source_url: Option<String>,
+    #[serde(default, deserialize_with = "rfc3339")]
+    pub fetched_at: Option<DateTime<Utc>>,
+    pub etag: Option<String>,
 }
 
 /// Most variables a sidecar may ask a plot to draw (four are drawn).
@@ -167,6 +185,10 @@ impl Sidecar {
             restricted: self.restricted,
             restricted_until: self.restricted_until,
             plot: self.plot.clone(),
+            source: self.source.clone(),
+            source_url: self.source_url.clone(),
+            fetched_at: self.fetched_at,
+            etag: self.etag.clone(),
         }
     }
 }
