@@ -32,6 +32,8 @@ pub struct TestHooks {
     /// Just before ingest moves a file whose name contains the text into the
     /// archive, the file is replaced by a symbolic link to the path given.
     pub swap_before_archive: Option<(String, PathBuf)>,
+    /// How long a source's request or body may send nothing (default 30 s).
+    pub fetch_stall: Option<Duration>,
 }
 
 impl TestHooks {

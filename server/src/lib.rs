@@ -22,6 +22,7 @@ pub mod demo;
 pub mod error;
 pub mod export_site;
 pub mod faults;
+pub mod fetch;
 pub mod hub;
 pub mod import;
 pub mod ingest;

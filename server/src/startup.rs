@@ -58,6 +58,10 @@ use crate::{admin, api, auth, demo, reconcile, security_headers, site, watcher};
 /// Files waiting for the ingest task. Large enough for a bulk drop; the
 /// watcher waits when it is full rather than losing a file.
 const READY_QUEUE: usize = 8192;
+/// How long the sources' poller waits for a centre's server to accept a
+/// connection, and for a request or a body that sends nothing.
+const FETCH_CONNECT: Duration = Duration::from_secs(10);
+const FETCH_STALL: Duration = Duration::from_secs(30);
 /// Uploads waiting for the ingest task.
 const UPLOAD_QUEUE: usize = 64;
 /// The longest a stop waits for requests, the file in hand and previews.
@@ -208,6 +212,24 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         sources_tx,
         stop.clone(),
     )));
+    let fetch_reports = crate::fetch::report::Reports::default();
+    let poller = crate::fetch::Poller {
+        client: crate::fetch::http::Client::new(
+            FETCH_CONNECT,
+            args.hooks.fetch_stall.unwrap_or(FETCH_STALL),
+        )
+        .context("making the sources' HTTP client")?,
+        catalogue: catalogue.clone(),
+        uploads: Uploads::new(uploads_tx.clone()),
+        data: data.clone(),
+        reports: fetch_reports.clone(),
+    };
+    let (poller_sources, poller_stop) = (sources.clone(), stop.clone());
+    drained.push(supervise(tasks.register("sources"), move || {
+        poller
+            .clone()
+            .run(poller_sources.clone(), poller_stop.clone())
+    }));
 
     add_listened_platforms(&args, &hub).await?;
     let receivers = start_positions(&args, &catalogue, &tasks, &stop, &mut drained).await?;
@@ -235,6 +257,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         auth: auth.clone(),
         receivers,
         sources,
+        fetch_reports,
     };
     let sessions = auth::session::layer(auth.sessions.clone(), &args.access);
     let app = Router::new()

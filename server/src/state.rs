@@ -52,6 +52,8 @@ pub struct AppState {
     pub receivers: crate::positions::Receivers,
     /// The campaign's sources and expected products, as last read.
     pub sources: watch::Receiver<crate::source_file::Sources>,
+    /// What each source's polling did since the start.
+    pub fetch_reports: crate::fetch::report::Reports,
 }
 
 impl FromRef<AppState> for LeptosOptions {

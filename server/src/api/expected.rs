@@ -6,7 +6,9 @@
 //!   `from`/`to` bound the run (or valid) time. Matched against the products
 //!   the caller may see: a restricted arrival is no arrival to the public.
 //! - `GET /api/v1/sources` — admins: the sources as read, where the file is,
-//!   and why its last edit was refused if it was.
+//!   why its last edit was refused if it was, and what each one's polling
+//!   did (last poll and success, last error with its HTTP status, files,
+//!   bytes, 304s, requests).
 
 use axum::extract::{Query, State};
 use axum::routing::get;
@@ -105,6 +107,7 @@ async fn sources(State(state): State<AppState>, _: AdminOnly) -> Json<Value> {
                 "line": s.line,
                 "poll_s": s.poll.num_seconds(),
                 "next_due": s.schedule.next_due(now),
+                "report": state.fetch_reports.of(&s.name),
             })
         })
         .collect();

@@ -23,6 +23,7 @@ mod days;
 mod decisions;
 mod expected;
 mod export_site;
+mod fetch;
 mod flight_plans;
 mod hostile_files;
 mod import;

@@ -2,6 +2,7 @@
 //! and a real websocket client, for the integration tests and the benchmark.
 #![allow(dead_code)]
 
+pub mod centre;
 pub mod process;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,338 @@
+//! The sources' poller: for each source of `sources.toml`, the files its
+//! schedule says are due are asked for every `poll` until they come (and,
+//! once fetched, again with their validators until their deadline, so that
+//! a file the centre replaces becomes a new version); each file fetched goes
+//! through the ingest exactly as an upload, with a sidecar saying where it
+//! came from. What was fetched is kept in the catalogue: a restart fetches
+//! only what is missing. A stop drops the fetch in hand; its partial file is
+//! in `uploads/`, which the next start sweeps.
+
+pub mod http;
+pub mod report;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration as StdDuration;
+
+use catalogue::source_fetches::SourceFetch;
+use catalogue::store::DataDir;
+use catalogue::Catalogue;
+use chrono::{DateTime, Duration, Utc};
+use futures_util::StreamExt;
+use reqwest::header::{HeaderName, HeaderValue};
+use sources::schedule::MISSED_AFTER;
+use sources::{Auth, Slot, Source};
+use tokio::sync::{watch, Mutex};
+
+use crate::ingest::{Outcome, Uploads};
+use crate::source_file::Sources;
+use http::{Answer, Client, FetchError, Request};
+use report::{Reports, SourceError};
+
+/// Requests at once to one source (its host).
+pub const PER_SOURCE: usize = 2;
+/// The longest a poller sleeps without looking at the schedule again.
+const LOOK_AT_LEAST_EVERY: StdDuration = StdDuration::from_secs(60);
+/// The first pause after a failed fetch; it doubles with each failure, up
+/// to the source's poll interval.
+const FIRST_BACKOFF: Duration = Duration::seconds(2);
+
+/// A URL that failed: how often, and when it may be tried again.
+#[derive(Clone, Copy)]
+struct Backoff {
+    failures: u32,
+    retry_at: DateTime<Utc>,
+}
+
+/// What the poller needs; cheap to clone.
+#[derive(Clone)]
+pub struct Poller {
+    pub client: Client,
+    pub catalogue: Catalogue,
+    pub uploads: Uploads,
+    pub data: DataDir,
+    pub reports: Reports,
+}
+
+impl Poller {
+    /// Polls the running set of sources until `stop`.
+    pub async fn run(self, mut sources: watch::Receiver<Sources>, mut stop: watch::Receiver<bool>) {
+        let backoff = Mutex::new(HashMap::<String, Backoff>::new());
+        let mut next: HashMap<String, DateTime<Utc>> = HashMap::new();
+        loop {
+            let set = sources.borrow_and_update().set.clone();
+            next.retain(|name, _| set.source(name).is_some());
+            for source in &set.sources {
+                let now = Utc::now();
+                if next.get(&source.name).is_some_and(|t| *t > now) {
+                    continue;
+                }
+                let polled = tokio::select! {
+                    at = self.poll(source, now, &backoff) => at,
+                    _ = stop.wait_for(|s| *s) => return,
+                };
+                self.reports
+                    .update(&source.name, |r| r.next_poll = Some(polled));
+                next.insert(source.name.clone(), polled);
+            }
+            let now = Utc::now();
+            let wake = next
+                .values()
+                .map(|t| (*t - now).to_std().unwrap_or_default())
+                .min()
+                .unwrap_or(LOOK_AT_LEAST_EVERY)
+                .min(LOOK_AT_LEAST_EVERY);
+            tokio::select! {
+                _ = tokio::time::sleep(wake) => {}
+                // A new set: its new sources are polled at once.
+                _ = sources.changed() => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+        }
+    }
+
+    /// Asks for everything of `source` that is due at `now`; when to poll
+    /// it next.
+    async fn poll(
+        &self,
+        source: &Source,
+        now: DateTime<Utc>,
+        backoff: &Mutex<HashMap<String, Backoff>>,
+    ) -> DateTime<Utc> {
+        let fetched = match self.catalogue.source_fetches(&source.name).await {
+            Ok(fetched) => fetched,
+            Err(error) => {
+                tracing::error!(%error, source = %source.name, "reading what the source fetched");
+                return now + source.poll;
+            }
+        };
+        let waiting = backoff.lock().await.clone();
+        let wanted: Vec<(Slot, String)> = source
+            .schedule
+            .slots(now)
+            .into_iter()
+            .filter(|s| s.due_at <= now && now < s.deadline_at + MISSED_AFTER)
+            .map(|s| (s, source.url_of(&s)))
+            // Fetched: asked again (with validators) until the deadline only.
+            .filter(|(s, url)| !fetched.contains_key(url) || now < s.deadline_at)
+            .collect();
+        let pending = !wanted.is_empty();
+        let urls: Vec<String> = wanted.iter().map(|(_, url)| url.clone()).collect();
+        self.reports
+            .update(&source.name, |r| r.last_poll = Some(now));
+        futures_util::stream::iter(wanted)
+            .filter(|(_, url)| {
+                let ready = waiting.get(url).is_none_or(|b| b.retry_at <= now);
+                async move { ready }
+            })
+            .for_each_concurrent(PER_SOURCE, |(slot, url)| {
+                let prior = fetched.get(&url);
+                async move {
+                    let result = self.one(source, &slot, &url, prior).await;
+                    let mut backoff = backoff.lock().await;
+                    match result {
+                        Ok(()) => {
+                            backoff.remove(&url);
+                        }
+                        Err(error) => {
+                            let failures = backoff.get(&url).map_or(1, |b| b.failures + 1);
+                            let pause =
+                                (FIRST_BACKOFF * 2i32.pow(failures.min(16) - 1)).min(source.poll);
+                            backoff.insert(
+                                url.clone(),
+                                Backoff {
+                                    failures,
+                                    retry_at: Utc::now() + jitter(pause),
+                                },
+                            );
+                            self.failed(source, &error);
+                        }
+                    }
+                }
+            })
+            .await;
+        let retry = {
+            let backoff = backoff.lock().await;
+            urls.iter()
+                .filter_map(|url| backoff.get(url).map(|b| b.retry_at))
+                .min()
+        };
+        let next = if pending {
+            now + source.poll
+        } else {
+            source.schedule.next_due(now)
+        };
+        retry.map_or(next, |r| next.min(r.max(now)))
+    }
+
+    /// Asks for one file and hands it to the ingest if it came.
+    async fn one(
+        &self,
+        source: &Source,
+        slot: &Slot,
+        url: &str,
+        prior: Option<&SourceFetch>,
+    ) -> Result<(), FetchError> {
+        let dir = self.data.uploads().join(unique_folder(&source.name));
+        tokio::fs::create_dir_all(&dir).await?;
+        let result = self.fetch_into(source, slot, url, prior, &dir).await;
+        if let Err(error) = tokio::fs::remove_dir_all(&dir).await {
+            tracing::warn!(%error, dir = %dir.display(), "a fetch's folder could not be removed");
+        }
+        result
+    }
+
+    async fn fetch_into(
+        &self,
+        source: &Source,
+        slot: &Slot,
+        url: &str,
+        prior: Option<&SourceFetch>,
+        dir: &Path,
+    ) -> Result<(), FetchError> {
+        let part = http::part_path(dir);
+        let request = Request {
+            url,
+            auth: credential(source.auth.as_ref())?,
+            prior,
+            max_bytes: source.max_bytes,
+            into: &part,
+        };
+        self.reports.update(&source.name, |r| r.requests += 1);
+        let fetched = match self.client.get(&request).await? {
+            Answer::Fetched(fetched) => fetched,
+            Answer::NotModified => {
+                self.reports.update(&source.name, |r| r.not_modified += 1);
+                return Ok(());
+            }
+            Answer::NotThere => return Ok(()),
+        };
+        let ext = fetched
+            .media_type
+            .as_deref()
+            .and_then(model::media::ext_for)
+            .unwrap_or("bin");
+        let name = source.file_name(slot, ext);
+        let file = dir.join(&name);
+        tokio::fs::rename(&part, &file).await?;
+        let fetched_at = Utc::now();
+        let sidecar = serde_json::json!({
+            "source": source.name,
+            "source_url": url,
+            "fetched_at": fetched_at,
+            "etag": fetched.etag,
+            "bbox": source.bbox,
+        });
+        let sidecar_path = dir.join(format!("{name}.json"));
+        tokio::fs::write(&sidecar_path, sidecar.to_string()).await?;
+        let uploader = format!("source:{}", source.name);
+        let ingest = |path| self.uploads.submit(path, uploader.clone());
+        let outcome = match ingest(sidecar_path).await {
+            Ok(_) => ingest(file).await,
+            Err(error) => Err(error),
+        }
+        .map_err(|e| FetchError::Io(std::io::Error::other(e.to_string())))?;
+        let product_id = match &outcome {
+            Outcome::Added { product, .. } | Outcome::Updated { product, .. } => Some(product.id),
+            Outcome::Unchanged { product_id } => Some(*product_id),
+            Outcome::Rejected { rejection, .. } => {
+                self.failed(
+                    source,
+                    &FetchError::Request(format!(
+                        "the ingest refused {name}: {}",
+                        rejection.reason
+                    )),
+                );
+                None
+            }
+            Outcome::SidecarKept | Outcome::Skipped => None,
+        };
+        let record = SourceFetch {
+            url: url.to_string(),
+            etag: fetched.etag,
+            last_modified: fetched.last_modified,
+            fetched_at,
+            bytes: fetched.bytes,
+            product_id,
+        };
+        if let Err(error) = self
+            .catalogue
+            .record_source_fetch(&source.name, &record)
+            .await
+        {
+            tracing::error!(%error, source = %source.name, "recording a fetch");
+        }
+        self.reports.update(&source.name, |r| {
+            r.files += 1;
+            r.bytes += fetched.bytes;
+            r.last_success = Some(fetched_at);
+        });
+        tracing::info!(source = %source.name, %name, bytes = fetched.bytes, resumed = fetched.resumed, "fetched");
+        Ok(())
+    }
+
+    fn failed(&self, source: &Source, error: &FetchError) {
+        tracing::warn!(source = %source.name, %error, "a fetch failed");
+        let status = match error {
+            FetchError::Status(code) => Some(*code),
+            _ => None,
+        };
+        self.reports.update(&source.name, |r| {
+            r.last_error = Some(SourceError {
+                at: Utc::now(),
+                status,
+                reason: error.to_string(),
+            })
+        });
+    }
+}
+
+/// The header carrying a source's credential, read now (never kept, never
+/// logged: an error names where it should be, not what it is).
+fn credential(auth: Option<&Auth>) -> Result<Option<(HeaderName, HeaderValue)>, FetchError> {
+    let Some(auth) = auth else { return Ok(None) };
+    let (header, value) = match auth {
+        Auth::Env { header, var } => (
+            header,
+            std::env::var(var)
+                .map_err(|_| FetchError::Credential(format!("the variable {var} is not set")))?,
+        ),
+        Auth::File { header, path } => (
+            header,
+            std::fs::read_to_string(path)
+                .map_err(|e| FetchError::Credential(format!("{}: {e}", path.display())))?
+                .trim()
+                .to_string(),
+        ),
+    };
+    let name = HeaderName::from_bytes(header.as_bytes())
+        .map_err(|_| FetchError::Credential(format!("{header:?} is not a header name")))?;
+    let mut value = HeaderValue::from_str(&value)
+        .map_err(|_| FetchError::Credential("the value cannot be sent as a header".into()))?;
+    value.set_sensitive(true);
+    Ok(Some((name, value)))
+}
+
+/// `pause` give or take a quarter, so that sources failing together do not
+/// retry together.
+fn jitter(pause: Duration) -> Duration {
+    let nanos = Utc::now().timestamp_subsec_nanos();
+    let quarter = pause.num_milliseconds() / 4;
+    let shift = if quarter > 0 {
+        i64::from(nanos) % (2 * quarter) - quarter
+    } else {
+        0
+    };
+    pause + Duration::milliseconds(shift)
+}
+
+/// A folder name under `uploads/` no other fetch or upload uses.
+fn unique_folder(source: &str) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let now = Utc::now().timestamp_nanos_opt().unwrap_or_default();
+    format!(
+        "fetch-{source}-{now}-{}",
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}

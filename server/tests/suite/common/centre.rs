@@ -1,0 +1,210 @@
+//! A centre's file server for the sources' tests: a real HTTP server on a
+//! loopback port that serves files with ETags and ranges, and misbehaves on
+//! request — withheld (404) until released, 503 a few times, a body cut
+//! once, a body that stalls, 2 GB announced, a redirect loop, a redirect to
+//! `file://` — counting what it was asked.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use futures_util::StreamExt;
+
+/// How a file is served.
+#[derive(Clone, Debug)]
+pub enum Serve {
+    /// 404 until changed.
+    Withheld,
+    /// Served well.
+    Plain,
+    /// Half the body, then the connection closes; whole (or by range) after.
+    CutOnce,
+    /// Headers and nothing more, the first `n` times.
+    Stall(u32),
+    /// 503 the first `n` times.
+    Unavailable(u32),
+    /// 2 GB announced.
+    Huge,
+    /// A redirect to itself.
+    Loop,
+    /// A redirect to `file:///etc/passwd`.
+    ToFile,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Counts {
+    /// Answers by status.
+    pub statuses: HashMap<u16, u32>,
+    /// Requests with a Range header.
+    pub ranges: u32,
+}
+
+#[derive(Default)]
+struct Files {
+    files: HashMap<String, (Vec<u8>, Serve)>,
+    counts: HashMap<String, Counts>,
+}
+
+#[derive(Clone)]
+pub struct Centre {
+    pub addr: SocketAddr,
+    files: Arc<Mutex<Files>>,
+}
+
+impl Centre {
+    pub async fn start() -> Self {
+        let files = Arc::new(Mutex::new(Files::default()));
+        let app = Router::new()
+            .route("/files/{name}", get(serve))
+            .with_state(files.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self { addr, files }
+    }
+
+    /// Serves `bytes` at `/files/{name}` as `how` says.
+    pub fn put(&self, name: &str, bytes: Vec<u8>, how: Serve) {
+        let mut files = self.files.lock().unwrap();
+        files.files.insert(name.to_string(), (bytes, how));
+    }
+
+    /// What `name` was asked.
+    pub fn counts(&self, name: &str) -> Counts {
+        let files = self.files.lock().unwrap();
+        files.counts.get(name).cloned().unwrap_or_default()
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}/files", self.addr)
+    }
+}
+
+fn etag_of(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    format!("\"{}\"", &hex::encode(sha2::Sha256::digest(bytes))[..16])
+}
+
+async fn serve(
+    State(files): State<Arc<Mutex<Files>>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let (response, status) = {
+        let mut all = files.lock().unwrap();
+        let Files { files, counts } = &mut *all;
+        let counts = counts.entry(name.clone()).or_default();
+        if headers.contains_key(header::RANGE) {
+            counts.ranges += 1;
+        }
+        let answer = match files.get_mut(&name) {
+            None | Some((_, Serve::Withheld)) => StatusCode::NOT_FOUND.into_response(),
+            Some((bytes, how)) => answer(&name, bytes, how, &headers),
+        };
+        let status = answer.status().as_u16();
+        *counts.statuses.entry(status).or_default() += 1;
+        (answer, status)
+    };
+    let _ = status;
+    response
+}
+
+fn answer(name: &str, bytes: &[u8], how: &mut Serve, headers: &HeaderMap) -> Response {
+    let etag = etag_of(bytes);
+    match how {
+        Serve::Unavailable(n) if *n > 0 => {
+            *n -= 1;
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+        Serve::Loop => {
+            return (
+                StatusCode::FOUND,
+                [(header::LOCATION, format!("/files/{name}"))],
+            )
+                .into_response()
+        }
+        Serve::ToFile => {
+            return (
+                StatusCode::FOUND,
+                [(header::LOCATION, "file:///etc/passwd")],
+            )
+                .into_response()
+        }
+        Serve::Huge => {
+            let body =
+                Body::from_stream(futures_util::stream::pending::<Result<Bytes, std::io::Error>>());
+            return Response::builder()
+                .header(header::CONTENT_LENGTH, 2u64 << 30)
+                .body(body)
+                .unwrap();
+        }
+        _ => {}
+    }
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == etag.as_bytes())
+    {
+        return StatusCode::NOT_MODIFIED.into_response();
+    }
+    let start = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.strip_prefix("bytes="))
+        .and_then(|r| r.trim_end_matches('-').parse::<usize>().ok())
+        .filter(|s| *s < bytes.len());
+    let builder = Response::builder()
+        .header(header::ETAG, &etag)
+        .header(header::CONTENT_TYPE, "image/png")
+        .header(header::LAST_MODIFIED, "Mon, 07 Dec 2026 06:00:00 GMT");
+    if let Some(start) = start {
+        return builder
+            .status(StatusCode::PARTIAL_CONTENT)
+            .header(
+                header::CONTENT_RANGE,
+                format!("bytes {start}-{}/{}", bytes.len() - 1, bytes.len()),
+            )
+            .header(header::CONTENT_LENGTH, bytes.len() - start)
+            .body(Body::from(bytes[start..].to_vec()))
+            .unwrap();
+    }
+    let builder = builder.header(header::CONTENT_LENGTH, bytes.len());
+    match how {
+        Serve::CutOnce => {
+            *how = Serve::Plain;
+            let half = Bytes::from(bytes[..bytes.len() / 2].to_vec());
+            // The half is on the wire before the connection drops.
+            let cut =
+                futures_util::stream::iter([Ok(half)]).chain(futures_util::stream::once(async {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    Err(std::io::Error::other("the connection drops"))
+                }));
+            builder.body(Body::from_stream(cut)).unwrap()
+        }
+        Serve::Stall(n) if *n > 0 => {
+            *n -= 1;
+            let nothing = futures_util::stream::pending::<Result<Bytes, std::io::Error>>();
+            builder.body(Body::from_stream(nothing)).unwrap()
+        }
+        _ => builder.body(Body::from(bytes.to_vec())).unwrap(),
+    }
+}
+
+/// Waits up to `patience` for `check`.
+pub async fn eventually(patience: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let deadline = tokio::time::Instant::now() + patience;
+    while tokio::time::Instant::now() < deadline {
+        if check() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    check()
+}

@@ -1,0 +1,234 @@
+//! The sources' poller against a real centre's server (`common::centre`):
+//! every file once, 304s on re-polls, a cut body resumed by range, a stalled
+//! one timed out and retried, nothing catalogued from a failed fetch, and a
+//! restart that fetches only what is missing.
+
+use std::time::Duration;
+
+use chrono::{DurationRound, Utc};
+use model::name::format_time;
+use serde_json::Value;
+
+use crate::common::centre::{eventually, Centre, Serve};
+use crate::common::{png, TestServer};
+
+/// A source of the centre's files `t{HH}z.f{lead}.png` of the run an hour
+/// ago, leads 0 to `last`, polled every second.
+fn source(centre: &Centre, name: &str, last: u32) -> (String, String) {
+    let run = (Utc::now() - chrono::Duration::hours(1))
+        .duration_trunc(chrono::Duration::hours(1))
+        .unwrap();
+    let hour = &format_time(run)[8..10];
+    let toml = format!(
+        "[[source]]\nname = \"{name}\"\nkind = \"http\"\ncategory = \"model\"\nplatform = \"{}\"\n\
+         url = \"{}/t{{run:%H}}z.f{{lead:03}}.png\"\nproduct = \"{{lead:03}}h_t2m\"\n\
+         runs = [\"{hour}\"]\nleads = \"0..={last}/1\"\ndeadline = \"20h\"\npoll = \"1s\"\nkeep_runs = 1\n",
+        name.to_uppercase(),
+        centre.url(),
+    );
+    (toml, format!("t{hour}z"))
+}
+
+async fn start(toml: &str) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sources.toml"), toml).unwrap();
+    TestServer::start_with(dir, |args| {
+        args.hooks.fetch_stall = Some(Duration::from_secs(2));
+    })
+    .await
+}
+
+/// The products of `platform`, as the API lists them.
+async fn products(server: &TestServer, platform: &str) -> Vec<Value> {
+    let (_, list) = server
+        .get_json(&format!("/api/v1/products?platform={platform}"))
+        .await;
+    list.as_array().cloned().unwrap_or_default()
+}
+
+async fn until_products(server: &TestServer, platform: &str, n: usize) -> Vec<Value> {
+    for _ in 0..200 {
+        let list = products(server, platform).await;
+        if list.len() >= n {
+            return list;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "{platform}: {} products, not {n}",
+        products(server, platform).await.len()
+    );
+}
+
+#[tokio::test]
+async fn each_file_comes_once_a_cut_one_resumed_and_a_restart_asks_only_with_validators() {
+    let centre = Centre::start().await;
+    let (toml, run) = source(&centre, "fetched", 2);
+    let files: Vec<String> = (0..3).map(|l| format!("{run}.f{l:03}.png")).collect();
+    centre.put(&files[0], png(1), Serve::Plain);
+    centre.put(&files[1], png(2), Serve::CutOnce);
+    centre.put(&files[2], png(3), Serve::Withheld);
+    let server = start(&toml).await;
+
+    let list = until_products(&server, "FETCHED", 2).await;
+    let first = list
+        .iter()
+        .find(|p| p["product"] == "000h_t2m")
+        .expect("lead 0");
+    assert_eq!(first["source"], "fetched");
+    assert_eq!(
+        first["source_url"],
+        format!("{}/{}", centre.url(), files[0])
+    );
+    assert!(first["etag"].as_str().is_some());
+    // The cut one, whole: its bytes are the centre's, by a range request.
+    let cut = list
+        .iter()
+        .find(|p| p["product"] == "001h_t2m")
+        .expect("lead 1");
+    let bytes = server
+        .http
+        .get(server.url(cut["file_url"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(bytes.as_ref(), png(2).as_slice());
+    assert_eq!(
+        centre.counts(&files[1]).ranges,
+        1,
+        "{:?}",
+        centre.counts(&files[1])
+    );
+    let (_, late) = server
+        .get_json("/api/v1/expected?source=fetched&status=due")
+        .await;
+    assert_eq!(late.as_array().unwrap().len(), 1, "{late}");
+
+    // Released: it comes within a poll or two.
+    centre.put(&files[2], png(3), Serve::Plain);
+    until_products(&server, "FETCHED", 3).await;
+    // Re-polls ask with the ETag: 304s, never a second copy.
+    assert!(
+        eventually(Duration::from_secs(10), || centre
+            .counts(&files[0])
+            .statuses
+            .get(&304)
+            .copied()
+            .unwrap_or(0)
+            >= 2)
+        .await
+    );
+    assert_eq!(products(&server, "FETCHED").await.len(), 3);
+    for file in &files {
+        assert_eq!(
+            centre.counts(file).statuses.get(&200),
+            Some(&1),
+            "{file}: {:?}",
+            centre.counts(file)
+        );
+    }
+    let (_, sources) = server.get_json("/api/v1/sources").await;
+    let report = &sources["sources"][0]["report"];
+    assert_eq!(report["files"], 3, "{sources}");
+    assert!(report["not_modified"].as_u64().unwrap() >= 2);
+
+    // A restart: nothing fetched whole again, no new version.
+    let before: Vec<u32> = files
+        .iter()
+        .map(|f| centre.counts(f).statuses.get(&304).copied().unwrap_or(0))
+        .collect();
+    let server = server
+        .restart_with(|args| args.hooks.fetch_stall = Some(Duration::from_secs(2)))
+        .await;
+    assert!(
+        eventually(Duration::from_secs(10), || {
+            files
+                .iter()
+                .zip(&before)
+                .all(|(f, b)| centre.counts(f).statuses.get(&304).copied().unwrap_or(0) > *b)
+        })
+        .await
+    );
+    for file in &files {
+        assert_eq!(centre.counts(file).statuses.get(&200), Some(&1), "{file}");
+    }
+    let list = products(&server, "FETCHED").await;
+    assert_eq!(list.len(), 3);
+    assert!(list.iter().all(|p| p["version"] == 1));
+    let left: Vec<_> = std::fs::read_dir(server.data().join("uploads"))
+        .unwrap()
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[tokio::test]
+async fn a_misbehaving_centre_gets_nothing_catalogued_and_the_good_files_still_come() {
+    let centre = Centre::start().await;
+    let (toml, run) = source(&centre, "hostile", 5);
+    let file = |lead: u32| format!("{run}.f{lead:03}.png");
+    centre.put(&file(0), png(10), Serve::Stall(1));
+    centre.put(&file(1), png(11), Serve::Unavailable(2));
+    centre.put(&file(2), png(12), Serve::Huge);
+    centre.put(&file(3), png(13), Serve::Loop);
+    centre.put(&file(4), png(14), Serve::ToFile);
+    centre.put(&file(5), png(15), Serve::Plain);
+    let server = start(&toml).await;
+
+    // The stalled one timed out and came on a retry; the 503s were waited out.
+    let list = until_products(&server, "HOSTILE", 3).await;
+    let mut leads: Vec<&str> = list
+        .iter()
+        .map(|p| p["product"].as_str().unwrap())
+        .collect();
+    leads.sort_unstable();
+    assert_eq!(leads, ["000h_t2m", "001h_t2m", "005h_t2m"]);
+    assert_eq!(centre.counts(&file(1)).statuses.get(&503), Some(&2));
+    // The others are asked again and again, and never catalogued.
+    assert!(
+        eventually(Duration::from_secs(10), || centre
+            .counts(&file(2))
+            .statuses
+            .get(&200)
+            .copied()
+            .unwrap_or(0)
+            >= 2)
+        .await
+    );
+    // Five redirects followed, the sixth refused; the one to file:// never followed.
+    let loops = centre
+        .counts(&file(3))
+        .statuses
+        .get(&302)
+        .copied()
+        .unwrap_or(0);
+    assert!(loops >= 6 && loops % 6 == 0, "{loops}");
+    assert!(
+        centre
+            .counts(&file(4))
+            .statuses
+            .get(&302)
+            .copied()
+            .unwrap_or(0)
+            >= 1
+    );
+    assert_eq!(products(&server, "HOSTILE").await.len(), 3);
+    let (_, sources) = server.get_json("/api/v1/sources").await;
+    let error = sources["sources"][0]["report"]["last_error"]["reason"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    // The last of the refusals: 2 GB announced, too many redirects, or a
+    // redirect to file:// (answered as the 302 it is, never followed).
+    assert!(
+        ["announced", "redirect", "HTTP 302"]
+            .iter()
+            .any(|r| error.contains(r)),
+        "{sources}"
+    );
+    let (_, health) = server.get_json("/api/v1/health").await;
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["tasks"]["sources"]["state"], "running");
+}
