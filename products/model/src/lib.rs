@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod case_studies;
 pub mod days;
 pub mod event;
+pub mod expected;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod media;

@@ -58,6 +58,7 @@ pub(crate) struct RawSource {
 pub(crate) struct RawExpect {
     category: Spanned<String>,
     platform: Spanned<String>,
+    product: Option<Spanned<String>>,
     runs: Option<Spanned<Vec<String>>>,
     leads: Option<Spanned<RawLeads>>,
     every: Option<Spanned<String>>,
@@ -297,10 +298,7 @@ impl RawSource {
             });
         }
         slots_bounded(lines, &schedule, whole)?;
-        let fields: &[Field] = match schedule.cadence {
-            Cadence::Runs { .. } => &[Field::Run, Field::Lead, Field::Valid],
-            Cadence::Every(_) => &[Field::Valid],
-        };
+        let fields = fields_of(&schedule);
         let url = Template::parse(self.url.get_ref(), fields)
             .map_err(|e| lines.at(&self.url, format!("url: {e}")))?;
         check_url(&url, &schedule).map_err(|e| lines.at(&self.url, e))?;
@@ -371,12 +369,30 @@ impl RawExpect {
             keep: keep(lines, &self.keep_runs)?,
         };
         slots_bounded(lines, &schedule, whole)?;
+        let product = match &self.product {
+            Some(p) => {
+                let t = Template::parse(p.get_ref(), fields_of(&schedule))
+                    .map_err(|e| lines.at(p, format!("product: {e}")))?;
+                check_product(&t, &schedule).map_err(|e| lines.at(p, e))?;
+                Some(t)
+            }
+            None => None,
+        };
         Ok(crate::Expect {
             category: token(lines, &self.category, "category", true)?,
             platform: token(lines, &self.platform, "platform", false)?,
+            product,
             schedule,
             line: lines.line(whole.start),
         })
+    }
+}
+
+/// The fields a template of `schedule`'s products may name.
+fn fields_of(schedule: &Schedule) -> &'static [Field] {
+    match schedule.cadence {
+        Cadence::Runs { .. } => &[Field::Run, Field::Lead, Field::Valid],
+        Cadence::Every(_) => &[Field::Valid],
     }
 }
 

@@ -13,6 +13,7 @@
 
 mod config;
 pub mod expected;
+pub mod punctuality;
 pub mod schedule;
 pub mod template;
 
@@ -23,7 +24,8 @@ use model::name::format_time;
 use thiserror::Error;
 
 pub use config::{DEFAULT_MAX_BYTES, MAX_FILE_BYTES, MAX_SOURCES};
-pub use expected::Expected;
+pub use model::expected::Expected;
+pub use punctuality::Punctuality;
 pub use schedule::{Cadence, Schedule, Slot, Status};
 pub use template::{Moment, Template};
 
@@ -102,6 +104,9 @@ impl Source {
 pub struct Expect {
     pub category: String,
     pub platform: String,
+    /// The product token its files carry, when said: then it is drawn in
+    /// its lane on the board, and only that product meets it.
+    pub product: Option<Template>,
     pub schedule: Schedule,
     pub line: usize,
 }

@@ -6,14 +6,12 @@
 //! any clock, and nothing sleeps.
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
-use serde::Serialize;
+pub use model::expected::{Status, MISSED_AFTER};
 
 use crate::template::Moment;
 
 /// Most leads a source may list.
 pub const MAX_LEADS: usize = 1_000;
-/// A product not there this long after its deadline is missed.
-pub const MISSED_AFTER: Duration = Duration::hours(24);
 
 /// How a source's products follow each other.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,43 +54,7 @@ impl Slot {
 
     /// What became of it by `now`, given when it arrived (if it did).
     pub fn status(&self, arrived_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Status {
-        match arrived_at {
-            Some(at) => Status::Arrived {
-                delay_s: (at - self.reference()).num_seconds(),
-                on_time: at <= self.deadline_at,
-            },
-            None if now < self.deadline_at => Status::Due,
-            None if now < self.deadline_at + MISSED_AFTER => Status::Late {
-                late_s: (now - self.deadline_at).num_seconds(),
-            },
-            None => Status::Missed,
-        }
-    }
-}
-
-/// What became of an expected product.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum Status {
-    /// Not there, and its deadline has not passed.
-    Due,
-    /// Past its deadline, not there, for this many seconds.
-    Late { late_s: i64 },
-    /// There, this many seconds after its run (or valid) time.
-    Arrived { delay_s: i64, on_time: bool },
-    /// Not there a day after its deadline.
-    Missed,
-}
-
-impl Status {
-    /// Its name, as the API writes it.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::Due => "due",
-            Self::Late { .. } => "late",
-            Self::Arrived { .. } => "arrived",
-            Self::Missed => "missed",
-        }
+        Status::of(self.reference(), self.deadline_at, arrived_at, now)
     }
 }
 
@@ -100,6 +62,42 @@ impl Schedule {
     /// The products of the runs (or steps) that have started by `now`, the
     /// newest [`keep`](Self::keep) of them, oldest first.
     pub fn slots(&self, now: DateTime<Utc>) -> Vec<Slot> {
+        let mut starts = self.starts(now);
+        starts.reverse();
+        self.slots_of(starts)
+    }
+
+    /// The products of the runs (or steps) from `from` to `to`, oldest
+    /// first: the first `limit` runs (or steps) at most.
+    pub fn slots_between(&self, from: DateTime<Utc>, to: DateTime<Utc>, limit: usize) -> Vec<Slot> {
+        let starts = match &self.cadence {
+            Cadence::Runs { hours, .. } => {
+                let first_day = from.duration_trunc(Duration::days(1)).unwrap_or(from);
+                let days = (to - first_day).num_days().clamp(0, limit as i64);
+                (0..=days)
+                    .flat_map(|d| {
+                        hours.iter().map(move |&h| {
+                            first_day + Duration::days(d) + Duration::hours(i64::from(h))
+                        })
+                    })
+                    .filter(|run| (from..=to).contains(run))
+                    .take(limit)
+                    .collect()
+            }
+            Cadence::Every(step) => {
+                let first = from.duration_trunc(*step).unwrap_or(from);
+                let first = if first < from { first + *step } else { first };
+                (0..limit as i32)
+                    .map(|i| first + *step * i)
+                    .take_while(|t| *t <= to)
+                    .collect()
+            }
+        };
+        self.slots_of(starts)
+    }
+
+    /// The products of runs (or steps) starting at `starts`.
+    fn slots_of(&self, starts: Vec<DateTime<Utc>>) -> Vec<Slot> {
         let slot = |moment: Moment| {
             let reference = moment.run.unwrap_or(moment.valid);
             Slot {
@@ -108,8 +106,6 @@ impl Schedule {
                 deadline_at: reference + self.deadline,
             }
         };
-        let mut starts = self.starts(now);
-        starts.reverse();
         match &self.cadence {
             Cadence::Runs { leads, .. } => starts
                 .into_iter()

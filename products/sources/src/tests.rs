@@ -281,3 +281,83 @@ fn each_expected_product_is_due_late_or_arrived_with_its_delay() {
     assert_eq!(to, now);
     assert!(from < at(0, 0));
 }
+
+#[test]
+fn a_pushed_product_named_by_its_token_is_met_by_that_product_only() {
+    use model::fixtures::product;
+    let set = SourceSet::parse(
+        "[[expect]]\ncategory = \"model\"\nplatform = \"AROME\"\nproduct = \"{lead:03}h_t2m\"\nruns = [\"12\"]\nleads = [0, 1]\ndeadline = \"4h\"\nkeep_runs = 1\n",
+    )
+    .unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 12, 7, 15, 0, 0).unwrap();
+    let products = vec![
+        product(1, "model.AROME.202612071200.000h_precip.png"),
+        product(2, "model.AROME.202612071200.001h_t2m.png"),
+    ];
+    let expected = set.expected(now, &products);
+    assert_eq!(expected.len(), 2);
+    assert_eq!(expected[0].product.as_deref(), Some("000h_t2m"));
+    assert_eq!(
+        expected[0].status,
+        Status::Due,
+        "another product of the run is not it"
+    );
+    assert_eq!(expected[1].product_id, Some(2));
+    let e = refused("[[expect]]\ncategory = \"model\"\nplatform = \"A\"\nproduct = \"t2m\"\nruns = [\"12\"]\nleads = [0, 1]\ndeadline = \"4h\"\n");
+    assert_eq!(e.line, 4);
+    assert!(e.reason.contains("name the lead"), "{e}");
+}
+
+#[test]
+fn punctuality_counts_what_came_in_time_and_the_runs_that_never_did() {
+    use model::fixtures::product;
+    let set = SourceSet::parse(
+        "[[expect]]\ncategory = \"model\"\nplatform = \"AROME\"\nproduct = \"{lead:03}h_t2m\"\nruns = [\"00\", \"12\"]\nleads = [0, 1]\ndeadline = \"2h\"\n",
+    )
+    .unwrap();
+    let at = |d: u32, h: u32, m: u32| Utc.with_ymd_and_hms(2026, 12, d, h, m, 0).unwrap();
+    let came = |id, name: &str, at| model::Product {
+        ingested_at: at,
+        ..product(id, name)
+    };
+    let products = vec![
+        // The 6th 00z: +0 on time (1 h 30), +1 late (2 h 30).
+        came(1, "model.AROME.202612060000.000h_t2m.png", at(6, 1, 30)),
+        came(2, "model.AROME.202612060000.001h_t2m.png", at(6, 2, 30)),
+        // The 6th 12z: +0 only, on time (45 min); +1 never.
+        came(3, "model.AROME.202612061200.000h_t2m.png", at(6, 12, 45)),
+        // The 7th 00z: nothing at all. The 7th 12z: not yet judged.
+    ];
+    let table = set.punctuality(at(6, 0, 0), at(7, 23, 0), at(7, 13, 0), &products);
+    let p = &table[0];
+    assert_eq!(p.source, "model.AROME");
+    assert_eq!((p.expected, p.arrived, p.on_time, p.absent), (6, 3, 2, 3));
+    assert_eq!(p.on_time_share, Some(2.0 / 6.0));
+    assert_eq!(p.median_delay_s, Some(5_400));
+    assert_eq!(p.worst_delay_s, Some(9_000));
+    assert_eq!(p.runs_missed, vec![at(7, 0, 0)]);
+}
+
+#[test]
+fn a_stretch_is_laid_out_run_by_run_and_bounded() {
+    let set = SourceSet::parse(GOOD).unwrap();
+    let gfs = set.source("gfs").unwrap();
+    let from = Utc.with_ymd_and_hms(2026, 12, 6, 5, 0, 0).unwrap();
+    let to = Utc.with_ymd_and_hms(2026, 12, 7, 0, 0, 0).unwrap();
+    let slots = gfs.schedule.slots_between(from, to, 100);
+    let runs: Vec<_> = slots
+        .iter()
+        .filter(|s| s.moment.lead == Some(0))
+        .map(|s| s.reference())
+        .collect();
+    assert_eq!(runs.len(), 4, "06, 12, 18 and the 7th's 00");
+    assert_eq!(runs[0], from + Duration::hours(1));
+    assert_eq!(gfs.schedule.slots_between(from, to, 2).len(), 2 * 17);
+    let msg = set.source("msg-ir").unwrap();
+    assert_eq!(
+        msg.schedule
+            .slots_between(from, from + Duration::hours(1), 100)
+            .len(),
+        5
+    );
+}

@@ -5,6 +5,9 @@
 //!   runs or steps), `due`, `late`, `arrived` (with its delay) or `missed`;
 //!   `from`/`to` bound the run (or valid) time. Matched against the products
 //!   the caller may see: a restricted arrival is no arrival to the public.
+//! - `GET /api/v1/punctuality?from=&to=` — per source, over the runs (or
+//!   valid times) of the stretch whose deadline passed: the share on time,
+//!   the median and worst delay, what never came and the runs missed.
 //! - `GET /api/v1/sources` — admins: the sources as read, where the file is,
 //!   why its last edit was refused if it was, and what each one's polling
 //!   did (last poll and success, last error with its HTTP status, files,
@@ -16,7 +19,7 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use sources::{Expected, SourceSet};
+use sources::{Expected, Punctuality, SourceSet};
 
 use crate::auth::extract::{AdminOnly, ReadAccess};
 use crate::error::ApiError;
@@ -28,7 +31,44 @@ const MAX_MATCHED: usize = 200_000;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/expected", get(list))
+        .route("/punctuality", get(punctuality))
         .route("/sources", get(sources))
+}
+
+/// The longest stretch one punctuality answer covers.
+const MAX_PUNCTUALITY_DAYS: i64 = 400;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Stretch {
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+}
+
+async fn punctuality(
+    State(state): State<AppState>,
+    reader: ReadAccess,
+    Query(stretch): Query<Stretch>,
+) -> Result<Json<Vec<Punctuality>>, ApiError> {
+    let days = (stretch.to - stretch.from).num_days();
+    if !(0..=MAX_PUNCTUALITY_DAYS).contains(&days) {
+        return Err(ApiError::BadRequest(format!(
+            "from {} to {}: a stretch of 0 to {MAX_PUNCTUALITY_DAYS} days, from before to",
+            stretch.from, stretch.to
+        )));
+    }
+    let set = state.sources.borrow().set.clone();
+    let (_, products) =
+        state
+            .hub
+            .current()
+            .window(stretch.from, stretch.to, MAX_MATCHED, reader.visibility());
+    Ok(Json(set.punctuality(
+        stretch.from,
+        stretch.to,
+        Utc::now(),
+        &products,
+    )))
 }
 
 #[derive(Debug, Deserialize)]
@@ -42,9 +82,10 @@ struct ListParams {
 
 const STATUSES: [&str; 4] = ["due", "late", "arrived", "missed"];
 
-/// What `set` expects at `now`, matched against what `visibility` may see.
+/// What `set` expects at `now`, matched against the current products
+/// `visibility` may see.
 pub fn expected_now(
-    state: &AppState,
+    current: &catalogue::Current,
     set: &SourceSet,
     now: DateTime<Utc>,
     visibility: model::Visibility,
@@ -52,10 +93,7 @@ pub fn expected_now(
     let Some((from, to)) = set.span(now) else {
         return Vec::new();
     };
-    let (_, products) = state
-        .hub
-        .current()
-        .window(from, to, MAX_MATCHED, visibility);
+    let (_, products) = current.window(from, to, MAX_MATCHED, visibility);
     set.expected(now, &products)
 }
 
@@ -73,7 +111,7 @@ async fn list(
         }
     }
     let set = state.sources.borrow().set.clone();
-    let all = expected_now(&state, &set, Utc::now(), reader.visibility());
+    let all = expected_now(state.hub.current(), &set, Utc::now(), reader.visibility());
     let kept = all
         .into_iter()
         .filter(|e| params.source.as_ref().is_none_or(|s| &e.source == s))

@@ -49,12 +49,16 @@ fn detail_for(caller: &Caller) -> Detail {
 /// said, not failing — a late run is the centre's, not this server's.
 fn late_sources(state: &AppState, caller: &Caller) -> Vec<String> {
     let set = state.sources.borrow().set.clone();
-    let mut late: Vec<String> =
-        super::expected::expected_now(state, &set, chrono::Utc::now(), caller.visibility())
-            .into_iter()
-            .filter(|e| matches!(e.status, sources::Status::Late { .. }))
-            .map(|e| e.source)
-            .collect();
+    let mut late: Vec<String> = super::expected::expected_now(
+        state.hub.current(),
+        &set,
+        chrono::Utc::now(),
+        caller.visibility(),
+    )
+    .into_iter()
+    .filter(|e| matches!(e.status, sources::Status::Late { .. }))
+    .map(|e| e.source)
+    .collect();
     late.dedup();
     late
 }

@@ -79,6 +79,30 @@ async fn a_withheld_lead_is_late_and_the_one_that_came_arrived_with_its_delay() 
     assert_eq!(late.as_array().unwrap().len(), 2);
     let (status, body) = server.get_json("/api/v1/expected?status=soon").await;
     assert_eq!(status, 400, "{body}");
+    // Punctuality over that run: one came, late by what the test saw.
+    let stamp = run.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let (status, table) = server
+        .get_json(&format!("/api/v1/punctuality?from={stamp}&to={stamp}"))
+        .await;
+    assert_eq!(status, 200, "{table}");
+    let row = &table[0];
+    assert_eq!(row["source"], "model.LATE1");
+    assert_eq!(
+        (row["expected"].as_u64(), row["arrived"].as_u64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(
+        (row["on_time"].as_u64(), row["absent"].as_u64()),
+        (Some(0), Some(2))
+    );
+    assert_eq!(row["median_delay_s"], first["delay_s"]);
+    assert_eq!(row["worst_delay_s"], first["delay_s"]);
+    assert_eq!(row["runs_missed"], serde_json::json!([]));
+    let (status, _) = server
+        .get_json("/api/v1/punctuality?from=2026-01-01T00:00:00Z&to=2028-01-01T00:00:00Z")
+        .await;
+    assert_eq!(status, 400, "a stretch over 400 days is refused");
+
     // Health stays well, and says who is late.
     let (status, health) = server.get_json("/api/v1/health").await;
     assert_eq!(status, 200);
