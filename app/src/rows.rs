@@ -7,6 +7,7 @@ use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
+use model::expected::Expected;
 use model::record::{family, Family};
 use model::Product;
 
@@ -23,6 +24,8 @@ pub enum Item {
         last: DateTime<Utc>,
         count: usize,
     },
+    /// A product the campaign expects that has not come: a hollow mark.
+    Expected(Box<Expected>),
 }
 
 impl Item {
@@ -31,6 +34,7 @@ impl Item {
         match self {
             Item::Mark(p) => p.valid_time,
             Item::Cluster { first, .. } => *first,
+            Item::Expected(e) => e.valid,
         }
     }
 }
@@ -128,6 +132,7 @@ impl Row {
                     (p.id, p.version, p.valid_time, p.missing, &p.thumbnail_url).hash(&mut h)
                 }
                 Item::Cluster { first, last, count } => (first, last, count).hash(&mut h),
+                Item::Expected(e) => (&e.source, e.valid, e.lead).hash(&mut h),
             }
         }
         h.finish()
@@ -138,11 +143,39 @@ impl Row {
 /// back or folding the lane.
 pub const MAX_RUNS: usize = 6;
 
+/// The lane an expected product goes to: the one its product token names
+/// (an expectation without a token has no lane on the board).
+fn lane_of(expected: &Expected) -> Option<LaneKey> {
+    let token = expected.product.as_deref()?;
+    let field = if expected.category == model::name::MODEL {
+        model::name::strip_lead(token)
+    } else {
+        token
+    };
+    Some(LaneKey {
+        category: expected.category.clone(),
+        platform: expected.platform.clone(),
+        field: field.to_string(),
+    })
+}
+
+/// The hollow marks among `expected` within `range`.
+fn hollow(expected: &[&Expected], range: (DateTime<Utc>, DateTime<Utc>)) -> Vec<Item> {
+    expected
+        .iter()
+        .filter(|e| (range.0..=range.1).contains(&e.valid))
+        .map(|e| Item::Expected(Box::new((*e).clone())))
+        .collect()
+}
+
 /// The rows of the timeline for `products` (already filtered): families, then
-/// platforms, then lanes, forecasts one row per run. `range` bounds what is
-/// drawn; `folded` holds the ids of folded rows.
+/// platforms, then lanes, forecasts one row per run. `expected` (not yet
+/// come) are drawn hollow in their lanes and runs, which they open if no
+/// product has yet. `range` bounds what is drawn; `folded` holds the ids of
+/// folded rows.
 pub fn timeline_rows(
     products: &[&Product],
+    expected: &[&Expected],
     range: (DateTime<Utc>, DateTime<Utc>),
     bin_width: Duration,
     folded: &dyn Fn(&str) -> bool,
@@ -170,13 +203,19 @@ pub fn timeline_rows(
             };
             (row, is_folded)
         };
-    let mut tree: BTreeMap<(u8, String, String, String), Vec<&Product>> = BTreeMap::new();
-    for p in products {
-        let lane = LaneKey::of(p);
+    type Lane<'a> = (Vec<&'a Product>, Vec<&'a Expected>);
+    let mut tree: BTreeMap<(u8, String, String, String), Lane> = BTreeMap::new();
+    let key = |lane: &LaneKey| {
         let (o, c, pl, f) = lane.order();
-        tree.entry((o, c.to_string(), pl.to_string(), f.to_string()))
-            .or_default()
-            .push(p);
+        (o, c.to_string(), pl.to_string(), f.to_string())
+    };
+    for p in products {
+        tree.entry(key(&LaneKey::of(p))).or_default().0.push(p);
+    }
+    for e in expected {
+        if let Some(lane) = lane_of(e) {
+            tree.entry(key(&lane)).or_default().1.push(e);
+        }
     }
     let mut rows = Vec::new();
     let mut lanes = tree.into_iter().peekable();
@@ -189,7 +228,7 @@ pub fn timeline_rows(
         let fam = family(&family_lanes[0].0 .1);
         let all: Vec<&Product> = family_lanes
             .iter()
-            .flat_map(|(_, ps)| ps.iter().copied())
+            .flat_map(|(_, (ps, _))| ps.iter().copied())
             .collect();
         let (row, is_folded) = header(
             format!("f:{}", fam.key()),
@@ -214,7 +253,7 @@ pub fn timeline_rows(
             }
             let all: Vec<&Product> = group_lanes
                 .iter()
-                .flat_map(|(_, ps)| ps.iter().copied())
+                .flat_map(|(_, (ps, _))| ps.iter().copied())
                 .collect();
             let (row, is_folded) = header(
                 format!("g:{category}.{platform}"),
@@ -228,7 +267,7 @@ pub fn timeline_rows(
             if is_folded {
                 continue;
             }
-            for ((_, category, platform, field), lane_products) in group_lanes {
+            for ((_, category, platform, field), (lane_products, lane_expected)) in group_lanes {
                 let lane = LaneKey {
                     category,
                     platform,
@@ -236,7 +275,8 @@ pub fn timeline_rows(
                 };
                 let forecast = lane_products
                     .iter()
-                    .any(|p| p.lead_hours.is_some() && p.run_time.is_some());
+                    .any(|p| p.lead_hours.is_some() && p.run_time.is_some())
+                    || lane_expected.iter().any(|e| e.run.is_some());
                 let id = format!("l:{}", lane.id());
                 let is_folded = forecast && folded(&id);
                 let mut lane_row = Row {
@@ -252,13 +292,19 @@ pub fn timeline_rows(
                 };
                 if !forecast || is_folded {
                     lane_row.items = bin(lane_products.iter().filter(in_range).copied(), bin_width);
+                    lane_row.items.extend(hollow(&lane_expected, range));
                     rows.push(lane_row);
                     continue;
                 }
-                let mut by_run: BTreeMap<Reverse<DateTime<Utc>>, Vec<&Product>> = BTreeMap::new();
+                let mut by_run: BTreeMap<Reverse<DateTime<Utc>>, Lane> = BTreeMap::new();
                 for p in lane_products.iter().filter(in_range) {
                     if let Some(run) = p.run_time {
-                        by_run.entry(Reverse(run)).or_default().push(p);
+                        by_run.entry(Reverse(run)).or_default().0.push(p);
+                    }
+                }
+                for e in &lane_expected {
+                    if let Some(run) = e.run.filter(|_| (range.0..=range.1).contains(&e.valid)) {
+                        by_run.entry(Reverse(run)).or_default().1.push(e);
                     }
                 }
                 let hidden = by_run.len().saturating_sub(MAX_RUNS);
@@ -266,7 +312,11 @@ pub fn timeline_rows(
                     lane_row.label = format!("{} (+{hidden} older runs)", lane.field);
                 }
                 rows.push(lane_row);
-                for (Reverse(run), run_products) in by_run.into_iter().take(MAX_RUNS) {
+                for (Reverse(run), (run_products, run_expected)) in
+                    by_run.into_iter().take(MAX_RUNS)
+                {
+                    let mut items = bin(run_products.iter().copied(), bin_width);
+                    items.extend(hollow(&run_expected, range));
                     rows.push(Row {
                         id: format!("r:{}.{}", lane.id(), model::name::format_time(run)),
                         label: run.format("run %d %Hz").to_string(),
@@ -276,7 +326,7 @@ pub fn timeline_rows(
                         foldable: false,
                         folded: false,
                         count: run_products.len(),
-                        items: bin(run_products, bin_width),
+                        items,
                     });
                 }
             }
@@ -348,7 +398,7 @@ mod tests {
         ];
         let refs: Vec<&Product> = list.iter().collect();
         let range = (at(27, 0, 0), at(30, 0, 0));
-        let rows = timeline_rows(&refs, range, Duration::minutes(10), &|_| false);
+        let rows = timeline_rows(&refs, &[], range, Duration::minutes(10), &|_| false);
         let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -366,7 +416,7 @@ mod tests {
                 "l:surface.S1.temp",
             ]
         );
-        let folded = timeline_rows(&refs, range, Duration::minutes(10), &|id| {
+        let folded = timeline_rows(&refs, &[], range, Duration::minutes(10), &|id| {
             id == "f:forecast"
         });
         assert_eq!(
@@ -375,5 +425,54 @@ mod tests {
             "a folded family draws what it holds"
         );
         assert_eq!(folded[1].id, "f:remote");
+    }
+
+    #[test]
+    fn an_expected_run_opens_its_row_and_draws_hollow_marks() {
+        let list = [product(1, "model.AROME.202611281200.006h_precip.png")];
+        let refs: Vec<&Product> = list.iter().collect();
+        let expect = |run: u32, lead: u32| Expected {
+            source: "arome".into(),
+            category: "model".into(),
+            platform: "AROME".into(),
+            product: Some(format!("{lead:03}h_precip")),
+            run: Some(at(28, run, 0)),
+            lead: Some(lead),
+            valid: at(28, run, 0) + Duration::hours(i64::from(lead)),
+            due_at: at(28, run + 3, 0),
+            deadline_at: at(28, run + 4, 0),
+            status: model::expected::Status::Due,
+            product_id: None,
+        };
+        // The 12z run's +9 h, and a whole 18z run not yet come.
+        let expected = [expect(12, 9), expect(18, 0)];
+        let wanted: Vec<&Expected> = expected.iter().collect();
+        let range = (at(27, 0, 0), at(30, 0, 0));
+        let rows = timeline_rows(&refs, &wanted, range, Duration::minutes(10), &|_| false);
+        let run = |id: &str| rows.iter().find(|r| r.id == id).unwrap();
+        let twelve = run("r:model.AROME.precip.202611281200");
+        assert_eq!(twelve.count, 1, "hollow marks are not products loaded");
+        assert!(
+            matches!(&twelve.items[..], [Item::Mark(_), Item::Expected(e)] if e.lead == Some(9))
+        );
+        let eighteen = run("r:model.AROME.precip.202611281800");
+        assert!(matches!(&eighteen.items[..], [Item::Expected(e)] if e.lead == Some(0)));
+        // A lane only expected so far has its rows too.
+        let other = [Expected {
+            product: Some("003h_t2m".into()),
+            ..expect(12, 3)
+        }];
+        let wanted: Vec<&Expected> = other.iter().collect();
+        let rows = timeline_rows(&refs, &wanted, range, Duration::minutes(10), &|_| false);
+        assert!(rows
+            .iter()
+            .any(|r| r.id == "r:model.AROME.t2m.202611281200"));
+        // A row with a hollow mark is redrawn when the mark goes.
+        let plain = timeline_rows(&refs, &[], range, Duration::minutes(10), &|_| false);
+        let twelve_plain = plain
+            .iter()
+            .find(|r| r.id == "r:model.AROME.precip.202611281200")
+            .unwrap();
+        assert_ne!(twelve.signature(), twelve_plain.signature());
     }
 }

@@ -45,6 +45,22 @@ pub fn current() -> Result<catalogue::Current, ServerFnError> {
         .ok_or_else(|| ServerFnError::new("the product index is not available"))
 }
 
+/// What the campaign's sources expect now, matched against what a reader
+/// with a given visibility may see: the server's `sources.toml`, handed to
+/// pages as a function (the app knows no sources file).
+#[derive(Clone)]
+pub struct ExpectedNow(
+    pub std::sync::Arc<dyn Fn(model::Visibility) -> Vec<model::expected::Expected> + Send + Sync>,
+);
+
+/// What is expected and has not come, as `visibility` may see, or nothing
+/// where the server gave no sources.
+pub fn expected_now(visibility: model::Visibility) -> Vec<model::expected::Expected> {
+    use_context::<ExpectedNow>()
+        .map(|expected| (expected.0)(visibility))
+        .unwrap_or_default()
+}
+
 /// The caller, if they hold `role` or more; else the call is refused 403
 /// (anyone can call a server function: the page's route is no guard).
 pub fn require(role: Role) -> Result<Reader, ServerFnError> {

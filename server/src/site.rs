@@ -69,16 +69,24 @@ pub fn built_stylesheet(options: &LeptosOptions) -> PathBuf {
         .join(app::assets::built_name(options, "css", "css"))
 }
 
-/// What every page renders with: the catalogue, the in-memory index and the
-/// site settings.
+/// What every page renders with: the catalogue, the in-memory index, the
+/// site settings and what the sources expect.
 fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     let catalogue = state.catalogue.clone();
     let current = state.hub.current().clone();
     let config = state.site.clone();
+    let expected = {
+        let (current, sources) = (current.clone(), state.sources.clone());
+        app::ssr::ExpectedNow(std::sync::Arc::new(move |visibility| {
+            let set = sources.borrow().set.clone();
+            crate::api::expected::expected_now(&current, &set, chrono::Utc::now(), visibility)
+        }))
+    };
     move || {
         provide_context(catalogue.clone());
         provide_context(current.clone());
         provide_context(config.clone());
+        provide_context(expected.clone());
     }
 }
 

@@ -5,15 +5,39 @@
 //! only when what they draw changes; dense stretches are drawn as counts
 //! (see [`crate::rows::bin`]), so ten thousand products stay light.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
-use leptos::either::Either;
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
+use model::expected::Expected;
 use model::name::format_time;
+use model::Product;
 
 use crate::components::operation_lanes::OperationLanes;
 use crate::rows::{timeline_rows, Item, Row, RowKind};
 use crate::state::use_dash;
 use crate::window::Window;
+
+/// The expected products none of `products` meets: the hollow marks. Each
+/// product is looked at once, against the few expected at its time.
+fn unmet<'a>(expected: &'a [Expected], products: &[&Product]) -> Vec<&'a Expected> {
+    let mut by_time: HashMap<DateTime<Utc>, Vec<usize>> = HashMap::new();
+    for (i, e) in expected.iter().enumerate() {
+        by_time.entry(e.reference()).or_default().push(i);
+    }
+    let mut met = vec![false; expected.len()];
+    for p in products {
+        for &i in by_time.get(&p.time).into_iter().flatten() {
+            met[i] = met[i] || expected[i].is_met_by(p);
+        }
+    }
+    expected
+        .iter()
+        .zip(met)
+        .filter_map(|(e, met)| (!met).then_some(e))
+        .collect()
+}
 
 fn left(pct: f64) -> String {
     format!("{pct:.3}%")
@@ -27,8 +51,12 @@ pub fn Timeline() -> impl IntoView {
         let window = dash.window.get();
         folded.with(|folded| {
             dash.with_visible(|list| {
-                timeline_rows(&list, window.render_range(), window.bin(), &|id| {
-                    folded.contains(id)
+                dash.expected.with_value(|expected| {
+                    let mut unmet = unmet(expected, &list);
+                    dash.filter.with(|f| unmet.retain(|e| f.lets_expected(e)));
+                    timeline_rows(&list, &unmet, window.render_range(), window.bin(), &|id| {
+                        folded.contains(id)
+                    })
                 })
             })
         })
@@ -167,7 +195,6 @@ fn TimelineRow(row: Row, window: Window) -> impl IntoView {
         _ => None,
     };
     let header = matches!(kind, RowKind::Family(_) | RowKind::Group);
-    let now = dash.now.get_untracked();
     // A mark links to this view with its product open, so that a click
     // opens it even before the page's code has arrived (on a slow link the
     // server then renders the viewer); once hydrated, the click is handled
@@ -177,7 +204,7 @@ fn TimelineRow(row: Row, window: Window) -> impl IntoView {
     let base = dash.view.with_untracked(|v| v.with_open(None).href());
     let items = items
         .into_iter()
-        .map(|item| view_item(item, &window, now, &base))
+        .map(|item| view_item(item, &window, dash.now, &base))
         .collect_view();
     view! {
         <div
@@ -246,7 +273,13 @@ fn open_href(base: &str, id: i64) -> String {
     }
 }
 
-fn view_item(item: Item, window: &Window, now: DateTime<Utc>, base: &str) -> impl IntoView {
+fn view_item(
+    item: Item,
+    window: &Window,
+    clock: RwSignal<DateTime<Utc>>,
+    base: &str,
+) -> impl IntoView {
+    let now = clock.get_untracked();
     let pct = window.pct(item.time());
     match item {
         Item::Mark(product) => {
@@ -254,7 +287,7 @@ fn view_item(item: Item, window: &Window, now: DateTime<Utc>, base: &str) -> imp
             let fresh =
                 (now - product.ingested_at).num_seconds().abs() < 10 || product.ingested_at > now;
             let title = describe(&product);
-            Either::Left(view! {
+            EitherOf3::A(view! {
                 <a
                     class="mark"
                     class:image=product.is_image()
@@ -275,7 +308,7 @@ fn view_item(item: Item, window: &Window, now: DateTime<Utc>, base: &str) -> imp
                 first.format("%d %b %H:%M"),
                 last.format("%d %b %H:%M")
             );
-            Either::Right(view! {
+            EitherOf3::B(view! {
                 <button
                     type="button"
                     class="cluster"
@@ -287,6 +320,23 @@ fn view_item(item: Item, window: &Window, now: DateTime<Utc>, base: &str) -> imp
                 >
                     {count}
                 </button>
+            })
+        }
+        Item::Expected(expected) => {
+            // Hollow, and in the warning colour once its deadline passed
+            // (the page's clock ticks: no reload needed to see it late).
+            let deadline = expected.deadline_at;
+            let late = move || clock.get() >= deadline;
+            let title = move || expected.describe(clock.get());
+            EitherOf3::C(view! {
+                <span
+                    class="mark expected"
+                    class:late=late
+                    role="img"
+                    aria-label=title.clone()
+                    title=title
+                    style:left=left(pct)
+                ></span>
             })
         }
     }

@@ -5,14 +5,16 @@
 
 use std::collections::BTreeSet;
 
+mod filter;
+
 use chrono::{DateTime, Duration, DurationRound, NaiveDate, NaiveDateTime, Utc};
 use model::name::{format_time, parse_time};
-use model::record::{family, Family};
-use model::Product;
+use model::record::Family;
 
 use crate::compare::Compare;
 use crate::select::LaneKey;
 use crate::window::Window;
+pub use filter::Filter;
 
 /// Zoom levels: the span of the timeline in hours, from six hours to 30 days
 /// (72 h: the "next three days" of a planning meeting).
@@ -78,48 +80,6 @@ impl Default for ViewState {
     /// The page as first opened: around now, following it, two days wide.
     fn default() -> Self {
         Self::from_query(|_| None)
-    }
-}
-
-/// Which products a view shows.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct Filter {
-    /// Families shown (`fam`); empty means all.
-    pub families: BTreeSet<Family>,
-    pub category: Option<String>,
-    pub platform: Option<String>,
-    /// Words that must all appear in the file name or title (`q`).
-    pub text: String,
-    /// Only products that arrived after this page was opened (`new=1`).
-    pub new_only: bool,
-}
-
-impl Filter {
-    /// Whether `product` passes; `opened` is when the page was loaded.
-    pub fn matches(&self, product: &Product, opened: DateTime<Utc>) -> bool {
-        (self.families.is_empty() || self.families.contains(&family(&product.category)))
-            && self
-                .category
-                .as_ref()
-                .is_none_or(|c| *c == product.category)
-            && self
-                .platform
-                .as_ref()
-                .is_none_or(|p| *p == product.platform)
-            && (!self.new_only || product.ingested_at > opened)
-            && self.text.split_whitespace().all(|word| {
-                let word = word.to_lowercase();
-                product.file_name.to_lowercase().contains(&word)
-                    || product
-                        .meta
-                        .title
-                        .as_ref()
-                        .is_some_and(|t| t.to_lowercase().contains(&word))
-            })
-    }
-
-    pub fn is_empty(&self) -> bool {
-        *self == Filter::default()
     }
 }
 

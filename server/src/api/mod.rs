@@ -10,7 +10,7 @@ mod days;
 mod decisions;
 mod drops;
 mod events;
-mod expected;
+pub(crate) mod expected;
 mod health;
 pub(crate) mod input;
 mod operations;

@@ -65,6 +65,9 @@ pub struct Board {
     pub platforms: Vec<model::operations::Platform>,
     /// Lite mode, as the address or the reader's cookie chose ([`crate::lite`]).
     pub lite: bool,
+    /// What the campaign expects in the loaded stretch and has not come:
+    /// the timeline's hollow marks (filled as their products arrive).
+    pub expected: Vec<model::expected::Expected>,
 }
 
 /// The board for a window starting at `from` (`None`: around now) and `span`
@@ -131,6 +134,13 @@ pub async fn load_board(
         .await
         .map_err(internal)?;
     let platforms = catalogue.platforms().await.map_err(internal)?;
+    let expected = crate::ssr::expected_now(visibility)
+        .into_iter()
+        .filter(|e| {
+            !matches!(e.status, model::expected::Status::Arrived { .. })
+                && (loaded.0..=loaded.1).contains(&e.valid)
+        })
+        .collect();
     Ok(Board {
         now,
         last_seq,
@@ -144,6 +154,7 @@ pub async fn load_board(
         decisions,
         platforms,
         lite: crate::lite::on_server(),
+        expected,
     })
 }
 
@@ -375,6 +386,7 @@ mod tests {
             decisions: Vec::new(),
             platforms: Vec::new(),
             lite: true,
+            expected: Vec::new(),
         };
         let json = serde_json::to_string(&board).unwrap();
         assert!(!json.contains("\"category\""), "rows, not objects: {json}");
@@ -436,6 +448,7 @@ mod tests {
             decisions: Vec::new(),
             platforms: Vec::new(),
             lite: false,
+            expected: Vec::new(),
         };
         let json = serde_json::to_string(&board).unwrap();
         assert!(json.contains("named-otherwise.csv"), "{json}");
