@@ -318,6 +318,26 @@ impl Hub {
         self.announce(self.inner.log.delete_case_study(slug)).await
     }
 
+    /// `expected.late` for a product past its deadline, or (`arrived`)
+    /// `expected.arrived` for one announced late that came; `None` when it
+    /// was said already (or, arrived, never said late).
+    pub async fn announce_expected(
+        &self,
+        expected: &model::expected::Expected,
+        arrived: bool,
+    ) -> Result<Option<Event>> {
+        let _serialised = self.inner.writer.lock().await;
+        let event = if arrived {
+            self.inner.log.announce_arrived(expected).await?
+        } else {
+            self.inner.log.announce_late(expected).await?
+        };
+        if let Some(event) = &event {
+            self.publish(event.clone());
+        }
+        Ok(event)
+    }
+
     /// Runs `write` (not started until the lock is held: futures are lazy),
     /// then publishes its event: broadcast order is `seq` order.
     async fn announce<E>(&self, write: impl Future<Output = Result<Event, E>>) -> Result<Event, E> {

@@ -26,6 +26,7 @@ pub mod fetch;
 pub mod hub;
 pub mod import;
 pub mod ingest;
+pub mod lateness;
 pub mod limits;
 pub mod map;
 pub mod positions;

@@ -224,6 +224,10 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         data: data.clone(),
         reports: fetch_reports.clone(),
     };
+    let (late_hub, late_sources, late_stop) = (hub.clone(), sources.clone(), stop.clone());
+    drained.push(supervise(tasks.register("lateness"), move || {
+        crate::lateness::run(late_hub.clone(), late_sources.clone(), late_stop.clone())
+    }));
     let (poller_sources, poller_stop) = (sources.clone(), stop.clone());
     drained.push(supervise(tasks.register("sources"), move || {
         poller

@@ -37,6 +37,7 @@ pub mod current;
 mod days;
 mod event_row;
 mod events;
+pub mod expected_announced;
 mod export;
 mod flight_plans;
 mod history;

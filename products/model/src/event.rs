@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::case_studies::{CaseStudy, CaseTag};
+use crate::expected::Expected;
 use crate::operations::{Briefing, Decision, Iop, Operation, Platform, Report};
 use crate::record::{Product, Rejection};
 use crate::tracks::plan::StoredPlan;
@@ -86,6 +87,13 @@ pub enum EventKind {
     /// A tag of the case studies' vocabulary added or changed by an admin.
     #[serde(rename = "case_tag.saved")]
     CaseTagSaved { tag: CaseTag },
+    /// A product the campaign expects (`sources.toml`) passed its deadline
+    /// without coming; said once.
+    #[serde(rename = "expected.late")]
+    ExpectedLate { expected: Expected },
+    /// A product announced late came after all, `product_id` naming it.
+    #[serde(rename = "expected.arrived")]
+    ExpectedArrived { expected: Expected },
 }
 
 /// Sent on the event stream, instead of silence, to a client that resumes
@@ -154,6 +162,8 @@ impl EventKind {
             EventKind::CaseStudySaved { .. } => "case_study.saved",
             EventKind::CaseStudyDeleted { .. } => "case_study.deleted",
             EventKind::CaseTagSaved { .. } => "case_tag.saved",
+            EventKind::ExpectedLate { .. } => "expected.late",
+            EventKind::ExpectedArrived { .. } => "expected.arrived",
         }
     }
 }

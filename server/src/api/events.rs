@@ -346,6 +346,11 @@ fn may_see(caller: &Caller, event: &Event, open: impl Fn(&Product) -> bool) -> b
         EventKind::CaseStudySaved { case_study } => {
             case_study.published || matches!(caller, Caller::Participant(_))
         }
+        // What is late, and what came late, is the campaign's: an arrival
+        // may be a restricted product's, so participants only.
+        EventKind::ExpectedLate { .. } | EventKind::ExpectedArrived { .. } => {
+            matches!(caller, Caller::Participant(_))
+        }
         EventKind::CaseStudyDeleted { published, .. } => {
             *published || matches!(caller, Caller::Participant(_))
         }

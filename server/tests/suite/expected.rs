@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use chrono::{DurationRound, Utc};
+use futures_util::StreamExt;
 use model::name::format_time;
 use serde_json::Value;
 
@@ -169,4 +170,89 @@ async fn a_server_does_not_start_on_a_bad_sources_file() {
         error.contains("sources.toml") && error.contains("line 1"),
         "{error}"
     );
+}
+
+/// The `expected.*` events among what `ws` brings within `wait`.
+async fn expected_events(ws: &mut crate::common::Ws, wait: Duration) -> Vec<model::Event> {
+    let mut seen = Vec::new();
+    let until = tokio::time::Instant::now() + wait;
+    while let Some(event) = crate::common::event_within(
+        ws,
+        until.saturating_duration_since(tokio::time::Instant::now()),
+    )
+    .await
+    {
+        if event.kind.type_name().starts_with("expected.") {
+            seen.push(event);
+        }
+    }
+    seen
+}
+
+#[tokio::test]
+async fn lateness_and_a_late_arrival_are_said_once_on_the_stream() {
+    let run = (Utc::now() - chrono::Duration::hours(1))
+        .duration_trunc(chrono::Duration::hours(1))
+        .unwrap();
+    let hour: u32 = format_time(run)[8..10].parse().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sources.toml"),
+        pushed("SAID", hour).replace("0..=2/1", "0..=1/1"),
+    )
+    .unwrap();
+    let server = TestServer::start_in(dir).await;
+    let mut ws = server.events(Some(0)).await;
+    let late = expected_events(&mut ws, Duration::from_secs(7)).await;
+    let leads: Vec<_> = late
+        .iter()
+        .map(|e| match &e.kind {
+            model::EventKind::ExpectedLate { expected } => expected.lead,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(leads, [Some(0), Some(1)], "each lead said late once");
+
+    // Lead 1 comes: said arrived, with its product.
+    let name = format!("model.SAID.{}.001h_t2m.csv", format_time(run));
+    server.drop_file(&name, b"time,value\n2026-12-07T00:00:00Z,1\n");
+    let arrived = expected_events(&mut ws, Duration::from_secs(7)).await;
+    assert_eq!(arrived.len(), 1, "{arrived:?}");
+    let model::EventKind::ExpectedArrived { expected } = &arrived[0].kind else {
+        panic!("{arrived:?}")
+    };
+    assert_eq!(expected.lead, Some(1));
+    assert!(expected.product_id.is_some());
+    let last = arrived[0].seq;
+
+    // The public hears none of it (an arrival may be a restricted product's):
+    // a skip in each one's place.
+    let url = format!("ws://{}/api/v1/events?after=0", server.server.addr);
+    let mut public = crate::common::ws_with(&url, None).await.unwrap();
+    let mut frames = Vec::new();
+    while let Ok(Some(Ok(frame))) =
+        tokio::time::timeout(Duration::from_secs(2), public.next()).await
+    {
+        if let tokio_tungstenite::tungstenite::Message::Text(text) = frame {
+            frames.push(text.to_string());
+        }
+    }
+    assert!(
+        frames.iter().all(|f| !f.contains("expected.")),
+        "{frames:?}"
+    );
+    assert!(
+        frames.iter().filter(|f| f.contains("\"skip\"")).count() >= 3,
+        "{frames:?}"
+    );
+
+    // A restart says nothing twice; a resume replays what was said.
+    let server = server.restart_with(|_| {}).await;
+    let mut ws = server.events(Some(last)).await;
+    assert!(expected_events(&mut ws, Duration::from_secs(7))
+        .await
+        .is_empty());
+    let mut replay = server.events(Some(0)).await;
+    let again = expected_events(&mut replay, Duration::from_secs(2)).await;
+    assert_eq!(again.len(), 3);
 }
