@@ -1,8 +1,10 @@
-//! Browser notifications of decisions ("ATR42-20261129a: GO for 14:00 UTC"),
-//! for participants who allowed them: a decision reaches them with the
-//! board in another tab or the window minimised. Each notification is
-//! tagged with its decision, so two open pages show it once.
+//! Browser notifications of decisions ("ATR42-20261129a: GO for 14:00 UTC")
+//! and of expected products gone late ("GFS 024h_pgrb 07 Dec 12z +024h:
+//! 1 min late"), for participants who allowed them: they reach them with
+//! the board in another tab or the window minimised. Each notification is
+//! tagged with what it is about, so two open pages show it once.
 
+use model::expected::Expected;
 use model::operations::{Decision, Operation};
 use web_sys::{Notification, NotificationOptions, NotificationPermission};
 
@@ -46,4 +48,23 @@ pub fn decision(decision: &Decision, operation: &Operation, me: Option<&str>) {
     ));
     options.set_tag(&format!("decision-{}", decision.id));
     let _ = Notification::new_with_options(&title, &options);
+}
+
+/// Says that `expected` has gone late, if allowed.
+pub fn late(expected: &Expected) {
+    if Notification::permission() != NotificationPermission::Granted {
+        return;
+    }
+    let options = NotificationOptions::new();
+    options.set_body(&format!(
+        "Not received by its deadline ({})",
+        expected.source
+    ));
+    options.set_tag(&format!(
+        "late-{}-{}-{}",
+        expected.source,
+        expected.reference().timestamp(),
+        expected.lead.unwrap_or_default()
+    ));
+    let _ = Notification::new_with_options(&expected.describe(chrono::Utc::now()), &options);
 }

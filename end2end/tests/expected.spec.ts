@@ -40,7 +40,7 @@ test('a withheld lead is a hollow mark, late, until its file fills it', async ({
     const hollow = row.locator('.mark.expected');
     await expect(hollow).toHaveCount(1);
     await expect(hollow).toHaveClass(/\blate\b/);
-    await expect(hollow).toHaveAttribute('title', new RegExp(`${plat} 001h_t2m .* \\+001h: \\d+ min late`));
+    await expect(hollow).toHaveAttribute('title', new RegExp(`${plat} 001h_t2m .* \\+001h: (\\d+ min|\\d+ h \\d\\d) late`));
     await expect(row.locator('a.mark')).toHaveCount(2);
     // The warning colour, as drawn.
     const colour = await hollow.evaluate((e) => getComputedStyle(e).borderTopColor);

@@ -81,13 +81,18 @@ fn BoardView(board: Loaded, map_page: bool) -> impl IntoView {
                 last_seq,
                 dash.conn,
                 move |event| {
-                    if let model::EventKind::DecisionRecorded {
-                        decision,
-                        operation,
-                    } = &event.kind
-                    {
-                        let me = dash.participant.get_value().map(|(name, _)| name);
-                        crate::notify::decision(decision, operation, me.as_deref());
+                    match &event.kind {
+                        model::EventKind::DecisionRecorded {
+                            decision,
+                            operation,
+                        } => {
+                            let me = dash.participant.get_value().map(|(name, _)| name);
+                            crate::notify::decision(decision, operation, me.as_deref());
+                        }
+                        model::EventKind::ExpectedLate { expected } => {
+                            crate::notify::late(expected)
+                        }
+                        _ => {}
                     }
                     live_batch::apply_live(event, dash)
                 },
