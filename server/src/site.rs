@@ -82,11 +82,13 @@ fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
             crate::api::expected::expected_now(&current, &set, chrono::Utc::now(), visibility)
         }))
     };
+    let sources = crate::source_file::admin_view(state);
     move || {
         provide_context(catalogue.clone());
         provide_context(current.clone());
         provide_context(config.clone());
         provide_context(expected.clone());
+        provide_context(sources.clone());
     }
 }
 

@@ -100,3 +100,82 @@ pub async fn follow(into: watch::Sender<Sources>, mut stop: watch::Receiver<bool
         }
     }
 }
+
+/// The sources as the admin page shows them: the file, why its last edit
+/// was refused, and each source's polling since the start with what it has
+/// late now.
+pub fn admin_view(state: &crate::state::AppState) -> app::pages::admin_sources::SourcesView {
+    use app::pages::admin_sources::{SourceRow, SourcesAdmin};
+    let (sources, reports, current) = (
+        state.sources.clone(),
+        state.fetch_reports.clone(),
+        state.hub.current().clone(),
+    );
+    app::pages::admin_sources::SourcesView(Arc::new(move || {
+        let running = sources.borrow().clone();
+        let text = match stamp(&running.path) {
+            Some((len, _)) if len <= sources::MAX_FILE_BYTES as u64 => {
+                std::fs::read_to_string(&running.path).unwrap_or_default()
+            }
+            _ => String::new(),
+        };
+        let expected = crate::api::expected::expected_now(
+            &current,
+            &running.set,
+            chrono::Utc::now(),
+            model::Visibility::Everything,
+        );
+        let rows = running
+            .set
+            .sources
+            .iter()
+            .map(|s| {
+                let report = reports.of(&s.name);
+                SourceRow {
+                    name: s.name.clone(),
+                    kind: s.kind.name().to_string(),
+                    lane: format!("{}.{}", s.category, s.platform),
+                    last_success: report.last_success,
+                    next_poll: report.next_poll,
+                    last_error: report.last_error.map(|e| e.reason),
+                    files: report.files,
+                    not_modified: report.not_modified,
+                    late: expected
+                        .iter()
+                        .filter(|e| e.source == s.name && e.status.name() == "late")
+                        .count(),
+                }
+            })
+            .collect();
+        SourcesAdmin {
+            path: running.path.display().to_string(),
+            text,
+            refused: running.refused,
+            sources: rows,
+            expected: running
+                .set
+                .expects
+                .iter()
+                .map(|e| format!("{}.{}", e.category, e.platform))
+                .collect(),
+        }
+    }))
+}
+
+/// Writes `text` as the sources file at `path` if it reads well (else the
+/// line and the reason), whole or not at all: the server follows the file
+/// and takes it up within seconds.
+pub fn save(path: &Path, text: &str) -> Result<(), String> {
+    if text.len() > sources::MAX_FILE_BYTES {
+        return Err(format!(
+            "the file is {} bytes; at most {} are read",
+            text.len(),
+            sources::MAX_FILE_BYTES
+        ));
+    }
+    SourceSet::parse(text).map_err(|e| e.to_string())?;
+    let part = path.with_extension("toml.part");
+    std::fs::write(&part, text)
+        .and_then(|()| std::fs::rename(&part, path))
+        .map_err(|e| format!("{}: {e}", path.display()))
+}

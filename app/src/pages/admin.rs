@@ -12,6 +12,7 @@ use model::Role;
 use serde::{Deserialize, Serialize};
 
 use crate::components::loaded::when_loaded;
+use crate::pages::admin_sources::{Sources, SourcesAdmin};
 
 /// Lines of the audit trail shown.
 pub const AUDIT_LINES: i64 = 100;
@@ -27,6 +28,8 @@ pub struct AdminBoard {
     pub audit: Vec<AuditEntry>,
     /// The case studies' tag vocabulary.
     pub tags: Vec<model::case_studies::CaseTag>,
+    /// The campaign's sources and what their polling did.
+    pub sources: SourcesAdmin,
     /// What the action just posted did.
     pub notice: Option<Notice>,
 }
@@ -81,6 +84,7 @@ pub async fn load_admin() -> Result<AdminBoard, ServerFnError> {
         tokens: catalogue.api_tokens().await.map_err(failed)?,
         audit: catalogue.audit_trail(AUDIT_LINES).await.map_err(failed)?,
         tags: catalogue.case_tags().await.map_err(failed)?,
+        sources: crate::pages::admin_sources::sources_now(),
         notice: use_context::<Notice>(),
     })
 }
@@ -119,6 +123,7 @@ fn AdminLists(board: AdminBoard) -> impl IntoView {
         tokens,
         audit,
         tags,
+        sources,
         notice,
     } = board;
     view! {
@@ -127,6 +132,7 @@ fn AdminLists(board: AdminBoard) -> impl IntoView {
         <Providers providers/>
         <Tokens tokens/>
         <Tags tags/>
+        <Sources sources/>
         <Audit audit/>
     }
 }

@@ -3,6 +3,7 @@
 //! Widgets shared by several pages live in `components`.
 
 pub mod admin;
+pub mod admin_sources;
 pub mod board;
 pub mod briefing;
 pub mod briefings;

@@ -23,15 +23,7 @@ pub struct Filter {
 impl Filter {
     /// Whether `product` passes; `opened` is when the page was loaded.
     pub fn matches(&self, product: &Product, opened: DateTime<Utc>) -> bool {
-        (self.families.is_empty() || self.families.contains(&family(&product.category)))
-            && self
-                .category
-                .as_ref()
-                .is_none_or(|c| *c == product.category)
-            && self
-                .platform
-                .as_ref()
-                .is_none_or(|p| *p == product.platform)
+        self.lets_lane(&product.category, &product.platform)
             && (!self.new_only || product.ingested_at > opened)
             && self.text.split_whitespace().all(|word| {
                 let word = word.to_lowercase();
@@ -48,17 +40,17 @@ impl Filter {
     /// category and platform; not when only new arrivals or words are asked
     /// for (nothing has arrived, no name to search).
     pub fn lets_expected(&self, expected: &model::expected::Expected) -> bool {
-        (self.families.is_empty() || self.families.contains(&family(&expected.category)))
-            && self
-                .category
-                .as_ref()
-                .is_none_or(|c| *c == expected.category)
-            && self
-                .platform
-                .as_ref()
-                .is_none_or(|p| *p == expected.platform)
+        self.lets_lane(&expected.category, &expected.platform)
             && !self.new_only
             && self.text.trim().is_empty()
+    }
+
+    /// Whether the family, category and platform filters let a lane of
+    /// `category` and `platform` through.
+    fn lets_lane(&self, category: &str, platform: &str) -> bool {
+        (self.families.is_empty() || self.families.contains(&family(category)))
+            && self.category.as_deref().is_none_or(|c| c == category)
+            && self.platform.as_deref().is_none_or(|p| p == platform)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -66,6 +66,11 @@ pub enum AdminAction {
         long_name: String,
         tier: String,
     },
+    /// The campaign's `sources.toml`, as edited on the page (the file's
+    /// path is the server's, never the form's).
+    SaveSources {
+        text: String,
+    },
 }
 
 /// Who did it, from where: what the audit trail notes.
@@ -270,6 +275,22 @@ async fn act(
                 "The tag {} ({}, tier {}) is saved: case studies may use it.",
                 tag.tag, tag.long_name, tag.tier
             )))
+        }
+        AdminAction::SaveSources { text } => {
+            // A browser's text area sends its lines ended CRLF.
+            let text = text.replace("\r\n", "\n");
+            let path = state.sources.borrow().path.clone();
+            let to = path.clone();
+            tokio::task::spawn_blocking(move || crate::source_file::save(&to, &text))
+                .await
+                .map_err(|e| ApiError::Unavailable(e.to_string()))?
+                .map_err(|reason| {
+                    ApiError::BadRequest(format!("sources.toml is not saved: {reason}"))
+                })?;
+            audit("sources.saved".into(), path.display().to_string()).await?;
+            Ok(Notice::done(
+                "sources.toml is saved: the server takes it up within two seconds.",
+            ))
         }
     }
 }

@@ -8,7 +8,7 @@ use common::{add_user_with_token, catalogue_of, client_with, ws_with, TestServer
 use model::Role;
 use reqwest::StatusCode;
 
-async fn participants() -> TestServer {
+pub(crate) async fn participants() -> TestServer {
     TestServer::start_with(tempfile::tempdir().unwrap(), |args| {
         args.access.access = opsboard::auth::Access::Participants;
     })
@@ -16,7 +16,7 @@ async fn participants() -> TestServer {
 }
 
 /// Posts one admin form as the test's admin; the status and the page.
-async fn post(t: &TestServer, fields: &[(&str, &str)]) -> (StatusCode, String) {
+pub(crate) async fn post(t: &TestServer, fields: &[(&str, &str)]) -> (StatusCode, String) {
     let response = t
         .http
         .post(t.url("/admin"))
@@ -55,7 +55,7 @@ async fn login(t: &TestServer, user: &str, password: &str) -> StatusCode {
     t.post_json("/api/v1/session", body).await.status()
 }
 
-async fn admin_page(t: &TestServer) -> String {
+pub(crate) async fn admin_page(t: &TestServer) -> String {
     let response = t.http.get(t.url("/admin")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     response.text().await.unwrap()

@@ -12,6 +12,7 @@ mod common;
 
 mod access;
 mod admin;
+mod admin_sources;
 mod auth_edges;
 mod briefings;
 mod built_files;
