@@ -15,11 +15,14 @@ use opsboard::watcher::list_files;
 
 /// How long a stop may take, by the contract.
 const STOP_LIMIT: Duration = Duration::from_secs(10);
-/// Peak resident memory allowed to a server that is sent the bombs below,
-/// previews on: the catalogue, the page index and one preview job's budget
-/// (512 MiB of decoded pixels at most, none of which the bombs reach;
-/// measured: about 30 MiB).
-const RSS_BUDGET_KIB: u64 = 128 * 1024;
+/// Resident memory a server may add, above its own peak once started, when
+/// it is sent the bombs below, previews on: one preview job's budget (512
+/// MiB of decoded pixels at most, none of which the bombs reach; measured:
+/// about 30 MiB) and the reading of the files (measured at 3d40a59: 69
+/// MiB). Bounded as growth: the started server's own size follows the
+/// binary's (58 MiB for a debug build at 3d40a59; the peak was bounded
+/// whole, at 128 MiB, until the sources' poller brought it to that line).
+const RSS_GROWTH_BUDGET_KIB: u64 = 80 * 1024;
 
 #[tokio::test]
 async fn sigterm_during_drops_and_uploads_drains_and_every_file_is_catalogued_once() {
@@ -142,6 +145,7 @@ async fn bombs_get_a_reason_within_the_memory_budget_and_previews_go_on() {
     let dir = tempfile::tempdir().unwrap();
     // The binary's defaults: previews on, 150 Mpx and 512 MiB per job.
     let server = Opsboard::start(dir.path(), &[]).await;
+    let started = server.peak_rss_kib();
     let incoming = dir.path().join("incoming");
     // 150 Mpx of 16-bit RGB: 900 MB decoded, a few MB on disk.
     std::fs::write(
@@ -209,12 +213,17 @@ async fn bombs_get_a_reason_within_the_memory_budget_and_previews_go_on() {
         "the good image still gets previews"
     );
     let peak = server.peak_rss_kib();
-    eprintln!("peak RSS with the bombs: {} MiB", peak / 1024);
-    assert!(
-        peak < RSS_BUDGET_KIB,
-        "peak RSS {} MiB, budget {} MiB",
+    let growth = peak.saturating_sub(started);
+    eprintln!(
+        "peak RSS with the bombs: {} MiB ({} MiB once started)",
         peak / 1024,
-        RSS_BUDGET_KIB / 1024
+        started / 1024
+    );
+    assert!(
+        growth < RSS_GROWTH_BUDGET_KIB,
+        "the bombs grew the server by {} MiB, budget {} MiB",
+        growth / 1024,
+        RSS_GROWTH_BUDGET_KIB / 1024
     );
     let page = reqwest::get(server.url("/")).await.unwrap();
     assert_eq!(page.status(), 200);
@@ -225,6 +234,7 @@ async fn a_sidecar_that_keeps_growing_is_read_within_its_limit() {
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let server = Opsboard::start(dir.path(), &["--no-previews"]).await;
+    let started = server.peak_rss_kib();
     let incoming = dir.path().join("incoming");
     let name = "model.AROME.202611281200.024h_precip.png.json";
     let part = incoming.join(format!(".{name}.part"));
@@ -248,12 +258,12 @@ async fn a_sidecar_that_keeps_growing_is_read_within_its_limit() {
     )
     .unwrap();
     server.wait_for_products(1, Duration::from_secs(30)).await;
-    let peak = server.peak_rss_kib();
+    let growth = server.peak_rss_kib().saturating_sub(started);
     assert!(
-        peak < RSS_BUDGET_KIB,
-        "peak RSS {} MiB, budget {} MiB",
-        peak / 1024,
-        RSS_BUDGET_KIB / 1024
+        growth < RSS_GROWTH_BUDGET_KIB,
+        "the sidecar grew the server by {} MiB, budget {} MiB",
+        growth / 1024,
+        RSS_GROWTH_BUDGET_KIB / 1024
     );
     let health = server.health().await.unwrap();
     assert_eq!(health["status"], "ok", "{health}");
