@@ -61,6 +61,32 @@ pub fn expected_now(visibility: model::Visibility) -> Vec<model::expected::Expec
         .unwrap_or_default()
 }
 
+/// How punctual the sources were over a stretch, matched as a reader with
+/// a given visibility may see: the server's, handed to pages as a function.
+#[derive(Clone)]
+pub struct PunctualityOf(pub std::sync::Arc<PunctualityFn>);
+
+/// From, to, and who reads: each source's punctuality.
+pub type PunctualityFn = dyn Fn(
+        chrono::DateTime<chrono::Utc>,
+        chrono::DateTime<chrono::Utc>,
+        model::Visibility,
+    ) -> Vec<model::expected::Punctuality>
+    + Send
+    + Sync;
+
+/// The sources' punctuality from `from` to `to`, or nothing where the
+/// server gave no sources.
+pub fn punctuality(
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+    visibility: model::Visibility,
+) -> Vec<model::expected::Punctuality> {
+    use_context::<PunctualityOf>()
+        .map(|of| (of.0)(from, to, visibility))
+        .unwrap_or_default()
+}
+
 /// The caller, if they hold `role` or more; else the call is refused 403
 /// (anyone can call a server function: the page's route is no guard).
 pub fn require(role: Role) -> Result<Reader, ServerFnError> {

@@ -55,6 +55,13 @@ test('a withheld lead is a hollow mark, late, until its file fills it', async ({
     await expect(hollow).toHaveCount(0);
     expect(await filled.evaluate((e) => (e as HTMLElement).style.left)).toBe(where);
     await page.screenshot({ path: test.info().outputPath('expected-filled.png') });
+
+    // The day's punctuality: all three came, none by its deadline.
+    await page.goto(`${base}/days/${run.toISOString().slice(0, 10)}`);
+    const punctual = page.locator(`.day-punctuality tr[data-source="model.${plat}"] td`);
+    await expect(punctual.nth(1)).toHaveText('3 of 3');
+    await expect(punctual.nth(2)).toHaveText('0 (0 %)');
+    await expect(punctual.nth(5)).toHaveText('0');
   } finally {
     server.kill('SIGTERM');
   }

@@ -83,12 +83,22 @@ fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
         }))
     };
     let sources = crate::source_file::admin_view(state);
+    let punctuality = {
+        let (current, sources) = (current.clone(), state.sources.clone());
+        app::ssr::PunctualityOf(std::sync::Arc::new(move |from, to, visibility| {
+            let set = sources.borrow().set.clone();
+            let (_, products) =
+                current.window(from, to, crate::api::expected::MAX_MATCHED, visibility);
+            set.punctuality(from, to, chrono::Utc::now(), &products)
+        }))
+    };
     move || {
         provide_context(catalogue.clone());
         provide_context(current.clone());
         provide_context(config.clone());
         provide_context(expected.clone());
         provide_context(sources.clone());
+        provide_context(punctuality.clone());
     }
 }
 

@@ -6,6 +6,7 @@ use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use model::days::{day_start, DayLane, DayPage};
+use model::expected::{delay_text, Punctuality};
 use model::operations::{Briefing, OperationDetail};
 use model::Product;
 
@@ -62,6 +63,7 @@ pub fn DayBody(page: DayPage) -> impl IntoView {
             <Operations operations=page.operations/>
             <Briefings briefings=page.briefings/>
             <KeyProducts hours=page.hours lanes=page.lanes pins/>
+            <Punctual rows=page.punctuality/>
             <section class="day-cases">
                 <h3>"Case studies"</h3>
                 <ul>
@@ -85,6 +87,53 @@ pub fn DayBody(page: DayPage) -> impl IntoView {
             </section>
         </article>
     }
+}
+
+/// How punctual each source was with the day's runs (or valid times):
+/// the campaign report's table, for the products whose deadline passed.
+#[component]
+fn Punctual(rows: Vec<Punctuality>) -> impl IntoView {
+    let delay = |s: Option<i64>| s.map_or_else(|| "—".to_string(), delay_text);
+    (!rows.is_empty()).then(|| {
+        let rows = rows
+            .into_iter()
+            .map(|p| {
+                let share = p
+                    .on_time_share
+                    .map_or_else(|| "—".to_string(), |s| format!("{:.0} %", s * 100.0));
+                let missed = p
+                    .runs_missed
+                    .iter()
+                    .map(|r| r.format("%Hz").to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let key = p.source.clone();
+                view! {
+                    <tr data-source=key>
+                        <td>{p.source}</td>
+                        <td>{format!("{} of {}", p.arrived, p.expected)}</td>
+                        <td>{format!("{} ({share})", p.on_time)}</td>
+                        <td>{delay(p.median_delay_s)}</td>
+                        <td>{delay(p.worst_delay_s)}</td>
+                        <td>{p.absent}</td>
+                        <td>{missed}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="day-punctuality">
+                <h3>"Punctuality"</h3>
+                <table>
+                    <thead><tr>
+                        <th>"Source"</th><th>"Came"</th><th>"On time"</th><th>"Median delay"</th>
+                        <th>"Worst"</th><th>"Never came"</th><th>"Runs missed"</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </section>
+        }
+    })
 }
 
 #[component]
@@ -262,9 +311,14 @@ pub async fn load_day(day: String, hours: String) -> Result<Option<DayPage>, Ser
     let catalogue = crate::ssr::catalogue()?;
     let visibility = crate::ssr::reader().visibility();
     let hours = model::days::parse_hours(&hours);
-    catalogue
+    let mut page = catalogue
         .day_page(day, &hours, visibility)
         .await
-        .map(Some)
-        .map_err(crate::ssr::internal)
+        .map_err(crate::ssr::internal)?;
+    page.punctuality = crate::ssr::punctuality(
+        day_start(day),
+        day_start(day) + Duration::days(1) - Duration::seconds(1),
+        visibility,
+    );
+    Ok(Some(page))
 }

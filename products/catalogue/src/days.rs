@@ -216,6 +216,7 @@ impl Catalogue {
             briefings,
             lanes: key_products(day, hours, &products),
             case_studies: self.case_studies(&query, visibility).await?,
+            punctuality: Vec::new(),
         })
     }
 }

@@ -116,7 +116,7 @@ impl Expected {
         };
         let what = self.product.as_deref().unwrap_or(&self.source);
         let state = match self.unmet_at(now) {
-            Status::Late { late_s } => format!("{} late", span(late_s)),
+            Status::Late { late_s } => format!("{} late", delay_text(late_s)),
             Status::Missed => "missed".to_string(),
             Status::Due | Status::Arrived { .. } => {
                 format!("due by {}", self.deadline_at.format("%H:%M UTC"))
@@ -126,8 +126,27 @@ impl Expected {
     }
 }
 
-/// `41 min`, `2 h 05`.
-fn span(seconds: i64) -> String {
+/// One source's punctuality.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Punctuality {
+    pub source: String,
+    /// Products whose deadline passed in the stretch.
+    pub expected: usize,
+    pub arrived: usize,
+    pub on_time: usize,
+    /// `on_time / expected`; none when nothing was expected.
+    pub on_time_share: Option<f64>,
+    /// Of the arrivals, after their run (or valid) time.
+    pub median_delay_s: Option<i64>,
+    pub worst_delay_s: Option<i64>,
+    /// Not there (late or missed).
+    pub absent: usize,
+    /// Runs (or valid times) of which nothing came.
+    pub runs_missed: Vec<DateTime<Utc>>,
+}
+
+/// How a delay reads: `41 min`, `2 h 05`.
+pub fn delay_text(seconds: i64) -> String {
     let minutes = seconds.max(0) / 60;
     if minutes < 60 {
         format!("{minutes} min")

@@ -25,7 +25,7 @@ use thiserror::Error;
 
 pub use config::{DEFAULT_MAX_BYTES, MAX_FILE_BYTES, MAX_SOURCES};
 pub use model::expected::Expected;
-pub use punctuality::Punctuality;
+pub use model::expected::Punctuality;
 pub use schedule::{Cadence, Schedule, Slot, Status};
 pub use template::{Moment, Template};
 

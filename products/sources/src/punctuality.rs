@@ -3,33 +3,13 @@
 //! never came). Only products whose deadline has passed are judged.
 
 use chrono::{DateTime, Utc};
-use model::expected::Status;
+use model::expected::{Punctuality, Status};
 use model::Product;
-use serde::Serialize;
 
 use crate::SourceSet;
 
 /// Most runs (or steps) of one source looked at in one answer.
 pub const MAX_STARTS: usize = 10_000;
-
-/// One source's punctuality.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Punctuality {
-    pub source: String,
-    /// Products whose deadline passed in the stretch.
-    pub expected: usize,
-    pub arrived: usize,
-    pub on_time: usize,
-    /// `on_time / expected`; none when nothing was expected.
-    pub on_time_share: Option<f64>,
-    /// Of the arrivals, after their run (or valid) time.
-    pub median_delay_s: Option<i64>,
-    pub worst_delay_s: Option<i64>,
-    /// Not there (late or missed).
-    pub absent: usize,
-    /// Runs (or valid times) of which nothing came.
-    pub runs_missed: Vec<DateTime<Utc>>,
-}
 
 impl SourceSet {
     /// Each source's (and `[[expect]]` entry's) punctuality for the runs (or

@@ -26,7 +26,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Most products matched against the expected ones in one answer.
-const MAX_MATCHED: usize = 200_000;
+pub const MAX_MATCHED: usize = 200_000;
 
 pub fn router() -> Router<AppState> {
     Router::new()

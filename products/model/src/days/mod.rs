@@ -201,6 +201,10 @@ pub struct DayPage {
     pub briefings: Vec<Briefing>,
     pub lanes: Vec<DayLane>,
     pub case_studies: Vec<CaseStudy>,
+    /// How punctual each source was with that day's runs (or valid times):
+    /// filled by the live server, which knows the sources.
+    #[serde(default)]
+    pub punctuality: Vec<crate::expected::Punctuality>,
 }
 
 /// Each lane's key products: for each of `hours`, the product valid
