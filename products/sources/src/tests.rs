@@ -361,3 +361,19 @@ fn a_stretch_is_laid_out_run_by_run_and_bounded() {
         5
     );
 }
+
+#[test]
+fn an_empty_file_is_no_source_and_a_cut_one_says_where_it_stops() {
+    assert_eq!(SourceSet::parse("").unwrap(), SourceSet::default());
+    assert_eq!(
+        SourceSet::parse("# nothing yet\n").unwrap(),
+        SourceSet::default()
+    );
+    let cut = &GOOD[..GOOD.find("platform = \"GFS\"").unwrap() + 14];
+    let e = refused(cut);
+    assert_eq!(e.line, line_of("platform"), "{e}");
+    let e = refused("[[source]]\nname = \"a\"\nkind = \"http\"\n");
+    assert!(e.reason.contains("missing field"), "{e}");
+    // The good file still reads after them.
+    assert_eq!(SourceSet::parse(GOOD).unwrap().sources.len(), 2);
+}

@@ -21,6 +21,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use sources::{Expected, Punctuality, SourceSet};
 
+use crate::api::input::parse_bound;
 use crate::auth::extract::{AdminOnly, ReadAccess};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -38,44 +39,45 @@ pub fn router() -> Router<AppState> {
 /// The longest stretch one punctuality answer covers.
 const MAX_PUNCTUALITY_DAYS: i64 = 400;
 
+/// Query of `/punctuality`: times stay strings here so that a bad one gets
+/// the API's JSON error with an example.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Stretch {
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+struct StretchParams {
+    from: Option<String>,
+    to: Option<String>,
 }
 
 async fn punctuality(
     State(state): State<AppState>,
     reader: ReadAccess,
-    Query(stretch): Query<Stretch>,
+    Query(params): Query<StretchParams>,
 ) -> Result<Json<Vec<Punctuality>>, ApiError> {
-    let days = (stretch.to - stretch.from).num_days();
-    if !(0..=MAX_PUNCTUALITY_DAYS).contains(&days) {
+    let (Some(from), Some(to)) = (
+        parse_bound("from", params.from.as_deref())?,
+        parse_bound("to", params.to.as_deref())?,
+    ) else {
+        return Err(ApiError::BadRequest(
+            "`from` and `to` are both needed: the stretch whose runs are judged".into(),
+        ));
+    };
+    if to < from || (to - from).num_days() > MAX_PUNCTUALITY_DAYS {
         return Err(ApiError::BadRequest(format!(
-            "from {} to {}: a stretch of 0 to {MAX_PUNCTUALITY_DAYS} days, from before to",
-            stretch.from, stretch.to
+            "from {from} to {to}: a stretch of 0 to {MAX_PUNCTUALITY_DAYS} days, from before to"
         )));
     }
     let set = state.sources.borrow().set.clone();
-    let (_, products) =
-        state
-            .hub
-            .current()
-            .window(stretch.from, stretch.to, MAX_MATCHED, reader.visibility());
-    Ok(Json(set.punctuality(
-        stretch.from,
-        stretch.to,
-        Utc::now(),
-        &products,
-    )))
+    let (_, products) = state
+        .hub
+        .current()
+        .window(from, to, MAX_MATCHED, reader.visibility());
+    Ok(Json(set.punctuality(from, to, Utc::now(), &products)))
 }
 
+/// Query of `/expected`; times as strings, as for `/punctuality`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct ListParams {
-    from: Option<DateTime<Utc>>,
-    to: Option<DateTime<Utc>>,
+    from: Option<String>,
+    to: Option<String>,
     source: Option<String>,
     status: Option<String>,
 }
@@ -110,6 +112,8 @@ async fn list(
             )));
         }
     }
+    let from = parse_bound("from", params.from.as_deref())?;
+    let to = parse_bound("to", params.to.as_deref())?;
     let set = state.sources.borrow().set.clone();
     let all = expected_now(state.hub.current(), &set, Utc::now(), reader.visibility());
     let kept = all
@@ -117,7 +121,7 @@ async fn list(
         .filter(|e| params.source.as_ref().is_none_or(|s| &e.source == s))
         .filter(|e| {
             let reference = e.run.unwrap_or(e.valid);
-            params.from.is_none_or(|f| reference >= f) && params.to.is_none_or(|t| reference <= t)
+            from.is_none_or(|f| reference >= f) && to.is_none_or(|t| reference <= t)
         })
         .filter(|e| {
             params

@@ -99,10 +99,46 @@ async fn a_withheld_lead_is_late_and_the_one_that_came_arrived_with_its_delay() 
     assert_eq!(row["median_delay_s"], first["delay_s"]);
     assert_eq!(row["worst_delay_s"], first["delay_s"]);
     assert_eq!(row["runs_missed"], serde_json::json!([]));
+    // Hostile stretches: each a JSON refusal saying why; a good one after.
+    for (query, reason) in [
+        (
+            "from=2026-01-01T00:00:00Z&to=2028-01-01T00:00:00Z",
+            "0 to 400 days",
+        ),
+        (
+            "from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59Z",
+            "0 to 400 days",
+        ),
+        (
+            "from=2026-12-07T00:00:00Z&to=2026-12-06T00:00:00Z",
+            "from before to",
+        ),
+        ("from=yesterday&to=2026-12-06T00:00:00Z", "RFC 3339"),
+        ("to=2026-12-06T00:00:00Z", "both needed"),
+        ("", "both needed"),
+    ] {
+        let (status, body) = server
+            .get_json(&format!("/api/v1/punctuality?{query}"))
+            .await;
+        assert_eq!(status, 400, "{query}: {body}");
+        assert!(
+            body["reason"].as_str().unwrap_or_default().contains(reason),
+            "{query}: {body}"
+        );
+    }
+    let (status, body) = server.get_json("/api/v1/expected?from=2026-13-01").await;
+    assert_eq!(status, 400);
+    assert!(
+        body["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("RFC 3339"),
+        "{body}"
+    );
     let (status, _) = server
-        .get_json("/api/v1/punctuality?from=2026-01-01T00:00:00Z&to=2028-01-01T00:00:00Z")
+        .get_json(&format!("/api/v1/punctuality?from={stamp}&to={stamp}"))
         .await;
-    assert_eq!(status, 400, "a stretch over 400 days is refused");
+    assert_eq!(status, 200);
 
     // Health stays well, and says who is late.
     let (status, health) = server.get_json("/api/v1/health").await;
