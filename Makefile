@@ -57,6 +57,7 @@ bench: setup bench-dashboard
 	@scripts/stac-tools.sh bench
 	cargo bench -p server --bench catalogue_search
 	cargo bench -p server --bench thumbnails
+	cargo bench -p server --bench source_latency
 
 # Dashboard figures in Chromium on a release build with 5 000 products in view:
 # server render time, time to interactive, wasm + JS size.
