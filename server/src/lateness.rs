@@ -44,6 +44,13 @@ pub async fn run(hub: Hub, sources: watch::Receiver<Sources>, mut stop: watch::R
             Utc::now(),
             Visibility::Everything,
         );
+        // Only what is still expected is remembered: a campaign's worth of
+        // runs would otherwise pile up here.
+        let keys: std::collections::HashSet<String> = expected
+            .iter()
+            .map(catalogue::expected_announced::slot_key)
+            .collect();
+        said.retain(|key, _| keys.contains(key));
         for e in expected {
             let arrived = match e.status {
                 Status::Late { .. } => false,
