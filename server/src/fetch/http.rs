@@ -69,6 +69,9 @@ pub enum FetchError {
     Request(String),
     #[error("the credential is not there: {0}")]
     Credential(String),
+    /// The file came, and the ingest could not take it (stopped) or refused it.
+    #[error("the ingest: {0}")]
+    Ingest(String),
     #[error("file system: {0}")]
     Io(#[from] std::io::Error),
 }

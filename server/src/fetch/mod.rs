@@ -232,7 +232,7 @@ impl Poller {
             Ok(_) => ingest(file).await,
             Err(error) => Err(error),
         }
-        .map_err(|e| FetchError::Io(std::io::Error::other(e.to_string())))?;
+        .map_err(|e| FetchError::Ingest(e.to_string()))?;
         let product_id = match &outcome {
             Outcome::Added { product, .. } | Outcome::Updated { product, .. } => Some(product.id),
             Outcome::Unchanged { product_id } => Some(*product_id),
