@@ -24,6 +24,10 @@ use crate::state::AppState;
 
 pub use actions::AdminAction;
 
+/// Largest admin form read: a whole `sources.toml` (1 MiB) as a form
+/// encodes it, every byte escaped at worst.
+const ADMIN_BODY: usize = 3 * sources::MAX_FILE_BYTES + 4096;
+
 /// The admin page's path.
 pub const PATH: &str = "/admin";
 
@@ -70,7 +74,7 @@ async fn act(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Admin(admin): Admin,
     parts: Parts,
-    FormOrJson { value: action, .. }: FormOrJson<AdminAction>,
+    FormOrJson { value: action, .. }: FormOrJson<AdminAction, ADMIN_BODY>,
 ) -> Response {
     let address = client_address(&state, &parts.headers, peer);
     let notice = actions::perform(&state, &admin, action, &parts.headers, address).await;

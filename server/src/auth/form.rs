@@ -11,7 +11,9 @@ use crate::error::ApiError;
 /// there, whatever the client declares.
 pub const MAX_BODY: usize = 8 * 1024;
 
-pub struct FormOrJson<T> {
+/// A body of at most `LIMIT` bytes (the admin page's forms carry a whole
+/// `sources.toml`, and take more).
+pub struct FormOrJson<T, const LIMIT: usize = MAX_BODY> {
     pub value: T,
     /// Sent by an HTML form.
     pub from_form: bool,
@@ -25,14 +27,16 @@ fn is_form(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for FormOrJson<T> {
+impl<T: DeserializeOwned, S: Send + Sync, const LIMIT: usize> FromRequest<S>
+    for FormOrJson<T, LIMIT>
+{
     type Rejection = ApiError;
 
     async fn from_request(request: Request, _: &S) -> Result<Self, ApiError> {
         let from_form = is_form(request.headers());
-        let body = axum::body::to_bytes(request.into_body(), MAX_BODY)
+        let body = axum::body::to_bytes(request.into_body(), LIMIT)
             .await
-            .map_err(|_| ApiError::BadRequest(format!("the body is over {MAX_BODY} bytes")))?;
+            .map_err(|_| ApiError::BadRequest(format!("the body is over {LIMIT} bytes")))?;
         let value = if from_form {
             serde_urlencoded::from_bytes(&body).map_err(|e| e.to_string())
         } else {

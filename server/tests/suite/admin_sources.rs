@@ -42,6 +42,24 @@ async fn an_admin_edits_the_sources_on_the_page_and_a_bad_edit_changes_nothing()
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), good);
 
+    // Hostile texts: refused with their reason, the file as it was; the
+    // next good one still saves (below, the good file stays in force).
+    let huge = format!("{good}# {}\n", "x".repeat(1 << 20));
+    let cut = &good[..good.find("kind").unwrap() + 9];
+    for (text, reason) in [
+        (huge.as_str(), "at most 1048576"),
+        (cut, "line 3"),
+        ("[[source]]\nname = 7\n", "line 2"),
+        ("leads = \"0..=1000000000/1\"\n", "unknown field `leads`"),
+    ] {
+        let (status, page) = post(&t, &[("act", "save-sources"), ("text", text)]).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{reason}");
+        assert!(page.contains(reason), "{reason}: {page}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), good);
+    }
+    let (status, _) = post(&t, &[("act", "save-sources"), ("text", &good)]).await;
+    assert_eq!(status, StatusCode::OK);
+
     // Taken up: the source is polled, and its row says what it fetched.
     let mut shown = String::new();
     for _ in 0..100 {
