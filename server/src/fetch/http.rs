@@ -65,6 +65,8 @@ pub enum FetchError {
         expected: u64,
         resumes: usize,
     },
+    #[error("the body came {0}-encoded, unasked (only the file's own bytes are taken)")]
+    Encoded(String),
     #[error("the request failed: {0}")]
     Request(String),
     #[error("the credential is not there: {0}")]
@@ -117,6 +119,12 @@ impl Client {
         let mut expected = None;
         for resumes in 0..=MAX_RESUMES {
             let mut headers = HeaderMap::new();
+            // The file's own bytes: nothing to decode, and a compressed
+            // bomb is refused before it is read rather than after.
+            headers.insert(
+                header::ACCEPT_ENCODING,
+                HeaderValue::from_static("identity"),
+            );
             if let Some((name, value)) = &request.auth {
                 headers.insert(name.clone(), value.clone());
             }
@@ -148,6 +156,11 @@ impl Client {
                     etag = text(&response, header::ETAG);
                 }
                 other => return Err(FetchError::Status(other.as_u16())),
+            }
+            if let Some(coding) = text(&response, header::CONTENT_ENCODING)
+                .filter(|c| !c.eq_ignore_ascii_case("identity"))
+            {
+                return Err(FetchError::Encoded(coding));
             }
             if let Some(length) = response.content_length() {
                 let total = have + length;

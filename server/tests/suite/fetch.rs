@@ -1,7 +1,8 @@
 //! The sources' poller against a real centre's server (`common::centre`):
 //! every file once, 304s on re-polls, a cut body resumed by range, a stalled
 //! one timed out and retried, nothing catalogued from a failed fetch, and a
-//! restart that fetches only what is missing.
+//! restart that fetches only what is missing; a gzip bomb and a body
+//! shorter than its Content-Length never catalogued.
 
 use std::time::Duration;
 
@@ -167,7 +168,7 @@ async fn each_file_comes_once_a_cut_one_resumed_and_a_restart_asks_only_with_val
 #[tokio::test]
 async fn a_misbehaving_centre_gets_nothing_catalogued_and_the_good_files_still_come() {
     let centre = Centre::start().await;
-    let (toml, run) = source(&centre, "hostile", 5);
+    let (toml, run) = source(&centre, "hostile", 7);
     let file = |lead: u32| format!("{run}.f{lead:03}.png");
     centre.put(&file(0), png(10), Serve::Stall(1));
     centre.put(&file(1), png(11), Serve::Unavailable(2));
@@ -175,6 +176,8 @@ async fn a_misbehaving_centre_gets_nothing_catalogued_and_the_good_files_still_c
     centre.put(&file(3), png(13), Serve::Loop);
     centre.put(&file(4), png(14), Serve::ToFile);
     centre.put(&file(5), png(15), Serve::Plain);
+    centre.put(&file(6), png(16), Serve::GzipBomb);
+    centre.put(&file(7), png(17), Serve::LongerLength);
     let server = start(&toml).await;
 
     // The stalled one timed out and came on a retry; the 503s were waited out.
@@ -214,16 +217,39 @@ async fn a_misbehaving_centre_gets_nothing_catalogued_and_the_good_files_still_c
             .unwrap_or(0)
             >= 1
     );
+    // The bomb refused unread; the short body asked again by range, then
+    // whole, and never taken for the file.
+    assert!(
+        eventually(Duration::from_secs(10), || centre
+            .counts(&file(6))
+            .statuses
+            .get(&200)
+            .copied()
+            .unwrap_or(0)
+            >= 2)
+        .await
+    );
+    assert!(
+        eventually(Duration::from_secs(10), || centre.counts(&file(7)).ranges
+            >= 1)
+        .await,
+        "{:?}",
+        centre.counts(&file(7))
+    );
     assert_eq!(products(&server, "HOSTILE").await.len(), 3);
     let (_, sources) = server.get_json("/api/v1/sources").await;
+    // Only the good files' bytes were taken: never the bomb's megabyte.
+    let taken = sources["sources"][0]["report"]["bytes"].as_u64().unwrap();
+    assert!(taken < 100_000, "{taken} bytes taken");
     let error = sources["sources"][0]["report"]["last_error"]["reason"]
         .as_str()
         .unwrap_or_default()
         .to_string();
-    // The last of the refusals: 2 GB announced, too many redirects, or a
-    // redirect to file:// (answered as the 302 it is, never followed).
+    // The last of the refusals: 2 GB announced, too many redirects, a
+    // redirect to file:// (answered as the 302 it is, never followed), an
+    // encoded body or a cut one.
     assert!(
-        ["announced", "redirect", "HTTP 302"]
+        ["announced", "redirect", "HTTP 302", "encoded", "cut"]
             .iter()
             .any(|r| error.contains(r)),
         "{sources}"

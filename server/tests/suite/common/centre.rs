@@ -37,6 +37,10 @@ pub enum Serve {
     Loop,
     /// A redirect to `file:///etc/passwd`.
     ToFile,
+    /// A gzip body (Content-Encoding) that decodes to 1 GiB of zeros.
+    GzipBomb,
+    /// A Content-Length longer than the body, every time.
+    LongerLength,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -138,6 +142,30 @@ fn answer(name: &str, bytes: &[u8], how: &mut Serve, headers: &HeaderMap) -> Res
             )
                 .into_response()
         }
+        Serve::GzipBomb => {
+            return Response::builder()
+                .header(header::CONTENT_ENCODING, "gzip")
+                .header(header::CONTENT_TYPE, "image/png")
+                .body(Body::from(gzip_bomb()))
+                .unwrap();
+        }
+        Serve::LongerLength => {
+            // Announced a hundred bytes more than sent, then the connection
+            // ends: a lie the client must not take for a whole file.
+            let body = Bytes::from(bytes.to_vec());
+            let lie =
+                futures_util::stream::iter([Ok(body)]).chain(futures_util::stream::once(async {
+                    // The body is on the wire before the connection ends.
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    Err(std::io::Error::other("the connection ends"))
+                }));
+            return Response::builder()
+                .header(header::ETAG, &etag)
+                .header(header::CONTENT_TYPE, "image/png")
+                .header(header::CONTENT_LENGTH, bytes.len() + 100)
+                .body(Body::from_stream(lie))
+                .unwrap();
+        }
         Serve::Huge => {
             let body =
                 Body::from_stream(futures_util::stream::pending::<Result<Bytes, std::io::Error>>());
@@ -195,6 +223,21 @@ fn answer(name: &str, bytes: &[u8], how: &mut Serve, headers: &HeaderMap) -> Res
         }
         _ => builder.body(Body::from(bytes.to_vec())).unwrap(),
     }
+}
+
+/// 1 GiB of zeros, gzipped once per test run (about 1 MiB).
+fn gzip_bomb() -> Bytes {
+    static BOMB: std::sync::OnceLock<Bytes> = std::sync::OnceLock::new();
+    BOMB.get_or_init(|| {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..1024 {
+            gz.write_all(&zeros).unwrap();
+        }
+        Bytes::from(gz.finish().unwrap())
+    })
+    .clone()
 }
 
 /// Waits up to `patience` for `check`.
