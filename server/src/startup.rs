@@ -213,6 +213,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         stop.clone(),
     )));
     let fetch_reports = crate::fetch::report::Reports::default();
+    let poll_now = crate::fetch::poll_now::PollNow::default();
     let poller = crate::fetch::Poller {
         client: crate::fetch::http::Client::new(
             FETCH_CONNECT,
@@ -223,6 +224,8 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         uploads: Uploads::new(uploads_tx.clone()),
         data: data.clone(),
         reports: fetch_reports.clone(),
+        poll_now: poll_now.clone(),
+        listings: Default::default(),
     };
     let (late_hub, late_sources, late_stop) = (hub.clone(), sources.clone(), stop.clone());
     drained.push(supervise(tasks.register("lateness"), move || {
@@ -262,6 +265,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         receivers,
         sources,
         fetch_reports,
+        poll_now,
     };
     let sessions = auth::session::layer(auth.sessions.clone(), &args.access);
     let app = Router::new()

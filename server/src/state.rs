@@ -54,6 +54,8 @@ pub struct AppState {
     pub sources: watch::Receiver<crate::source_file::Sources>,
     /// What each source's polling did since the start.
     pub fetch_reports: crate::fetch::report::Reports,
+    /// Admins' "poll now", heard by the poller.
+    pub poll_now: crate::fetch::poll_now::PollNow,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -40,12 +40,15 @@ impl Line<'_> {
 
 impl SourceSet {
     pub(crate) fn lines(&self) -> impl Iterator<Item = Line<'_>> {
-        let fetched = self.sources.iter().map(|s| Line {
-            label: s.name.clone(),
-            category: &s.category,
-            platform: &s.platform,
-            product: Some(&s.product),
-            schedule: &s.schedule,
+        // A listing that expects nothing has no line.
+        let fetched = self.sources.iter().filter_map(|s| {
+            Some(Line {
+                label: s.name.clone(),
+                category: &s.category,
+                platform: &s.platform,
+                product: s.product.as_ref(),
+                schedule: s.schedule.as_ref()?,
+            })
         });
         let pushed = self.expects.iter().map(|e| Line {
             label: format!("{}.{}", e.category, e.platform),

@@ -13,37 +13,49 @@
 
 mod config;
 pub mod expected;
+pub mod index;
+pub mod listing;
 pub mod punctuality;
 pub mod schedule;
 pub mod template;
 
 use std::path::PathBuf;
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use model::name::format_time;
 use thiserror::Error;
 
 pub use config::{DEFAULT_MAX_BYTES, MAX_FILE_BYTES, MAX_SOURCES};
+pub use index::Index;
+pub use listing::Listing;
 pub use model::expected::Expected;
 pub use model::expected::Punctuality;
 pub use schedule::{Cadence, Schedule, Slot, Status};
 pub use template::{Moment, Template};
 
 /// How a source is fetched.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Kind {
     /// One URL per expected file.
     Http,
     /// One WMS GetMap per expected time.
     Wms,
+    /// A directory listing read every poll: the files it links to that
+    /// match its pattern are fetched, named from the pattern's groups.
+    Listing(Listing),
+    /// One URL per expected file, of which only some fields are fetched,
+    /// by byte ranges read from the index published beside it.
+    Index(Index),
 }
 
 impl Kind {
     /// Its name in the file.
-    pub fn name(self) -> &'static str {
+    pub fn name(&self) -> &'static str {
         match self {
             Self::Http => "http",
             Self::Wms => "wms",
+            Self::Listing(_) => "listing",
+            Self::Index(_) => "index",
         }
     }
 }
@@ -64,12 +76,20 @@ pub struct Source {
     pub name: String,
     pub kind: Kind,
     pub category: String,
+    /// The EOL name's platform; empty only for a listing whose pattern
+    /// names it.
     pub platform: String,
+    /// The file's URL (a listing's: the listing's, without fields).
     pub url: Template,
-    pub product: Template,
-    /// The file extension; `None`: taken from the answer's media type.
+    /// The EOL name's product token; `None` only for a listing whose
+    /// pattern names it.
+    pub product: Option<Template>,
+    /// The file extension; `None`: taken from the answer's media type (a
+    /// listing's: from the file's name).
     pub ext: Option<String>,
-    pub schedule: Schedule,
+    /// When its products are expected; `None` only for a listing that
+    /// expects nothing (it fetches what appears).
+    pub schedule: Option<Schedule>,
     pub poll: Duration,
     pub bbox: Option<[f64; 4]>,
     pub auth: Option<Auth>,
@@ -88,13 +108,22 @@ impl Source {
     /// source names none: `category.platform.YYYYMMDDhhmm.product.ext`, the
     /// time being the run for a forecast, else the valid time.
     pub fn file_name(&self, slot: &Slot, ext: &str) -> String {
+        let product = self
+            .product
+            .as_ref()
+            .map(|p| p.expand(&slot.moment))
+            .unwrap_or_default();
+        self.name_of(&self.platform, slot.reference(), &product, ext)
+    }
+
+    /// `category.platform.YYYYMMDDhhmm.product.ext`, `ext` if the source
+    /// names none.
+    fn name_of(&self, platform: &str, time: DateTime<Utc>, product: &str, ext: &str) -> String {
         let ext = self.ext.as_deref().unwrap_or(ext);
         format!(
-            "{}.{}.{}.{}.{ext}",
+            "{}.{platform}.{}.{product}.{ext}",
             self.category,
-            self.platform,
-            format_time(slot.reference()),
-            self.product.expand(&slot.moment),
+            format_time(time),
         )
     }
 }

@@ -12,9 +12,12 @@
 //!   why its last edit was refused if it was, and what each one's polling
 //!   did (last poll and success, last error with its HTTP status, files,
 //!   bytes, 304s, requests).
+//! - `POST /api/v1/sources/{name}/poll` — admins: poll that source now, its
+//!   failed files tried again without waiting out their back-off (202).
 
-use axum::extract::{Query, State};
-use axum::routing::get;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -34,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/expected", get(list))
         .route("/punctuality", get(punctuality))
         .route("/sources", get(sources))
+        .route("/sources/{name}/poll", post(poll_now))
 }
 
 /// The longest stretch one punctuality answer covers.
@@ -148,7 +152,7 @@ async fn sources(State(state): State<AppState>, _: AdminOnly) -> Json<Value> {
                 "platform": s.platform,
                 "line": s.line,
                 "poll_s": s.poll.num_seconds(),
-                "next_due": s.schedule.next_due(now),
+                "next_due": s.schedule.as_ref().map(|schedule| schedule.next_due(now)),
                 "report": state.fetch_reports.of(&s.name),
             })
         })
@@ -163,4 +167,19 @@ async fn sources(State(state): State<AppState>, _: AdminOnly) -> Json<Value> {
             "line": e.line,
         })).collect::<Vec<_>>(),
     }))
+}
+
+async fn poll_now(
+    State(state): State<AppState>,
+    _: AdminOnly,
+    Path(name): Path<String>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    if state.sources.borrow().set.source(&name).is_none() {
+        return Err(ApiError::NotFound("no such source"));
+    }
+    state.poll_now.ask(&name);
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "source": name, "polling": true })),
+    ))
 }

@@ -10,6 +10,7 @@ use std::time::Duration;
 use catalogue::source_fetches::SourceFetch;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::StatusCode;
+use sources::index::Part;
 use tokio::io::AsyncWriteExt;
 
 /// Most redirects followed for one request.
@@ -69,6 +70,10 @@ pub enum FetchError {
     Encoded(String),
     #[error("the request failed: {0}")]
     Request(String),
+    #[error("the index: {0}")]
+    Index(String),
+    #[error("the server answered a byte range with HTTP {0}, not 206 from the byte asked")]
+    NoRange(u16),
     #[error("the credential is not there: {0}")]
     Credential(String),
     /// The file came, and the ingest could not take it (stopped) or refused it.
@@ -213,6 +218,66 @@ impl Client {
             expected: expected.unwrap_or(have),
             resumes: MAX_RESUMES,
         })
+    }
+}
+
+impl Client {
+    /// Appends bytes `part` of `url` to `file`: a 206 from the byte asked,
+    /// as long as asked, or an error (a server that ignores ranges is not
+    /// read: its whole file may be gigabytes).
+    pub async fn get_part(
+        &self,
+        url: &str,
+        auth: Option<&(HeaderName, HeaderValue)>,
+        part: Part,
+        file: &mut tokio::fs::File,
+    ) -> Result<u64, FetchError> {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("identity"),
+        );
+        if let Some((name, value)) = auth {
+            headers.insert(name.clone(), value.clone());
+        }
+        if let Ok(range) = HeaderValue::from_str(&part.range()) {
+            headers.insert(header::RANGE, range);
+        }
+        let sent = self.http.get(url).headers(headers).send();
+        let mut response = tokio::time::timeout(self.stall, sent)
+            .await
+            .map_err(|_| FetchError::Stalled(self.stall))?
+            .map_err(|e| FetchError::Request(without_url(&e)))?;
+        let status = response.status();
+        if status != StatusCode::PARTIAL_CONTENT || !starts_at(&response, part.start) {
+            return Err(FetchError::NoRange(status.as_u16()));
+        }
+        if response.headers().contains_key(header::CONTENT_ENCODING) {
+            return Err(FetchError::Encoded(
+                text(&response, header::CONTENT_ENCODING).unwrap_or_default(),
+            ));
+        }
+        let mut have = 0u64;
+        loop {
+            let chunk = tokio::time::timeout(self.stall, response.chunk())
+                .await
+                .map_err(|_| FetchError::Stalled(self.stall))?
+                .map_err(|e| FetchError::Request(without_url(&e)))?;
+            let Some(chunk) = chunk else { break };
+            have += chunk.len() as u64;
+            if have > part.length {
+                return Err(FetchError::TooLarge(part.length));
+            }
+            file.write_all(&chunk).await?;
+        }
+        if have < part.length {
+            return Err(FetchError::Cut {
+                got: have,
+                expected: part.length,
+                resumes: 0,
+            });
+        }
+        Ok(have)
     }
 }
 

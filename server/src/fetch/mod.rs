@@ -1,13 +1,18 @@
 //! The sources' poller: for each source of `sources.toml`, the files its
 //! schedule says are due are asked for every `poll` until they come (and,
 //! once fetched, again with their validators until their deadline, so that
-//! a file the centre replaces becomes a new version); each file fetched goes
-//! through the ingest exactly as an upload, with a sidecar saying where it
-//! came from. What was fetched is kept in the catalogue: a restart fetches
-//! only what is missing. A stop drops the fetch in hand; its partial file is
-//! in `uploads/`, which the next start sweeps.
+//! a file the centre replaces becomes a new version); a listing's page is
+//! read every `poll` for new files ([`listing`]); an index source fetches
+//! only its fields ([`parts`]). Each file fetched goes through the ingest
+//! exactly as an upload, with a sidecar saying where it came from. What was
+//! fetched is kept in the catalogue: a restart fetches only what is missing.
+//! A stop drops the fetch in hand; its partial file is in `uploads/`, which
+//! the next start sweeps.
 
 pub mod http;
+mod listing;
+mod parts;
+pub mod poll_now;
 pub mod report;
 
 use std::collections::HashMap;
@@ -22,12 +27,13 @@ use chrono::{DateTime, Duration, Utc};
 use futures_util::StreamExt;
 use reqwest::header::{HeaderName, HeaderValue};
 use sources::schedule::MISSED_AFTER;
-use sources::{Auth, Slot, Source};
+use sources::{Auth, Kind, Slot, Source};
 use tokio::sync::{watch, Mutex};
 
 use crate::ingest::{Outcome, Uploads};
 use crate::source_file::Sources;
 use http::{Answer, Client, FetchError, Request};
+use poll_now::PollNow;
 use report::{Reports, SourceError};
 
 /// Requests at once to one source (its host).
@@ -45,6 +51,24 @@ struct Backoff {
     retry_at: DateTime<Utc>,
 }
 
+/// The URLs that failed, by URL.
+type Backoffs = Mutex<HashMap<String, Backoff>>;
+
+/// One file a source publishes, to fetch.
+struct Wanted {
+    /// The file's URL: its key in what the source fetched.
+    url: String,
+    naming: Naming,
+}
+
+/// How a fetched file is named on the board.
+enum Naming {
+    /// From the source's fields and the slot (run, lead, valid time).
+    Slot(Slot),
+    /// Made by a listing's pattern, whole.
+    Listed(String),
+}
+
 /// What the poller needs; cheap to clone.
 #[derive(Clone)]
 pub struct Poller {
@@ -53,16 +77,30 @@ pub struct Poller {
     pub uploads: Uploads,
     pub data: DataDir,
     pub reports: Reports,
+    /// Admins' "poll now".
+    pub poll_now: PollNow,
+    /// What each listing's page said last, with its validators.
+    pub listings: listing::Pages,
 }
 
 impl Poller {
     /// Polls the running set of sources until `stop`.
     pub async fn run(self, mut sources: watch::Receiver<Sources>, mut stop: watch::Receiver<bool>) {
-        let backoff = Mutex::new(HashMap::<String, Backoff>::new());
+        let backoff = Backoffs::default();
         let mut next: HashMap<String, DateTime<Utc>> = HashMap::new();
         loop {
             let set = sources.borrow_and_update().set.clone();
             next.retain(|name, _| set.source(name).is_some());
+            let asked = self.poll_now.take();
+            if !asked.is_empty() {
+                // Polled at once, failed files tried again at once (any
+                // other source's at its next poll: a pause never outlasts
+                // its poll interval anyway).
+                backoff.lock().await.clear();
+                for name in asked {
+                    next.remove(&name);
+                }
+            }
             for source in &set.sources {
                 let now = Utc::now();
                 if next.get(&source.name).is_some_and(|t| *t > now) {
@@ -87,6 +125,7 @@ impl Poller {
                 _ = tokio::time::sleep(wake) => {}
                 // A new set: its new sources are polled at once.
                 _ = sources.changed() => {}
+                _ = self.poll_now.asked() => {}
                 _ = stop.wait_for(|s| *s) => return,
             }
         }
@@ -94,12 +133,25 @@ impl Poller {
 
     /// Asks for everything of `source` that is due at `now`; when to poll
     /// it next.
-    async fn poll(
+    async fn poll(&self, source: &Source, now: DateTime<Utc>, backoff: &Backoffs) -> DateTime<Utc> {
+        self.reports
+            .update(&source.name, |r| r.last_poll = Some(now));
+        match &source.kind {
+            Kind::Listing(listing) => self.poll_listing(source, listing, now, backoff).await,
+            _ => self.poll_slots(source, now, backoff).await,
+        }
+    }
+
+    /// The files of the slots due at `now`.
+    async fn poll_slots(
         &self,
         source: &Source,
         now: DateTime<Utc>,
-        backoff: &Mutex<HashMap<String, Backoff>>,
+        backoff: &Backoffs,
     ) -> DateTime<Utc> {
+        let Some(schedule) = &source.schedule else {
+            return now + source.poll;
+        };
         let fetched = match self.catalogue.source_fetches(&source.name).await {
             Ok(fetched) => fetched,
             Err(error) => {
@@ -107,76 +159,82 @@ impl Poller {
                 return now + source.poll;
             }
         };
-        let waiting = backoff.lock().await.clone();
-        let wanted: Vec<(Slot, String)> = source
-            .schedule
+        let wanted: Vec<Wanted> = schedule
             .slots(now)
             .into_iter()
             .filter(|s| s.due_at <= now && now < s.deadline_at + MISSED_AFTER)
-            .map(|s| (s, source.url_of(&s)))
             // Fetched: asked again (with validators) until the deadline only.
-            .filter(|(s, url)| !fetched.contains_key(url) || now < s.deadline_at)
+            .filter(|s| !fetched.contains_key(&source.url_of(s)) || now < s.deadline_at)
+            .map(|s| Wanted {
+                url: source.url_of(&s),
+                naming: Naming::Slot(s),
+            })
             .collect();
-        let pending = !wanted.is_empty();
-        let urls: Vec<String> = wanted.iter().map(|(_, url)| url.clone()).collect();
-        self.reports
-            .update(&source.name, |r| r.last_poll = Some(now));
+        let next = if wanted.is_empty() {
+            schedule.next_due(now)
+        } else {
+            now + source.poll
+        };
+        let retry = self.fetch_all(source, wanted, &fetched, now, backoff).await;
+        retry.map_or(next, |r| next.min(r.max(now)))
+    }
+
+    /// Fetches `wanted` (those not waiting out a failure), [`PER_SOURCE`]
+    /// at once; the earliest time one that failed may be tried again.
+    async fn fetch_all(
+        &self,
+        source: &Source,
+        wanted: Vec<Wanted>,
+        fetched: &HashMap<String, SourceFetch>,
+        now: DateTime<Utc>,
+        backoff: &Backoffs,
+    ) -> Option<DateTime<Utc>> {
+        let waiting = backoff.lock().await.clone();
+        let urls: Vec<String> = wanted.iter().map(|w| w.url.clone()).collect();
         futures_util::stream::iter(wanted)
-            .filter(|(_, url)| {
-                let ready = waiting.get(url).is_none_or(|b| b.retry_at <= now);
+            .filter(|w| {
+                let ready = waiting.get(&w.url).is_none_or(|b| b.retry_at <= now);
                 async move { ready }
             })
-            .for_each_concurrent(PER_SOURCE, |(slot, url)| {
-                let prior = fetched.get(&url);
-                async move {
-                    let result = self.one(source, &slot, &url, prior).await;
-                    let mut backoff = backoff.lock().await;
-                    match result {
-                        Ok(()) => {
-                            backoff.remove(&url);
-                        }
-                        Err(error) => {
-                            let failures = backoff.get(&url).map_or(1, |b| b.failures + 1);
-                            let pause =
-                                (FIRST_BACKOFF * 2i32.pow(failures.min(16) - 1)).min(source.poll);
-                            backoff.insert(
-                                url.clone(),
-                                Backoff {
-                                    failures,
-                                    retry_at: Utc::now() + jitter(pause),
-                                },
-                            );
-                            self.failed(source, &error);
-                        }
+            .for_each_concurrent(PER_SOURCE, |wanted| async move {
+                let result = self.one(source, &wanted, fetched.get(&wanted.url)).await;
+                let mut backoff = backoff.lock().await;
+                match result {
+                    Ok(()) => {
+                        backoff.remove(&wanted.url);
+                    }
+                    Err(error) => {
+                        let failures = backoff.get(&wanted.url).map_or(1, |b| b.failures + 1);
+                        let pause =
+                            (FIRST_BACKOFF * 2i32.pow(failures.min(16) - 1)).min(source.poll);
+                        backoff.insert(
+                            wanted.url.clone(),
+                            Backoff {
+                                failures,
+                                retry_at: Utc::now() + jitter(pause),
+                            },
+                        );
+                        self.failed(source, &error);
                     }
                 }
             })
             .await;
-        let retry = {
-            let backoff = backoff.lock().await;
-            urls.iter()
-                .filter_map(|url| backoff.get(url).map(|b| b.retry_at))
-                .min()
-        };
-        let next = if pending {
-            now + source.poll
-        } else {
-            source.schedule.next_due(now)
-        };
-        retry.map_or(next, |r| next.min(r.max(now)))
+        let backoff = backoff.lock().await;
+        urls.iter()
+            .filter_map(|url| backoff.get(url).map(|b| b.retry_at))
+            .min()
     }
 
     /// Asks for one file and hands it to the ingest if it came.
     async fn one(
         &self,
         source: &Source,
-        slot: &Slot,
-        url: &str,
+        wanted: &Wanted,
         prior: Option<&SourceFetch>,
     ) -> Result<(), FetchError> {
         let dir = self.data.uploads().join(unique_folder(&source.name));
         tokio::fs::create_dir_all(&dir).await?;
-        let result = self.fetch_into(source, slot, url, prior, &dir).await;
+        let result = self.fetch_into(source, wanted, prior, &dir).await;
         if let Err(error) = tokio::fs::remove_dir_all(&dir).await {
             tracing::warn!(%error, dir = %dir.display(), "a fetch's folder could not be removed");
         }
@@ -186,11 +244,11 @@ impl Poller {
     async fn fetch_into(
         &self,
         source: &Source,
-        slot: &Slot,
-        url: &str,
+        wanted: &Wanted,
         prior: Option<&SourceFetch>,
         dir: &Path,
     ) -> Result<(), FetchError> {
+        let url = wanted.url.as_str();
         let part = http::part_path(dir);
         let request = Request {
             url,
@@ -200,7 +258,22 @@ impl Poller {
             into: &part,
         };
         self.reports.update(&source.name, |r| r.requests += 1);
-        let fetched = match self.client.get(&request).await? {
+        let answer = match (&source.kind, &wanted.naming) {
+            (Kind::Index(index), Naming::Slot(slot)) => {
+                let index_url = index.url.expand(&slot.moment);
+                parts::fetch(
+                    &self.client,
+                    index,
+                    &index_url,
+                    &request,
+                    &self.reports,
+                    &source.name,
+                )
+                .await?
+            }
+            _ => self.client.get(&request).await?,
+        };
+        let fetched = match answer {
             Answer::Fetched(fetched) => fetched,
             Answer::NotModified => {
                 self.reports.update(&source.name, |r| r.not_modified += 1);
@@ -213,7 +286,10 @@ impl Poller {
             .as_deref()
             .and_then(model::media::ext_for)
             .unwrap_or("bin");
-        let name = source.file_name(slot, ext);
+        let name = match &wanted.naming {
+            Naming::Slot(slot) => source.file_name(slot, ext),
+            Naming::Listed(name) => name.clone(),
+        };
         let file = dir.join(&name);
         tokio::fs::rename(&part, &file).await?;
         let fetched_at = Utc::now();

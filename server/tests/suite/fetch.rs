@@ -30,7 +30,7 @@ fn source(centre: &Centre, name: &str, last: u32) -> (String, String) {
     (toml, format!("t{hour}z"))
 }
 
-async fn start(toml: &str) -> TestServer {
+pub(crate) async fn start(toml: &str) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("sources.toml"), toml).unwrap();
     TestServer::start_with(dir, |args| {
@@ -40,14 +40,14 @@ async fn start(toml: &str) -> TestServer {
 }
 
 /// The products of `platform`, as the API lists them.
-async fn products(server: &TestServer, platform: &str) -> Vec<Value> {
+pub(crate) async fn products(server: &TestServer, platform: &str) -> Vec<Value> {
     let (_, list) = server
         .get_json(&format!("/api/v1/products?platform={platform}"))
         .await;
     list.as_array().cloned().unwrap_or_default()
 }
 
-async fn until_products(server: &TestServer, platform: &str, n: usize) -> Vec<Value> {
+pub(crate) async fn until_products(server: &TestServer, platform: &str, n: usize) -> Vec<Value> {
     for _ in 0..200 {
         let list = products(server, platform).await;
         if list.len() >= n {

@@ -25,6 +25,7 @@ mod decisions;
 mod expected;
 mod export_site;
 mod fetch;
+mod fetch_kinds;
 mod flight_plans;
 mod hostile_files;
 mod import;

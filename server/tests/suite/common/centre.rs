@@ -2,7 +2,9 @@
 //! loopback port that serves files with ETags and ranges, and misbehaves on
 //! request — withheld (404) until released, 503 a few times, a body cut
 //! once, a body that stalls, 2 GB announced, a redirect loop, a redirect to
-//! `file://` — counting what it was asked.
+//! `file://`, a gzip bomb, a Content-Length longer than the body — counting
+//! what it was asked. `/files/` is an autoindex page of the files served,
+//! with its own ETag; ranges are answered as `bytes=a-` and `bytes=a-b`.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -67,6 +69,7 @@ impl Centre {
     pub async fn start() -> Self {
         let files = Arc::new(Mutex::new(Files::default()));
         let app = Router::new()
+            .route("/files/", get(listing))
             .route("/files/{name}", get(serve))
             .with_state(files.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -90,6 +93,42 @@ impl Centre {
     pub fn url(&self) -> String {
         format!("http://{}/files", self.addr)
     }
+}
+
+/// The name under which the listing page's requests are counted.
+pub const LISTING: &str = "/";
+
+/// An Apache-like autoindex of the files not withheld, sorted by name.
+async fn listing(State(files): State<Arc<Mutex<Files>>>, headers: HeaderMap) -> Response {
+    let mut all = files.lock().unwrap();
+    let Files { files, counts } = &mut *all;
+    let mut names: Vec<&String> = files
+        .iter()
+        .filter(|(_, (_, how))| !matches!(how, Serve::Withheld))
+        .map(|(name, _)| name)
+        .collect();
+    names.sort();
+    let rows: String = names
+        .iter()
+        .map(|n| format!("<tr><td><a href=\"{n}\">{n}</a></td></tr>\n"))
+        .collect();
+    let page = format!(
+        "<html><body><h1>Index of /files</h1><table>\n\
+         <tr><th><a href=\"?C=N;O=D\">Name</a></th></tr>\n\
+         <tr><td><a href=\"/\">Parent Directory</a></td></tr>\n{rows}</table></body></html>"
+    );
+    let etag = etag_of(page.as_bytes());
+    let counts = counts.entry(LISTING.to_string()).or_default();
+    let answer = if headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == etag.as_bytes())
+    {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        ([(header::ETAG, etag)], axum::response::Html(page)).into_response()
+    };
+    *counts.statuses.entry(answer.status().as_u16()).or_default() += 1;
+    answer
 }
 
 fn etag_of(bytes: &[u8]) -> String {
@@ -182,25 +221,33 @@ fn answer(name: &str, bytes: &[u8], how: &mut Serve, headers: &HeaderMap) -> Res
     {
         return StatusCode::NOT_MODIFIED.into_response();
     }
-    let start = headers
+    let range = headers
         .get(header::RANGE)
         .and_then(|v| v.to_str().ok())
         .and_then(|r| r.strip_prefix("bytes="))
-        .and_then(|r| r.trim_end_matches('-').parse::<usize>().ok())
-        .filter(|s| *s < bytes.len());
+        .and_then(|r| r.split_once('-'))
+        .and_then(|(a, b)| {
+            let start = a.parse::<usize>().ok()?;
+            let last = bytes.len().checked_sub(1)?;
+            let end = match b {
+                "" => last,
+                b => b.parse::<usize>().ok()?.min(last),
+            };
+            (start <= end && start < bytes.len()).then_some((start, end))
+        });
     let builder = Response::builder()
         .header(header::ETAG, &etag)
         .header(header::CONTENT_TYPE, "image/png")
         .header(header::LAST_MODIFIED, "Mon, 07 Dec 2026 06:00:00 GMT");
-    if let Some(start) = start {
+    if let Some((start, end)) = range {
         return builder
             .status(StatusCode::PARTIAL_CONTENT)
             .header(
                 header::CONTENT_RANGE,
-                format!("bytes {start}-{}/{}", bytes.len() - 1, bytes.len()),
+                format!("bytes {start}-{end}/{}", bytes.len()),
             )
-            .header(header::CONTENT_LENGTH, bytes.len() - start)
-            .body(Body::from(bytes[start..].to_vec()))
+            .header(header::CONTENT_LENGTH, end + 1 - start)
+            .body(Body::from(bytes[start..=end].to_vec()))
             .unwrap();
     }
     let builder = builder.header(header::CONTENT_LENGTH, bytes.len());

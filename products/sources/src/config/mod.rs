@@ -1,6 +1,8 @@
 //! `sources.toml` as written: every key known, every value checked, and an
 //! error that names the line. What it becomes is in [`crate::Source`].
 
+mod kinds;
+
 use std::ops::Range;
 
 use chrono::Duration;
@@ -51,6 +53,15 @@ pub(crate) struct RawSource {
     bbox: Option<Spanned<[f64; 4]>>,
     auth: Option<Spanned<RawAuth>>,
     max_bytes: Option<Spanned<u64>>,
+    /// A listing's pattern.
+    #[serde(rename = "match")]
+    pattern: Option<Spanned<String>>,
+    /// A listing's oldest file fetched.
+    max_age: Option<Spanned<String>>,
+    /// An index source's fields.
+    fields: Option<Spanned<Vec<String>>>,
+    /// An index source's index URL.
+    index: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -239,27 +250,88 @@ fn token(
 impl RawSource {
     pub fn check(self, lines: &Lines, whole: &Range<usize>) -> Result<Source, ConfigError> {
         let name = token(lines, &self.name, "name", true)?;
-        let kind = match self.kind.get_ref().as_str() {
-            "http" => Kind::Http,
-            "wms" => Kind::Wms,
-            "listing" | "index" => {
-                return Err(lines.at(
-                    &self.kind,
-                    format!(
-                        "kind {:?} is not fetched by this version; http and wms are",
-                        self.kind.get_ref()
-                    ),
+        let category = token(lines, &self.category, "category", true)?;
+        let listing = kinds::listing(lines, &self)?;
+        let schedule = match &listing {
+            Some(_) if self.runs.is_none() && self.every.is_none() => {
+                kinds::nothing_expected(lines, &self)?;
+                None
+            }
+            _ => Some(self.schedule(lines, whole)?),
+        };
+        let platform = match (&self.platform, &listing) {
+            (Some(p), _) => token(lines, p, "platform", false)?,
+            (None, Some(l)) if l.names("platform") && schedule.is_none() => String::new(),
+            (None, _) => {
+                return Err(lines.at_span(
+                    whole,
+                    "platform is missing (the EOL name's platform; a listing that expects nothing may take it from its pattern)",
                 ))
             }
-            other => return Err(lines.at(&self.kind, format!("kind {other:?}: http or wms"))),
         };
-        let category = token(lines, &self.category, "category", true)?;
-        let platform = match &self.platform {
-            Some(p) => token(lines, p, "platform", false)?,
+        let fields = schedule.as_ref().map_or(&[][..], fields_of);
+        let url = Template::parse(self.url.get_ref(), fields)
+            .map_err(|e| lines.at(&self.url, format!("url: {e}")))?;
+        check_url(&url, schedule.as_ref()).map_err(|e| lines.at(&self.url, e))?;
+        let product = match &self.product {
+            Some(p) => {
+                let t = Template::parse(p.get_ref(), fields)
+                    .map_err(|e| lines.at(p, format!("product: {e}")))?;
+                check_product(&t, schedule.as_ref()).map_err(|e| lines.at(p, e))?;
+                Some(t)
+            }
+            None if listing.as_ref().is_some_and(|l| l.names("product")) => None,
             None => {
-                return Err(lines.at_span(whole, "platform is missing (the EOL name's platform)"))
+                return Err(
+                    lines.at_span(whole, "product is missing (the EOL name's product token)")
+                )
             }
         };
+        let kind = match listing {
+            Some(listing) => Kind::Listing(listing),
+            None => kinds::other(lines, &self, schedule.as_ref())?,
+        };
+        let ext = match &self.ext {
+            Some(e) => Some(extension(lines, e)?),
+            None if matches!(kind, Kind::Listing(_)) => None,
+            None => url_extension(self.url.get_ref()),
+        };
+        let poll = match &self.poll {
+            Some(p) => duration(lines, p, "poll", Duration::seconds(1), Duration::hours(1))?,
+            None => Duration::minutes(2),
+        };
+        let bbox = match &self.bbox {
+            Some(b) => Some(check_bbox(*b.get_ref()).map_err(|e| lines.at(b, e))?),
+            None => None,
+        };
+        let auth = match &self.auth {
+            Some(a) => Some(check_auth(a.get_ref()).map_err(|e| lines.at(a, e))?),
+            None => None,
+        };
+        let max_bytes = match &self.max_bytes {
+            Some(m) if (1..=MAX_BYTES_LIMIT).contains(m.get_ref()) => *m.get_ref(),
+            Some(m) => return Err(lines.at(m, format!("max_bytes is 1 to {MAX_BYTES_LIMIT}"))),
+            None => DEFAULT_MAX_BYTES,
+        };
+        Ok(Source {
+            name,
+            kind,
+            category,
+            platform,
+            url,
+            product,
+            ext,
+            schedule,
+            poll,
+            bbox,
+            auth,
+            max_bytes,
+            line: lines.line(whole.start),
+        })
+    }
+
+    /// When the source's products are expected.
+    fn schedule(&self, lines: &Lines, whole: &Range<usize>) -> Result<Schedule, ConfigError> {
         let schedule = Schedule {
             cadence: cadence(lines, &self.runs, &self.leads, &self.every, whole)?,
             available_after: match &self.available_after {
@@ -298,59 +370,7 @@ impl RawSource {
             });
         }
         slots_bounded(lines, &schedule, whole)?;
-        let fields = fields_of(&schedule);
-        let url = Template::parse(self.url.get_ref(), fields)
-            .map_err(|e| lines.at(&self.url, format!("url: {e}")))?;
-        check_url(&url, &schedule).map_err(|e| lines.at(&self.url, e))?;
-        let product = match &self.product {
-            Some(p) => {
-                let t = Template::parse(p.get_ref(), fields)
-                    .map_err(|e| lines.at(p, format!("product: {e}")))?;
-                check_product(&t, &schedule).map_err(|e| lines.at(p, e))?;
-                t
-            }
-            None => {
-                return Err(
-                    lines.at_span(whole, "product is missing (the EOL name's product token)")
-                )
-            }
-        };
-        let ext = match &self.ext {
-            Some(e) => Some(extension(lines, e)?),
-            None => url_extension(self.url.get_ref()),
-        };
-        let poll = match &self.poll {
-            Some(p) => duration(lines, p, "poll", Duration::seconds(1), Duration::hours(1))?,
-            None => Duration::minutes(2),
-        };
-        let bbox = match &self.bbox {
-            Some(b) => Some(check_bbox(*b.get_ref()).map_err(|e| lines.at(b, e))?),
-            None => None,
-        };
-        let auth = match &self.auth {
-            Some(a) => Some(check_auth(a.get_ref()).map_err(|e| lines.at(a, e))?),
-            None => None,
-        };
-        let max_bytes = match &self.max_bytes {
-            Some(m) if (1..=MAX_BYTES_LIMIT).contains(m.get_ref()) => *m.get_ref(),
-            Some(m) => return Err(lines.at(m, format!("max_bytes is 1 to {MAX_BYTES_LIMIT}"))),
-            None => DEFAULT_MAX_BYTES,
-        };
-        Ok(Source {
-            name,
-            kind,
-            category,
-            platform,
-            url,
-            product,
-            ext,
-            schedule,
-            poll,
-            bbox,
-            auth,
-            max_bytes,
-            line: lines.line(whole.start),
-        })
+        Ok(schedule)
     }
 }
 
@@ -373,7 +393,7 @@ impl RawExpect {
             Some(p) => {
                 let t = Template::parse(p.get_ref(), fields_of(&schedule))
                     .map_err(|e| lines.at(p, format!("product: {e}")))?;
-                check_product(&t, &schedule).map_err(|e| lines.at(p, e))?;
+                check_product(&t, Some(&schedule)).map_err(|e| lines.at(p, e))?;
                 Some(t)
             }
             None => None,
@@ -389,7 +409,7 @@ impl RawExpect {
 }
 
 /// The fields a template of `schedule`'s products may name.
-fn fields_of(schedule: &Schedule) -> &'static [Field] {
+pub(crate) fn fields_of(schedule: &Schedule) -> &'static [Field] {
     match schedule.cadence {
         Cadence::Runs { .. } => &[Field::Run, Field::Lead, Field::Valid],
         Cadence::Every(_) => &[Field::Valid],
@@ -397,12 +417,10 @@ fn fields_of(schedule: &Schedule) -> &'static [Field] {
 }
 
 /// A sample of the schedule's first slot, to check what templates make.
-fn sample(schedule: &Schedule) -> Moment {
+fn sample(schedule: Option<&Schedule>) -> Moment {
     let now = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH + Duration::days(20_000);
     schedule
-        .slots(now)
-        .first()
-        .map(|s| s.moment)
+        .and_then(|s| s.slots(now).first().map(|s| s.moment))
         .unwrap_or(Moment {
             run: None,
             lead: None,
@@ -410,7 +428,7 @@ fn sample(schedule: &Schedule) -> Moment {
         })
 }
 
-fn check_url(url: &Template, schedule: &Schedule) -> Result<(), String> {
+pub(crate) fn check_url(url: &Template, schedule: Option<&Schedule>) -> Result<(), String> {
     let expanded = url.expand(&sample(schedule));
     let parsed =
         url::Url::parse(&expanded).map_err(|e| format!("url: {expanded:?} is not a URL ({e})"))?;
@@ -426,7 +444,7 @@ fn check_url(url: &Template, schedule: &Schedule) -> Result<(), String> {
     Ok(())
 }
 
-fn check_product(product: &Template, schedule: &Schedule) -> Result<(), String> {
+fn check_product(product: &Template, schedule: Option<&Schedule>) -> Result<(), String> {
     let token = product.expand(&sample(schedule));
     let ok = !token.is_empty()
         && token.len() <= 120
@@ -438,12 +456,8 @@ fn check_product(product: &Template, schedule: &Schedule) -> Result<(), String> 
             "product makes {token:?}: the EOL name's product token is letters, digits, `_` and `-`"
         ));
     }
-    if matches!(schedule.cadence, Cadence::Runs { .. }) && !product.names(Field::Lead) {
-        let leads = match &schedule.cadence {
-            Cadence::Runs { leads, .. } => leads.len(),
-            Cadence::Every(_) => 1,
-        };
-        if leads > 1 {
+    if let Some(Cadence::Runs { leads, .. }) = schedule.map(|s| &s.cadence) {
+        if leads.len() > 1 && !product.names(Field::Lead) {
             return Err("product: with several leads, name the lead (\"{lead:03}h_t2m\") or every lead gets the same name".into());
         }
     }

@@ -46,9 +46,12 @@ fn the_issues_example_is_read_as_written() {
     assert_eq!(gfs.kind, Kind::Http);
     assert_eq!(gfs.line, 2);
     assert_eq!(gfs.poll, Duration::minutes(2));
-    assert_eq!(gfs.schedule.available_after, Duration::minutes(210));
+    assert_eq!(
+        gfs.schedule.as_ref().unwrap().available_after,
+        Duration::minutes(210)
+    );
     let now = Utc.with_ymd_and_hms(2026, 12, 7, 16, 0, 0).unwrap();
-    let slots = gfs.schedule.slots(now);
+    let slots = gfs.schedule.as_ref().unwrap().slots(now);
     assert_eq!(slots.len(), 4 * 17);
     let last = slots.last().unwrap();
     assert_eq!(
@@ -66,7 +69,7 @@ fn the_issues_example_is_read_as_written() {
     assert_eq!(name.run_time(), last.moment.run);
 
     let msg = set.source("msg-ir").unwrap();
-    let slot = msg.schedule.slots(now)[3];
+    let slot = msg.schedule.as_ref().unwrap().slots(now)[3];
     assert!(msg.url_of(&slot).ends_with("&TIME=2026-12-07T16:00:00Z"));
     assert_eq!(
         msg.file_name(&slot, "png"),
@@ -171,8 +174,9 @@ fn hostile_files_are_refused_with_their_line_and_reason() {
 fn values_out_of_bounds_are_refused() {
     let cases = [
         ("name", "name = \"GFS big\"", "name"),
-        ("kind", "kind = \"ftp\"", "http or wms"),
-        ("kind", "kind = \"listing\"", "not fetched by this version"),
+        ("kind", "kind = \"ftp\"", "http, wms, listing or index"),
+        ("kind", "kind = \"listing\"", "needs match"),
+        ("kind", "kind = \"index\"", "needs fields"),
         ("deadline", "deadline = \"forever\"", "deadline \"forever\""),
         ("deadline", "deadline = \"30d\"", "out of range"),
         (
@@ -344,7 +348,7 @@ fn a_stretch_is_laid_out_run_by_run_and_bounded() {
     let gfs = set.source("gfs").unwrap();
     let from = Utc.with_ymd_and_hms(2026, 12, 6, 5, 0, 0).unwrap();
     let to = Utc.with_ymd_and_hms(2026, 12, 7, 0, 0, 0).unwrap();
-    let slots = gfs.schedule.slots_between(from, to, 100);
+    let slots = gfs.schedule.as_ref().unwrap().slots_between(from, to, 100);
     let runs: Vec<_> = slots
         .iter()
         .filter(|s| s.moment.lead == Some(0))
@@ -352,10 +356,19 @@ fn a_stretch_is_laid_out_run_by_run_and_bounded() {
         .collect();
     assert_eq!(runs.len(), 4, "06, 12, 18 and the 7th's 00");
     assert_eq!(runs[0], from + Duration::hours(1));
-    assert_eq!(gfs.schedule.slots_between(from, to, 2).len(), 2 * 17);
+    assert_eq!(
+        gfs.schedule
+            .as_ref()
+            .unwrap()
+            .slots_between(from, to, 2)
+            .len(),
+        2 * 17
+    );
     let msg = set.source("msg-ir").unwrap();
     assert_eq!(
         msg.schedule
+            .as_ref()
+            .unwrap()
             .slots_between(from, from + Duration::hours(1), 100)
             .len(),
         5
@@ -377,3 +390,5 @@ fn an_empty_file_is_no_source_and_a_cut_one_says_where_it_stops() {
     // The good file still reads after them.
     assert_eq!(SourceSet::parse(GOOD).unwrap().sources.len(), 2);
 }
+
+mod kinds;
