@@ -218,6 +218,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
         client: crate::fetch::http::Client::new(
             FETCH_CONNECT,
             args.hooks.fetch_stall.unwrap_or(FETCH_STALL),
+            crate::fetch::hosts::Hosts::new(sources.borrow().set.per_host),
         )
         .context("making the sources' HTTP client")?,
         catalogue: catalogue.clone(),

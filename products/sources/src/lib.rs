@@ -25,7 +25,7 @@ use chrono::{DateTime, Duration, Utc};
 use model::name::format_time;
 use thiserror::Error;
 
-pub use config::{DEFAULT_MAX_BYTES, MAX_FILE_BYTES, MAX_SOURCES};
+pub use config::{DEFAULT_MAX_BYTES, DEFAULT_PER_HOST, MAX_FILE_BYTES, MAX_SOURCES};
 pub use index::Index;
 pub use listing::Listing;
 pub use model::expected::Expected;
@@ -149,10 +149,22 @@ pub struct ConfigError {
 }
 
 /// Every source and expectation of a campaign, as checked.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SourceSet {
     pub sources: Vec<Source>,
     pub expects: Vec<Expect>,
+    /// Most requests at once to one host, all sources together.
+    pub per_host: usize,
+}
+
+impl Default for SourceSet {
+    fn default() -> Self {
+        Self {
+            sources: Vec::new(),
+            expects: Vec::new(),
+            per_host: DEFAULT_PER_HOST,
+        }
+    }
 }
 
 impl SourceSet {
@@ -207,7 +219,12 @@ impl SourceSet {
                 whole.into_inner().check(&lines, &span)
             })
             .collect::<Result<_, _>>()?;
-        Ok(Self { sources, expects })
+        let per_host = config::per_host(&lines, raw.per_host.as_ref())?;
+        Ok(Self {
+            sources,
+            expects,
+            per_host,
+        })
     }
 
     /// The source named `name`.

@@ -11,6 +11,8 @@ use catalogue::source_fetches::SourceFetch;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::StatusCode;
 use sources::index::Part;
+
+use super::hosts::Hosts;
 use tokio::io::AsyncWriteExt;
 
 /// Most redirects followed for one request.
@@ -25,6 +27,8 @@ pub struct Client {
     http: reqwest::Client,
     /// How long a request or a body may send nothing.
     stall: Duration,
+    /// Turns on each host.
+    hosts: Hosts,
 }
 
 /// What asking for a file gave.
@@ -96,7 +100,7 @@ pub struct Request<'a> {
 }
 
 impl Client {
-    pub fn new(connect: Duration, stall: Duration) -> reqwest::Result<Self> {
+    pub fn new(connect: Duration, stall: Duration, hosts: Hosts) -> reqwest::Result<Self> {
         let redirects = reqwest::redirect::Policy::custom(|attempt| {
             // `previous` holds the first URL too: five redirects followed.
             if attempt.previous().len() > MAX_REDIRECTS {
@@ -113,11 +117,16 @@ impl Client {
             .redirect(redirects)
             .user_agent(concat!("opsboard/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Self { http, stall })
+        Ok(Self { http, stall, hosts })
+    }
+
+    pub fn hosts(&self) -> &Hosts {
+        &self.hosts
     }
 
     /// Fetches `request.url` into `request.into`.
     pub async fn get(&self, request: &Request<'_>) -> Result<Answer, FetchError> {
+        let _turn = self.hosts.turn(request.url).await;
         let mut file = tokio::fs::File::create(request.into).await?;
         let mut have = 0u64;
         let mut etag: Option<String> = None;
@@ -232,6 +241,7 @@ impl Client {
         part: Part,
         file: &mut tokio::fs::File,
     ) -> Result<u64, FetchError> {
+        let _turn = self.hosts.turn(url).await;
         let mut headers = HeaderMap::new();
         headers.insert(
             header::ACCEPT_ENCODING,

@@ -13,7 +13,7 @@ use sources::listing::{entries, Entry, MAX_NEW_PER_POLL, MAX_PAGE_BYTES};
 use sources::{Listing, Moment, Source};
 
 use super::http::{Answer, FetchError, Request};
-use super::{credential, unique_folder, Backoffs, Naming, Poller, Wanted};
+use super::{credential, Backoffs, Folder, Naming, Poller, Wanted};
 
 /// What a listing's page said last, and its validators. Kept in memory only:
 /// after a restart the page is read whole once, and the files it lists that
@@ -95,9 +95,8 @@ impl Poller {
         });
         let base = reqwest::Url::parse(&url).map_err(|e| FetchError::Request(e.to_string()))?;
         let last = self.listings.get(&source.name, &url);
-        let dir = self.data.uploads().join(unique_folder(&source.name));
-        tokio::fs::create_dir_all(&dir).await?;
-        let page = dir.join("listing.part");
+        let dir = Folder::new(&self.data, &source.name).await?;
+        let page = dir.0.join("listing.part");
         let request = Request {
             url: &url,
             auth: credential(source.auth.as_ref())?,
@@ -114,9 +113,7 @@ impl Poller {
             }),
             _ => Ok(String::new()),
         };
-        if let Err(error) = tokio::fs::remove_dir_all(&dir).await {
-            tracing::warn!(%error, dir = %dir.display(), "a listing's folder could not be removed");
-        }
+        drop(dir);
         match answer? {
             Answer::Fetched(got) => {
                 let listed = entries(&text?, &base);

@@ -9,37 +9,37 @@
 //! A stop drops the fetch in hand; its partial file is in `uploads/`, which
 //! the next start sweeps.
 
+mod credential;
+pub mod hosts;
 pub mod http;
 mod listing;
 mod parts;
 pub mod poll_now;
 pub mod report;
+mod run;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration as StdDuration;
 
 use catalogue::source_fetches::SourceFetch;
 use catalogue::store::DataDir;
 use catalogue::Catalogue;
 use chrono::{DateTime, Duration, Utc};
 use futures_util::StreamExt;
-use reqwest::header::{HeaderName, HeaderValue};
 use sources::schedule::MISSED_AFTER;
-use sources::{Auth, Kind, Slot, Source};
-use tokio::sync::{watch, Mutex};
+use sources::{Kind, Slot, Source};
+use tokio::sync::Mutex;
 
 use crate::ingest::{Outcome, Uploads};
-use crate::source_file::Sources;
+use credential::credential;
 use http::{Answer, Client, FetchError, Request};
 use poll_now::PollNow;
 use report::{Reports, SourceError};
 
-/// Requests at once to one source (its host).
-pub const PER_SOURCE: usize = 2;
-/// The longest a poller sleeps without looking at the schedule again.
-const LOOK_AT_LEAST_EVERY: StdDuration = StdDuration::from_secs(60);
+/// Files of one source in hand at once; how many of them are requested at
+/// once is the host's limit ([`hosts::Hosts`]).
+const IN_HAND_PER_SOURCE: usize = 8;
 /// The first pause after a failed fetch; it doubles with each failure, up
 /// to the source's poll interval.
 const FIRST_BACKOFF: Duration = Duration::seconds(2);
@@ -84,53 +84,6 @@ pub struct Poller {
 }
 
 impl Poller {
-    /// Polls the running set of sources until `stop`.
-    pub async fn run(self, mut sources: watch::Receiver<Sources>, mut stop: watch::Receiver<bool>) {
-        let backoff = Backoffs::default();
-        let mut next: HashMap<String, DateTime<Utc>> = HashMap::new();
-        loop {
-            let set = sources.borrow_and_update().set.clone();
-            next.retain(|name, _| set.source(name).is_some());
-            let asked = self.poll_now.take();
-            if !asked.is_empty() {
-                // Polled at once, failed files tried again at once (any
-                // other source's at its next poll: a pause never outlasts
-                // its poll interval anyway).
-                backoff.lock().await.clear();
-                for name in asked {
-                    next.remove(&name);
-                }
-            }
-            for source in &set.sources {
-                let now = Utc::now();
-                if next.get(&source.name).is_some_and(|t| *t > now) {
-                    continue;
-                }
-                let polled = tokio::select! {
-                    at = self.poll(source, now, &backoff) => at,
-                    _ = stop.wait_for(|s| *s) => return,
-                };
-                self.reports
-                    .update(&source.name, |r| r.next_poll = Some(polled));
-                next.insert(source.name.clone(), polled);
-            }
-            let now = Utc::now();
-            let wake = next
-                .values()
-                .map(|t| (*t - now).to_std().unwrap_or_default())
-                .min()
-                .unwrap_or(LOOK_AT_LEAST_EVERY)
-                .min(LOOK_AT_LEAST_EVERY);
-            tokio::select! {
-                _ = tokio::time::sleep(wake) => {}
-                // A new set: its new sources are polled at once.
-                _ = sources.changed() => {}
-                _ = self.poll_now.asked() => {}
-                _ = stop.wait_for(|s| *s) => return,
-            }
-        }
-    }
-
     /// Asks for everything of `source` that is due at `now`; when to poll
     /// it next.
     async fn poll(&self, source: &Source, now: DateTime<Utc>, backoff: &Backoffs) -> DateTime<Utc> {
@@ -179,8 +132,9 @@ impl Poller {
         retry.map_or(next, |r| next.min(r.max(now)))
     }
 
-    /// Fetches `wanted` (those not waiting out a failure), [`PER_SOURCE`]
-    /// at once; the earliest time one that failed may be tried again.
+    /// Fetches `wanted` (those not waiting out a failure), as many at once
+    /// as the hosts allow; the earliest time one that failed may be tried
+    /// again.
     async fn fetch_all(
         &self,
         source: &Source,
@@ -196,7 +150,7 @@ impl Poller {
                 let ready = waiting.get(&w.url).is_none_or(|b| b.retry_at <= now);
                 async move { ready }
             })
-            .for_each_concurrent(PER_SOURCE, |wanted| async move {
+            .for_each_concurrent(IN_HAND_PER_SOURCE, |wanted| async move {
                 let result = self.one(source, &wanted, fetched.get(&wanted.url)).await;
                 let mut backoff = backoff.lock().await;
                 match result {
@@ -232,13 +186,8 @@ impl Poller {
         wanted: &Wanted,
         prior: Option<&SourceFetch>,
     ) -> Result<(), FetchError> {
-        let dir = self.data.uploads().join(unique_folder(&source.name));
-        tokio::fs::create_dir_all(&dir).await?;
-        let result = self.fetch_into(source, wanted, prior, &dir).await;
-        if let Err(error) = tokio::fs::remove_dir_all(&dir).await {
-            tracing::warn!(%error, dir = %dir.display(), "a fetch's folder could not be removed");
-        }
-        result
+        let dir = Folder::new(&self.data, &source.name).await?;
+        self.fetch_into(source, wanted, prior, &dir.0).await
     }
 
     async fn fetch_into(
@@ -364,32 +313,6 @@ impl Poller {
     }
 }
 
-/// The header carrying a source's credential, read now (never kept, never
-/// logged: an error names where it should be, not what it is).
-fn credential(auth: Option<&Auth>) -> Result<Option<(HeaderName, HeaderValue)>, FetchError> {
-    let Some(auth) = auth else { return Ok(None) };
-    let (header, value) = match auth {
-        Auth::Env { header, var } => (
-            header,
-            std::env::var(var)
-                .map_err(|_| FetchError::Credential(format!("the variable {var} is not set")))?,
-        ),
-        Auth::File { header, path } => (
-            header,
-            std::fs::read_to_string(path)
-                .map_err(|e| FetchError::Credential(format!("{}: {e}", path.display())))?
-                .trim()
-                .to_string(),
-        ),
-    };
-    let name = HeaderName::from_bytes(header.as_bytes())
-        .map_err(|_| FetchError::Credential(format!("{header:?} is not a header name")))?;
-    let mut value = HeaderValue::from_str(&value)
-        .map_err(|_| FetchError::Credential("the value cannot be sent as a header".into()))?;
-    value.set_sensitive(true);
-    Ok(Some((name, value)))
-}
-
 /// `pause` give or take a quarter, so that sources failing together do not
 /// retry together.
 fn jitter(pause: Duration) -> Duration {
@@ -403,12 +326,29 @@ fn jitter(pause: Duration) -> Duration {
     pause + Duration::milliseconds(shift)
 }
 
-/// A folder name under `uploads/` no other fetch or upload uses.
-fn unique_folder(source: &str) -> String {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let now = Utc::now().timestamp_nanos_opt().unwrap_or_default();
-    format!(
-        "fetch-{source}-{now}-{}",
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    )
+/// A fetch's own folder under `uploads/`, which no other fetch or upload
+/// uses; removed when dropped, so that a fetch given up (a stop, a source
+/// changed under it) leaves nothing behind.
+struct Folder(PathBuf);
+
+impl Folder {
+    async fn new(data: &DataDir, source: &str) -> std::io::Result<Self> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let now = Utc::now().timestamp_nanos_opt().unwrap_or_default();
+        let name = format!(
+            "fetch-{source}-{now}-{}",
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = data.uploads().join(name);
+        tokio::fs::create_dir_all(&path).await?;
+        Ok(Self(path))
+    }
+}
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        if let Err(error) = std::fs::remove_dir_all(&self.0) {
+            tracing::warn!(%error, dir = %self.0.display(), "a fetch's folder could not be removed");
+        }
+    }
 }

@@ -1,38 +1,43 @@
-//! Admins' "poll now" (`POST /api/v1/sources/{name}/poll`): the sources
-//! asked for, and a wake-up for the poller, which polls them at once and
-//! tries their failed files again without waiting out the back-off.
+//! Admins' "poll now" (`POST /api/v1/sources/{name}/poll`): heard by that
+//! source's task, which polls at once and tries its failed files again
+//! without waiting out their back-off.
 
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex, PoisonError};
+use tokio::sync::broadcast::{self, error::RecvError};
 
-use tokio::sync::Notify;
+/// How many asks may wait for the source tasks to hear them.
+const WAITING: usize = 64;
 
 /// Cheap to clone: the API and the poller share one.
-#[derive(Clone, Debug, Default)]
-pub struct PollNow {
-    asked: Arc<Mutex<HashSet<String>>>,
-    wake: Arc<Notify>,
+#[derive(Clone, Debug)]
+pub struct PollNow(broadcast::Sender<String>);
+
+impl Default for PollNow {
+    fn default() -> Self {
+        Self(broadcast::channel(WAITING).0)
+    }
 }
 
 impl PollNow {
     /// Asks for `source` to be polled now.
     pub fn ask(&self, source: &str) {
-        self.asked
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(source.to_string());
-        // Kept as a permit if the poller is busy: it looks once it is free.
-        self.wake.notify_one();
+        // No listener (no poller yet): nothing to wake.
+        let _ = self.0.send(source.to_string());
     }
 
-    /// The sources asked for since the last call.
-    pub fn take(&self) -> Vec<String> {
-        let mut asked = self.asked.lock().unwrap_or_else(PoisonError::into_inner);
-        asked.drain().collect()
+    pub fn subscribe(&self) -> broadcast::Receiver<String> {
+        self.0.subscribe()
     }
+}
 
-    /// Returns once a source has been asked for.
-    pub async fn asked(&self) {
-        self.wake.notified().await;
+/// Returns once `source` has been asked for (or once asks were missed: one
+/// poll too many is harmless).
+pub async fn heard(asks: &mut broadcast::Receiver<String>, source: &str) {
+    loop {
+        match asks.recv().await {
+            Ok(asked) if asked == source => return,
+            Ok(_) => {}
+            Err(RecvError::Lagged(_)) => return,
+            Err(RecvError::Closed) => std::future::pending().await,
+        }
     }
 }

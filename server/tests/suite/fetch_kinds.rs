@@ -199,3 +199,35 @@ async fn an_index_source_fetches_only_its_fields_by_range_into_one_file() {
         "{partial}"
     );
 }
+
+#[tokio::test]
+async fn sources_on_one_host_share_its_limit_of_requests_at_once() {
+    let centre = Centre::start().await;
+    let run = (Utc::now() - Duration::hours(1))
+        .duration_trunc(Duration::hours(1))
+        .unwrap();
+    let hour = &format_time(run)[8..10];
+    let source = |name: &str| {
+        for lead in 0..=5 {
+            centre.put(
+                &format!("{name}-t{hour}z.f{lead:03}.png"),
+                png(lead),
+                Serve::Slow,
+            );
+        }
+        format!(
+            "[[source]]\nname = \"{name}\"\nkind = \"http\"\ncategory = \"model\"\nplatform = \"{}\"\n\
+             url = \"{}/{name}-t{{run:%H}}z.f{{lead:03}}.png\"\nproduct = \"{{lead:03}}h_t2m\"\n\
+             runs = [\"{hour}\"]\nleads = \"0..=5/1\"\ndeadline = \"20h\"\npoll = \"1h\"\nkeep_runs = 1\n",
+            name.to_uppercase(),
+            centre.url()
+        )
+    };
+    let toml = format!("per_host = 3\n\n{}\n{}", source("one"), source("two"));
+    let server = start(&toml).await;
+    until_products(&server, "ONE", 6).await;
+    until_products(&server, "TWO", 6).await;
+    // Twelve files due together, two sources polled side by side: three at
+    // once on the host, never more.
+    assert_eq!(centre.most_at_once(), 3);
+}

@@ -23,12 +23,18 @@ pub const MAX_SOURCES: usize = 200;
 pub const MAX_SLOTS: usize = 20_000;
 /// Largest file a source may fetch unless it says otherwise: 2 GiB.
 pub const DEFAULT_MAX_BYTES: u64 = 2 << 30;
+/// Requests at once to one host unless the file says otherwise.
+pub const DEFAULT_PER_HOST: usize = 2;
+/// Largest `per_host` accepted.
+const MAX_PER_HOST: u32 = 16;
 /// Largest `max_bytes` accepted: 64 GiB.
 pub const MAX_BYTES_LIMIT: u64 = 64 << 30;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawFile {
+    /// Most requests at once to one host (top of the file).
+    pub per_host: Option<Spanned<u32>>,
     #[serde(default)]
     pub source: Vec<Spanned<RawSource>>,
     #[serde(default)]
@@ -92,6 +98,15 @@ struct RawAuth {
     header: String,
     env: Option<String>,
     file: Option<String>,
+}
+
+/// `per_host`, checked.
+pub(crate) fn per_host(lines: &Lines, value: Option<&Spanned<u32>>) -> Result<usize, ConfigError> {
+    match value {
+        None => Ok(DEFAULT_PER_HOST),
+        Some(v) if (1..=MAX_PER_HOST).contains(v.get_ref()) => Ok(*v.get_ref() as usize),
+        Some(v) => Err(lines.at(v, format!("per_host is 1 to {MAX_PER_HOST}"))),
+    }
 }
 
 /// Where spans become lines.

@@ -187,6 +187,18 @@ fn a_listing_or_index_key_on_the_wrong_kind_or_a_bad_pattern_is_refused() {
         assert!(e.reason.contains(reason), "{reason}: {e}\n{text}");
         assert!(e.line > 1, "{e}");
     }
+    // The hosts' limit, at the top of the file.
+    assert_eq!(SourceSet::parse(INDEX).unwrap().per_host, 2);
+    assert_eq!(
+        SourceSet::parse(&format!("per_host = 4\n{INDEX}"))
+            .unwrap()
+            .per_host,
+        4
+    );
+    for bad in ["per_host = 0", "per_host = 17"] {
+        let e = refused(&format!("{bad}\n{INDEX}"));
+        assert_eq!((e.line, e.reason.as_str()), (1, "per_host is 1 to 16"));
+    }
 }
 
 #[test]

@@ -43,6 +43,8 @@ pub enum Serve {
     GzipBomb,
     /// A Content-Length longer than the body, every time.
     LongerLength,
+    /// Answered well after half a second: requests at once are counted.
+    Slow,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -57,6 +59,9 @@ pub struct Counts {
 struct Files {
     files: HashMap<String, (Vec<u8>, Serve)>,
     counts: HashMap<String, Counts>,
+    /// Slow requests under way, and the most there ever were.
+    slow_now: usize,
+    slow_most: usize,
 }
 
 #[derive(Clone)]
@@ -90,6 +95,11 @@ impl Centre {
         files.counts.get(name).cloned().unwrap_or_default()
     }
 
+    /// The most slow requests there were at once.
+    pub fn most_at_once(&self) -> usize {
+        self.files.lock().unwrap().slow_most
+    }
+
     pub fn url(&self) -> String {
         format!("http://{}/files", self.addr)
     }
@@ -101,7 +111,7 @@ pub const LISTING: &str = "/";
 /// An Apache-like autoindex of the files not withheld, sorted by name.
 async fn listing(State(files): State<Arc<Mutex<Files>>>, headers: HeaderMap) -> Response {
     let mut all = files.lock().unwrap();
-    let Files { files, counts } = &mut *all;
+    let Files { files, counts, .. } = &mut *all;
     let mut names: Vec<&String> = files
         .iter()
         .filter(|(_, (_, how))| !matches!(how, Serve::Withheld))
@@ -141,9 +151,22 @@ async fn serve(
     Path(name): Path<String>,
     headers: HeaderMap,
 ) -> Response {
+    let slow = {
+        let mut all = files.lock().unwrap();
+        let slow = matches!(all.files.get(&name), Some((_, Serve::Slow)));
+        if slow {
+            all.slow_now += 1;
+            all.slow_most = all.slow_most.max(all.slow_now);
+        }
+        slow
+    };
+    if slow {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        files.lock().unwrap().slow_now -= 1;
+    }
     let (response, status) = {
         let mut all = files.lock().unwrap();
-        let Files { files, counts } = &mut *all;
+        let Files { files, counts, .. } = &mut *all;
         let counts = counts.entry(name.clone()).or_default();
         if headers.contains_key(header::RANGE) {
             counts.ranges += 1;
