@@ -11,6 +11,7 @@ use model::name::format_time;
 use serde_json::Value;
 
 use crate::common::centre::{eventually, Centre, Serve};
+use crate::common::process::Opsboard;
 use crate::common::{png, TestServer};
 
 /// A source of the centre's files `t{HH}z.f{lead}.png` of the run an hour
@@ -257,4 +258,43 @@ async fn a_misbehaving_centre_gets_nothing_catalogued_and_the_good_files_still_c
     let (_, health) = server.get_json("/api/v1/health").await;
     assert_eq!(health["status"], "ok");
     assert_eq!(health["tasks"]["sources"]["state"], "running");
+}
+
+#[tokio::test]
+async fn a_sigterm_mid_fetch_leaves_nothing_behind_and_the_next_start_fetches_it() {
+    let centre = Centre::start().await;
+    let (toml, run) = source(&centre, "cut", 0);
+    let file = format!("{run}.f000.png");
+    // About two seconds of body, 16 bytes at a time.
+    centre.put(&file, png(7), Serve::Trickle);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sources.toml"), &toml).unwrap();
+    let server = Opsboard::start(dir.path(), &[]).await;
+    assert!(
+        eventually(Duration::from_secs(10), || centre
+            .counts(&file)
+            .statuses
+            .contains_key(&200))
+        .await
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (status, took) = tokio::task::spawn_blocking(move || server.terminate())
+        .await
+        .unwrap();
+    assert!(status.success(), "a clean exit: {status}");
+    assert!(took < Duration::from_secs(10), "the stop took {took:?}");
+    let uploads = dir.path().join("uploads");
+    let left: Vec<_> = std::fs::read_dir(&uploads)
+        .map(|d| d.collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "the fetch's folder went with it: {left:?}");
+
+    // The next start: nothing was catalogued, so the file is asked whole.
+    centre.put(&file, png(7), Serve::Plain);
+    let server = Opsboard::start(dir.path(), &[]).await;
+    server.wait_for_products(1, Duration::from_secs(20)).await;
+    let products = server.get("/api/v1/products?platform=CUT").await;
+    assert_eq!(products.as_array().map(Vec::len), Some(1), "{products}");
+    assert_eq!(products[0]["version"], 1);
+    assert_eq!(centre.counts(&file).statuses.get(&200), Some(&2));
 }

@@ -45,6 +45,8 @@ pub enum Serve {
     LongerLength,
     /// Answered well after half a second: requests at once are counted.
     Slow,
+    /// The body 16 bytes at a time, every 300 ms.
+    Trickle,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -285,6 +287,14 @@ fn answer(name: &str, bytes: &[u8], how: &mut Serve, headers: &HeaderMap) -> Res
                     Err(std::io::Error::other("the connection drops"))
                 }));
             builder.body(Body::from_stream(cut)).unwrap()
+        }
+        Serve::Trickle => {
+            let chunks: Vec<Bytes> = bytes.chunks(16).map(Bytes::copy_from_slice).collect();
+            let slow = futures_util::stream::iter(chunks).then(|chunk| async move {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                Ok::<_, std::io::Error>(chunk)
+            });
+            builder.body(Body::from_stream(slow)).unwrap()
         }
         Serve::Stall(n) if *n > 0 => {
             *n -= 1;
