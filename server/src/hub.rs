@@ -107,6 +107,34 @@ impl Hub {
         Ok(event)
     }
 
+    /// Catalogues products that arrived together: their rows and events in
+    /// one transaction (one sync to disk for all), then each announced, so
+    /// that nothing is announced before all of them are durable.
+    pub async fn add_products(&self, news: &[NewProduct]) -> Result<Vec<Event>> {
+        let events: Vec<Event> = {
+            let _serialised = self.inner.writer.lock().await;
+            let written = self.inner.log.insert_products(news).await?;
+            written
+                .into_iter()
+                .map(|written| {
+                    for event in written.spread {
+                        self.publish(event);
+                    }
+                    self.publish(written.event.clone());
+                    written.event
+                })
+                .collect()
+        };
+        for event in &events {
+            if let EventKind::ProductAdded { product } | EventKind::ProductUpdated { product, .. } =
+                &event.kind
+            {
+                self.attach_report_file(product).await;
+            }
+        }
+        Ok(events)
+    }
+
     /// Attaches a report file to the operation covering its time. Its
     /// failure is logged, not the product's: the file is catalogued and
     /// findable, and sending it again attaches it.

@@ -56,51 +56,24 @@ impl EventLog {
     /// is left open to choice inherits the restriction of the one it
     /// replaces, and a restricted one restricts the older versions.
     pub async fn insert_product(&self, new: &NewProduct) -> Result<Written> {
+        let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
+        let written = insert_one(&mut tx, new, now_ms()).await?;
+        tx.commit().await?;
+        Ok(written)
+    }
+
+    /// Records products that arrived together, each as
+    /// [`insert_product`](Self::insert_product) does, in one transaction:
+    /// one commit (one sync to disk) for all of them, or none recorded.
+    pub async fn insert_products(&self, news: &[NewProduct]) -> Result<Vec<Written>> {
         let ingested_at = now_ms();
         let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
-        let meta = version_restriction::inherit(&mut tx, new.name.key(), new.meta.clone()).await?;
-        let retire = format!("UPDATE products SET is_current = 0 WHERE {KEY_MATCHES}");
-        bind_key(sqlx::query(&retire), new.name.key())
-            .execute(&mut *tx)
-            .await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO products (category, platform, time_ms, product, version, is_current,
-                 file_name, media_type, size, sha256, stored_path, ingested_ms,
-                 run_ms, lead_hours, valid_ms, meta, restricted, restricted_until_ms)
-             VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(&new.name.category)
-        .bind(&new.name.platform)
-        .bind(new.name.time.timestamp_millis())
-        .bind(&new.name.product)
-        .bind(new.version)
-        .bind(&new.file_name)
-        .bind(&new.media_type)
-        .bind(new.size as i64)
-        .bind(&new.sha256)
-        .bind(&new.stored_path)
-        .bind(ingested_at)
-        .bind(new.timing.run_time.map(|t| t.timestamp_millis()))
-        .bind(new.timing.lead_hours.map(i64::from))
-        .bind(new.timing.valid_time.timestamp_millis())
-        .bind(serde_json::to_string(&meta)?)
-        .bind(meta.restricted == Some(true))
-        .bind(meta.restricted_until.map(|t| t.timestamp_millis()))
-        .fetch_one(&mut *tx)
-        .await?;
-        let product = fetch_product(&mut tx, id).await?;
-        let spread = version_restriction::spread(&mut tx, &product).await?;
-        let kind = if new.version <= 1 {
-            EventKind::ProductAdded { product }
-        } else {
-            EventKind::ProductUpdated {
-                product,
-                withdrawn: false,
-            }
-        };
-        let event = insert_event(&mut tx, kind).await?;
+        let mut written = Vec::with_capacity(news.len());
+        for new in news {
+            written.push(insert_one(&mut tx, new, ingested_at).await?);
+        }
         tx.commit().await?;
-        Ok(Written { spread, event })
+        Ok(written)
     }
 
     /// Replaces a product's times and metadata (a sidecar arrived after its
@@ -235,4 +208,54 @@ async fn fetch_product(tx: &mut sqlx::SqliteConnection, id: i64) -> Result<Produ
     let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = ?");
     let row = sqlx::query(&sql).bind(id).fetch_one(tx).await?;
     Ok(stored_product(&row)?.product)
+}
+
+/// One product and its event, in `tx`.
+async fn insert_one(
+    tx: &mut sqlx::SqliteConnection,
+    new: &NewProduct,
+    ingested_at: i64,
+) -> Result<Written> {
+    let meta = version_restriction::inherit(&mut *tx, new.name.key(), new.meta.clone()).await?;
+    let retire = format!("UPDATE products SET is_current = 0 WHERE {KEY_MATCHES}");
+    bind_key(sqlx::query(&retire), new.name.key())
+        .execute(&mut *tx)
+        .await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO products (category, platform, time_ms, product, version, is_current,
+                 file_name, media_type, size, sha256, stored_path, ingested_ms,
+                 run_ms, lead_hours, valid_ms, meta, restricted, restricted_until_ms)
+             VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&new.name.category)
+    .bind(&new.name.platform)
+    .bind(new.name.time.timestamp_millis())
+    .bind(&new.name.product)
+    .bind(new.version)
+    .bind(&new.file_name)
+    .bind(&new.media_type)
+    .bind(new.size as i64)
+    .bind(&new.sha256)
+    .bind(&new.stored_path)
+    .bind(ingested_at)
+    .bind(new.timing.run_time.map(|t| t.timestamp_millis()))
+    .bind(new.timing.lead_hours.map(i64::from))
+    .bind(new.timing.valid_time.timestamp_millis())
+    .bind(serde_json::to_string(&meta)?)
+    .bind(meta.restricted == Some(true))
+    .bind(meta.restricted_until.map(|t| t.timestamp_millis()))
+    .fetch_one(&mut *tx)
+    .await?;
+    let product = fetch_product(&mut *tx, id).await?;
+    let spread = version_restriction::spread(&mut *tx, &product).await?;
+    let kind = if new.version <= 1 {
+        EventKind::ProductAdded { product }
+    } else {
+        EventKind::ProductUpdated {
+            product,
+            withdrawn: false,
+        }
+    };
+    let event = insert_event(&mut *tx, kind).await?;
+    Ok(Written { spread, event })
 }

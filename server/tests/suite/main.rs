@@ -31,6 +31,7 @@ mod hostile_files;
 mod import;
 mod import_circles;
 mod ingest;
+mod ingest_together;
 mod iwg1_udp;
 mod login;
 mod map;

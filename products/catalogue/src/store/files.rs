@@ -14,14 +14,21 @@ use sha2::{Digest, Sha256};
 /// the kernel checks (`renameat2` with `RENAME_NOREPLACE`), so no other
 /// writer can slip a file in between a check and the rename.
 pub fn move_file(from: &Path, to: &Path) -> io::Result<()> {
-    if let Some(parent) = to.parent() {
-        fs::create_dir_all(parent)?;
-    }
-    rename_no_replace(from, to)?;
+    move_unsynced(from, to)?;
     for dir in [to.parent(), from.parent()].into_iter().flatten() {
         sync_dir(dir)?;
     }
     Ok(())
+}
+
+/// [`move_file`] without the folders' syncs: for files moved together, whose
+/// folders are then synced once each ([`sync_dir`]) before any of them is
+/// catalogued.
+pub fn move_unsynced(from: &Path, to: &Path) -> io::Result<()> {
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    rename_no_replace(from, to)
 }
 
 #[cfg(target_os = "linux")]
@@ -62,7 +69,8 @@ pub(super) fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
     file.sync_all()
 }
 
-fn sync_dir(dir: &Path) -> io::Result<()> {
+/// Syncs a folder: the names moved in or out of it survive a power cut.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
     // Directories can be opened and fsynced on Unix; elsewhere this is a no-op.
     #[cfg(unix)]
     fs::File::open(dir)?.sync_all()?;

@@ -16,7 +16,8 @@
 mod files;
 
 pub use files::{
-    hash_regular_file, move_file, open_regular, read_regular_file, FileIdentity, Hashed, TakeError,
+    hash_regular_file, move_file, move_unsynced, open_regular, read_regular_file, sync_dir,
+    FileIdentity, Hashed, TakeError,
 };
 
 use std::ffi::{OsStr, OsString};
