@@ -58,6 +58,8 @@ bench: setup bench-dashboard
 	cargo bench -p server --bench catalogue_search
 	cargo bench -p server --bench thumbnails
 	cargo bench -p server --bench source_latency
+	cargo bench -p server --bench ingest_burst
+	cargo bench -p server --bench sources_load
 
 # Dashboard figures in Chromium on a release build with 5 000 products in view:
 # server render time, time to interactive, wasm + JS size.

@@ -47,6 +47,8 @@ pub enum Serve {
     Slow,
     /// The body 16 bytes at a time, every 300 ms.
     Trickle,
+    /// This many zero bytes, made as they are sent (never in memory whole).
+    Zeros(u64),
 }
 
 #[derive(Clone, Debug, Default)]
@@ -95,6 +97,16 @@ impl Centre {
     pub fn counts(&self, name: &str) -> Counts {
         let files = self.files.lock().unwrap();
         files.counts.get(name).cloned().unwrap_or_default()
+    }
+
+    /// Every request answered so far, listing pages included.
+    pub fn requests(&self) -> u32 {
+        let files = self.files.lock().unwrap();
+        files
+            .counts
+            .values()
+            .flat_map(|c| c.statuses.values())
+            .sum()
     }
 
     /// The most slow requests there were at once.
@@ -228,6 +240,34 @@ fn answer(name: &str, bytes: &[u8], how: &mut Serve, headers: &HeaderMap) -> Res
                 .header(header::CONTENT_TYPE, "image/png")
                 .header(header::CONTENT_LENGTH, bytes.len() + 100)
                 .body(Body::from_stream(lie))
+                .unwrap();
+        }
+        Serve::Zeros(size) => {
+            let size = *size;
+            let tag = format!("\"zeros-{size}\"");
+            if headers
+                .get(header::IF_NONE_MATCH)
+                .is_some_and(|v| v.as_bytes() == tag.as_bytes())
+            {
+                return StatusCode::NOT_MODIFIED.into_response();
+            }
+            let chunk = Bytes::from(vec![0u8; 1 << 16]);
+            let zeros = futures_util::stream::unfold(0u64, move |sent| {
+                let chunk = chunk.clone();
+                async move {
+                    let left = size - sent;
+                    (left > 0).then(|| {
+                        let part = chunk.slice(..(left.min(chunk.len() as u64) as usize));
+                        let next = sent + part.len() as u64;
+                        (Ok::<_, std::io::Error>(part), next)
+                    })
+                }
+            });
+            return Response::builder()
+                .header(header::ETAG, &tag)
+                .header(header::CONTENT_TYPE, "application/x-grib")
+                .header(header::CONTENT_LENGTH, size)
+                .body(Body::from_stream(zeros))
                 .unwrap();
         }
         Serve::Huge => {
