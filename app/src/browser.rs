@@ -22,6 +22,7 @@ pub fn start(dash: Dash) {
     load_beyond(dash);
     remember_lanes(dash);
     lite_mode(dash);
+    follow_expected(dash);
     if let Some(body) = document().body() {
         // Marks the moment the page became interactive (benchmarks read it).
         let _ = body.set_attribute("data-hydrated", "1");
@@ -274,4 +275,42 @@ fn lite_mode(dash: Dash) {
     };
     count();
     let _ = set_interval_with_handle(count, StdDuration::from_secs(2));
+}
+
+/// How often the expected products are asked for again (a lite page: less
+/// often, the satellite link's bytes counted).
+const EXPECTED_EVERY: StdDuration = StdDuration::from_secs(5 * 60);
+const EXPECTED_EVERY_LITE: StdDuration = StdDuration::from_secs(15 * 60);
+
+/// Asks for the expected products every few minutes while the tab is
+/// shown, so that a run expected after the page was made is drawn.
+fn follow_expected(dash: Dash) {
+    let last = StoredValue::new(Utc::now());
+    let look = move || {
+        let every = if dash.lite.get_untracked() {
+            EXPECTED_EVERY_LITE
+        } else {
+            EXPECTED_EVERY
+        };
+        let due =
+            Utc::now() - last.get_value() >= chrono::Duration::from_std(every).unwrap_or_default();
+        if due && !hidden() {
+            last.set_value(Utc::now());
+            refresh_expected(dash);
+        }
+    };
+    let _ = set_interval_with_handle(look, StdDuration::from_secs(30));
+}
+
+/// Asks for what the campaign expects now and has not received.
+pub fn refresh_expected(dash: Dash) {
+    crate::request::get("/api/v1/expected", move |status, body| {
+        if status != 200 {
+            return;
+        }
+        if let Ok(mut expected) = serde_json::from_str::<Vec<model::expected::Expected>>(&body) {
+            expected.retain(|e| !matches!(e.status, model::expected::Status::Arrived { .. }));
+            dash.expected.set(expected);
+        }
+    });
 }

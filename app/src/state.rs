@@ -72,9 +72,11 @@ pub struct Dash {
     pub plans: RwSignal<Vec<model::tracks::plan::StoredPlan>>,
     /// Each platform's newest position received live, while a map is shown.
     pub positions: RwSignal<std::collections::BTreeMap<String, model::tracks::Position>>,
-    /// What the campaign expected in the loaded stretch and had not come
-    /// when the page was made; a product that arrives meets its entry.
-    pub expected: StoredValue<Vec<model::expected::Expected>>,
+    /// What the campaign expects and had not come when last asked (the page
+    /// made, then every few minutes and when a run goes late: a run
+    /// expected after the page was made is drawn too); a product that
+    /// arrives meets its entry.
+    pub expected: RwSignal<Vec<model::expected::Expected>>,
     /// Browser only: a local value would be dropped on another thread of the
     /// server's runtime, and the server never navigates.
     #[cfg(feature = "hydrate")]
@@ -153,7 +155,7 @@ impl Dash {
             map_shown,
             plans: RwSignal::new(Vec::new()),
             positions: RwSignal::new(Default::default()),
-            expected: StoredValue::new(board.expected.clone()),
+            expected: RwSignal::new(board.expected.clone()),
             #[cfg(feature = "hydrate")]
             navigate: StoredValue::new_local(navigate),
         }

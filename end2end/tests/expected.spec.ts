@@ -1,7 +1,8 @@
 import { test, expect } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { dropFile, healthy, minute, platform, PNG, startServer } from './helpers';
+import { dropFile, healthy, minute, platform, PNG, root, startServer } from './helpers';
 
 // Products the campaign expects (sources.toml) and has not received: hollow
 // marks in their lanes on the board, in the warning colour past their
@@ -34,6 +35,16 @@ test('a withheld lead is a hollow mark, late, until its file fills it', async ({
       .poll(async () => (await (await fetch(`${base}/api/v1/expected?status=arrived`)).json()).length)
       .toBe(2);
 
+    // A participant: told when a run goes late (the public is not).
+    execFileSync(
+      path.join(root, 'target/debug/opsboard'),
+      ['user', 'add', 'planner', '--role', 'viewer', '--password-stdin', '--data-dir', dataDir],
+      { input: 'a participant password\n' },
+    );
+    const login = await page.request.post(`${base}/api/v1/session`, {
+      data: { user: 'planner', password: 'a participant password' },
+    });
+    expect(login.status()).toBe(200);
     await page.goto(`${base}/?plat=${plat}`);
     await expect(page.locator('body')).toHaveAttribute('data-hydrated', '1');
     const row = page.locator(`.timeline .row[data-run="${minute(run)}"][data-lane="model.${plat}.t2m"]`);
@@ -55,6 +66,19 @@ test('a withheld lead is a hollow mark, late, until its file fills it', async ({
     await expect(hollow).toHaveCount(0);
     expect(await filled.evaluate((e) => (e as HTMLElement).style.left)).toBe(where);
     await page.screenshot({ path: test.info().outputPath('expected-filled.png') });
+
+    // Expected since the page was made (an edit of sources.toml): drawn once
+    // it goes late, without a reload.
+    fs.appendFileSync(
+      path.join(dataDir, 'sources.toml'),
+      `\n[[expect]]\ncategory = "model"\nplatform = "${plat}"\nproduct = "{lead:03}h_msl"\n` +
+        `runs = ["${String(run.getUTCHours()).padStart(2, '0')}"]\nleads = [0]\ndeadline = "30m"\nkeep_runs = 1\n`,
+    );
+    const added = page.locator(
+      `.timeline .row[data-run="${minute(run)}"][data-lane="model.${plat}.msl"] .mark.expected`,
+    );
+    await expect(added).toHaveCount(1, { timeout: 20_000 });
+    await expect(added).toHaveClass(/\blate\b/);
 
     // The day's punctuality: all three came, none by its deadline.
     await page.goto(`${base}/days/${run.toISOString().slice(0, 10)}`);

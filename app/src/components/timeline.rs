@@ -51,7 +51,7 @@ pub fn Timeline() -> impl IntoView {
         let window = dash.window.get();
         folded.with(|folded| {
             dash.with_visible(|list| {
-                dash.expected.with_value(|expected| {
+                dash.expected.with(|expected| {
                     let mut unmet = unmet(expected, &list);
                     dash.filter.with(|f| unmet.retain(|e| f.lets_expected(e)));
                     timeline_rows(&list, &unmet, window.render_range(), window.bin(), &|id| {

@@ -90,7 +90,9 @@ fn BoardView(board: Loaded, map_page: bool) -> impl IntoView {
                             crate::notify::decision(decision, operation, me.as_deref());
                         }
                         model::EventKind::ExpectedLate { expected } => {
-                            crate::notify::late(expected)
+                            crate::notify::late(expected);
+                            // It may be of a run expected since the page was made.
+                            crate::browser::refresh_expected(dash);
                         }
                         _ => {}
                     }
