@@ -77,7 +77,14 @@ pub struct Entry {
     pub url: String,
     /// The last segment of its path, matched against the pattern.
     pub name: String,
+    /// What the listing says of it besides its name: an HTML index's rest
+    /// of the line (its date and size), an S3 listing's ETag and date. A
+    /// stamp that changes means the file was replaced: it is asked again.
+    pub stamp: String,
 }
+
+/// Longest stamp kept of an entry.
+const MAX_STAMP: usize = 200;
 
 /// The files a listing page links to, resolved against `base` (the
 /// listing's URL): the `href`s of an HTML index (not its sorting links nor
@@ -85,11 +92,14 @@ pub struct Entry {
 /// Only http(s) links on the listing's own host are kept.
 pub fn entries(page: &str, base: &Url) -> Vec<Entry> {
     static HREF: OnceLock<Regex> = OnceLock::new();
-    static KEY: OnceLock<Regex> = OnceLock::new();
+    static CONTENTS: OnceLock<Regex> = OnceLock::new();
+    static TAG: OnceLock<Regex> = OnceLock::new();
     let href = HREF.get_or_init(|| {
         Regex::new(r#"(?i)href\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("a fixed pattern")
     });
-    let key = KEY.get_or_init(|| Regex::new(r"<Key>([^<]*)</Key>").expect("a fixed pattern"));
+    let contents = CONTENTS
+        .get_or_init(|| Regex::new(r"(?s)<Contents>(.*?)</Contents>").expect("a fixed pattern"));
+    let tag = TAG.get_or_init(|| Regex::new(r"<[^>]*>").expect("a fixed pattern"));
     // S3 keys are from the bucket's root: the listing's path, its query off.
     let mut bucket = base.clone();
     bucket.set_query(None);
@@ -97,16 +107,26 @@ pub fn entries(page: &str, base: &Url) -> Vec<Entry> {
         let path = format!("{}/", bucket.path());
         bucket.set_path(&path);
     }
-    let links = href
-        .captures_iter(page)
-        .filter_map(|c| c.get(1).or_else(|| c.get(2)))
-        .map(|m| (base, m.as_str()));
-    let keys = key
-        .captures_iter(page)
-        .filter_map(|c| c.get(1))
-        .map(|m| (&bucket, m.as_str()));
+    let links = href.captures_iter(page).filter_map(|c| {
+        let link = c.get(1).or_else(|| c.get(2))?;
+        // The rest of its line, tags out: the date and size an index shows.
+        let rest = &page[c.get(0)?.end()..];
+        let line = rest.split('\n').next().unwrap_or_default();
+        let stamp = tag.replace_all(line, " ");
+        Some((base, link.as_str(), squeeze(&stamp)))
+    });
+    let keys = contents.captures_iter(page).filter_map(|c| {
+        let block = c.get(1)?.as_str();
+        let key = element(block, "Key")?;
+        let stamp = format!(
+            "{} {}",
+            element(block, "ETag").unwrap_or_default(),
+            element(block, "LastModified").unwrap_or_default()
+        );
+        Some((&bucket, key, squeeze(&stamp)))
+    });
     let mut out: Vec<Entry> = Vec::new();
-    for (against, link) in links.chain(keys) {
+    for (against, link, stamp) in links.chain(keys) {
         if out.len() >= MAX_ENTRIES {
             break;
         }
@@ -123,16 +143,36 @@ pub fn entries(page: &str, base: &Url) -> Vec<Entry> {
         let Some(name) = url.path_segments().and_then(|mut s| s.next_back()) else {
             continue;
         };
-        if name.is_empty() {
+        if name.is_empty() || out.iter().any(|e| e.url == url.as_str()) {
             continue;
         }
-        let entry = Entry {
+        out.push(Entry {
             name: name.to_string(),
             url: url.to_string(),
-        };
-        if !out.contains(&entry) {
-            out.push(entry);
+            stamp,
+        });
+    }
+    out
+}
+
+/// The text of `<name>…</name>` in an S3 listing's block.
+fn element<'a>(block: &'a str, name: &str) -> Option<&'a str> {
+    let open = format!("<{name}>");
+    let start = block.find(&open)? + open.len();
+    let end = block[start..].find(&format!("</{name}>"))?;
+    Some(&block[start..start + end])
+}
+
+/// Whitespace collapsed, entities such as `&quot;` left as they are,
+/// bounded.
+fn squeeze(text: &str) -> String {
+    let mut out = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if out.len() > MAX_STAMP {
+        let mut cut = MAX_STAMP;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
         }
+        out.truncate(cut);
     }
     out
 }

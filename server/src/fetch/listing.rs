@@ -2,9 +2,11 @@
 //! the files it listed last are used again), the files it links to that
 //! match the pattern and were not fetched yet fetched, newest first, up to
 //! [`MAX_NEW_PER_POLL`] a poll and none older than the source's `max_age`.
+//! A file fetched before whose line on the page changed (its date, size or
+//! ETag) is asked again with its validators: replaced, it is a new version.
 
 use std::cmp::Reverse;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use catalogue::source_fetches::SourceFetch;
@@ -57,8 +59,8 @@ impl Poller {
                 return next;
             }
         };
-        let listed = match self.listing_page(source).await {
-            Ok(listed) => listed,
+        let (listed, changed) = match self.listing_page(source).await {
+            Ok(read) => read,
             Err(error) => {
                 self.failed(source, &error);
                 return next;
@@ -67,7 +69,7 @@ impl Poller {
         let oldest = now - listing.max_age;
         let mut new: Vec<(DateTime<Utc>, Wanted)> = listed
             .iter()
-            .filter(|e| !fetched.contains_key(&e.url))
+            .filter(|e| !fetched.contains_key(&e.url) || changed.contains(&e.url))
             .filter_map(|e| {
                 let found = source.found(listing, &e.name)?;
                 let wanted = Wanted {
@@ -85,8 +87,12 @@ impl Poller {
     }
 
     /// The files the listing's page links to: read again, or as last read
-    /// when the server says it has not changed.
-    async fn listing_page(&self, source: &Source) -> Result<Vec<Entry>, FetchError> {
+    /// when the server says it has not changed; and those whose stamp
+    /// changed since the page was last read.
+    async fn listing_page(
+        &self,
+        source: &Source,
+    ) -> Result<(Vec<Entry>, HashSet<String>), FetchError> {
         // The listing's URL names no field (checked when the file is read).
         let url = source.url.expand(&Moment {
             run: None,
@@ -117,6 +123,18 @@ impl Poller {
         match answer? {
             Answer::Fetched(got) => {
                 let listed = entries(&text?, &base);
+                let changed = last.map_or_else(HashSet::new, |last| {
+                    let before: HashMap<&str, &str> = last
+                        .entries
+                        .iter()
+                        .map(|e| (e.url.as_str(), e.stamp.as_str()))
+                        .collect();
+                    listed
+                        .iter()
+                        .filter(|e| before.get(e.url.as_str()).is_some_and(|s| *s != e.stamp))
+                        .map(|e| e.url.clone())
+                        .collect()
+                });
                 self.listings.put(
                     &source.name,
                     Page {
@@ -132,11 +150,11 @@ impl Poller {
                         entries: listed.clone(),
                     },
                 );
-                Ok(listed)
+                Ok((listed, changed))
             }
             Answer::NotModified => {
                 self.reports.update(&source.name, |r| r.not_modified += 1);
-                Ok(last.map(|p| p.entries).unwrap_or_default())
+                Ok((last.map(|p| p.entries).unwrap_or_default(), HashSet::new()))
             }
             Answer::NotThere => Err(FetchError::Status(404)),
         }

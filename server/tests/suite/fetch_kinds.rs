@@ -8,7 +8,7 @@ use model::name::format_time;
 use reqwest::StatusCode;
 
 use crate::common::centre::{eventually, Centre, Serve, LISTING};
-use crate::common::png;
+use crate::common::{png, TestServer};
 use crate::fetch::{products, start, until_products};
 
 /// A radar image name `RADAR_{time}_dbz.png`, `minutes` ago on the 5 minutes.
@@ -17,6 +17,17 @@ fn radar(minutes: i64) -> String {
         .duration_trunc(Duration::minutes(5))
         .unwrap();
     format!("RADAR_{}_dbz.png", format_time(time))
+}
+
+/// Asks for `source` to be polled now; the answer's status.
+async fn poll(server: &TestServer, source: &str) -> StatusCode {
+    server
+        .http
+        .post(server.url(&format!("/api/v1/sources/{source}/poll")))
+        .send()
+        .await
+        .unwrap()
+        .status()
 }
 
 fn asked(centre: &Centre, name: &str, status: u16) -> u32 {
@@ -61,20 +72,11 @@ async fn a_listing_fetches_each_new_file_once_and_an_admin_can_poll_it_now() {
 
     // A new file, and an admin asks for a poll rather than wait an hour.
     centre.put(&coming, png(3), Serve::Plain);
-    let poll = |name: &str| {
-        server
-            .http
-            .post(server.url(&format!("/api/v1/sources/{name}/poll")))
-            .send()
-    };
-    assert_eq!(poll("radar").await.unwrap().status(), StatusCode::ACCEPTED);
+    assert_eq!(poll(&server, "radar").await, StatusCode::ACCEPTED);
     until_products(&server, "RADAR", 3).await;
-    assert_eq!(
-        poll("nosuch").await.unwrap().status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(poll(&server, "nosuch").await, StatusCode::NOT_FOUND);
     // The page unchanged: one 304, nothing fetched again.
-    assert_eq!(poll("radar").await.unwrap().status(), StatusCode::ACCEPTED);
+    assert_eq!(poll(&server, "radar").await, StatusCode::ACCEPTED);
     assert!(
         eventually(std::time::Duration::from_secs(10), || asked(
             &centre, LISTING, 304
@@ -101,6 +103,31 @@ async fn a_listing_fetches_each_new_file_once_and_an_admin_can_poll_it_now() {
     let list = products(&server, "RADAR").await;
     assert_eq!(list.len(), 3);
     assert!(list.iter().all(|p| p["version"] == 1));
+
+    // The centre replaces a file: its line on the page changes, it is asked
+    // again and becomes version 2; the others are not asked again.
+    centre.put(&older, png(9), Serve::Plain);
+    assert_eq!(poll(&server, "radar").await, StatusCode::ACCEPTED);
+    assert!(
+        eventually(std::time::Duration::from_secs(10), || asked(
+            &centre, &older, 200
+        ) == 2)
+        .await
+    );
+    let mut replaced = None;
+    for _ in 0..100 {
+        let list = products(&server, "RADAR").await;
+        replaced = list.into_iter().find(|p| p["version"] == 2);
+        if replaced.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let replaced = replaced.expect("the replaced file is version 2");
+    assert!(replaced["source_url"].as_str().unwrap().ends_with(&older));
+    for name in [&newer, &coming] {
+        assert_eq!(asked(&centre, name, 200), 1, "{name}");
+    }
 }
 
 /// A GRIB-like file of four fields and its ECMWF-style index: msl (100

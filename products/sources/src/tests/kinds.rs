@@ -112,6 +112,13 @@ fn a_listing_page_gives_its_files_whatever_server_wrote_it() {
         found[0].url,
         "http://centre.example/radar/BOM_202612070600_dbz.png"
     );
+    // What the index says of each file besides its name: a replaced file
+    // changes it.
+    assert!(
+        found[0].stamp.ends_with("07-Dec-2026 06:03"),
+        "{:?}",
+        found[0].stamp
+    );
 
     let s3 = r#"<?xml version="1.0" encoding="UTF-8"?>
 <ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
@@ -127,6 +134,7 @@ fn a_listing_page_gives_its_files_whatever_server_wrote_it() {
         "https://radar.s3.example/bom/BOM_202612070610_dbz.png"
     );
     assert_eq!(found[1].name, "BOM_202612070610_dbz.png");
+    assert_eq!(found[0].stamp, "\"a\"");
 }
 
 #[test]

@@ -126,15 +126,23 @@ pub const LISTING: &str = "/";
 async fn listing(State(files): State<Arc<Mutex<Files>>>, headers: HeaderMap) -> Response {
     let mut all = files.lock().unwrap();
     let Files { files, counts, .. } = &mut *all;
-    let mut names: Vec<&String> = files
+    let mut listed: Vec<(&String, &Vec<u8>)> = files
         .iter()
         .filter(|(_, (_, how))| !matches!(how, Serve::Withheld))
-        .map(|(name, _)| name)
+        .map(|(name, (bytes, _))| (name, bytes))
         .collect();
-    names.sort();
-    let rows: String = names
+    listed.sort();
+    // Each file's size and ETag on its line, as an index shows a date and
+    // a size: a replaced file changes its line.
+    let rows: String = listed
         .iter()
-        .map(|n| format!("<tr><td><a href=\"{n}\">{n}</a></td></tr>\n"))
+        .map(|(n, bytes)| {
+            format!(
+                "<tr><td><a href=\"{n}\">{n}</a></td><td>{}</td><td>{}</td></tr>\n",
+                bytes.len(),
+                etag_of(bytes)
+            )
+        })
         .collect();
     let page = format!(
         "<html><body><h1>Index of /files</h1><table>\n\
