@@ -88,16 +88,8 @@ async fn each_file_comes_once_a_cut_one_resumed_and_a_restart_asks_only_with_val
         .iter()
         .find(|p| p["product"] == "001h_t2m")
         .expect("lead 1");
-    let bytes = server
-        .http
-        .get(server.url(cut["file_url"].as_str().unwrap()))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    assert_eq!(bytes.as_ref(), png(2).as_slice());
+    let bytes = server.bytes(cut["file_url"].as_str().unwrap()).await;
+    assert_eq!(bytes.as_slice(), png(2).as_slice());
     assert_eq!(
         centre.counts(&files[1]).ranges,
         1,
@@ -138,10 +130,7 @@ async fn each_file_comes_once_a_cut_one_resumed_and_a_restart_asks_only_with_val
     assert!(report["not_modified"].as_u64().unwrap() >= 2);
 
     // A restart: nothing fetched whole again, no new version.
-    let before: Vec<u32> = files
-        .iter()
-        .map(|f| centre.counts(f).statuses.get(&304).copied().unwrap_or(0))
-        .collect();
+    let before: Vec<u32> = files.iter().map(|f| centre.counts(f).of(304)).collect();
     let server = server
         .restart_with(|args| args.hooks.fetch_stall = Some(Duration::from_secs(2)))
         .await;
@@ -150,7 +139,7 @@ async fn each_file_comes_once_a_cut_one_resumed_and_a_restart_asks_only_with_val
             files
                 .iter()
                 .zip(&before)
-                .all(|(f, b)| centre.counts(f).statuses.get(&304).copied().unwrap_or(0) > *b)
+                .all(|(f, b)| centre.counts(f).of(304) > *b)
         })
         .await
     );
@@ -192,41 +181,18 @@ async fn a_misbehaving_centre_gets_nothing_catalogued_and_the_good_files_still_c
     assert_eq!(centre.counts(&file(1)).statuses.get(&503), Some(&2));
     // The others are asked again and again, and never catalogued.
     assert!(
-        eventually(Duration::from_secs(10), || centre
-            .counts(&file(2))
-            .statuses
-            .get(&200)
-            .copied()
-            .unwrap_or(0)
+        eventually(Duration::from_secs(10), || centre.counts(&file(2)).of(200)
             >= 2)
         .await
     );
     // Five redirects followed, the sixth refused; the one to file:// never followed.
-    let loops = centre
-        .counts(&file(3))
-        .statuses
-        .get(&302)
-        .copied()
-        .unwrap_or(0);
+    let loops = centre.counts(&file(3)).of(302);
     assert!(loops >= 6 && loops % 6 == 0, "{loops}");
-    assert!(
-        centre
-            .counts(&file(4))
-            .statuses
-            .get(&302)
-            .copied()
-            .unwrap_or(0)
-            >= 1
-    );
+    assert!(centre.counts(&file(4)).of(302) >= 1);
     // The bomb refused unread; the short body asked again by range, then
     // whole, and never taken for the file.
     assert!(
-        eventually(Duration::from_secs(10), || centre
-            .counts(&file(6))
-            .statuses
-            .get(&200)
-            .copied()
-            .unwrap_or(0)
+        eventually(Duration::from_secs(10), || centre.counts(&file(6)).of(200)
             >= 2)
         .await
     );

@@ -31,12 +31,7 @@ async fn poll(server: &TestServer, source: &str) -> StatusCode {
 }
 
 fn asked(centre: &Centre, name: &str, status: u16) -> u32 {
-    centre
-        .counts(name)
-        .statuses
-        .get(&status)
-        .copied()
-        .unwrap_or(0)
+    centre.counts(name).of(status)
 }
 
 #[tokio::test]
@@ -185,19 +180,11 @@ async fn an_index_source_fetches_only_its_fields_by_range_into_one_file() {
 
     let list = until_products(&server, "IFS", 1).await;
     assert_eq!(list[0]["product"], "000h_sfc");
-    let bytes = server
-        .http
-        .get(server.url(list[0]["file_url"].as_str().unwrap()))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let bytes = server.bytes(list[0]["file_url"].as_str().unwrap()).await;
     // msl and 2t (touching: one range), then t@500; never t@850.
     let mut wanted = data[..150].to_vec();
     wanted.extend_from_slice(&data[220..290]);
-    assert_eq!(bytes.as_ref(), wanted.as_slice());
+    assert_eq!(bytes.as_slice(), wanted.as_slice());
     let counts = centre.counts(&file);
     assert_eq!(counts.statuses.get(&206), Some(&2), "{counts:?}");
     assert_eq!(counts.statuses.get(&200), None, "{counts:?}");

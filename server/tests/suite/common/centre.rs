@@ -59,6 +59,13 @@ pub struct Counts {
     pub ranges: u32,
 }
 
+impl Counts {
+    /// How many answers had `status`.
+    pub fn of(&self, status: u16) -> u32 {
+        self.statuses.get(&status).copied().unwrap_or(0)
+    }
+}
+
 #[derive(Default)]
 struct Files {
     files: HashMap<String, (Vec<u8>, Serve)>,

@@ -124,6 +124,12 @@ impl TestServer {
         path
     }
 
+    /// The bytes the server serves at `path` (a product's `file_url`).
+    pub async fn bytes(&self, path: &str) -> Vec<u8> {
+        let response = self.http.get(self.url(path)).send().await.expect("request");
+        response.bytes().await.expect("a body").to_vec()
+    }
+
     /// Opens `/api/v1/events`, with `?after=` when given.
     pub async fn events(&self, after: Option<i64>) -> Ws {
         let query = after.map(|a| format!("?after={a}")).unwrap_or_default();
