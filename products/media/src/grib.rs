@@ -1,0 +1,337 @@
+//! GRIB edition 2 read as fields, through the `grib` crate's pure-Rust
+//! unpackers (simple, complex, complex with spatial differencing, JPEG 2000,
+//! PNG, CCSDS): what each message holds — its parameter, level, reference
+//! and valid times, grid — and its values with the latitude and longitude of
+//! each point, missing points (a bitmap) as NaN, in the order the message
+//! stores them (its scanning mode honoured by the coordinates).
+//!
+//! A file is bounded before it is read: its size, the messages it holds and
+//! the points one message declares are checked against [`Limits`] before
+//! anything proportional to them is allocated. A message that cannot be
+//! read is described with its reason and the others are read.
+
+use std::io::{Read, Seek, SeekFrom};
+
+use chrono::{DateTime, Utc};
+use grib::LatLons;
+use serde::Serialize;
+
+/// What one file may hold before it is refused.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_bytes: u64,
+    pub max_messages: usize,
+    /// Points one message may declare (its values are decoded whole).
+    pub max_points: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_bytes: 1 << 30,
+            max_messages: 20_000,
+            max_points: 50_000_000,
+        }
+    }
+}
+
+/// Why a file or a message could not be read.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum GribError {
+    #[error("the file is {0} bytes; at most {1} are read")]
+    TooLarge(u64, u64),
+    #[error("the file holds over {0} messages")]
+    TooManyMessages(usize),
+    #[error("message {index} declares {points} points; at most {limit} are decoded")]
+    TooManyPoints {
+        index: usize,
+        points: usize,
+        limit: usize,
+    },
+    #[error("no message {0}")]
+    NoMessage(usize),
+    #[error("not GRIB edition 2: {0}")]
+    NotGrib(String),
+    #[error("message {0}: {1}")]
+    Message(usize, String),
+}
+
+/// What one message holds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Message {
+    /// Its place in the file, from 0 (a submessage counts as a message).
+    pub index: usize,
+    pub discipline: u8,
+    pub category: u8,
+    pub number: u8,
+    /// ecCodes' short name, for the parameters campaigns draw most.
+    pub short_name: Option<&'static str>,
+    /// The first fixed surface's type (Code Table 4.5) and value, in the
+    /// units ecCodes gives as `level` (hPa on isobaric surfaces).
+    pub level_type: u8,
+    pub level: f64,
+    pub reference_time: Option<DateTime<Utc>>,
+    pub valid_time: Option<DateTime<Utc>>,
+    /// Grid Definition Template number (3.0 lat/lon, 3.30 Lambert, …).
+    pub grid_template: u16,
+    pub points: usize,
+    /// Why its content cannot be decoded, when it cannot.
+    pub problem: Option<String>,
+}
+
+/// The messages of a GRIB2 file (`std::fs::File`, a `Cursor` of bytes):
+/// only their sections' headers are read, the data sections are skipped.
+pub fn messages<R: Read + Seek>(reader: R, limits: Limits) -> Result<Vec<Message>, GribError> {
+    let grib2 = open(reader, limits)?;
+    let mut out = Vec::new();
+    for (n, (_, sub)) in grib2.iter().enumerate() {
+        if n >= limits.max_messages {
+            return Err(GribError::TooManyMessages(limits.max_messages));
+        }
+        let prod = sub.prod_def();
+        let (level_type, level) = match prod.fixed_surfaces() {
+            Some((first, _)) => (
+                first.surface_type,
+                level_of(first.surface_type, first.value()),
+            ),
+            None => (255, 0.0),
+        };
+        let times = sub.temporal_info();
+        let grid = sub.grid_def();
+        let discipline = sub.indicator().discipline;
+        let (category, number) = (
+            prod.parameter_category().unwrap_or(255),
+            prod.parameter_number().unwrap_or(255),
+        );
+        out.push(Message {
+            index: n,
+            discipline,
+            category,
+            number,
+            short_name: short_name(discipline, category, number, level_type, level),
+            level_type,
+            level,
+            reference_time: times.ref_time,
+            // A statistic over a period (a maximum, an accumulation) is
+            // valid at the period's end, as ecCodes says.
+            valid_time: end_of_period(&sub).or(times.forecast_time_target),
+            grid_template: grid.grid_tmpl_num(),
+            points: grid.num_points() as usize,
+            problem: sub.grid_shape().err().map(|e| e.to_string()),
+        });
+    }
+    Ok(out)
+}
+
+/// The points of message `index`: latitude, longitude and value (NaN where
+/// the bitmap says missing), in the message's order.
+pub fn values<R: Read + Seek>(
+    reader: R,
+    index: usize,
+    limits: Limits,
+) -> Result<Vec<[f32; 3]>, GribError> {
+    let grib2 = open(reader, limits)?;
+    let (_, sub) = grib2.iter().nth(index).ok_or(GribError::NoMessage(index))?;
+    let points = sub.grid_def().num_points() as usize;
+    if points > limits.max_points {
+        return Err(GribError::TooManyPoints {
+            index,
+            points,
+            limit: limits.max_points,
+        });
+    }
+    let bad = |e: grib::GribError| GribError::Message(index, e.to_string());
+    let latlons = sub.latlons().map_err(bad)?;
+    let decoder = grib::Grib2SubmessageDecoder::from(sub).map_err(bad)?;
+    let decoded = decoder.dispatch().map_err(bad)?;
+    let out: Vec<[f32; 3]> = latlons
+        .zip(decoded)
+        .take(points)
+        .map(|((lat, lon), value)| [lat as f32, lon as f32, value])
+        .collect();
+    if out.len() != points {
+        return Err(GribError::Message(
+            index,
+            format!("{} values for {points} points", out.len()),
+        ));
+    }
+    Ok(out)
+}
+
+fn open<R: Read + Seek>(
+    mut reader: R,
+    limits: Limits,
+) -> Result<grib::Grib2<grib::SeekableGrib2Reader<R>>, GribError> {
+    let size = reader
+        .seek(SeekFrom::End(0))
+        .and_then(|size| reader.seek(SeekFrom::Start(0)).map(|_| size))
+        .map_err(|e| GribError::NotGrib(e.to_string()))?;
+    if size > limits.max_bytes {
+        return Err(GribError::TooLarge(size, limits.max_bytes));
+    }
+    grib::from_reader(reader).map_err(|e| GribError::NotGrib(e.to_string()))
+}
+
+/// The end of the period a statistically processed field covers
+/// (templates 4.8 to 4.12).
+fn end_of_period<R: grib::Grib2Read>(sub: &grib::SubMessage<'_, R>) -> Option<DateTime<Utc>> {
+    use grib::def::grib2::ProductDefinitionTemplate as T;
+    let section = sub.section4().ok()?;
+    let end = match &section.payload.template {
+        T::_4_8(t) => &t.time_interval.end_of_overall_time_interval,
+        T::_4_9(t) => &t.time_interval.end_of_overall_time_interval,
+        T::_4_10(t) => &t.time_interval.end_of_overall_time_interval,
+        T::_4_11(t) => &t.time_interval.end_of_overall_time_interval,
+        T::_4_12(t) => &t.time_interval.end_of_overall_time_interval,
+        _ => return None,
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(end.year.into(), end.month.into(), end.day.into())?;
+    let time = date.and_hms_opt(end.hour.into(), end.minute.into(), end.second.into())?;
+    Some(time.and_utc())
+}
+
+/// A surface's value as ecCodes' `level`: hPa for isobaric surfaces (type
+/// 100, stored in Pa), PVU for potential vorticity surfaces (109, stored in
+/// K m² kg⁻¹ s⁻¹), 0 where none is given.
+fn level_of(surface_type: u8, value: f64) -> f64 {
+    if !value.is_finite() {
+        return 0.0;
+    }
+    match surface_type {
+        100 => value / 100.0,
+        109 => (value * 1e6 * 1e6).round() / 1e6,
+        _ => value,
+    }
+}
+
+/// ecCodes' short names of the parameters campaigns draw most; `None` for
+/// the others (they are still listed by their numbers).
+fn short_name(
+    discipline: u8,
+    category: u8,
+    number: u8,
+    level_type: u8,
+    level: f64,
+) -> Option<&'static str> {
+    let at = |t: u8, l: f64| level_type == t && (level - l).abs() < 1e-6;
+    Some(match (discipline, category, number) {
+        (0, 0, 0) if at(103, 2.0) => "2t",
+        (0, 0, 6) if at(103, 2.0) => "2d",
+        (0, 2, 2) if at(103, 10.0) => "10u",
+        (0, 2, 3) if at(103, 10.0) => "10v",
+        (0, 0, 0) => "t",
+        (0, 1, 0) if at(103, 2.0) => "2sh",
+        (0, 1, 1) if at(103, 2.0) => "2r",
+        (0, 1, 0) => "q",
+        (0, 1, 1) => "r",
+        (0, 1, 8) => "tp",
+        (0, 2, 2) => "u",
+        (0, 2, 3) => "v",
+        (0, 2, 8) => "w",
+        (0, 2, 10) => "absv",
+        (0, 3, 0) if level_type == 1 => "sp",
+        (0, 3, 0) if level_type == 101 => "msl",
+        (0, 3, 1) => "prmsl",
+        (0, 3, 5) if level_type == 1 => "orog",
+        (0, 3, 5) => "gh",
+        (0, 6, 1) => "tcc",
+        _ => return None,
+    })
+}
+
+/// The messages grouped as fields: one per parameter, level type and grid,
+/// in the order the file first holds them, levels and valid times sorted.
+pub fn fields(messages: &[Message]) -> Vec<model::fields::Field> {
+    let mut out: Vec<model::fields::Field> = Vec::new();
+    for m in messages {
+        let field = m.short_name.map_or_else(
+            || format!("{}.{}.{}", m.discipline, m.category, m.number),
+            str::to_string,
+        );
+        let level_type = level_type_name(m.level_type);
+        let found = out.iter_mut().find(|f| {
+            f.field == field
+                && f.level_type == level_type
+                && f.grid.template == m.grid_template
+                && f.grid.points == m.points
+        });
+        let entry = match found {
+            Some(entry) => entry,
+            None => {
+                out.push(model::fields::Field {
+                    field,
+                    level_type,
+                    levels: Vec::new(),
+                    reference_time: m.reference_time,
+                    valid_times: Vec::new(),
+                    grid: model::fields::Grid {
+                        template: m.grid_template,
+                        kind: grid_kind(m.grid_template),
+                        points: m.points,
+                    },
+                    messages: 0,
+                });
+                let last = out.len() - 1;
+                &mut out[last]
+            }
+        };
+        entry.messages += 1;
+        if !entry.levels.iter().any(|l| (l - m.level).abs() < 1e-9) {
+            entry.levels.push(m.level);
+        }
+        if let Some(valid) = m.valid_time {
+            if !entry.valid_times.contains(&valid) {
+                entry.valid_times.push(valid);
+            }
+        }
+    }
+    for field in &mut out {
+        field.levels.sort_by(f64::total_cmp);
+        field.valid_times.sort();
+    }
+    out
+}
+
+/// ecCodes' name of a level type (Code Table 4.5), for the common ones.
+fn level_type_name(code: u8) -> String {
+    let name = match code {
+        1 => "surface",
+        2 => "cloudBase",
+        3 => "cloudTop",
+        4 => "isothermZero",
+        6 => "maxWind",
+        7 => "tropopause",
+        8 => "nominalTop",
+        10 => "entireAtmosphere",
+        100 => "isobaricInhPa",
+        101 => "meanSea",
+        102 => "heightAboveSea",
+        103 => "heightAboveGround",
+        104 => "sigma",
+        105 => "hybrid",
+        106 => "depthBelowLand",
+        107 => "theta",
+        108 => "pressureFromGroundLayer",
+        109 => "potentialVorticity",
+        200 => "atmosphereSingleLayer",
+        other => return format!("type {other}"),
+    };
+    name.to_string()
+}
+
+/// ecCodes' name of a grid (Grid Definition Template number).
+fn grid_kind(template: u16) -> String {
+    let name = match template {
+        0 => "regular_ll",
+        1 => "rotated_ll",
+        10 => "mercator",
+        20 => "polar_stereographic",
+        30 => "lambert",
+        40 => "regular_gg",
+        41 => "rotated_gg",
+        90 => "space_view",
+        101 => "unstructured_grid",
+        other => return format!("template 3.{other}"),
+    };
+    name.to_string()
+}
