@@ -17,6 +17,7 @@ pub mod case_studies;
 pub mod days;
 pub mod event;
 pub mod expected;
+pub mod fields;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod media;

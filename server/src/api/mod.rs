@@ -11,6 +11,7 @@ mod decisions;
 mod drops;
 mod events;
 pub(crate) mod expected;
+mod fields;
 mod health;
 pub(crate) mod input;
 mod operations;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
     let v1 = Router::new()
         .merge(health::router())
         .merge(products::router())
+        .merge(fields::router())
         .merge(drops::router())
         .merge(events::router())
         .merge(expected::router())
