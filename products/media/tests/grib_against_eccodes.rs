@@ -5,15 +5,19 @@
 //! `scripts/grib-samples.sh`, run by `make unit`): GFS with complex packing
 //! and spatial differencing, Eta on a Lambert grid, JPEG 2000 on a polar
 //! stereographic grid, complex packing on a Lambert grid, a bitmap with a
-//! scanning mode.
+//! scanning mode; and ECMWF's CCSDS sample on a reduced Gaussian grid.
 
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::PathBuf;
 use std::process::Command;
 
-use media::grib::{fields, messages, values, Limits};
+use media::grib::{fields, messages, stored_values, values, Limits};
 use serde_json::Value;
+
+/// ECMWF's CCSDS sample (a reduced Gaussian surface field), from Debian's
+/// libeccodes-data, which libeccodes-tools brings.
+const CCSDS: &str = "/usr/share/eccodes/ifs_samples/grib1_mlgrib2_ccsds/gg_sfc_grib2.tmpl";
 
 fn sample(name: &str) -> (PathBuf, Vec<u8>) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -41,7 +45,9 @@ fn eccodes(tool: &str, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("text")
 }
 
-const FILES: [&str; 6] = [
+const FILES: [&str; 8] = [
+    CCSDS,
+    "ecmwf_tigge.grb",
     "gfs.t12z.pgrbf120.2p5deg.grib2",
     "eta.grb",
     "safrica.grib2",
@@ -138,7 +144,9 @@ fn their_points(path: &str, index: usize) -> Vec<[f64; 3]> {
 
 #[test]
 fn decoded_values_are_grib_get_datas_at_every_point() {
-    let cases: [(&str, &[usize]); 6] = [
+    let cases: [(&str, &[usize]); 8] = [
+        (CCSDS, &[0]),
+        ("ecmwf_tigge.grb", &[0, 7]),
         ("gfs.t12z.pgrbf120.2p5deg.grib2", &[0, 1, 2, 50]),
         ("eta.grb", &[0, 5]),
         ("safrica.grib2", &[0, 1]),
@@ -266,4 +274,21 @@ fn messages_are_grouped_as_fields_with_their_levels_and_times() {
     assert!(eta
         .iter()
         .any(|f| f.field == "prmsl" && f.level_type == "meanSea"));
+}
+
+#[test]
+fn stored_values_are_grib_get_datas_in_their_order() {
+    // The values alone, in the order the message stores them.
+    let (path, bytes) = sample(CCSDS);
+    let ours = stored_values(Cursor::new(&bytes), 0, Limits::default()).unwrap();
+    let theirs = their_points(path.to_str().unwrap(), 0);
+    assert_eq!(ours.len(), 13_280);
+    assert_eq!(ours.len(), theirs.len());
+    for (n, (o, t)) in ours.iter().zip(&theirs).enumerate() {
+        let tolerance = 1e-5 * t[2].abs().max(1.0);
+        assert!(
+            (f64::from(o[2]) - t[2]).abs() <= tolerance,
+            "point {n}: {o:?} {t:?}"
+        );
+    }
 }

@@ -10,6 +10,8 @@
 //! anything proportional to them is allocated. A message that cannot be
 //! read is described with its reason and the others are read.
 
+mod gaussian;
+
 use std::io::{Read, Seek, SeekFrom};
 
 use chrono::{DateTime, Utc};
@@ -97,6 +99,7 @@ pub fn messages<R: Read + Seek>(reader: R, limits: Limits) -> Result<Vec<Message
             None => (255, 0.0),
         };
         let times = sub.temporal_info();
+        let period_end = end_of_period(&sub);
         let grid = sub.grid_def();
         let discipline = sub.indicator().discipline;
         let (category, number) = (
@@ -108,13 +111,16 @@ pub fn messages<R: Read + Seek>(reader: R, limits: Limits) -> Result<Vec<Message
             discipline,
             category,
             number,
-            short_name: short_name(discipline, category, number, level_type, level),
+            short_name: short_name(discipline, category, number, level_type, level)
+                // A statistic over a period has names of its own (`mn2t6`,
+                // the 6-hour minimum); only an accumulation keeps `tp`.
+                .filter(|name| period_end.is_none() || *name == "tp"),
             level_type,
             level,
             reference_time: times.ref_time,
             // A statistic over a period (a maximum, an accumulation) is
             // valid at the period's end, as ecCodes says.
-            valid_time: end_of_period(&sub).or(times.forecast_time_target),
+            valid_time: period_end.or(times.forecast_time_target),
             grid_template: grid.grid_tmpl_num(),
             points: grid.num_points() as usize,
             problem: sub.grid_shape().err().map(|e| e.to_string()),
@@ -130,6 +136,27 @@ pub fn values<R: Read + Seek>(
     index: usize,
     limits: Limits,
 ) -> Result<Vec<[f32; 3]>, GribError> {
+    decode(reader, index, limits, true)
+}
+
+/// The values of message `index` in the order the message stores them (NaN
+/// where missing), without coordinates: also for grids whose coordinates
+/// are not computed here yet (reduced Gaussian), in the latitude [0] and
+/// longitude [1] of each point NaN.
+pub fn stored_values<R: Read + Seek>(
+    reader: R,
+    index: usize,
+    limits: Limits,
+) -> Result<Vec<[f32; 3]>, GribError> {
+    decode(reader, index, limits, false)
+}
+
+fn decode<R: Read + Seek>(
+    reader: R,
+    index: usize,
+    limits: Limits,
+    placed: bool,
+) -> Result<Vec<[f32; 3]>, GribError> {
     let grib2 = open(reader, limits)?;
     let (_, sub) = grib2.iter().nth(index).ok_or(GribError::NoMessage(index))?;
     let points = sub.grid_def().num_points() as usize;
@@ -141,13 +168,24 @@ pub fn values<R: Read + Seek>(
         });
     }
     let bad = |e: grib::GribError| GribError::Message(index, e.to_string());
-    let latlons = sub.latlons().map_err(bad)?;
+    let latlons: Box<dyn Iterator<Item = (f32, f32)>> = if placed && is_reduced_gaussian(&sub) {
+        let section3: Vec<u8> = sub.grid_def().iter().copied().collect();
+        Box::new(gaussian::latlons(index, &section3)?.into_iter())
+    } else if placed {
+        Box::new(
+            sub.latlons()
+                .map_err(bad)?
+                .map(|(lat, lon)| (lat as f32, lon as f32)),
+        )
+    } else {
+        Box::new(std::iter::repeat((f32::NAN, f32::NAN)))
+    };
     let decoder = grib::Grib2SubmessageDecoder::from(sub).map_err(bad)?;
     let decoded = decoder.dispatch().map_err(bad)?;
     let out: Vec<[f32; 3]> = latlons
         .zip(decoded)
         .take(points)
-        .map(|((lat, lon), value)| [lat as f32, lon as f32, value])
+        .map(|((lat, lon), value)| [lat, lon, value])
         .collect();
     if out.len() != points {
         return Err(GribError::Message(
@@ -156,6 +194,13 @@ pub fn values<R: Read + Seek>(
         ));
     }
     Ok(out)
+}
+
+/// Whether the message is on a reduced Gaussian grid (template 3.40 with a
+/// list of points per row), which the `grib` crate does not place.
+fn is_reduced_gaussian<R: grib::Grib2Read>(sub: &grib::SubMessage<'_, R>) -> bool {
+    let grid = sub.grid_def();
+    grid.grid_tmpl_num() == 40 && grid.iter().nth(5).is_some_and(|octets| *octets > 0)
 }
 
 fn open<R: Read + Seek>(
