@@ -12,6 +12,9 @@ pub struct Field {
     /// ecCodes' short name (`t`, `2t`, `msl`), or
     /// `discipline.category.number` for a parameter without one here.
     pub field: String,
+    /// Its units (`K`, `Pa`, `m s-1`), where known.
+    #[serde(default)]
+    pub units: Option<String>,
     /// The level type, by ecCodes' name where known (`isobaricInhPa`,
     /// `heightAboveGround`), else `type N` (Code Table 4.5).
     pub level_type: String,

@@ -1,16 +1,21 @@
 //! A GRIB2 product's fields through the real server: a GFS run dropped
 //! (pygrib's sample, `scripts/grib-samples.sh`) lists its parameters by
 //! level type with their levels and times; a product that is not GRIB, or
-//! a file that only says it is, gets a reason.
+//! a file that only says it is, gets a reason; a value is the nearest grid
+//! point's, equal to ecCodes' there.
 
 use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::common::{next_event, png, product_of, TestServer};
 
+fn gfs_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/grib-samples/gfs.t12z.pgrbf120.2p5deg.grib2")
+}
+
 fn gfs() -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/grib-samples/gfs.t12z.pgrbf120.2p5deg.grib2");
+    let path = gfs_path();
     std::fs::read(&path).unwrap_or_else(|e| {
         panic!(
             "{}: {e}; run scripts/grib-samples.sh (make unit does)",
@@ -77,4 +82,76 @@ async fn a_grib2_product_lists_its_fields_and_anything_else_gets_a_reason() {
     );
     let (status, _) = t.get_json("/api/v1/products/999999/fields").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// ecCodes' value of t at 850 hPa at a grid point of the GFS file.
+fn eccodes_t850(lat: f64, lon: f64) -> f64 {
+    let out = std::process::Command::new("grib_get_data")
+        .args([
+            "-F",
+            "%.10e",
+            "-w",
+            "shortName=t,typeOfLevel=isobaricInhPa,level=850",
+        ])
+        .arg(gfs_path())
+        .output()
+        .expect("grib_get_data (scripts/grib-samples.sh installs it)");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .find_map(|line| {
+            let cells: Vec<f64> = line
+                .split_whitespace()
+                .filter_map(|c| c.parse().ok())
+                .collect();
+            ((cells[0] - lat).abs() < 1e-6 && (cells[1] - lon).abs() < 1e-6).then_some(cells[2])
+        })
+        .expect("the grid point")
+}
+
+#[tokio::test]
+async fn a_value_is_the_nearest_grid_points_said_so_and_a_bad_ask_gets_a_reason() {
+    let t = TestServer::start().await;
+    let mut ws = t.events(None).await;
+    t.drop_file("model.GFS.201101101200.120h_pgrb.grib2", &gfs());
+    let gfs = product_of(next_event(&mut ws).await);
+    let url = |query: &str| format!("/api/v1/products/{}/value?{query}", gfs.id);
+
+    // Over the Alps, off the 2.5° grid: the nearest point, 45° N 5° E.
+    let (status, found) = t.get_json(&url("field=t&level=850&lat=45.6&lon=5.9")).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(
+        (found["lat"].as_f64(), found["lon"].as_f64()),
+        (Some(45.0), Some(5.0))
+    );
+    let theirs = eccodes_t850(45.0, 5.0);
+    assert!(
+        (found["value"].as_f64().unwrap() - theirs).abs() < 1e-3,
+        "{found} vs {theirs}"
+    );
+    assert_eq!(found["units"], "K");
+    assert_eq!(found["method"], "nearest grid point");
+    assert_eq!(found["valid_time"], "2011-01-15T12:00:00Z");
+    let km = found["distance_km"].as_f64().unwrap();
+    assert!((90.0..110.0).contains(&km), "{km}");
+
+    for (query, reason) in [
+        ("field=nope&lat=0&lon=0", "no field \"nope\""),
+        ("field=t&lat=0&lon=0", "give level="),
+        ("field=t&level=851&lat=0&lon=0", "no level 851"),
+        (
+            "field=t&level=850&time=2011-01-16T00:00:00Z&lat=0&lon=0",
+            "is not valid at",
+        ),
+        ("field=t&level=850&lat=95&lon=0", "lat= is needed"),
+        ("field=t&level=850&lat=0", "lon= is needed"),
+        ("level=850&lat=0&lon=0", "field= is needed"),
+        ("field=t&level=850&time=tomorrow&lat=0&lon=0", "RFC 3339"),
+    ] {
+        let (status, body) = t.get_json(&url(query)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
+        let said = body["reason"].as_str().unwrap_or_default();
+        assert!(said.contains(reason), "{query}: {body}");
+    }
 }

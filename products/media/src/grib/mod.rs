@@ -11,6 +11,9 @@
 //! read is described with its reason and the others are read.
 
 mod gaussian;
+mod probe;
+
+pub use probe::{probe, Probe, ProbeError, Wanted};
 
 use std::io::{Read, Seek, SeekFrom};
 
@@ -79,6 +82,17 @@ pub struct Message {
     pub points: usize,
     /// Why its content cannot be decoded, when it cannot.
     pub problem: Option<String>,
+}
+
+impl Message {
+    /// The name it is asked for by: ecCodes' short name, else
+    /// `discipline.category.number`.
+    pub fn field(&self) -> String {
+        self.short_name.map_or_else(
+            || format!("{}.{}.{}", self.discipline, self.category, self.number),
+            str::to_string,
+        )
+    }
 }
 
 /// The messages of a GRIB2 file (`std::fs::File`, a `Cursor` of bytes):
@@ -284,15 +298,28 @@ fn short_name(
     })
 }
 
+/// The units of the parameters [`short_name`] names (Code Table 4.2).
+pub(super) fn units(discipline: u8, category: u8, number: u8) -> Option<&'static str> {
+    Some(match (discipline, category, number) {
+        (0, 0, 0) | (0, 0, 6) => "K",
+        (0, 1, 0) => "kg kg-1",
+        (0, 1, 1) | (0, 6, 1) => "%",
+        (0, 1, 8) => "kg m-2",
+        (0, 2, 2) | (0, 2, 3) => "m s-1",
+        (0, 2, 8) => "Pa s-1",
+        (0, 2, 10) => "s-1",
+        (0, 3, 0) | (0, 3, 1) => "Pa",
+        (0, 3, 5) => "gpm",
+        _ => return None,
+    })
+}
+
 /// The messages grouped as fields: one per parameter, level type and grid,
 /// in the order the file first holds them, levels and valid times sorted.
 pub fn fields(messages: &[Message]) -> Vec<model::fields::Field> {
     let mut out: Vec<model::fields::Field> = Vec::new();
     for m in messages {
-        let field = m.short_name.map_or_else(
-            || format!("{}.{}.{}", m.discipline, m.category, m.number),
-            str::to_string,
-        );
+        let field = m.field();
         let level_type = level_type_name(m.level_type);
         let found = out.iter_mut().find(|f| {
             f.field == field
@@ -305,6 +332,7 @@ pub fn fields(messages: &[Message]) -> Vec<model::fields::Field> {
             None => {
                 out.push(model::fields::Field {
                     field,
+                    units: units(m.discipline, m.category, m.number).map(str::to_string),
                     level_type,
                     levels: Vec::new(),
                     reference_time: m.reference_time,
@@ -338,7 +366,7 @@ pub fn fields(messages: &[Message]) -> Vec<model::fields::Field> {
 }
 
 /// ecCodes' name of a level type (Code Table 4.5), for the common ones.
-fn level_type_name(code: u8) -> String {
+pub(super) fn level_type_name(code: u8) -> String {
     let name = match code {
         1 => "surface",
         2 => "cloudBase",
