@@ -235,8 +235,22 @@ fn a_file_over_its_limits_is_refused_before_it_is_decoded() {
         .to_string()
         .contains("at most 100 are decoded"));
     assert!(messages(Cursor::new(b"GRIB but not really"), Limits::default()).is_err());
+    // A file cut short: refused, or read up to the cut — never whole,
+    // never a panic; the whole file still reads after it.
+    let whole = messages(Cursor::new(&bytes), Limits::default())
+        .unwrap()
+        .len();
     let cut = &bytes[..bytes.len() / 3];
-    let _ = messages(Cursor::new(cut), Limits::default());
+    if let Ok(listed) = messages(Cursor::new(cut), Limits::default()) {
+        assert!(listed.len() < whole, "{} of {whole}", listed.len());
+    }
+    assert!(messages(Cursor::new(b""), Limits::default()).is_err());
+    assert_eq!(
+        messages(Cursor::new(&bytes), Limits::default())
+            .unwrap()
+            .len(),
+        whole
+    );
 }
 
 #[test]

@@ -171,8 +171,15 @@ async fn an_index_source_fetches_only_its_fields_by_range_into_one_file() {
             centre.url()
         )
     };
+    // An index larger than any index (16 MiB at most is read).
+    centre.put(
+        &format!("huge-t{hour}z-0h.index"),
+        Vec::new(),
+        Serve::Zeros(17 << 20),
+    );
+    let huge = source("huge", "[\"2t\"]").replace("/run-t", "/huge-t");
     let toml = format!(
-        "{}\n{}",
+        "{}\n{}\n{huge}",
         source("ifs", "[\"t@500\", \"2t\", \"msl\"]"),
         source("partial", "[\"2t\", \"q@700\"]")
     );
@@ -212,6 +219,20 @@ async fn an_index_source_fetches_only_its_fields_by_range_into_one_file() {
         partial["report"]["last_error"]["reason"], "the index: the index lacks q@700",
         "{partial}"
     );
+    let huge = sources["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "huge")
+        .unwrap();
+    let reason = huge["report"]["last_error"]["reason"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        reason.contains("bytes announced; this source takes at most 16777216"),
+        "{huge}"
+    );
+    assert!(products(&server, "HUGE").await.is_empty());
 }
 
 #[tokio::test]

@@ -140,6 +140,8 @@ async fn a_value_is_the_nearest_grid_points_said_so_and_a_bad_ask_gets_a_reason(
         ("field=nope&lat=0&lon=0", "no field \"nope\""),
         ("field=t&lat=0&lon=0", "give level="),
         ("field=t&level=851&lat=0&lon=0", "no level 851"),
+        ("field=t&level=1e308&lat=0&lon=0", "no level"),
+        ("field=t&level=850&lat=1e308&lon=0", "lat= is needed"),
         (
             "field=t&level=850&time=2011-01-16T00:00:00Z&lat=0&lon=0",
             "is not valid at",
@@ -154,4 +156,17 @@ async fn a_value_is_the_nearest_grid_points_said_so_and_a_bad_ask_gets_a_reason(
         let said = body["reason"].as_str().unwrap_or_default();
         assert!(said.contains(reason), "{query}: {body}");
     }
+    // Not a number at all: refused by the query's reader.
+    let response = t
+        .http
+        .get(t.url(&url("field=t&level=850&lat=north&lon=0")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    // The next good ask still goes through.
+    let (status, again) = t.get_json(&url("field=t&level=850&lat=45&lon=5")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["value"], found["value"]);
+    assert_eq!(again["distance_km"], 0.0);
 }

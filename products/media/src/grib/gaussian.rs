@@ -120,4 +120,49 @@ mod tests {
         assert!(lats.windows(2).all(|w| w[0] > w[1]));
         assert!((lats[47] + lats[48]).abs() < 1e-12);
     }
+
+    /// Section 3 (from octet 6) of a global reduced Gaussian grid N1: two
+    /// rows at ±35.26°, `per_row` points each, lists of 2 octets.
+    fn section3(n: u32, per_row: &[u16]) -> Vec<u8> {
+        let mut s = vec![0u8; 67];
+        let put = |s: &mut Vec<u8>, octet: usize, v: u32| {
+            s[octet - 6..octet - 6 + 4].copy_from_slice(&v.to_be_bytes());
+        };
+        s[11 - 6] = 2;
+        put(&mut s, 35, per_row.len() as u32);
+        let lat = (super::gaussian_latitudes(1)[0] * 1e6).round() as u32;
+        put(&mut s, 47, lat);
+        put(&mut s, 56, lat | 0x8000_0000);
+        put(&mut s, 68, n);
+        for count in per_row {
+            s.extend_from_slice(&count.to_be_bytes());
+        }
+        s
+    }
+
+    #[test]
+    fn a_hostile_grid_is_refused_and_the_next_good_one_is_placed() {
+        let refused = |payload: &[u8], reason: &str| {
+            let e = super::latlons(0, payload).unwrap_err().to_string();
+            assert!(e.contains(reason), "{e}");
+        };
+        refused(&[], "cut short");
+        refused(&section3(1, &[4, 4])[..40], "cut short");
+        // N far beyond any grid, rows beyond 2N, a list shorter than its rows.
+        refused(&section3(4_000_000_000, &[4, 4]), "N = 4000000000");
+        refused(&section3(1, &[4, 4, 4]), "rows");
+        let mut short = section3(1, &[4, 4]);
+        short.truncate(69);
+        refused(&short, "cut short");
+        // A row declaring no points, or more than a grid of N1 can hold.
+        refused(&section3(1, &[0, 4]), "row 0 has 0 points");
+        refused(&section3(1, &[4, 60_000]), "row 1 has 60000 points");
+
+        let points = super::latlons(0, &section3(1, &[4, 2])).unwrap();
+        assert_eq!(points.len(), 6);
+        assert!((f64::from(points[0].0) - 35.2644).abs() < 1e-3);
+        assert_eq!(points[1].1, 90.0);
+        assert_eq!(points[5].1, 180.0);
+        assert!(points[5].0 < 0.0);
+    }
 }
