@@ -140,6 +140,9 @@ pub fn messages<R: Read + Seek>(reader: R, limits: Limits) -> Result<Vec<Message
             problem: sub.grid_shape().err().map(|e| e.to_string()),
         });
     }
+    if out.is_empty() {
+        return Err(GribError::NotGrib("the file holds no GRIB2 message".into()));
+    }
     Ok(out)
 }
 
