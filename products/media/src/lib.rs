@@ -9,6 +9,7 @@
 //! What they produce is a `model` type; nothing here touches the catalogue,
 //! so an edit to a plot rebuilds this crate and the server, not the pages.
 
+pub mod field_map;
 pub mod grib;
 pub mod plan;
 pub mod preview;

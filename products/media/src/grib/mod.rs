@@ -11,8 +11,10 @@
 //! read is described with its reason and the others are read.
 
 mod gaussian;
+mod gridded;
 mod probe;
 
+pub use gridded::gridded;
 pub use probe::{probe, Probe, ProbeError, Wanted};
 
 use std::io::{Read, Seek, SeekFrom};
@@ -215,12 +217,12 @@ fn decode<R: Read + Seek>(
 
 /// Whether the message is on a reduced Gaussian grid (template 3.40 with a
 /// list of points per row), which the `grib` crate does not place.
-fn is_reduced_gaussian<R: grib::Grib2Read>(sub: &grib::SubMessage<'_, R>) -> bool {
+pub(super) fn is_reduced_gaussian<R: grib::Grib2Read>(sub: &grib::SubMessage<'_, R>) -> bool {
     let grid = sub.grid_def();
     grid.grid_tmpl_num() == 40 && grid.iter().nth(5).is_some_and(|octets| *octets > 0)
 }
 
-fn open<R: Read + Seek>(
+pub(super) fn open<R: Read + Seek>(
     mut reader: R,
     limits: Limits,
 ) -> Result<grib::Grib2<grib::SeekableGrib2Reader<R>>, GribError> {
