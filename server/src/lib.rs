@@ -23,6 +23,7 @@ pub mod error;
 pub mod export_site;
 pub mod faults;
 pub mod fetch;
+pub mod field_cache;
 pub mod hub;
 pub mod import;
 pub mod ingest;

@@ -56,6 +56,8 @@ pub struct AppState {
     pub fetch_reports: crate::fetch::report::Reports,
     /// Admins' "poll now", heard by the poller.
     pub poll_now: crate::fetch::poll_now::PollNow,
+    /// Model fields kept decoded for maps.
+    pub fields: crate::field_cache::FieldCache,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -35,7 +35,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The archived GRIB file of product `id`, as the caller may see it.
-async fn grib_file(
+pub(super) async fn grib_file(
     state: &AppState,
     access: &ReadAccess,
     id: i64,

@@ -11,6 +11,7 @@ mod decisions;
 mod drops;
 mod events;
 pub(crate) mod expected;
+mod field_maps;
 mod fields;
 mod health;
 pub(crate) mod input;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(health::router())
         .merge(products::router())
         .merge(fields::router())
+        .merge(field_maps::router())
         .merge(drops::router())
         .merge(events::router())
         .merge(expected::router())

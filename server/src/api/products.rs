@@ -257,7 +257,7 @@ async fn file(
 /// How long caches may keep a product's bytes: shared caches only for a
 /// product anyone may see (a restricted one stays in the participant's
 /// browser). The access layer adds `Vary: Cookie` to both.
-fn cacheable(product: &Product, immutable: bool) -> &'static str {
+pub(super) fn cacheable(product: &Product, immutable: bool) -> &'static str {
     match (product.is_restricted_at(chrono::Utc::now()), immutable) {
         (false, false) => "public, max-age=86400",
         (false, true) => "public, max-age=31536000, immutable",

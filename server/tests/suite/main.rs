@@ -26,6 +26,7 @@ mod expected;
 mod export_site;
 mod fetch;
 mod fetch_kinds;
+mod field_maps;
 mod fields;
 mod flight_plans;
 mod hostile_files;

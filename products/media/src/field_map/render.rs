@@ -134,7 +134,7 @@ pub fn render(field: &Located, scale: &Scale, view: &View) -> Vec<u8> {
         if !value.is_finite() || scale.clear_below.is_some_and(|c| value < c) {
             return [0; 4];
         }
-        lut[(scale.position(value) * 255.0).round() as usize]
+        lut[scale.step(value)]
     };
     let mut rgba: Vec<u8> = values.iter().flat_map(|v| colour(*v)).collect();
     if let Some(step) = scale.isolines.filter(|s| *s > 0.0) {

@@ -125,13 +125,19 @@ impl Scale {
     }
 
     /// The colour of `value`: clear where it is missing or under
-    /// [`Scale::clear_below`].
+    /// [`Scale::clear_below`]. One of 256 steps of the palette, as maps
+    /// are drawn.
     pub fn rgba(&self, value: f32) -> [u8; 4] {
         let v = f64::from(value);
         if !v.is_finite() || self.clear_below.is_some_and(|c| v < c) {
             return [0; 4];
         }
-        self.palette.rgba(self.position(v))
+        self.palette.rgba(self.step(v) as f64 / 255.0)
+    }
+
+    /// Which of the palette's 256 steps `value` is drawn in.
+    pub fn step(&self, value: f64) -> usize {
+        (self.position(value) * 255.0).round() as usize
     }
 }
 

@@ -15,7 +15,7 @@ mod gridded;
 mod probe;
 
 pub use gridded::gridded;
-pub use probe::{probe, Probe, ProbeError, Wanted};
+pub use probe::{choose, probe, Probe, ProbeError, Wanted};
 
 use std::io::{Read, Seek, SeekFrom};
 
@@ -304,7 +304,7 @@ fn short_name(
 }
 
 /// The units of the parameters [`short_name`] names (Code Table 4.2).
-pub(super) fn units(discipline: u8, category: u8, number: u8) -> Option<&'static str> {
+pub fn units(discipline: u8, category: u8, number: u8) -> Option<&'static str> {
     Some(match (discipline, category, number) {
         (0, 0, 0) | (0, 0, 6) => "K",
         (0, 1, 0) => "kg kg-1",
@@ -371,7 +371,7 @@ pub fn fields(messages: &[Message]) -> Vec<model::fields::Field> {
 }
 
 /// ecCodes' name of a level type (Code Table 4.5), for the common ones.
-pub(super) fn level_type_name(code: u8) -> String {
+pub fn level_type_name(code: u8) -> String {
     let name = match code {
         1 => "surface",
         2 => "cloudBase",

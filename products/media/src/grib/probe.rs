@@ -50,16 +50,10 @@ pub enum ProbeError {
     Read(#[from] GribError),
 }
 
-/// The value of `wanted` nearest `lat`, `lon` in the file `reader` reads,
-/// whose messages are `messages`.
-pub fn probe<R: Read + Seek>(
-    reader: R,
-    messages: &[Message],
-    wanted: &Wanted,
-    lat: f64,
-    lon: f64,
-    limits: Limits,
-) -> Result<Probe, ProbeError> {
+/// The message that holds `wanted`: its field, at its level (needed when
+/// the field has several), valid at its time (the earliest when none is
+/// given). The reason when there is none says what there is.
+pub fn choose<'a>(messages: &'a [Message], wanted: &Wanted) -> Result<&'a Message, ProbeError> {
     let of_field: Vec<&Message> = messages
         .iter()
         .filter(|m| m.field() == wanted.field)
@@ -96,19 +90,32 @@ pub fn probe<R: Read + Seek>(
         Some(time) => at_level.iter().find(|m| m.valid_time == Some(time)),
         None => at_level.iter().min_by_key(|m| m.valid_time),
     };
-    let Some(message) = chosen else {
+    chosen.copied().ok_or_else(|| {
         let mut times: Vec<String> = at_level
             .iter()
             .filter_map(|m| m.valid_time.map(|t| t.to_rfc3339()))
             .collect();
         times.sort();
         times.dedup();
-        return Err(ProbeError::NoTime(
+        ProbeError::NoTime(
             wanted.field.into(),
             wanted.time.map(|t| t.to_rfc3339()).unwrap_or_default(),
             times.join(", "),
-        ));
-    };
+        )
+    })
+}
+
+/// The value of `wanted` nearest `lat`, `lon` in the file `reader` reads,
+/// whose messages are `messages`.
+pub fn probe<R: Read + Seek>(
+    reader: R,
+    messages: &[Message],
+    wanted: &Wanted,
+    lat: f64,
+    lon: f64,
+    limits: Limits,
+) -> Result<Probe, ProbeError> {
+    let message = choose(messages, wanted)?;
     let points = values(reader, message.index, limits)?;
     let nearest = points
         .iter()
