@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use catalogue::store::DataDir;
-use media::preview::{has_preview, render, render_with, PreviewError, PreviewLimits, Renditions};
+use media::preview::{has_preview, render_with, PreviewError, PreviewLimits, Renditions};
 use model::Product;
 use tokio::sync::{mpsc, watch, Mutex, Semaphore};
 use tokio::task::JoinHandle;
@@ -53,8 +53,9 @@ struct Job {
     /// Relative to the data dir.
     stored_path: String,
     ext: String,
-    /// The series variables its sidecar asks to plot.
-    plot: Vec<String>,
+    /// What its sidecar asks to draw: the series variables to plot, or
+    /// the model fields (GRIB2) to map.
+    chosen: Vec<String>,
     attempt: u32,
 }
 
@@ -117,11 +118,16 @@ impl Previews {
     pub fn request(&self, product: &Product, stored_path: &str) {
         let ext = product.file_name.rsplit('.').next().unwrap_or_default();
         if has_preview(ext) {
+            let chosen = if is_grib(ext) {
+                &product.meta.fields
+            } else {
+                &product.meta.plot
+            };
             let _ = self.sender.send(Job {
                 id: product.id,
                 stored_path: stored_path.to_string(),
                 ext: ext.to_string(),
-                plot: product.meta.plot.clone().unwrap_or_default(),
+                chosen: chosen.clone().unwrap_or_default(),
                 attempt: 1,
             });
         }
@@ -237,15 +243,15 @@ async fn render_job(job: &Job, workers: &Workers) -> Made {
         return Made::Failed("the stored path is not inside the data dir".into());
     };
     let folder = Path::new("previews").join(job.id.to_string());
-    let (root, out, ext, limits, plot) = (
+    let (root, out, ext, limits, chosen) = (
         workers.data.root().to_path_buf(),
         folder.clone(),
         job.ext.clone(),
         workers.limits,
-        job.plot.clone(),
+        job.chosen.clone(),
     );
     let work = tokio::task::spawn_blocking(move || -> Result<(PathBuf, PathBuf), PreviewError> {
-        let renditions = render_with(&source, &ext, &limits, &plot)?;
+        let renditions = rendered(&source, &ext, &limits, &chosen)?;
         write_renditions(&root.join(&out), &renditions).map(|(t, p)| (out.join(t), out.join(p)))
     });
     // A job over the limit is abandoned: its thread ends on its own (the
@@ -273,6 +279,37 @@ async fn render_job(job: &Job, workers: &Workers) -> Made {
     }
 }
 
+fn is_grib(ext: &str) -> bool {
+    matches!(
+        ext.to_ascii_lowercase().as_str(),
+        "grib" | "grib2" | "grb" | "grb2"
+    )
+}
+
+/// The renditions of the file at `source`: a model field drawn with the
+/// basemap's coasts and borders over it, anything else as `media` draws it.
+fn rendered(
+    source: &Path,
+    ext: &str,
+    limits: &PreviewLimits,
+    chosen: &[String],
+) -> Result<Renditions, PreviewError> {
+    if !is_grib(ext) {
+        return render_with(source, ext, limits, chosen);
+    }
+    let file = std::fs::File::open(source)?;
+    let overlay = |bbox: [f64; 4], width: u32| -> Vec<Vec<[f64; 2]>> {
+        let tolerance = (bbox[2] - bbox[0]) / f64::from(width.max(1));
+        crate::map::basemap::basemap()
+            .map(|map| {
+                let lines = map.lines_in(bbox, tolerance);
+                lines.coast.into_iter().chain(lines.borders).collect()
+            })
+            .unwrap_or_default()
+    };
+    media::preview::field::renditions(std::io::BufReader::new(file), limits, chosen, &overlay)
+}
+
 /// Writes `thumbnail.<ext>` and `preview.<ext>` into `folder`; returns their
 /// names. Each is written to a temporary file, synced, then renamed, so a
 /// crash leaves either the whole rendition or none.
@@ -281,6 +318,16 @@ pub fn write_renditions(
     renditions: &Renditions,
 ) -> Result<(String, String), PreviewError> {
     std::fs::create_dir_all(folder)?;
+    // Narrower thumbnails drawn from an earlier one (lite mode) go with it.
+    for entry in std::fs::read_dir(folder)?.flatten() {
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with("thumbnail-w")
+        {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
     let thumbnail = format!("thumbnail.{}", renditions.thumbnail.ext);
     let preview = format!("preview.{}", renditions.preview.ext);
     for (name, bytes) in [
@@ -310,7 +357,7 @@ pub fn thumbnail_command(args: ThumbnailArgs) -> anyhow::Result<()> {
             .into_owned();
         let ext = name.rsplit('.').next().unwrap_or_default().to_string();
         let started = std::time::Instant::now();
-        match render(file, &ext, &limits) {
+        match rendered(file, &ext, &limits, &[]) {
             Ok(r) => {
                 let elapsed = started.elapsed();
                 std::fs::write(

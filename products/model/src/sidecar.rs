@@ -39,6 +39,10 @@ pub struct ProductMeta {
     /// The variables a series plot draws, by column name (`["ALT", "CO2"]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plot: Option<Vec<String>>,
+    /// The model fields its thumbnail draws, the first the file has
+    /// (`["msl", "t@850"]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<String>>,
     /// The source of `sources.toml` that fetched the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -79,6 +83,10 @@ pub struct Sidecar {
     /// Column names of a CSV or ICARTT file to plot, in order: at most
     /// [`MAX_PLOT_NAMES`], each at most [`MAX_PLOT_NAME`] characters.
     pub plot: Option<Vec<String>>,
+    /// Model fields (GRIB2) its thumbnail draws, the first the file has:
+    /// a name from `/fields`, or `name@level` (`"t@850"`); same bounds as
+    /// `plot`.
+    pub fields: Option<Vec<String>>,
     /// Written by opsboard's own fetcher: the source, the URL, when, the ETag.
     pub source: Option<String>,
     pub source_url: Option<String>,
@@ -91,6 +99,20 @@ pub struct Sidecar {
 pub const MAX_PLOT_NAMES: usize = 8;
 /// Longest variable name a sidecar may give.
 pub const MAX_PLOT_NAME: usize = 64;
+
+/// Whether a list of names (`plot`, `fields`) is within its bounds.
+fn names_fit(names: &[String]) -> bool {
+    !names.is_empty()
+        && names.len() <= MAX_PLOT_NAMES
+        && names
+            .iter()
+            .all(|n| !n.trim().is_empty() && n.chars().count() <= MAX_PLOT_NAME)
+}
+
+/// A refused list as its error shows it (cut short).
+fn shown(names: &[String]) -> String {
+    format!("{names:?}").chars().take(120).collect()
+}
 
 /// Reads an optional RFC 3339 time, with an error that shows the expected form.
 fn rfc3339<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
@@ -118,6 +140,8 @@ pub enum SidecarError {
     LeadTooLong(u32),
     #[error("plot must list 1 to {MAX_PLOT_NAMES} column names of at most {MAX_PLOT_NAME} characters, such as [\"ALT\", \"CO2\"]: {0}")]
     BadPlot(String),
+    #[error("fields must list 1 to {MAX_PLOT_NAMES} field names of at most {MAX_PLOT_NAME} characters, such as [\"msl\", \"t@850\"]: {0}")]
+    BadFields(String),
 }
 
 /// A product whose times cannot be represented: a run time near the end of
@@ -159,16 +183,11 @@ impl Sidecar {
                 )));
             }
         }
-        if let Some(plot) = &sidecar.plot {
-            let bad = plot.is_empty()
-                || plot.len() > MAX_PLOT_NAMES
-                || plot
-                    .iter()
-                    .any(|n| n.trim().is_empty() || n.chars().count() > MAX_PLOT_NAME);
-            if bad {
-                let shown: String = format!("{plot:?}").chars().take(120).collect();
-                return Err(SidecarError::BadPlot(shown));
-            }
+        if let Some(plot) = sidecar.plot.as_deref().filter(|names| !names_fit(names)) {
+            return Err(SidecarError::BadPlot(shown(plot)));
+        }
+        if let Some(fields) = sidecar.fields.as_deref().filter(|names| !names_fit(names)) {
+            return Err(SidecarError::BadFields(shown(fields)));
         }
         Ok(sidecar)
     }
@@ -185,6 +204,7 @@ impl Sidecar {
             restricted: self.restricted,
             restricted_until: self.restricted_until,
             plot: self.plot.clone(),
+            fields: self.fields.clone(),
             source: self.source.clone(),
             source_url: self.source_url.clone(),
             fetched_at: self.fetched_at,
@@ -370,6 +390,9 @@ mod tests {
                 "plot must list",
             ),
             (br#"{"plot": "CO2"}"#, "plot: invalid type"),
+            (br#"{"fields": []}"#, "fields must list 1 to 8"),
+            (br#"{"fields": ["msl", " "]}"#, "fields must list"),
+            (br#"{"fields": "msl"}"#, "fields: invalid type"),
         ] {
             let err = Sidecar::parse(body).unwrap_err().to_string();
             assert!(

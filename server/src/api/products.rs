@@ -165,10 +165,10 @@ async fn rendition(
         return Err(ApiError::NotFound(what));
     }
     let mut response = served.map(Body::new);
-    // A plot is drawn again when a sidecar chooses other variables, under
-    // the same address: checked each time (a 304 when unchanged). Images
-    // are drawn once.
-    let cache = if ext == "svg" {
+    // A plot or a model field's map is drawn again when a sidecar chooses
+    // other variables or fields, under the same address: checked each time
+    // (a 304 when unchanged). Images are drawn once.
+    let cache = if ext == "svg" || stored.product.media_type == "application/x-grib" {
         "no-cache"
     } else {
         cacheable(&stored.product, false)

@@ -82,7 +82,8 @@ impl Ingest {
         // A box read from the product's own track stays unless the sidecar gives one.
         meta.bbox = meta.bbox.or(current.product.meta.bbox);
         let meta = self.restrict(&name, uploader, meta).await?;
-        let replot = meta.plot != current.product.meta.plot;
+        let replot =
+            meta.plot != current.product.meta.plot || meta.fields != current.product.meta.fields;
         let event = self
             .hub
             .update_metadata(current.product.id, &timing, &meta)

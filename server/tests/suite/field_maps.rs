@@ -131,3 +131,118 @@ async fn a_field_is_drawn_in_its_colours_over_any_box_with_its_legend() {
     .await;
     assert_eq!(again.status(), StatusCode::OK);
 }
+
+/// Waits for the `product.updated` that carries renditions.
+async fn rendered(ws: &mut crate::common::Ws) -> model::Product {
+    loop {
+        if let model::EventKind::ProductUpdated { product, .. } = next_event(ws).await.kind {
+            if product.preview_error.is_some() || product.thumbnail_url.is_some() {
+                return product;
+            }
+        }
+    }
+}
+
+/// Of the pixels where the map `b` is opaque (not an isoline) and the
+/// thumbnail `a` not a coast, how many are the same and how many there
+/// are; and how many of `a` are the coasts' colour.
+fn compare(a: &image::RgbaImage, b: &image::RgbaImage) -> (usize, usize, usize) {
+    let coast = |p: &image::Rgba<u8>| p.0 == [30, 30, 30, 255];
+    let compared: Vec<bool> = a
+        .pixels()
+        .zip(b.pixels())
+        .filter(|(p, q)| q.0[3] == 255 && !coast(p))
+        .map(|(p, q)| p == q)
+        .collect();
+    let same = compared.iter().filter(|s| **s).count();
+    (
+        same,
+        compared.len(),
+        a.pixels().filter(|p| coast(p)).count(),
+    )
+}
+
+#[tokio::test]
+async fn a_grib2_thumbnail_is_its_pressure_map_with_coasts_and_a_sidecar_chooses_another() {
+    let t = TestServer::start_with(tempfile::tempdir().unwrap(), |args| {
+        args.no_previews = false
+    })
+    .await;
+    let mut ws = t.events(None).await;
+    let name = "model.GFS.201101101200.120h_pgrb.grib2";
+    t.drop_file(name, &std::fs::read(gfs_path()).expect("grib samples"));
+    let product = rendered(&mut ws).await;
+    assert_eq!(product.preview_error, None);
+    let fetch = |url: String| {
+        let t = &t;
+        async move {
+            let response = get(t, &url).await;
+            assert_eq!(response.status(), StatusCode::OK, "{url}");
+            image::load_from_memory(&response.bytes().await.unwrap())
+                .unwrap()
+                .to_rgba8()
+        }
+    };
+    let thumbnail = fetch(product.thumbnail_url.clone().unwrap()).await;
+    assert_eq!(thumbnail.dimensions(), (320, 161));
+    let map = |query: &str| {
+        format!(
+            "/api/v1/products/{}/map?{query}&bbox=-180,-90,177.5,90&width=320&height=161",
+            product.id
+        )
+    };
+    let pressure = fetch(map("field=prmsl")).await;
+    let (same, compared, coast) = compare(&thumbnail, &pressure);
+    let all = 320 * 161;
+    assert!(
+        compared > all / 2 && coast > all / 100,
+        "{compared} compared, {coast} coast"
+    );
+    assert_eq!(
+        same, compared,
+        "the thumbnail is the map where no line is drawn"
+    );
+    // The coast of Provence, 43.3° N 5.4° E, is drawn within two pixels.
+    let (x, y) = ((5.4 + 180.0) / 357.5 * 320.0, (90.0 - 43.3) / 180.0 * 161.0);
+    let near = (-2..=2)
+        .flat_map(|dx| (-2..=2).map(move |dy| (dx, dy)))
+        .any(|(dx, dy)| {
+            thumbnail
+                .get_pixel((x as i32 + dx) as u32, (y as i32 + dy) as u32)
+                .0
+                == [30, 30, 30, 255]
+        });
+    assert!(near, "no coast near Marseille");
+
+    // Lite mode's narrower copy, drawn from this one.
+    let narrow_url = format!("{}?w=160", product.thumbnail_url.clone().unwrap());
+    let narrow = fetch(narrow_url.clone()).await;
+    // A sidecar choosing 850 hPa temperature: drawn again, that field,
+    // under the same address (asked again by browsers each time).
+    let response = get(&t, product.thumbnail_url.as_deref().unwrap()).await;
+    assert_eq!(response.headers()["cache-control"], "no-cache");
+    t.drop_file(&format!("{name}.json"), br#"{"fields": ["nope", "t@850"]}"#);
+    let mut redrawn = thumbnail.clone();
+    for _ in 0..100 {
+        redrawn = fetch(product.thumbnail_url.clone().unwrap()).await;
+        if redrawn != thumbnail {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_ne!(
+        fetch(narrow_url).await,
+        narrow,
+        "the narrow copy is drawn again"
+    );
+    let (same, compared, _) = compare(&redrawn, &fetch(map("field=t&level=850")).await);
+    assert!(
+        compared > all / 2 && same == compared,
+        "{same} of {compared} as t@850"
+    );
+    let (same, compared, _) = compare(&redrawn, &pressure);
+    assert!(
+        same < compared / 10,
+        "{same} of {compared} still as the pressure"
+    );
+}

@@ -13,6 +13,7 @@ use std::io::{BufRead, BufReader, Cursor, Read, Seek};
 use std::path::Path;
 
 mod column;
+pub mod field;
 mod flight;
 mod icartt;
 mod lines;
@@ -120,7 +121,18 @@ pub enum PreviewError {
 pub fn has_preview(ext: &str) -> bool {
     matches!(
         ext.to_ascii_lowercase().as_str(),
-        "jpg" | "jpeg" | "png" | "gif" | "webp" | "csv" | "ict" | "iwg1"
+        "jpg"
+            | "jpeg"
+            | "png"
+            | "gif"
+            | "webp"
+            | "csv"
+            | "ict"
+            | "iwg1"
+            | "grib"
+            | "grib2"
+            | "grb"
+            | "grb2"
     )
 }
 
@@ -174,6 +186,9 @@ fn render_from<R: BufRead + Seek>(
         "csv" => plotted(&series::read(source, SeriesFormat::Csv, plot)?),
         "ict" => plotted(&series::read(source, SeriesFormat::Icartt, plot)?),
         "iwg1" => plotted(&flight::read(source)?),
+        "grib" | "grib2" | "grb" | "grb2" => {
+            field::renditions(source, limits, plot, &|_, _| Vec::new())
+        }
         _ => Err(PreviewError::NotSupported),
     }
 }
