@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use leptos::prelude::*;
 
+use super::map_fields::{FieldLayer, FieldLegend, FieldMenu};
 use super::map_layers::{
     AreasLayer, Base, BasemapLayer, Graticule, ImagesLayer, Placed, PlansLayer, RingsLayer,
     TracksLayer,
@@ -142,6 +143,9 @@ pub fn MapPanel() -> impl IntoView {
     });
 
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    let fields = super::map_fields::ModelFields::new(dash, view);
+    #[cfg(feature = "hydrate")]
+    super::map_fields::follow(fields, dash, view, svg_ref);
     // The listeners live as long as the effect's value: a redrawn map
     // drops the old ones, a page left drops them all.
     #[cfg(feature = "hydrate")]
@@ -193,6 +197,7 @@ pub fn MapPanel() -> impl IntoView {
                 </label>
                 <FollowChoice followable following/>
                 <LaneChoice geo_lanes shown_lanes chosen/>
+                <FieldMenu options=fields.options chosen=fields.chosen/>
                 <AddToBriefing item=Signal::derive(move || {
                     let shown: Vec<_> = images.with(|list| list.iter().filter_map(|i| dash.product(i.id)).collect());
                     let mut item = view_item(format!("/map{}", dash.href(Clone::clone)), &shown);
@@ -203,6 +208,7 @@ pub fn MapPanel() -> impl IntoView {
             <div class="map-frame">
                 <svg node_ref=svg_ref class="map-svg" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label="Map of the campaign area at the cursor time">
                     <rect class="sea" width=WIDTH height=HEIGHT/>
+                    <FieldLayer view settled=fields.settled drawn=fields.drawn opacity/>
                     <ImagesLayer view images opacity/>
                     <BasemapLayer view basemap/>
                     <Graticule view/>
@@ -215,6 +221,7 @@ pub fn MapPanel() -> impl IntoView {
                         <text x="0" y="-5">{move || scale().1}</text>
                     </g>
                 </svg>
+                <FieldLegend drawn=fields.drawn readout=fields.readout/>
                 <p class="map-source">{move || basemap.with(|b| b.source.clone())}</p>
             </div>
         </section>

@@ -14,6 +14,7 @@ pub mod header;
 pub mod help;
 pub mod loaded;
 pub mod map;
+pub mod map_fields;
 pub mod map_layers;
 pub mod map_platforms;
 pub mod map_snapshot;

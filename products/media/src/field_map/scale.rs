@@ -75,8 +75,11 @@ impl Scale {
                 fixed(Palette::Temperature, 233.15, 313.15, 10.0)
             }
             "t" | "ta" | "temperature" | "air_temperature" => {
-                let (min, max, step) = nice(lo, hi);
-                fixed(Palette::Temperature, min, max, step)
+                // Rounded in degrees Celsius, as the legend labels it.
+                let kelvin = units == Some("K");
+                let shift = if kelvin { 273.15 } else { 0.0 };
+                let (min, max, step) = nice(lo - shift, hi - shift);
+                fixed(Palette::Temperature, min + shift, max + shift, step)
             }
             "tp" | "cp" | "lsp" | "pr" | "precipitation" => Scale {
                 sqrt: true,
