@@ -41,6 +41,7 @@ pub mod expected_announced;
 mod export;
 mod flight_plans;
 mod history;
+mod model_files;
 pub mod operations;
 mod planning;
 pub mod provider;

@@ -35,4 +35,13 @@ pub struct Grid {
     /// ecCodes' name of it (`regular_ll`, `lambert`, `polar_stereographic`).
     pub kind: String,
     pub points: usize,
+    /// Points along a row and rows, for grids of rows.
+    #[serde(default)]
+    pub nx: Option<usize>,
+    #[serde(default)]
+    pub ny: Option<usize>,
+    /// `[west, south, east, north]` in degrees (west may be over 180 for a
+    /// grid across the date line).
+    #[serde(default)]
+    pub bbox: Option<[f64; 4]>,
 }

@@ -64,6 +64,15 @@ async fn a_grib2_product_lists_its_fields_and_anything_else_gets_a_reason() {
     assert_eq!(t850["valid_times"][0], "2011-01-15T12:00:00Z");
     assert_eq!(t850["grid"]["kind"], "regular_ll");
     assert_eq!(t850["grid"]["points"], 144 * 73);
+    assert_eq!(
+        (t850["grid"]["nx"].as_u64(), t850["grid"]["ny"].as_u64()),
+        (Some(144), Some(73))
+    );
+    // 0° to 357.5° E, as -180° to 177.5°: the whole globe, west first.
+    assert_eq!(
+        t850["grid"]["bbox"],
+        serde_json::json!([-180.0, -90.0, 177.5, 90.0])
+    );
     assert_eq!(find("2t", "heightAboveGround")["levels"][0], 2.0);
     assert_eq!(find("prmsl", "meanSea")["messages"], 1);
 

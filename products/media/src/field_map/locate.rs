@@ -48,32 +48,42 @@ fn normal(lon: f64) -> f64 {
     (lon + 180.0).rem_euclid(360.0) - 180.0
 }
 
+/// `[west, south, east, north]` of points `(lat, lon)`, in degrees, with
+/// longitudes as [-180, 180) or [0, 360), whichever spans less: a grid over
+/// the Pacific is 170 to 190, not the whole globe. `None` without a placed
+/// point.
+pub fn bbox_of(points: impl Iterator<Item = (f64, f64)>) -> Option<[f64; 4]> {
+    let (mut south, mut north) = (f64::MAX, f64::MIN);
+    let (mut lo, mut hi, mut lo360, mut hi360) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for (lat, lon) in points.filter(|(a, b)| a.is_finite() && b.is_finite()) {
+        let lon = normal(lon);
+        south = south.min(lat);
+        north = north.max(lat);
+        lo = lo.min(lon);
+        hi = hi.max(lon);
+        lo360 = lo360.min(lon.rem_euclid(360.0));
+        hi360 = hi360.max(lon.rem_euclid(360.0));
+    }
+    if south > north {
+        return None;
+    }
+    Some(if hi360 - lo360 < hi - lo {
+        [lo360, south, hi360, north]
+    } else {
+        [lo, south, hi, north]
+    })
+}
+
 impl Located {
     /// Indexes `grid`; `None` when it has no point with a place.
     pub fn new(grid: Gridded) -> Option<Self> {
         let n = grid.len();
-        let placed = |k: usize| grid.lat[k].is_finite() && grid.lon[k].is_finite();
-        let (mut south, mut north) = (f64::MAX, f64::MIN);
-        let (mut lo, mut hi, mut lo360, mut hi360) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-        for k in (0..n).filter(|&k| placed(k)) {
-            let (lat, lon) = (f64::from(grid.lat[k]), normal(f64::from(grid.lon[k])));
-            south = south.min(lat);
-            north = north.max(lat);
-            lo = lo.min(lon);
-            hi = hi.max(lon);
-            lo360 = lo360.min(lon.rem_euclid(360.0));
-            hi360 = hi360.max(lon.rem_euclid(360.0));
-        }
-        if south > north {
-            return None;
-        }
-        // Longitudes as [-180, 180) or [0, 360), whichever spans less: a
-        // grid over the Pacific is 170 to 190, not the whole globe.
-        let (west, east) = if hi360 - lo360 < hi - lo {
-            (lo360, hi360)
-        } else {
-            (lo, hi)
-        };
+        let [west, south, east, north] = bbox_of(
+            grid.lat
+                .iter()
+                .zip(&grid.lon)
+                .map(|(a, b)| (f64::from(*a), f64::from(*b))),
+        )?;
         let spacing_km = spacing(&grid, n, (south, north), east - west).max(1e-3);
         let periodic = periodic(&grid, spacing_km);
         let round = east - west >= 350.0 || periodic;

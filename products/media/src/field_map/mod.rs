@@ -17,7 +17,7 @@ mod render;
 mod scale;
 
 pub use legend::legend_svg;
-pub use locate::Located;
+pub use locate::{bbox_of, Located};
 pub use render::{render, render_png, Crs, View, ViewError};
 pub use scale::{Palette, Scale};
 

@@ -82,6 +82,11 @@ pub struct Message {
     /// Grid Definition Template number (3.0 lat/lon, 3.30 Lambert, …).
     pub grid_template: u16,
     pub points: usize,
+    /// `(ni, nj)` for grids of rows.
+    pub shape: Option<(usize, usize)>,
+    /// `[west, south, east, north]` of its points (see
+    /// [`crate::field_map::bbox_of`]), where they can be placed.
+    pub bbox: Option<[f64; 4]>,
     /// Why its content cannot be decoded, when it cannot.
     pub problem: Option<String>,
 }
@@ -102,10 +107,21 @@ impl Message {
 pub fn messages<R: Read + Seek>(reader: R, limits: Limits) -> Result<Vec<Message>, GribError> {
     let grib2 = open(reader, limits)?;
     let mut out = Vec::new();
+    // Each distinct grid placed once (a file holds one or a few).
+    let mut boxes: Vec<(Vec<u8>, Option<[f64; 4]>)> = Vec::new();
     for (n, (_, sub)) in grib2.iter().enumerate() {
         if n >= limits.max_messages {
             return Err(GribError::TooManyMessages(limits.max_messages));
         }
+        let section3: Vec<u8> = sub.grid_def().iter().copied().collect();
+        let bbox = match boxes.iter().find(|(grid, _)| *grid == section3) {
+            Some((_, bbox)) => *bbox,
+            None => {
+                let bbox = grid_bbox(&sub, n, &section3, limits);
+                boxes.push((section3, bbox));
+                bbox
+            }
+        };
         let prod = sub.prod_def();
         let (level_type, level) = match prod.fixed_surfaces() {
             Some((first, _)) => (
@@ -139,6 +155,8 @@ pub fn messages<R: Read + Seek>(reader: R, limits: Limits) -> Result<Vec<Message
             valid_time: period_end.or(times.forecast_time_target),
             grid_template: grid.grid_tmpl_num(),
             points: grid.num_points() as usize,
+            shape: sub.grid_shape().ok(),
+            bbox,
             problem: sub.grid_shape().err().map(|e| e.to_string()),
         });
     }
@@ -213,6 +231,28 @@ fn decode<R: Read + Seek>(
         ));
     }
     Ok(out)
+}
+
+/// The box of a message's points, from its grid alone (nothing decoded);
+/// `None` when they cannot be placed or are too many.
+fn grid_bbox<R: grib::Grib2Read>(
+    sub: &grib::SubMessage<'_, R>,
+    index: usize,
+    section3: &[u8],
+    limits: Limits,
+) -> Option<[f64; 4]> {
+    if sub.grid_def().num_points() as usize > limits.max_points {
+        return None;
+    }
+    if is_reduced_gaussian(sub) {
+        let points = gaussian::latlons(index, section3).ok()?;
+        return crate::field_map::bbox_of(
+            points
+                .into_iter()
+                .map(|(a, b)| (f64::from(a), f64::from(b))),
+        );
+    }
+    crate::field_map::bbox_of(sub.latlons().ok()?)
 }
 
 /// Whether the message is on a reduced Gaussian grid (template 3.40 with a
@@ -346,6 +386,9 @@ pub fn fields(messages: &[Message]) -> Vec<model::fields::Field> {
                         template: m.grid_template,
                         kind: grid_kind(m.grid_template),
                         points: m.points,
+                        nx: m.shape.map(|s| s.0),
+                        ny: m.shape.map(|s| s.1),
+                        bbox: m.bbox,
                     },
                     messages: 0,
                 });

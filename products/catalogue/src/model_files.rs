@@ -1,0 +1,31 @@
+//! The model runs' files (GRIB2) the map server draws from: every current
+//! version still in the archive, as a reader may see them. The WMS builds
+//! its layers from this list; a restricted run is left out at the query,
+//! not by the caller.
+
+use sqlx::{QueryBuilder, Sqlite};
+
+use super::{push_visible, stored_product, Catalogue, Result, StoredProduct, PRODUCT_COLUMNS};
+use model::Visibility;
+
+/// The media type of GRIB files.
+const GRIB: &str = "application/x-grib";
+/// Most files listed (a campaign's runs × leads, with room).
+const MAX_FILES: i64 = 20_000;
+
+impl Catalogue {
+    /// The current GRIB files `visibility` may see, oldest first.
+    pub async fn model_files(&self, visibility: Visibility) -> Result<Vec<StoredProduct>> {
+        let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products WHERE is_current = 1 AND missing = 0 AND media_type = "
+        ));
+        sql.push_bind(GRIB);
+        push_visible(&mut sql, visibility);
+        sql.push(" ORDER BY time_ms, id LIMIT ")
+            .push_bind(MAX_FILES);
+        let rows = sql.build().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| stored_product(r).map_err(Into::into))
+            .collect()
+    }
+}
