@@ -20,7 +20,7 @@ use media::field_map::Located;
 use media::grib::{gridded, messages, GribError, Limits, Message};
 
 /// Files whose message lists are kept.
-const LISTS: usize = 256;
+const LISTS: usize = 1024;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct FileKey {

@@ -43,5 +43,6 @@ pub mod state;
 pub mod supervisor;
 pub mod users;
 pub mod watcher;
+pub mod wms;
 
 pub use startup::{serve, start, Server};

@@ -276,6 +276,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<Server> {
     let app = Router::new()
         .merge(api::router())
         .merge(crate::stac::router())
+        .merge(crate::wms::router())
         .merge(site::router(&state))
         .merge(admin::router());
     let app = app

@@ -151,8 +151,8 @@ pub async fn resolve(
     {
         return Ok(if path.starts_with("/api/") {
             ApiError::LoginRequired.into_response()
-        } else if path.starts_with("/stac/") {
-            // STAC and OGC clients (pystac-client, QGIS, OWSLib) read JSON
+        } else if path.starts_with("/stac/") || path == "/wms" {
+            // STAC and OGC clients (pystac-client, QGIS, OWSLib, msui) read JSON or XML
             // and can send a personal token as Bearer or as a Basic password;
             // a login page would be a JSON decode error to them. (The
             // board's own API calls get no Basic challenge: browsers would

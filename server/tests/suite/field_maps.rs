@@ -14,7 +14,7 @@ fn gfs_path() -> std::path::PathBuf {
 }
 
 /// ecCodes' value of `field` (its `-w` condition) at a grid point.
-fn eccodes_value(condition: &str, lat: f64, lon: f64) -> f64 {
+pub fn eccodes_value(condition: &str, lat: f64, lon: f64) -> f64 {
     let out = std::process::Command::new("grib_get_data")
         .args(["-F", "%.10e", "-w", condition])
         .arg(gfs_path())

@@ -55,3 +55,4 @@ mod stop;
 mod tracks;
 mod upload;
 mod users;
+mod wms;

@@ -73,6 +73,22 @@ impl View {
         self.height
     }
 
+    /// `[lon, lat]` of the centre of pixel `(column, row)` (row 0 at the
+    /// top; latitude NaN off the Earth).
+    pub fn place(&self, column: u32, row: u32) -> [f64; 2] {
+        let lon = self
+            .longitudes()
+            .get(column as usize)
+            .copied()
+            .unwrap_or(f64::NAN);
+        let lat = self
+            .latitudes()
+            .get(row as usize)
+            .copied()
+            .unwrap_or(f64::NAN);
+        [lon, lat]
+    }
+
     /// The longitude of each column's centre.
     fn longitudes(&self) -> Vec<f64> {
         let [x0, _, x1, _] = self.bbox;
