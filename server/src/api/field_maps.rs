@@ -4,8 +4,8 @@
 //!   — PNG of the field over a box (`bbox` west,south,east,north in degrees,
 //!   or in metres with `crs=EPSG:3857`; by default the field's own box),
 //!   coloured by the quantity's scale;
-//! - `GET /api/v1/products/{id}/legend?field=&level=&time=` — that scale as
-//!   SVG, with the field's name, level and units.
+//! - `GET /api/v1/products/{id}/legend?field=&level=&time=&format=` — that
+//!   scale as SVG (or `format=png`), with the field's name, level and units.
 //!
 //! Fields are decoded once and kept ([`crate::field_cache`]), so a pan or a
 //! step through the leads is drawn, not decoded again. A product the caller
@@ -16,7 +16,7 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use media::field_map::{legend_svg, render_png, Crs, Located, Scale, View};
+use media::field_map::{legend_png, legend_svg, render_png, Crs, Located, Scale, View};
 use media::grib::{choose, level_type_name, units, Message, Wanted};
 use serde::Deserialize;
 
@@ -46,6 +46,8 @@ struct Params {
     width: Option<u32>,
     height: Option<u32>,
     crs: Option<String>,
+    /// A legend's: `svg` (the default) or `png`.
+    format: Option<String>,
 }
 
 /// The chosen message's field, decoded, with what names it.
@@ -176,8 +178,20 @@ async fn legend(
     let drawn = drawn(&state, &access, id, &params).await?;
     let m = &drawn.message;
     let title = format!("{}{}", m.field(), level_words(m));
-    let svg = legend_svg(&title, &scale_of(&drawn));
-    Ok(picture(&state, &access, id, "image/svg+xml", svg.into_bytes()).await)
+    let scale = scale_of(&drawn);
+    let (media_type, bytes) = match params.format.as_deref().unwrap_or("svg") {
+        "svg" => ("image/svg+xml", legend_svg(&title, &scale).into_bytes()),
+        "png" => (
+            "image/png",
+            legend_png(&title, &scale).map_err(|e| ApiError::Io(std::io::Error::other(e)))?,
+        ),
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "format={other:?}: legends are svg or png"
+            )))
+        }
+    };
+    Ok(picture(&state, &access, id, media_type, bytes).await)
 }
 
 /// " 850 hPa", " 2 m": the level as a chart's title says it.

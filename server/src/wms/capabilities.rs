@@ -146,14 +146,14 @@ fn layer_element(layer: &Layer, url: &str) -> String {
         );
     }
     let legend = escape(&format!(
-        "{url}?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetLegendGraphic&FORMAT=image/svg%2Bxml&LAYER={}",
+        "{url}?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetLegendGraphic&FORMAT=image/png&LAYER={}",
         layer.name
     ));
     let _ = write!(
         out,
         concat!(
             "<Style><Name>default</Name><Title>opsboard's scale for {field}</Title>",
-            r#"<LegendURL width="320" height="60"><Format>image/svg+xml</Format>"#,
+            r#"<LegendURL width="320" height="60"><Format>image/png</Format>"#,
             r#"<OnlineResource xlink:type="simple" xlink:href="{legend}"/></LegendURL></Style></Layer>"#
         ),
         field = escape(&layer.field),

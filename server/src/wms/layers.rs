@@ -129,7 +129,8 @@ pub async fn layers(
             };
             for m in messages.iter().filter(|m| m.problem.is_none()) {
                 let level_type = level_type_name(m.level_type);
-                let name = format!("{platform}.{}.{level_type}", m.field());
+                // A name without spaces ("type 213" is "type213").
+                let name = format!("{platform}.{}.{}", m.field(), level_type.replace(' ', ""));
                 let layer = layers.entry(name.clone()).or_insert_with(|| Layer {
                     name,
                     platform: platform.clone(),

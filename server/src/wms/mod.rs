@@ -6,7 +6,7 @@
 //! - GetMap — PNG in EPSG:4326 (latitude first, as 1.3.0 orders it), CRS:84
 //!   or EPSG:3857, `TRANSPARENT` and `BGCOLOR` honoured;
 //! - GetFeatureInfo — the value under a pixel (interpolated as drawn);
-//! - GetLegendGraphic — opsboard's legend (SVG).
+//! - GetLegendGraphic — opsboard's legend (PNG, or SVG when asked).
 //!
 //! Keys are read in any case and `SERVICE` may be left out, as msui sends
 //! GetMap; `VERSION` defaults to 1.3.0; msui's `dim_init_time` is read as
@@ -26,7 +26,7 @@ use axum::routing::get;
 use axum::Router;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::{ExtendedColorType, ImageEncoder};
-use media::field_map::{legend_svg, render, Crs, Located, Scale, View};
+use media::field_map::{legend_png, legend_svg, render, Crs, Located, Scale, View};
 
 use crate::auth::ReadAccess;
 use crate::state::AppState;
@@ -321,8 +321,17 @@ async fn legend(
         "isobaricInhPa" => format!("{} {} hPa", layer.field, source.level),
         _ => layer.field.clone(),
     };
-    Ok(with_type(
-        "image/svg+xml",
-        legend_svg(&title, &scale).into_bytes(),
-    ))
+    match params.get("format").unwrap_or("image/png") {
+        f if f.eq_ignore_ascii_case("image/svg+xml") => Ok(with_type(
+            "image/svg+xml",
+            legend_svg(&title, &scale).into_bytes(),
+        )),
+        f if f.eq_ignore_ascii_case("image/png") => legend_png(&title, &scale)
+            .map(|png| with_type("image/png", png))
+            .map_err(|e| WmsError::new("NoApplicableCode", e)),
+        other => Err(WmsError::new(
+            "InvalidFormat",
+            format!("FORMAT={other}: legends are drawn as image/png or image/svg+xml"),
+        )),
+    }
 }

@@ -106,6 +106,10 @@ async fn a_field_is_drawn_in_its_colours_over_any_box_with_its_legend() {
         .await
         .unwrap();
     assert!(svg.contains("t 850 hPa (°C)"), "{svg}");
+    let response = get(&t, &url("legend?field=t&level=850&format=png")).await;
+    assert_eq!(response.headers()["content-type"], "image/png");
+    let png = image::load_from_memory(&response.bytes().await.unwrap()).unwrap();
+    assert_eq!((png.width(), png.height()), (320, 60));
 
     for (query, reason) in [
         ("map?field=t", "give level="),
@@ -116,6 +120,7 @@ async fn a_field_is_drawn_in_its_colours_over_any_box_with_its_legend() {
         ("map?field=prmsl&width=5000&height=10", "1 to 4096"),
         ("map?field=prmsl&crs=EPSG:3857", "bbox= in metres"),
         ("legend?level=850", "field= is needed"),
+        ("legend?field=prmsl&format=gif", "svg or png"),
     ] {
         let (status, body) = t.get_json(&url(query)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");

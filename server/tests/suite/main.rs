@@ -56,3 +56,4 @@ mod tracks;
 mod upload;
 mod users;
 mod wms;
+mod wms_clients;

@@ -105,10 +105,17 @@ async fn msui_and_owslib_requests_get_capabilities_maps_values_and_exceptions() 
         .split_once("/wms")
         .map(|(_, p)| format!("/wms{p}"))
         .unwrap();
-    let (status, kind, svg) = fetch(&t.http, t.url(&path)).await;
+    let (status, kind, png) = fetch(&t.http, t.url(&path)).await;
+    assert_eq!((status, kind.as_str()), (StatusCode::OK, "image/png"));
+    assert_eq!(pixels(&png).dimensions(), (320, 60));
+    let svg = path.replace("image/png", "image/svg%2Bxml") + "&ELEVATION=850";
+    let (status, kind, svg) = fetch(&t.http, t.url(&svg)).await;
     assert_eq!((status, kind.as_str()), (StatusCode::OK, "image/svg+xml"));
-    // Without ELEVATION, the default level.
-    assert!(String::from_utf8_lossy(&svg).contains("t 1000 hPa (°C)"));
+    assert!(String::from_utf8_lossy(&svg).contains("t 850 hPa (°C)"));
+    // No layer name holds a space (an unnamed level type is "type213").
+    for name in doc.descendants().filter(|n| n.has_tag_name("Name")) {
+        assert!(!name.text().unwrap_or_default().contains(' '), "{name:?}");
+    }
 
     // The API's map of a box, 60 × 30 pixels.
     let api = format!(

@@ -1,4 +1,4 @@
-//! A scale's legend as SVG: the colour bar as drawn on the map, its ticks
+//! A scale's legend as SVG (as PNG: [`super::legend_png`]): the colour bar as drawn on the map, its ticks
 //! labelled, the field's name and units above. Pressures in pascals are
 //! labelled in hectopascals and temperatures in kelvin in degrees Celsius,
 //! as charts are read; the values the API returns keep the file's units.
@@ -9,15 +9,41 @@ const WIDTH: f64 = 320.0;
 const MARGIN: f64 = 12.0;
 const STOPS: u32 = 32;
 
-/// The legend of `scale` for the field titled `title`.
-pub fn legend_svg(title: &str, scale: &Scale) -> String {
-    let (shown_units, shift, factor) = match scale.units.as_deref() {
+/// The units a legend shows for the scale's, and how a value converts:
+/// `(units, shift, factor)`, shown = (value + shift) × factor.
+fn shown_units(scale: &Scale) -> (String, f64, f64) {
+    match scale.units.as_deref() {
         Some("Pa") => ("hPa".to_string(), 0.0, 0.01),
         Some("K") => ("°C".to_string(), -273.15, 1.0),
         Some(u) => (u.to_string(), 0.0, 1.0),
         None => (String::new(), 0.0, 1.0),
+    }
+}
+
+/// A value as the legend labels it, in its shown units.
+pub(super) fn tick_label(scale: &Scale, value: f64) -> String {
+    let (_, shift, factor) = shown_units(scale);
+    format_number((value + shift) * factor)
+}
+
+/// The legend's heading, unescaped: "t 850 hPa (°C)", with where it is
+/// clear ("tp (kg m-2), clear under 0.1").
+pub(super) fn heading(title: &str, scale: &Scale) -> String {
+    let (units, _, _) = shown_units(scale);
+    let mut out = if units.is_empty() {
+        title.to_string()
+    } else {
+        format!("{title} ({units})")
     };
-    let label = |v: f64| format_number((v + shift) * factor);
+    if let Some(clear) = scale.clear_below {
+        out.push_str(&format!(", clear under {}", tick_label(scale, clear)));
+    }
+    out
+}
+
+/// The legend of `scale` for the field titled `title`.
+pub fn legend_svg(title: &str, scale: &Scale) -> String {
+    let label = |v: f64| tick_label(scale, v);
     let bar = WIDTH - 2.0 * MARGIN;
     let mut stops = String::new();
     for n in 0..=STOPS {
@@ -39,21 +65,12 @@ pub fn legend_svg(title: &str, scale: &Scale) -> String {
             label(*value)
         ));
     }
-    let heading = if shown_units.is_empty() {
-        escape(title)
-    } else {
-        format!("{} ({})", escape(title), escape(&shown_units))
-    };
-    let clear = scale
-        .clear_below
-        .map(|c| format!(", clear under {}", label(c)))
-        .unwrap_or_default();
     format!(
         concat!(
             r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="60" viewBox="0 0 {w} 60" font-family="sans-serif" font-size="10">"#,
             r##"<rect width="{w}" height="60" fill="#fff" fill-opacity="0.85"/>"##,
             r#"<linearGradient id="ramp">{stops}</linearGradient>"#,
-            r#"<text x="{m}" y="13" font-size="11" font-weight="bold">{heading}{clear}</text>"#,
+            r#"<text x="{m}" y="13" font-size="11" font-weight="bold">{heading}</text>"#,
             r##"<rect x="{m}" y="20" width="{bar}" height="18" fill="url(#ramp)" stroke="#333" stroke-width="0.5"/>"##,
             r##"<g stroke="#333">{marks}</g><g>{labels}</g></svg>"##
         ),
@@ -61,8 +78,7 @@ pub fn legend_svg(title: &str, scale: &Scale) -> String {
         m = MARGIN,
         bar = bar,
         stops = stops,
-        heading = heading,
-        clear = escape(&clear),
+        heading = escape(&heading(title, scale)),
         marks = marks,
         labels = labels,
     )

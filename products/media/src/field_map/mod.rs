@@ -12,11 +12,13 @@
 //! farther than a grid spacing from every point is left transparent.
 
 mod legend;
+mod legend_png;
 mod locate;
 mod render;
 mod scale;
 
 pub use legend::legend_svg;
+pub use legend_png::legend_png;
 pub use locate::{bbox_of, Located};
 pub use render::{render, render_png, Crs, View, ViewError};
 pub use scale::{Palette, Scale};

@@ -192,3 +192,26 @@ fn scales_round_their_range_and_legends_are_labelled() {
     let rain = legend_svg("tp", &Scale::for_field("tp", Some("kg m-2"), None));
     assert!(rain.contains("clear under 0.1"));
 }
+
+#[test]
+fn a_png_legend_has_the_bar_as_drawn_and_its_letters() {
+    let scale = Scale::for_field("msl", Some("Pa"), None);
+    let decode = |png: Vec<u8>| image::load_from_memory(&png).expect("PNG").to_rgba8();
+    let legend = decode(legend_png("msl", &scale).expect("drawn"));
+    assert_eq!(legend.dimensions(), (320, 60));
+    // The bar's ends are the palette's ends.
+    assert_eq!(legend.get_pixel(12, 25).0, scale.palette.rgba(0.0));
+    assert_eq!(legend.get_pixel(307, 25).0, scale.palette.rgba(1.0));
+    // Lettered: ink in the heading and under the ticks, and another title
+    // is other letters.
+    let ink = |image: &image::RgbaImage, rows: std::ops::Range<u32>| {
+        rows.flat_map(|y| (0..320).map(move |x| (x, y)))
+            .filter(|&(x, y)| image.get_pixel(x, y).0 == [40, 40, 40, 255])
+            .count()
+    };
+    assert!(ink(&legend, 3..11) > 40, "a heading");
+    assert!(ink(&legend, 42..50) > 40, "tick labels");
+    let other = decode(legend_png("prmsl", &scale).expect("drawn"));
+    assert_ne!(ink(&legend, 3..11), ink(&other, 3..11));
+    assert_eq!(ink(&legend, 42..50), ink(&other, 42..50));
+}
