@@ -155,9 +155,14 @@ impl Located {
         } else {
             (lon - self.west + 180.0).rem_euclid(360.0) - 180.0
         };
-        let col = (x / self.cell).floor() as isize;
-        let row = ((lat - self.south) / self.cell).floor() as isize;
-        Some((col, row))
+        let (col, row) = (
+            (x / self.cell).floor(),
+            ((lat - self.south) / self.cell).floor(),
+        );
+        // Far off the index (a latitude of 1e30 from a hostile grid): no
+        // bucket, and no arithmetic near isize's ends.
+        const FAR: f64 = 1e12;
+        (col.abs() < FAR && row.abs() < FAR).then_some((col as isize, row as isize))
     }
 
     fn bucket(&self, lat: f64, lon: f64) -> Option<usize> {

@@ -215,3 +215,16 @@ fn a_png_legend_has_the_bar_as_drawn_and_its_letters() {
     assert_ne!(ink(&legend, 3..11), ink(&other, 3..11));
     assert_eq!(ink(&legend, 42..50), ink(&other, 42..50));
 }
+
+#[test]
+fn places_far_off_any_grid_are_nothing_not_a_panic() {
+    // A hostile grid's latitudes: one of them 1e30.
+    let field = Located::new(Gridded::points(
+        vec![0.0, 1e30, 0.5],
+        vec![0.0, 0.0, 0.5],
+        vec![1.0, 2.0, 3.0],
+    ))
+    .expect("points");
+    assert_eq!(field.sample(1e29, 0.0), None);
+    assert_eq!(field.sample(-1e300, 1e300), None);
+}

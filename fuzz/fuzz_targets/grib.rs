@@ -1,0 +1,50 @@
+//! Any bytes as a GRIB2 file: its messages listed, the first few laid out
+//! in rows, indexed by place, sampled and drawn small, and the file's
+//! thumbnail made as the preview workers make it — or a reason, never a
+//! panic, within limits scaled down so that libFuzzer's memory limit would
+//! catch a reader that ignores them.
+//!
+//! Seeds (fuzz/corpus/grib): two of pygrib's sample files (MIT) and ecCodes'
+//! GRIB2 templates from Debian's libeccodes-data (Apache 2.0) — lat/lon,
+//! rotated, polar stereographic, reduced Gaussian, JPEG 2000 and CCSDS.
+#![no_main]
+
+use std::io::Cursor;
+
+use libfuzzer_sys::fuzz_target;
+use media::field_map::{render, Crs, Located, Scale, View};
+use media::grib::{gridded, messages, Limits};
+use media::preview::{render_bytes, PreviewLimits};
+
+fuzz_target!(|data: &[u8]| {
+    let limits = Limits {
+        max_bytes: 16 << 20,
+        max_messages: 64,
+        max_points: 1 << 20,
+    };
+    let Ok(listed) = messages(Cursor::new(data), limits) else {
+        return;
+    };
+    assert!(listed.len() <= limits.max_messages);
+    for message in listed.iter().take(4) {
+        let Ok(grid) = gridded(Cursor::new(data), message.index, limits) else {
+            continue;
+        };
+        assert!(grid.len() <= limits.max_points);
+        let Some(field) = Located::new(grid) else {
+            continue;
+        };
+        let _ = field.sample(45.0, 5.0);
+        let _ = field.sample(-89.9, 359.9);
+        let scale = Scale::for_field(&message.field(), None, field.range());
+        if let Ok(view) = View::new(Crs::LonLat, field.bbox(), 16, 8) {
+            assert_eq!(render(&field, &scale, &view).len(), 16 * 8 * 4);
+        }
+    }
+    let preview = PreviewLimits {
+        max_pixels: 4_000_000,
+        max_bytes: 16 << 20,
+        max_memory: 64 << 20,
+    };
+    let _ = render_bytes(data, "grib2", &preview);
+});
