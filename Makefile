@@ -52,9 +52,9 @@ e2e: build
 
 test: lint build unit e2e
 
-bench: setup bench-dashboard
-	@command -v vipsthumbnail >/dev/null && command -v mogrify >/dev/null || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips-tools imagemagick >/dev/null; }
+bench: setup bench-dashboard grib-samples
+	@command -v vipsthumbnail >/dev/null && command -v mogrify >/dev/null && command -v mapserv >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips-tools imagemagick cgi-mapserver >/dev/null; }
 	cargo bench -p server --bench drop_latency
 	cargo bench -p server --bench login
 	cargo bench -p server --bench decisions
@@ -65,6 +65,7 @@ bench: setup bench-dashboard
 	cargo bench -p server --bench source_latency
 	cargo bench -p server --bench ingest_burst
 	cargo bench -p server --bench sources_load
+	cargo bench -p server --bench field_maps
 
 # Dashboard figures in Chromium on a release build with 5 000 products in view:
 # server render time, time to interactive, wasm + JS size.

@@ -13,6 +13,7 @@
 mod gaussian;
 mod gridded;
 mod probe;
+mod scan;
 
 pub use gridded::gridded;
 pub use probe::{choose, probe, Probe, ProbeError, Wanted};
@@ -273,6 +274,7 @@ pub(super) fn open<R: Read + Seek>(
     if size > limits.max_bytes {
         return Err(GribError::TooLarge(size, limits.max_bytes));
     }
+    scan::check(&mut reader, size, limits)?;
     grib::from_reader(reader).map_err(|e| GribError::NotGrib(e.to_string()))
 }
 
