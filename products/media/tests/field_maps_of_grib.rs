@@ -9,7 +9,7 @@ use std::io::Cursor;
 use std::path::PathBuf;
 use std::process::Command;
 
-use media::field_map::{render_png, Crs, Located, Scale, View};
+use media::field_map::{render_png, sample_view, Crs, Located, Scale, View};
 use media::grib::{gridded, Limits};
 
 fn sample(name: &str) -> (PathBuf, Vec<u8>) {
@@ -149,5 +149,31 @@ fn a_gfs_field_is_drawn_as_a_png_over_any_box() {
         assert_eq!(image.dimensions(), (256, 256));
         // A global field covers every box: no clear pixel.
         assert!(image.pixels().all(|p| p.0[3] > 0), "{bbox:?}");
+    }
+}
+
+#[test]
+fn a_map_walking_from_pixel_to_pixel_samples_what_each_place_alone_samples() {
+    for (name, index, kind) in CASES {
+        let (_, bytes) = sample(name);
+        let field =
+            Located::new(gridded(Cursor::new(&bytes), index, Limits::default()).unwrap()).unwrap();
+        let [w, s, e, n] = field.bbox();
+        // A box a little larger than the grid, so that its edges are drawn.
+        let (dx, dy) = ((e - w) * 0.05, (n - s) * 0.05);
+        let view = View::new(Crs::LonLat, [w - dx, s - dy, e + dx, n + dy], 97, 61).unwrap();
+        let walked = sample_view(&field, &view);
+        let mut compared = 0;
+        for (p, got) in walked.iter().enumerate() {
+            let [lon, lat] = view.place((p % 97) as u32, (p / 97) as u32);
+            let alone = field.sample(lat, lon).unwrap_or(f32::NAN);
+            assert!(
+                got.to_bits() == alone.to_bits()
+                    || (got - alone).abs() <= 1e-4 * alone.abs().max(1.0),
+                "{name} ({kind}) pixel {p}: {got} walked, {alone} alone"
+            );
+            compared += 1;
+        }
+        assert_eq!(compared, 97 * 61);
     }
 }

@@ -248,7 +248,20 @@ impl Located {
     /// the nearest point's where the cell lacks a value or the grid has no
     /// rows; `None` off the grid or where the nearest point is missing.
     pub fn sample(&self, lat: f64, lon: f64) -> Option<f32> {
-        let (k, _) = self.nearest(lat, lon)?;
+        self.sample_from(lat, lon, &mut None)
+    }
+
+    /// [`Located::sample`] for a place next to the last one asked (the
+    /// next pixel of a map): the nearest point is walked to from `hint`,
+    /// the nearest point of the last place, through the grid's neighbours
+    /// (a few steps, not a search), and `hint` becomes this place's. A walk
+    /// that ends farther than reach falls back to the search.
+    pub fn sample_from(&self, lat: f64, lon: f64, hint: &mut Option<usize>) -> Option<f32> {
+        let found = self
+            .walk(lat, lon, *hint)
+            .or_else(|| self.nearest(lat, lon));
+        *hint = found.map(|(k, _)| k);
+        let (k, _) = found?;
         let nearest = Some(self.grid.value[k]).filter(|v| v.is_finite());
         let Some((ni, nj)) = self.grid.shape else {
             return nearest;
@@ -256,19 +269,67 @@ impl Located {
         self.bilinear(k, ni, nj, lat, lon).or(nearest)
     }
 
+    /// Point `(i, j)` of a grid of `ni` × `nj`, round the seam when the
+    /// rows close round the globe.
+    fn at(&self, i: isize, j: isize, ni: usize, nj: usize) -> Option<usize> {
+        let i = if self.periodic {
+            i.rem_euclid(ni as isize)
+        } else {
+            i
+        };
+        ((0..ni as isize).contains(&i) && (0..nj as isize).contains(&j))
+            .then(|| j as usize * ni + i as usize)
+    }
+
+    /// From point `from`, the nearest point by steps to whichever
+    /// neighbour is nearer, until none is; `None` without rows, without a
+    /// start, or when the end is out of reach.
+    fn walk(&self, lat: f64, lon: f64, from: Option<usize>) -> Option<(usize, f64)> {
+        let (ni, nj) = self.grid.shape?;
+        let mut k = from.filter(|k| *k < self.grid.len())?;
+        if !lat.is_finite() || !lon.is_finite() {
+            return None;
+        }
+        let cos = lat.to_radians().cos().max(1e-3);
+        let squared = |k: usize| {
+            let (x, y) = self.offset_km(lat, lon, cos, k);
+            x * x + y * y
+        };
+        let mut best = squared(k);
+        for _ in 0..64 {
+            let (i, j) = ((k % ni) as isize, (k / ni) as isize);
+            let mut next = None;
+            for (di, dj) in [
+                (1, 0),
+                (-1, 0),
+                (0, 1),
+                (0, -1),
+                (1, 1),
+                (1, -1),
+                (-1, 1),
+                (-1, -1),
+            ] {
+                if let Some(m) = self.at(i + di, j + dj, ni, nj) {
+                    let d = squared(m);
+                    if d < best {
+                        (best, next) = (d, Some(m));
+                    }
+                }
+            }
+            match next {
+                Some(m) => k = m,
+                None => break,
+            }
+        }
+        let distance = best.sqrt();
+        (distance <= REACH * self.spacing_km).then_some((k, distance))
+    }
+
     fn bilinear(&self, k: usize, ni: usize, nj: usize, lat: f64, lon: f64) -> Option<f32> {
         let (i, j) = ((k % ni) as isize, (k / ni) as isize);
         let (lat0, lon0) = (f64::from(self.grid.lat[k]), f64::from(self.grid.lon[k]));
         let cos = lat0.to_radians().cos().max(1e-3);
-        let index = |i: isize, j: isize| -> Option<usize> {
-            let i = if self.periodic {
-                i.rem_euclid(ni as isize)
-            } else {
-                i
-            };
-            ((0..ni as isize).contains(&i) && (0..nj as isize).contains(&j))
-                .then(|| j as usize * ni + i as usize)
-        };
+        let index = |i: isize, j: isize| self.at(i, j, ni, nj);
         let toward = |di: isize, dj: isize| -> Option<(f64, f64)> {
             let m = index(i + di, j + dj)?;
             let (x, y) = self.offset_km(lat0, lon0, cos, m);

@@ -20,7 +20,7 @@ mod scale;
 pub use legend::legend_svg;
 pub use legend_png::legend_png;
 pub use locate::{bbox_of, Located};
-pub use render::{render, render_png, Crs, View, ViewError};
+pub use render::{render, render_png, sample_view, Crs, View, ViewError};
 pub use scale::{Palette, Scale};
 
 /// A field's points: latitude, longitude and value (NaN where missing),

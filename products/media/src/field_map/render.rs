@@ -130,9 +130,16 @@ impl View {
 pub fn sample_view(field: &Located, view: &View) -> Vec<f32> {
     let (lons, lats) = (view.longitudes(), view.latitudes());
     let mut out = Vec::with_capacity(lons.len() * lats.len());
+    // Each pixel walks from its left neighbour's point; a row starts from
+    // the point of the first pixel of the row above.
+    let mut row_start = None;
     for lat in &lats {
-        for lon in &lons {
-            out.push(field.sample(*lat, *lon).unwrap_or(f32::NAN));
+        let mut hint = row_start;
+        for (c, lon) in lons.iter().enumerate() {
+            out.push(field.sample_from(*lat, *lon, &mut hint).unwrap_or(f32::NAN));
+            if c == 0 {
+                row_start = hint.or(row_start);
+            }
         }
     }
     out
