@@ -5,45 +5,13 @@
 //! mode; halfway between two neighbours of the grid's rows it is between
 //! their values, which holds only if the rows were laid out right.
 
+mod samples;
+
 use std::io::Cursor;
-use std::path::PathBuf;
-use std::process::Command;
 
 use media::field_map::{render_png, sample_view, Crs, Located, Scale, View};
 use media::grib::{gridded, Limits};
-
-fn sample(name: &str) -> (PathBuf, Vec<u8>) {
-    let path = if name.starts_with('/') {
-        PathBuf::from(name)
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../target/grib-samples")
-            .join(name)
-    };
-    let bytes = std::fs::read(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}; run scripts/grib-samples.sh", path.display()));
-    (path, bytes)
-}
-
-/// `grib_get_data`'s points of message `index`.
-fn their_points(path: &str, index: usize) -> Vec<[f64; 3]> {
-    let count = format!("count={}", index + 1);
-    let out = Command::new("grib_get_data")
-        .args(["-m", "nan", "-F", "%.10e", "-w", &count, path])
-        .output()
-        .expect("grib_get_data; run scripts/grib-samples.sh");
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .skip(1)
-        .map(|line| {
-            let mut cells = line
-                .split_whitespace()
-                .map(|c| c.parse::<f64>().unwrap_or(f64::NAN));
-            [(); 3].map(|_| cells.next().unwrap_or(f64::NAN))
-        })
-        .collect()
-}
+use samples::{sample, their_points};
 
 const CASES: [(&str, usize, &str); 7] = [
     ("gfs.t12z.pgrbf120.2p5deg.grib2", 0, "regular_ll"),

@@ -9,28 +9,17 @@
 
 use std::collections::HashMap;
 use std::io::Cursor;
-use std::path::PathBuf;
 use std::process::Command;
 
+mod samples;
+
 use media::grib::{fields, messages, stored_values, values, Limits};
+use samples::{sample, their_points};
 use serde_json::Value;
 
 /// ECMWF's CCSDS sample (a reduced Gaussian surface field), from Debian's
 /// libeccodes-data, which libeccodes-tools brings.
 const CCSDS: &str = "/usr/share/eccodes/ifs_samples/grib1_mlgrib2_ccsds/gg_sfc_grib2.tmpl";
-
-fn sample(name: &str) -> (PathBuf, Vec<u8>) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../target/grib-samples")
-        .join(name);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; run scripts/grib-samples.sh (make unit does)",
-            path.display()
-        )
-    });
-    (path, bytes)
-}
 
 fn eccodes(tool: &str, args: &[&str]) -> String {
     let out = Command::new(tool)
@@ -121,25 +110,6 @@ fn every_message_is_listed_as_grib_ls_lists_it() {
             assert_eq!(valid, stamp("validityDate", "validityTime"), "{at}");
         }
     }
-}
-
-/// `grib_get_data`'s points of message `index`: latitude, longitude, value
-/// (`nan` where missing).
-fn their_points(path: &str, index: usize) -> Vec<[f64; 3]> {
-    let count = format!("count={}", index + 1);
-    eccodes(
-        "grib_get_data",
-        &["-m", "nan", "-F", "%.10e", "-w", &count, path],
-    )
-    .lines()
-    .skip(1)
-    .map(|line| {
-        let mut cells = line
-            .split_whitespace()
-            .map(|c| c.parse::<f64>().unwrap_or(f64::NAN));
-        [(); 3].map(|_| cells.next().unwrap_or(f64::NAN))
-    })
-    .collect()
 }
 
 #[test]

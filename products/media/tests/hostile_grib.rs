@@ -3,6 +3,8 @@
 //! read through every step the target takes — listed, laid out, indexed,
 //! sampled, drawn, its thumbnail made — ends in a value or a reason.
 
+mod samples;
+
 use std::io::Cursor;
 
 use media::field_map::{render, Crs, Located, Scale, View};
@@ -47,11 +49,9 @@ fn files_the_fuzzer_found_end_in_a_value_or_a_reason() {
     assert!(read >= 1);
 }
 
-/// pygrib's one-message sample (`scripts/grib-samples.sh`).
+/// pygrib's one-message sample.
 fn good() -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../target/grib-samples/regular_latlon_surface.grib2");
-    std::fs::read(path).expect("run scripts/grib-samples.sh")
+    samples::sample("regular_latlon_surface.grib2").1
 }
 
 /// Where section `number` of the first message starts.

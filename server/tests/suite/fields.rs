@@ -95,28 +95,7 @@ async fn a_grib2_product_lists_its_fields_and_anything_else_gets_a_reason() {
 
 /// ecCodes' value of t at 850 hPa at a grid point of the GFS file.
 fn eccodes_t850(lat: f64, lon: f64) -> f64 {
-    let out = std::process::Command::new("grib_get_data")
-        .args([
-            "-F",
-            "%.10e",
-            "-w",
-            "shortName=t,typeOfLevel=isobaricInhPa,level=850",
-        ])
-        .arg(gfs_path())
-        .output()
-        .expect("grib_get_data (scripts/grib-samples.sh installs it)");
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .skip(1)
-        .find_map(|line| {
-            let cells: Vec<f64> = line
-                .split_whitespace()
-                .filter_map(|c| c.parse().ok())
-                .collect();
-            ((cells[0] - lat).abs() < 1e-6 && (cells[1] - lon).abs() < 1e-6).then_some(cells[2])
-        })
-        .expect("the grid point")
+    crate::field_maps::eccodes_value("shortName=t,typeOfLevel=isobaricInhPa,level=850", lat, lon)
 }
 
 #[tokio::test]
