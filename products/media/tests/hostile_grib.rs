@@ -46,7 +46,13 @@ fn files_the_fuzzer_found_end_in_a_value_or_a_reason() {
             read += 1;
         }
     }
-    assert!(read >= 1);
+    assert!(read >= 2);
+    // The second: a grid whose corners overflow the crate's arithmetic.
+    let second = std::fs::read(dir.join("grib_fuzz_2.grib2")).expect("read");
+    let listed = messages(Cursor::new(&second), Limits::default()).expect("still listed");
+    assert_eq!(listed[0].bbox, None);
+    let refused = gridded(Cursor::new(&second), 0, Limits::default()).expect_err("not laid out");
+    assert!(refused.to_string().contains("message 0"), "{refused}");
 }
 
 /// pygrib's one-message sample.

@@ -9,7 +9,7 @@ use std::io::{Read, Seek};
 
 use grib::LatLons;
 
-use super::{gaussian, is_reduced_gaussian, open, GribError, Limits};
+use super::{gaussian, guarded, is_reduced_gaussian, open, GribError, Limits};
 use crate::field_map::Gridded;
 
 /// Message `index` of the file `reader` reads, as [`Gridded`].
@@ -18,6 +18,10 @@ pub fn gridded<R: Read + Seek>(
     index: usize,
     limits: Limits,
 ) -> Result<Gridded, GribError> {
+    guarded(index, || laid_out(reader, index, limits))
+}
+
+fn laid_out<R: Read + Seek>(reader: R, index: usize, limits: Limits) -> Result<Gridded, GribError> {
     let grib2 = open(reader, limits)?;
     let (_, sub) = grib2.iter().nth(index).ok_or(GribError::NoMessage(index))?;
     let points = sub.grid_def().num_points() as usize;

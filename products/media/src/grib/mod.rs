@@ -106,6 +106,32 @@ impl Message {
 /// The messages of a GRIB2 file (`std::fs::File`, a `Cursor` of bytes):
 /// only their sections' headers are read, the data sections are skipped.
 pub fn messages<R: Read + Seek>(reader: R, limits: Limits) -> Result<Vec<Message>, GribError> {
+    guarded(usize::MAX, || list(reader, limits))
+}
+
+/// Runs `read` and turns a panic inside the `grib` crate (it trusts some
+/// values of its input in arithmetic: an overflow panics in debug builds)
+/// into a refusal of message `index` (`usize::MAX`: of the file), so one
+/// file never takes down the task that reads it.
+pub(super) fn guarded<T>(
+    index: usize,
+    read: impl FnOnce() -> Result<T, GribError>,
+) -> Result<T, GribError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".into());
+        let reason = format!("the decoder failed on it ({why})");
+        Err(match index {
+            usize::MAX => GribError::NotGrib(reason),
+            index => GribError::Message(index, reason),
+        })
+    })
+}
+
+fn list<R: Read + Seek>(reader: R, limits: Limits) -> Result<Vec<Message>, GribError> {
     let grib2 = open(reader, limits)?;
     let mut out = Vec::new();
     // Each distinct grid placed once (a file holds one or a few).
@@ -118,7 +144,11 @@ pub fn messages<R: Read + Seek>(reader: R, limits: Limits) -> Result<Vec<Message
         let bbox = match boxes.iter().find(|(grid, _)| *grid == section3) {
             Some((_, bbox)) => *bbox,
             None => {
-                let bbox = grid_bbox(&sub, n, &section3, limits);
+                // A grid the crate cannot place (its arithmetic overflows)
+                // has no box; the message is still listed.
+                let bbox = guarded(n, || Ok(grid_bbox(&sub, n, &section3, limits)))
+                    .ok()
+                    .flatten();
                 boxes.push((section3, bbox));
                 bbox
             }
@@ -190,6 +220,15 @@ pub fn stored_values<R: Read + Seek>(
 }
 
 fn decode<R: Read + Seek>(
+    reader: R,
+    index: usize,
+    limits: Limits,
+    placed: bool,
+) -> Result<Vec<[f32; 3]>, GribError> {
+    guarded(index, || decode_unguarded(reader, index, limits, placed))
+}
+
+fn decode_unguarded<R: Read + Seek>(
     reader: R,
     index: usize,
     limits: Limits,
