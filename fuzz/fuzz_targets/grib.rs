@@ -16,7 +16,15 @@ use media::field_map::{render, Crs, Located, Scale, View};
 use media::grib::{gridded, messages, Limits};
 use media::preview::{render_bytes, PreviewLimits};
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(
+    init: {
+        // The readers turn a panic inside the `grib` crate into a refusal
+        // (catch_unwind at its boundary); libFuzzer's hook would abort
+        // before that. A panic that escapes them still fails the target:
+        // libfuzzer-sys aborts on any panic reaching it.
+        std::panic::set_hook(Box::new(|_| {}));
+    },
+    |data: &[u8]| {
     let limits = Limits {
         max_bytes: 16 << 20,
         max_messages: 64,

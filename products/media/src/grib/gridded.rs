@@ -9,7 +9,8 @@ use std::io::{Read, Seek};
 
 use grib::LatLons;
 
-use super::{gaussian, guarded, is_reduced_gaussian, open, GribError, Limits};
+use super::guard::{bounded, guarded};
+use super::{gaussian, is_reduced_gaussian, open, GribError, Limits};
 use crate::field_map::Gridded;
 
 /// Message `index` of the file `reader` reads, as [`Gridded`].
@@ -24,14 +25,7 @@ pub fn gridded<R: Read + Seek>(
 fn laid_out<R: Read + Seek>(reader: R, index: usize, limits: Limits) -> Result<Gridded, GribError> {
     let grib2 = open(reader, limits)?;
     let (_, sub) = grib2.iter().nth(index).ok_or(GribError::NoMessage(index))?;
-    let points = sub.grid_def().num_points() as usize;
-    if points > limits.max_points {
-        return Err(GribError::TooManyPoints {
-            index,
-            points,
-            limit: limits.max_points,
-        });
-    }
+    let points = bounded(&sub, index, limits)?;
     let bad = |e: grib::GribError| GribError::Message(index, e.to_string());
     let reduced = is_reduced_gaussian(&sub);
     let (lat, lon): (Vec<f32>, Vec<f32>) = if reduced {

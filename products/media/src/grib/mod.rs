@@ -12,6 +12,7 @@
 
 mod gaussian;
 mod gridded;
+mod guard;
 mod probe;
 mod scan;
 
@@ -22,6 +23,7 @@ use std::io::{Read, Seek, SeekFrom};
 
 use chrono::{DateTime, Utc};
 use grib::LatLons;
+use guard::{bounded, guarded};
 use serde::Serialize;
 
 /// What one file may hold before it is refused.
@@ -107,28 +109,6 @@ impl Message {
 /// only their sections' headers are read, the data sections are skipped.
 pub fn messages<R: Read + Seek>(reader: R, limits: Limits) -> Result<Vec<Message>, GribError> {
     guarded(usize::MAX, || list(reader, limits))
-}
-
-/// Runs `read` and turns a panic inside the `grib` crate (it trusts some
-/// values of its input in arithmetic: an overflow panics in debug builds)
-/// into a refusal of message `index` (`usize::MAX`: of the file), so one
-/// file never takes down the task that reads it.
-pub(super) fn guarded<T>(
-    index: usize,
-    read: impl FnOnce() -> Result<T, GribError>,
-) -> Result<T, GribError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|panic| {
-        let why = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic".into());
-        let reason = format!("the decoder failed on it ({why})");
-        Err(match index {
-            usize::MAX => GribError::NotGrib(reason),
-            index => GribError::Message(index, reason),
-        })
-    })
 }
 
 fn list<R: Read + Seek>(reader: R, limits: Limits) -> Result<Vec<Message>, GribError> {
@@ -236,14 +216,7 @@ fn decode_unguarded<R: Read + Seek>(
 ) -> Result<Vec<[f32; 3]>, GribError> {
     let grib2 = open(reader, limits)?;
     let (_, sub) = grib2.iter().nth(index).ok_or(GribError::NoMessage(index))?;
-    let points = sub.grid_def().num_points() as usize;
-    if points > limits.max_points {
-        return Err(GribError::TooManyPoints {
-            index,
-            points,
-            limit: limits.max_points,
-        });
-    }
+    let points = bounded(&sub, index, limits)?;
     let bad = |e: grib::GribError| GribError::Message(index, e.to_string());
     let latlons: Box<dyn Iterator<Item = (f32, f32)>> = if placed && is_reduced_gaussian(&sub) {
         let section3: Vec<u8> = sub.grid_def().iter().copied().collect();
@@ -281,9 +254,7 @@ fn grid_bbox<R: grib::Grib2Read>(
     section3: &[u8],
     limits: Limits,
 ) -> Option<[f64; 4]> {
-    if sub.grid_def().num_points() as usize > limits.max_points {
-        return None;
-    }
+    bounded(sub, index, limits).ok()?;
     if is_reduced_gaussian(sub) {
         let points = gaussian::latlons(index, section3).ok()?;
         return crate::field_map::bbox_of(
