@@ -59,6 +59,8 @@ pub(super) fn check<R: Read + Seek>(
         let end = at + total - 4;
         let mut section_at = at + 16;
         let mut sections = 0usize;
+        // The last section 5's template and number of values.
+        let mut packing: Option<(u16, u64)> = None;
         while section_at < end {
             let mut header = [0u8; 5];
             reader
@@ -81,6 +83,15 @@ pub(super) fn check<R: Read + Seek>(
             sections += 1;
             if sections > MAX_SECTIONS {
                 return Err(bad(at, format!("over {MAX_SECTIONS} sections")));
+            }
+            match number {
+                5 => packing = data_representation(reader, section_at, length),
+                7 if packing.is_some_and(|(template, _)| template == 40) => {
+                    let values = packing.map_or(0, |(_, values)| values);
+                    check_jpeg2000(reader, section_at, length, values)
+                        .map_err(|what| bad(section_at, what))?;
+                }
+                _ => {}
             }
             section_at += length;
         }
@@ -126,4 +137,79 @@ fn find_magic<R: Read + Seek>(
         at += (want - 3) as u64;
     }
     Ok(None)
+}
+
+/// Section 5's data representation template and number of values.
+fn data_representation<R: Read + Seek>(reader: &mut R, at: u64, length: u64) -> Option<(u16, u64)> {
+    if length < 11 {
+        return None;
+    }
+    let mut octets = [0u8; 11];
+    reader.seek(SeekFrom::Start(at)).ok()?;
+    reader.read_exact(&mut octets).ok()?;
+    let values = u64::from(u32::from_be_bytes(octets[5..9].try_into().ok()?));
+    let template = u16::from_be_bytes(octets[9..11].try_into().ok()?);
+    Some((template, values))
+}
+
+/// A JPEG 2000 code stream (section 7 under template 5.40) whose image
+/// size (its SIZ marker) is more than the values section 5 declares: the
+/// decoder would allocate for the declared image (hundreds of GB: an
+/// abort), so it is refused here.
+fn check_jpeg2000<R: Read + Seek>(
+    reader: &mut R,
+    at: u64,
+    length: u64,
+    values: u64,
+) -> Result<(), String> {
+    // SOC, SIZ, Lsiz, Rsiz, Xsiz, Ysiz, XOsiz, YOsiz, XTsiz, YTsiz,
+    // XTOsiz, YTOsiz, Csiz.
+    const SIZ: usize = 2 + 2 + 2 + 2 + 8 * 4 + 2;
+    if length < 5 + SIZ as u64 {
+        return Ok(()); // too short to decode: the decoder says so
+    }
+    let mut head = [0u8; SIZ];
+    reader
+        .seek(SeekFrom::Start(at + 5))
+        .and_then(|_| reader.read_exact(&mut head))
+        .map_err(|e| e.to_string())?;
+    if head[..4] != [0xFF, 0x4F, 0xFF, 0x51] {
+        return Ok(()); // not a code stream the decoder will read either
+    }
+    let word = |n: usize| {
+        u64::from(u32::from_be_bytes([
+            head[8 + 4 * n],
+            head[9 + 4 * n],
+            head[10 + 4 * n],
+            head[11 + 4 * n],
+        ]))
+    };
+    let (x, y, x0, y0, tx, ty, tx0, ty0) = (
+        word(0),
+        word(1),
+        word(2),
+        word(3),
+        word(4),
+        word(5),
+        word(6),
+        word(7),
+    );
+    let components = u16::from_be_bytes([head[40], head[41]]);
+    let (width, height) = (x.saturating_sub(x0), y.saturating_sub(y0));
+    let tiles =
+        |size: u64, origin: u64, tile: u64| size.saturating_sub(origin).div_ceil(tile.max(1));
+    let image_fits = width
+        .checked_mul(height)
+        .is_some_and(|pixels| pixels <= values.max(1));
+    let tiles_fit = tx > 0
+        && ty > 0
+        && tiles(x, tx0, tx)
+            .checked_mul(tiles(y, ty0, ty))
+            .is_some_and(|n| n <= values.max(1));
+    if x0 > x || y0 > y || components == 0 || components > 4 || !image_fits || !tiles_fit {
+        return Err(format!(
+            "a JPEG 2000 image of {width} × {height} ({components} components) for {values} values"
+        ));
+    }
+    Ok(())
 }
