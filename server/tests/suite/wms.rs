@@ -190,6 +190,9 @@ async fn msui_and_owslib_requests_get_capabilities_maps_values_and_exceptions() 
         ("request=GetMap&layers=GFS.t.isobaricInhPa&crs=CRS:84&bbox=0,0,1,1&width=99999&height=1", "InvalidParameterValue"),
         ("request=GetMap&layers=GFS.t.isobaricInhPa&crs=CRS:84&bbox=0,0,1,1&width=1&height=1&bgcolor=white", "InvalidParameterValue"),
         ("request=GetFeatureInfo&query_layers=GFS.t.isobaricInhPa&crs=CRS:84&bbox=0,0,1,1&width=1&height=1&i=5&j=0", "InvalidPoint"),
+        ("request=GetMap&layers=GFS.t.isobaricInhPa&crs=CRS:84&bbox=0,0,1,1&width=1&height=1&time=tomorrow", "InvalidDimensionValue"),
+        ("request=GetMap&layers=GFS.t.isobaricInhPa&crs=CRS:84&bbox=0,0,1,1&width=1&height=1&elevation=1e999", "InvalidDimensionValue"),
+        ("request=GetMap&layers=GFS.t.isobaricInhPa&crs=CRS:84&bbox=1e999,0,1,1&width=1&height=1", "InvalidParameterValue"),
         ("request=Transmogrify", "OperationNotSupported"),
         ("service=WFS&request=GetCapabilities", "InvalidParameterValue"),
     ] {
@@ -198,6 +201,15 @@ async fn msui_and_owslib_requests_get_capabilities_maps_values_and_exceptions() 
         assert!(kind.starts_with("text/xml"), "{query}: {kind}");
         assert_eq!(exception_code(&body), code, "{query}");
     }
+    // A query over 16 KiB is refused unread; the next good one is drawn.
+    let long = format!("/wms?request=GetMap&layers={}", "x".repeat(20_000));
+    let (status, _, body) = fetch(&t.http, t.url(&long)).await;
+    assert_eq!(
+        (status, exception_code(&body).as_str()),
+        (StatusCode::BAD_REQUEST, "InvalidParameterValue")
+    );
+    let (status, kind, _) = fetch(&t.http, t.url(owslib)).await;
+    assert_eq!((status, kind.as_str()), (StatusCode::OK, "image/png"));
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 //! as charts are read; the values the API returns keep the file's units.
 
 use super::Scale;
+use crate::preview::plot::number;
 
 const WIDTH: f64 = 320.0;
 const MARGIN: f64 = 12.0;
@@ -23,7 +24,7 @@ fn shown_units(scale: &Scale) -> (String, f64, f64) {
 /// A value as the legend labels it, in its shown units.
 pub(super) fn tick_label(scale: &Scale, value: f64) -> String {
     let (_, shift, factor) = shown_units(scale);
-    format_number((value + shift) * factor)
+    number((value + shift) * factor)
 }
 
 /// The legend's heading, unescaped: "t 850 hPa (°C)", with where it is
@@ -82,17 +83,6 @@ pub fn legend_svg(title: &str, scale: &Scale) -> String {
         marks = marks,
         labels = labels,
     )
-}
-
-/// A tick's label: no more decimals than it needs (at most three).
-fn format_number(v: f64) -> String {
-    let text = format!("{v:.3}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".into()
-    } else {
-        text.into()
-    }
 }
 
 fn escape(text: &str) -> String {

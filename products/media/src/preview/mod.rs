@@ -17,7 +17,7 @@ pub mod field;
 mod flight;
 mod icartt;
 mod lines;
-mod plot;
+pub(crate) mod plot;
 pub mod series;
 
 use fast_image_resize::images::{Image, ImageRef};

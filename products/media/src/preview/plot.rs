@@ -128,8 +128,9 @@ fn segments(xs: &[f64], ys: &[f64], columns: usize) -> Vec<Vec<(f64, f64)>> {
         .collect()
 }
 
-/// A number as an axis says it: no float noise, exponents when huge or tiny.
-fn number(v: f64) -> String {
+/// A number as an axis (or a legend) says it: no float noise, exponents
+/// when huge or tiny.
+pub(crate) fn number(v: f64) -> String {
     let a = v.abs();
     if a != 0.0 && !(1e-3..1e6).contains(&a) {
         return format!("{v:.2e}");
