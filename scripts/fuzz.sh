@@ -27,7 +27,7 @@ fi
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(file_name sidecar series image iwg1 cql2 grib)
+  targets=(file_name sidecar series image iwg1 cql2 model_file)
 fi
 total=0
 for target in "${targets[@]}"; do

@@ -1,6 +1,7 @@
 //! Model fields kept decoded between requests. A map is asked for many
 //! times over one field (each pan of the board, each WMS tile, each step
-//! back and forth through the leads), and decoding a GRIB2 message costs far
+//! back and forth through the leads), and decoding a GRIB2 message or a
+//! NetCDF variable's slice costs far
 //! more than drawing it; so the messages a file holds and each field decoded
 //! and indexed ([`Located`]) are kept, least recently used dropped first,
 //! within a memory budget.
@@ -17,7 +18,8 @@ use std::time::SystemTime;
 
 use lru::LruCache;
 use media::field_map::Located;
-use media::grib::{gridded, messages, GribError, Limits, Message};
+use media::grib::Limits;
+use media::model_file::{Message, ModelFile, ModelFileError};
 
 /// Files whose message lists are kept.
 const LISTS: usize = 1024;
@@ -34,7 +36,7 @@ pub enum FieldReadError {
     #[error("the file is missing")]
     Missing,
     #[error(transparent)]
-    Grib(#[from] GribError),
+    File(#[from] ModelFileError),
     #[error("message {0} has no point with a place")]
     NoPoints(usize),
 }
@@ -72,13 +74,13 @@ impl FieldCache {
         self.kept.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The messages of the GRIB2 file at `path`.
+    /// The messages of the model file (GRIB2, NetCDF) at `path`.
     pub fn messages(&self, path: &Path) -> Result<Arc<Vec<Message>>, FieldReadError> {
         let key = key_of(path)?;
         if let Some(found) = self.kept().lists.get(&key) {
             return Ok(found.clone());
         }
-        let listed = Arc::new(messages(open(path)?, self.limits)?);
+        let listed = Arc::new(open(path, self.limits)?.messages().to_vec());
         self.kept().lists.put(key, listed.clone());
         Ok(listed)
     }
@@ -89,7 +91,7 @@ impl FieldCache {
         if let Some(found) = self.kept().fields.get(&key) {
             return Ok(found.clone());
         }
-        let grid = gridded(open(path)?, index, self.limits)?;
+        let grid = open(path, self.limits)?.gridded(index)?;
         let located = Arc::new(Located::new(grid).ok_or(FieldReadError::NoPoints(index))?);
         let mut kept = self.kept();
         kept.bytes += located.bytes();
@@ -118,9 +120,8 @@ fn key_of(path: &Path) -> Result<FileKey, FieldReadError> {
     })
 }
 
-/// Opens `path` for reading, never through a symbolic link.
-fn open(path: &Path) -> Result<std::io::BufReader<std::fs::File>, FieldReadError> {
+/// Opens `path` as a model file, never through a symbolic link.
+fn open(path: &Path, limits: Limits) -> Result<ModelFile, FieldReadError> {
     key_of(path)?;
-    let file = std::fs::File::open(path).map_err(|_| FieldReadError::Missing)?;
-    Ok(std::io::BufReader::new(file))
+    Ok(ModelFile::open(path, limits)?)
 }

@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use catalogue::store::DataDir;
 use media::preview::{has_preview, render_with, PreviewError, PreviewLimits, Renditions};
+use model::media::{ext_of, is_model_file};
 use model::Product;
 use tokio::sync::{mpsc, watch, Mutex, Semaphore};
 use tokio::task::JoinHandle;
@@ -116,9 +117,9 @@ impl Previews {
     /// (relative), if its kind has any; made again when asked again (its
     /// sidecar chose other variables to plot).
     pub fn request(&self, product: &Product, stored_path: &str) {
-        let ext = product.file_name.rsplit('.').next().unwrap_or_default();
+        let ext = ext_of(&product.file_name);
         if has_preview(ext) {
-            let chosen = if is_grib(ext) {
+            let chosen = if is_model_file(ext) {
                 &product.meta.fields
             } else {
                 &product.meta.plot
@@ -279,13 +280,6 @@ async fn render_job(job: &Job, workers: &Workers) -> Made {
     }
 }
 
-fn is_grib(ext: &str) -> bool {
-    matches!(
-        ext.to_ascii_lowercase().as_str(),
-        "grib" | "grib2" | "grb" | "grb2"
-    )
-}
-
 /// The renditions of the file at `source`: a model field drawn with the
 /// basemap's coasts and borders over it, anything else as `media` draws it.
 fn rendered(
@@ -294,10 +288,9 @@ fn rendered(
     limits: &PreviewLimits,
     chosen: &[String],
 ) -> Result<Renditions, PreviewError> {
-    if !is_grib(ext) {
+    if !is_model_file(ext) {
         return render_with(source, ext, limits, chosen);
     }
-    let file = std::fs::File::open(source)?;
     let overlay = |bbox: [f64; 4], width: u32| -> Vec<Vec<[f64; 2]>> {
         let tolerance = (bbox[2] - bbox[0]) / f64::from(width.max(1));
         crate::map::basemap::basemap()
@@ -307,7 +300,7 @@ fn rendered(
             })
             .unwrap_or_default()
     };
-    media::preview::field::renditions(std::io::BufReader::new(file), limits, chosen, &overlay)
+    media::preview::field::renditions(source, limits, chosen, &overlay)
 }
 
 /// Writes `thumbnail.<ext>` and `preview.<ext>` into `folder`; returns their
@@ -355,7 +348,7 @@ pub fn thumbnail_command(args: ThumbnailArgs) -> anyhow::Result<()> {
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        let ext = name.rsplit('.').next().unwrap_or_default().to_string();
+        let ext = ext_of(&name).to_string();
         let started = std::time::Instant::now();
         match rendered(file, &ext, &limits, &[]) {
             Ok(r) => {

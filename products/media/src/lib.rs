@@ -1,8 +1,8 @@
 //! What opsboard reads out of files, beside their names: thumbnails and
 //! previews of images, plots of in situ series ([`preview`]), flight plans
 //! from the planning tools ([`plan`]) and trajectories from sondes and
-//! balloons ([`trajectory`]), model fields from GRIB2 files ([`grib`]).
-//! The coming NetCDF reader belongs here too.
+//! balloons ([`trajectory`]), model fields from GRIB2 ([`grib`]) and
+//! CF-NetCDF ([`netcdf`]) files, read alike through [`model_file`].
 //!
 //! Readers take bytes from outside: every size, count and number they read
 //! is bounded, and a file they cannot read gets a reason, never a panic.
@@ -11,6 +11,8 @@
 
 pub mod field_map;
 pub mod grib;
+pub mod model_file;
+pub mod netcdf;
 pub mod plan;
 pub mod preview;
 pub mod trajectory;

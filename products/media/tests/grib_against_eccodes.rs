@@ -13,7 +13,8 @@ use std::process::Command;
 
 mod samples;
 
-use media::grib::{fields, messages, stored_values, values, Limits};
+use media::grib::{messages, stored_values, values, Limits};
+use media::model_file::fields;
 use samples::{sample, their_points};
 use serde_json::Value;
 
@@ -94,7 +95,7 @@ fn every_message_is_listed_as_grib_ls_lists_it() {
                 e["numberOfDataPoints"].as_i64().unwrap(),
                 "{at}"
             );
-            if let Some(short) = m.short_name {
+            if let Some(short) = &m.short_name {
                 assert_eq!(short, e["shortName"].as_str().unwrap(), "{at}");
             }
             let stamp = |date: &str, time: &str| {

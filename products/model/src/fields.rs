@@ -1,5 +1,5 @@
 //! A model product's fields as the API lists them (`GET
-//! /api/v1/products/{id}/fields`): what a GRIB2 file holds, one entry per
+//! /api/v1/products/{id}/fields`): what a GRIB2 or CF-NetCDF file holds, one entry per
 //! parameter and level type, with its levels and valid times, so that a
 //! planner (and the map, and the WMS to come) can ask for "t at 850 hPa,
 //! valid 12 UTC" without knowing the file's messages.
@@ -10,8 +10,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     /// ecCodes' short name (`t`, `2t`, `msl`), or
-    /// `discipline.category.number` for a parameter without one here.
+    /// `discipline.category.number` for a GRIB2 parameter without one here,
+    /// or a NetCDF variable's name.
     pub field: String,
+    /// What it is (`Temperature`), where known.
+    #[serde(default)]
+    pub long_name: Option<String>,
     /// Its units (`K`, `Pa`, `m s-1`), where known.
     #[serde(default)]
     pub units: Option<String>,

@@ -6,7 +6,11 @@
 
 /// The media type served for a product file with extension `ext` (case-insensitive).
 pub fn media_type_for(ext: &str) -> &'static str {
-    match ext.to_ascii_lowercase().as_str() {
+    let ext = ext.to_ascii_lowercase();
+    if ext.ends_with(".bz2") || ext == "bz2" {
+        return "application/x-bzip2";
+    }
+    match ext.as_str() {
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
         "gif" => "image/gif",
@@ -46,6 +50,30 @@ pub fn ext_for(media_type: &str) -> Option<&'static str> {
     })
 }
 
+/// The extension of `file_name`: its last dot-separated token, or its last
+/// two when the last says the file is compressed (`grib2.bz2`).
+pub fn ext_of(file_name: &str) -> &str {
+    let mut tokens = file_name.rsplitn(3, '.');
+    let last = tokens.next().unwrap_or_default();
+    match tokens.next() {
+        Some(inner) if last.eq_ignore_ascii_case("bz2") && tokens.next().is_some() => {
+            &file_name[file_name.len() - inner.len() - last.len() - 1..]
+        }
+        _ => last,
+    }
+}
+
+/// Whether files with extension `ext` hold model fields: GRIB2 or NetCDF,
+/// compressed with bzip2 or not (DWD publishes `.grib2.bz2`).
+pub fn is_model_file(ext: &str) -> bool {
+    let ext = ext.to_ascii_lowercase();
+    let inner = ext.strip_suffix(".bz2").unwrap_or(&ext);
+    matches!(
+        inner,
+        "grb" | "grib" | "grb2" | "grib2" | "nc" | "nc4" | "cdf"
+    )
+}
+
 /// Whether a media type is an image the dashboard can show inline.
 pub fn is_image(media_type: &str) -> bool {
     matches!(
@@ -57,6 +85,18 @@ pub fn is_image(media_type: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_compressed_files_extension_is_its_last_two_tokens() {
+        assert_eq!(ext_of("model.ICON.202612071200.t2m.grib2.bz2"), "grib2.bz2");
+        assert_eq!(ext_of("model.ICON.202612071200.t2m.grib2"), "grib2");
+        assert_eq!(ext_of("a.bz2"), "bz2");
+        assert_eq!(media_type_for("grib2.bz2"), "application/x-bzip2");
+        assert!(is_model_file("grib2.bz2"));
+        assert!(is_model_file("NC"));
+        assert!(!is_model_file("png.bz2"));
+        assert!(!is_model_file("bz2"));
+    }
 
     #[test]
     fn known_extensions_map_to_their_types() {

@@ -142,7 +142,13 @@ impl NameRules {
         if name.len() > MAX_NAME_BYTES {
             return Err(NameError::TooLong(name.len()));
         }
-        let tokens: Vec<&str> = name.split('.').collect();
+        let mut tokens: Vec<&str> = name.split('.').collect();
+        // A file compressed as it was published keeps its suffix
+        // (`….grib2.bz2`): the extension is then its last two tokens.
+        let compressed = tokens.len() == 6 && tokens[5] == "bz2";
+        if compressed {
+            tokens.pop();
+        }
         if tokens.len() != 5 {
             return Err(NameError::TokenCount(tokens.len()));
         }
@@ -162,7 +168,11 @@ impl NameRules {
             platform: tokens[1].to_string(),
             time: parse_time(tokens[2])?,
             product: tokens[3].to_string(),
-            ext: tokens[4].to_string(),
+            ext: if compressed {
+                format!("{}.bz2", tokens[4])
+            } else {
+                tokens[4].to_string()
+            },
             lead_hours: if category == MODEL {
                 lead_prefix(tokens[3])
             } else {
@@ -312,6 +322,16 @@ mod tests {
             Err(NameError::TokenCount(6))
         );
         assert_eq!(parse("noextension"), Err(NameError::TokenCount(1)));
+        // Compressed as published: six tokens, the last `bz2`.
+        let dwd = parse("model.ICON.202612071200.t2m.grib2.bz2").unwrap();
+        assert_eq!(
+            (dwd.product.as_str(), dwd.ext.as_str()),
+            ("t2m", "grib2.bz2")
+        );
+        assert_eq!(
+            parse("model.ICON.202612071200.t2m.grib2.gz"),
+            Err(NameError::TokenCount(6))
+        );
     }
 
     #[test]

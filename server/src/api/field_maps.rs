@@ -17,10 +17,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use media::field_map::{legend_png, legend_svg, render_png, Crs, Located, Scale, View};
-use media::grib::{choose, level_type_name, units, Message, Wanted};
+use media::model_file::{choose, level_type_name, Message, Wanted};
 use serde::Deserialize;
 
-use super::fields::grib_file;
+use super::fields::{model_file, unreadable};
 use super::input::parse_bound;
 use super::products::cacheable;
 use crate::auth::ReadAccess;
@@ -70,7 +70,7 @@ async fn drawn(
         .ok_or_else(|| ApiError::BadRequest("field= is needed (a name from /fields)".into()))?;
     let level = params.level.filter(|l| l.is_finite());
     let time = parse_bound("time", params.time.as_deref())?;
-    let path = grib_file(state, access, id).await?;
+    let path = model_file(state, access, id).await?;
     let cache = state.fields.clone();
     tokio::task::spawn_blocking(move || {
         let listed = cache.messages(&path)?;
@@ -112,8 +112,7 @@ impl ReadError {
     fn into_api(self, id: i64) -> ApiError {
         match self {
             Self::Api(e) => e,
-            Self::File(FieldReadError::Missing) => ApiError::FileMissing(id),
-            Self::File(e) => ApiError::BadRequest(format!("the field cannot be drawn: {e}")),
+            Self::File(e) => unreadable(id, e),
         }
     }
 }
@@ -121,11 +120,7 @@ impl ReadError {
 /// The scale for a message's field over its values.
 fn scale_of(drawn: &Drawn) -> Scale {
     let m = &drawn.message;
-    Scale::for_field(
-        &m.field(),
-        units(m.discipline, m.category, m.number),
-        drawn.field.range(),
-    )
+    Scale::for_field(&m.field(), m.units.as_deref(), drawn.field.range())
 }
 
 async fn map(

@@ -1,12 +1,15 @@
-//! A GRIB2 product's fields, read from the archived file:
+//! A model product's fields (GRIB2 or CF-NetCDF), read from the archived
+//! file:
 //!
 //! - `GET /api/v1/products/{id}/fields` — one entry per parameter and level
 //!   type, with its units, levels, valid times and grid
-//!   ([`model::fields::Field`]), from the section headers (no data decoded);
+//!   ([`model::fields::Field`]), from the headers (no data decoded);
 //! - `GET /api/v1/products/{id}/value?field=&level=&time=&lat=&lon=` — the
 //!   value at the grid point nearest the place, with that point, its
 //!   distance and the method said.
 //!
+//! Both go through the kept fields ([`crate::field_cache`]): the pointer
+//! resting over the map asks for values of the field the map just drew.
 //! The caller sees only what it may see: a product it may not read is no
 //! product.
 
@@ -15,18 +18,17 @@ use std::path::Path as FsPath;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use media::grib::{fields, messages, probe, Limits, Probe, Wanted};
+use media::model_file::{choose, fields, probe, Probe, Wanted};
 use model::fields::Field;
+use model::media::{ext_of, is_model_file};
 
 use serde::Deserialize;
 
 use super::input::parse_bound;
 use crate::auth::ReadAccess;
 use crate::error::ApiError;
+use crate::field_cache::FieldReadError;
 use crate::state::AppState;
-
-/// The media type GRIB files are catalogued with.
-const GRIB: &str = "application/x-grib";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -34,8 +36,9 @@ pub fn router() -> Router<AppState> {
         .route("/products/{id}/value", get(value))
 }
 
-/// The archived GRIB file of product `id`, as the caller may see it.
-pub(super) async fn grib_file(
+/// The archived model file (GRIB2, NetCDF) of product `id`, as the caller
+/// may see it.
+pub(super) async fn model_file(
     state: &AppState,
     access: &ReadAccess,
     id: i64,
@@ -45,9 +48,9 @@ pub(super) async fn grib_file(
         .product(id, access.visibility())
         .await?
         .ok_or(ApiError::NotFound("product"))?;
-    if stored.product.media_type != GRIB {
+    if !is_model_file(ext_of(&stored.product.file_name)) {
         return Err(ApiError::BadRequest(format!(
-            "{} is not a GRIB file: fields are read from GRIB2 files",
+            "{} is not a model file: fields are read from GRIB2 and NetCDF files",
             stored.product.file_name
         )));
     }
@@ -57,11 +60,12 @@ pub(super) async fn grib_file(
         .ok_or(ApiError::FileMissing(id))
 }
 
-/// Opens `path` for reading, never through a symbolic link.
-fn open(path: &FsPath) -> Option<std::io::BufReader<std::fs::File>> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    let file = std::fs::File::open(path).ok().filter(|_| meta.is_file())?;
-    Some(std::io::BufReader::new(file))
+/// A file that could not be read, as the API says it.
+pub(super) fn unreadable(id: i64, e: FieldReadError) -> ApiError {
+    match e {
+        FieldReadError::Missing => ApiError::FileMissing(id),
+        e => ApiError::BadRequest(format!("the file cannot be read: {e}")),
+    }
 }
 
 #[derive(Deserialize)]
@@ -93,25 +97,24 @@ async fn value(
         .ok_or_else(|| ApiError::BadRequest("lon= is needed, -180 to 360".into()))?;
     let level = params.level.filter(|l| l.is_finite());
     let time = parse_bound("time", params.time.as_deref())?;
-    let path = grib_file(&state, &access, id).await?;
-    let found = tokio::task::spawn_blocking(move || {
-        let (first, second) = (open(&path)?, open(&path)?);
+    let path = model_file(&state, &access, id).await?;
+    let cache = state.fields.clone();
+    tokio::task::spawn_blocking(move || {
+        let listed = cache.messages(&path).map_err(|e| unreadable(id, e))?;
         let wanted = Wanted {
             field: &field,
             level,
             time,
         };
-        Some(
-            messages(first, Limits::default())
-                .map_err(Into::into)
-                .and_then(|listed| probe(second, &listed, &wanted, lat, lon, Limits::default())),
-        )
+        let message = choose(&listed, &wanted).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        let located = cache
+            .field(&path, message.index)
+            .map_err(|e| unreadable(id, e))?;
+        probe(message, &located, lat, lon).map_err(|e| ApiError::BadRequest(e.to_string()))
     })
     .await
     .map_err(|e| ApiError::Io(std::io::Error::other(e.to_string())))?
-    .ok_or(ApiError::FileMissing(id))?
-    .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    Ok(Json(found))
+    .map(Json)
 }
 
 async fn list(
@@ -119,12 +122,11 @@ async fn list(
     access: ReadAccess,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<Field>>, ApiError> {
-    let path = grib_file(&state, &access, id).await?;
-    let listed =
-        tokio::task::spawn_blocking(move || Some(messages(open(&path)?, Limits::default())))
-            .await
-            .map_err(|e| ApiError::Io(std::io::Error::other(e.to_string())))?
-            .ok_or(ApiError::FileMissing(id))?
-            .map_err(|e| ApiError::BadRequest(format!("the file cannot be read as GRIB2: {e}")))?;
+    let path = model_file(&state, &access, id).await?;
+    let cache = state.fields.clone();
+    let listed = tokio::task::spawn_blocking(move || cache.messages(&path))
+        .await
+        .map_err(|e| ApiError::Io(std::io::Error::other(e.to_string())))?
+        .map_err(|e| unreadable(id, e))?;
     Ok(Json(fields(&listed)))
 }

@@ -107,7 +107,7 @@ fn layer_element(layer: &Layer, url: &str) -> String {
             layer.platform,
             layer.field,
             layer.level_type,
-            layer.units.map(|u| format!(", {u}")).unwrap_or_default()
+            layer.units.as_ref().map(|u| format!(", {u}")).unwrap_or_default()
         )),
     );
     let times = layer.times();

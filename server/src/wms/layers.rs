@@ -1,5 +1,5 @@
 //! The WMS's layers: one per model platform, field and level type, from the
-//! GRIB2 files the caller may see (a restricted run is never read for a
+//! model files (GRIB2, NetCDF) the caller may see (a restricted run is never read for a
 //! caller who may not see it: the catalogue leaves it out). Each layer knows
 //! where each of its maps is — the run, valid time and level of every
 //! message — so GetMap finds its message without reading any file again.
@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use media::grib::{level_type_name, units};
+use media::model_file::level_type_name;
 use model::Visibility;
 
 use super::exception::WmsError;
@@ -33,7 +33,7 @@ pub struct Layer {
     pub platform: String,
     pub field: String,
     pub level_type: String,
-    pub units: Option<&'static str>,
+    pub units: Option<String>,
     pub bbox: Option<[f64; 4]>,
     pub sources: Vec<Source>,
 }
@@ -129,14 +129,25 @@ pub async fn layers(
             };
             for m in messages.iter().filter(|m| m.problem.is_none()) {
                 let level_type = level_type_name(m.level_type);
-                // A name without spaces ("type 213" is "type213").
-                let name = format!("{platform}.{}.{}", m.field(), level_type.replace(' ', ""));
+                // A name of letters, digits, `_`, `-` and dots ("type 213"
+                // is "type213"; a NetCDF variable may hold anything).
+                let name: String = format!("{platform}.{}.{}", m.field(), level_type)
+                    .chars()
+                    .filter(|c| *c != ' ')
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
                 let layer = layers.entry(name.clone()).or_insert_with(|| Layer {
                     name,
                     platform: platform.clone(),
                     field: m.field(),
                     level_type,
-                    units: units(m.discipline, m.category, m.number),
+                    units: m.units.clone(),
                     bbox: m.bbox,
                     sources: Vec::new(),
                 });

@@ -156,7 +156,7 @@ async fn field_of(
         .await
         .map_err(|e| WmsError::new("NoApplicableCode", e.to_string()))?
         .map_err(|e| WmsError::new("NoApplicableCode", format!("the field: {e}")))?;
-    let scale = Scale::for_field(&layer.field, layer.units, field.range());
+    let scale = Scale::for_field(&layer.field, layer.units.as_deref(), field.range());
     Ok((field, scale))
 }
 
@@ -282,7 +282,7 @@ async fn feature_info(
     let (field, _) = field_of(state, layer, source).await?;
     let [lon, lat] = view.place(i, j);
     let value = field.sample(lat, lon);
-    let units = layer.units.unwrap_or_default();
+    let units = layer.units.as_deref().unwrap_or_default();
     let json = params
         .get("info_format")
         .is_some_and(|f| f.eq_ignore_ascii_case("application/json"));

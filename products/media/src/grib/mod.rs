@@ -13,18 +13,16 @@
 mod gaussian;
 mod gridded;
 mod guard;
-mod probe;
 mod scan;
 
 pub use gridded::gridded;
-pub use probe::{choose, probe, Probe, ProbeError, Wanted};
 
 use std::io::{Read, Seek, SeekFrom};
 
+use crate::model_file::Message;
 use chrono::{DateTime, Utc};
 use grib::LatLons;
 use guard::{bounded, guarded};
-use serde::Serialize;
 
 /// What one file may hold before it is refused.
 #[derive(Clone, Copy, Debug)]
@@ -64,45 +62,6 @@ pub enum GribError {
     NotGrib(String),
     #[error("message {0}: {1}")]
     Message(usize, String),
-}
-
-/// What one message holds.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Message {
-    /// Its place in the file, from 0 (a submessage counts as a message).
-    pub index: usize,
-    pub discipline: u8,
-    pub category: u8,
-    pub number: u8,
-    /// ecCodes' short name, for the parameters campaigns draw most.
-    pub short_name: Option<&'static str>,
-    /// The first fixed surface's type (Code Table 4.5) and value, in the
-    /// units ecCodes gives as `level` (hPa on isobaric surfaces).
-    pub level_type: u8,
-    pub level: f64,
-    pub reference_time: Option<DateTime<Utc>>,
-    pub valid_time: Option<DateTime<Utc>>,
-    /// Grid Definition Template number (3.0 lat/lon, 3.30 Lambert, …).
-    pub grid_template: u16,
-    pub points: usize,
-    /// `(ni, nj)` for grids of rows.
-    pub shape: Option<(usize, usize)>,
-    /// `[west, south, east, north]` of its points (see
-    /// [`crate::field_map::bbox_of`]), where they can be placed.
-    pub bbox: Option<[f64; 4]>,
-    /// Why its content cannot be decoded, when it cannot.
-    pub problem: Option<String>,
-}
-
-impl Message {
-    /// The name it is asked for by: ecCodes' short name, else
-    /// `discipline.category.number`.
-    pub fn field(&self) -> String {
-        self.short_name.map_or_else(
-            || format!("{}.{}.{}", self.discipline, self.category, self.number),
-            str::to_string,
-        )
-    }
 }
 
 /// The messages of a GRIB2 file (`std::fs::File`, a `Cursor` of bytes):
@@ -157,7 +116,10 @@ fn list<R: Read + Seek>(reader: R, limits: Limits) -> Result<Vec<Message>, GribE
             short_name: short_name(discipline, category, number, level_type, level)
                 // A statistic over a period has names of its own (`mn2t6`,
                 // the 6-hour minimum); only an accumulation keeps `tp`.
-                .filter(|name| period_end.is_none() || *name == "tp"),
+                .filter(|name| period_end.is_none() || *name == "tp")
+                .map(str::to_string),
+            long_name: long_name(discipline, category, number).map(str::to_string),
+            units: units(discipline, category, number).map(str::to_string),
             level_type,
             level,
             reference_time: times.ref_time,
@@ -355,6 +317,26 @@ fn short_name(
     })
 }
 
+/// What the parameters [`short_name`] names are (Code Table 4.2).
+fn long_name(discipline: u8, category: u8, number: u8) -> Option<&'static str> {
+    Some(match (discipline, category, number) {
+        (0, 0, 0) => "Temperature",
+        (0, 0, 6) => "Dew point temperature",
+        (0, 1, 0) => "Specific humidity",
+        (0, 1, 1) => "Relative humidity",
+        (0, 1, 8) => "Total precipitation",
+        (0, 2, 2) => "U component of wind",
+        (0, 2, 3) => "V component of wind",
+        (0, 2, 8) => "Vertical velocity (pressure)",
+        (0, 2, 10) => "Absolute vorticity",
+        (0, 3, 0) => "Pressure",
+        (0, 3, 1) => "Pressure reduced to MSL",
+        (0, 3, 5) => "Geopotential height",
+        (0, 6, 1) => "Total cloud cover",
+        _ => return None,
+    })
+}
+
 /// The units of the parameters [`short_name`] names (Code Table 4.2).
 pub fn units(discipline: u8, category: u8, number: u8) -> Option<&'static str> {
     Some(match (discipline, category, number) {
@@ -369,102 +351,4 @@ pub fn units(discipline: u8, category: u8, number: u8) -> Option<&'static str> {
         (0, 3, 5) => "gpm",
         _ => return None,
     })
-}
-
-/// The messages grouped as fields: one per parameter, level type and grid,
-/// in the order the file first holds them, levels and valid times sorted.
-pub fn fields(messages: &[Message]) -> Vec<model::fields::Field> {
-    let mut out: Vec<model::fields::Field> = Vec::new();
-    for m in messages {
-        let field = m.field();
-        let level_type = level_type_name(m.level_type);
-        let found = out.iter_mut().find(|f| {
-            f.field == field
-                && f.level_type == level_type
-                && f.grid.template == m.grid_template
-                && f.grid.points == m.points
-        });
-        let entry = match found {
-            Some(entry) => entry,
-            None => {
-                out.push(model::fields::Field {
-                    field,
-                    units: units(m.discipline, m.category, m.number).map(str::to_string),
-                    level_type,
-                    levels: Vec::new(),
-                    reference_time: m.reference_time,
-                    valid_times: Vec::new(),
-                    grid: model::fields::Grid {
-                        template: m.grid_template,
-                        kind: grid_kind(m.grid_template),
-                        points: m.points,
-                        nx: m.shape.map(|s| s.0),
-                        ny: m.shape.map(|s| s.1),
-                        bbox: m.bbox,
-                    },
-                    messages: 0,
-                });
-                let last = out.len() - 1;
-                &mut out[last]
-            }
-        };
-        entry.messages += 1;
-        if !entry.levels.iter().any(|l| (l - m.level).abs() < 1e-9) {
-            entry.levels.push(m.level);
-        }
-        if let Some(valid) = m.valid_time {
-            if !entry.valid_times.contains(&valid) {
-                entry.valid_times.push(valid);
-            }
-        }
-    }
-    for field in &mut out {
-        field.levels.sort_by(f64::total_cmp);
-        field.valid_times.sort();
-    }
-    out
-}
-
-/// ecCodes' name of a level type (Code Table 4.5), for the common ones.
-pub fn level_type_name(code: u8) -> String {
-    let name = match code {
-        1 => "surface",
-        2 => "cloudBase",
-        3 => "cloudTop",
-        4 => "isothermZero",
-        6 => "maxWind",
-        7 => "tropopause",
-        8 => "nominalTop",
-        10 => "entireAtmosphere",
-        100 => "isobaricInhPa",
-        101 => "meanSea",
-        102 => "heightAboveSea",
-        103 => "heightAboveGround",
-        104 => "sigma",
-        105 => "hybrid",
-        106 => "depthBelowLand",
-        107 => "theta",
-        108 => "pressureFromGroundLayer",
-        109 => "potentialVorticity",
-        200 => "atmosphereSingleLayer",
-        other => return format!("type {other}"),
-    };
-    name.to_string()
-}
-
-/// ecCodes' name of a grid (Grid Definition Template number).
-fn grid_kind(template: u16) -> String {
-    let name = match template {
-        0 => "regular_ll",
-        1 => "rotated_ll",
-        10 => "mercator",
-        20 => "polar_stereographic",
-        30 => "lambert",
-        40 => "regular_gg",
-        41 => "rotated_gg",
-        90 => "space_view",
-        101 => "unstructured_grid",
-        other => return format!("template 3.{other}"),
-    };
-    name.to_string()
 }

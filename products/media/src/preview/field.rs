@@ -1,4 +1,4 @@
-//! Thumbnails and previews of model fields (GRIB2): one field drawn over
+//! Thumbnails and previews of model fields (GRIB2, NetCDF): one field drawn over
 //! the whole grid on its colour scale, coastlines over it, so a planner
 //! sees at a glance what run and what quantity a file holds. The field is
 //! the first of the sidecar's `fields` the file has (`"msl"`, `"t@850"`),
@@ -6,7 +6,7 @@
 //! precipitation and 500 hPa temperature it has, else its first readable
 //! message.
 
-use std::io::{Read, Seek};
+use std::path::Path;
 
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::{ExtendedColorType, ImageEncoder};
@@ -15,7 +15,8 @@ use super::{
     PreviewError, PreviewLimits, Rendition, Renditions, PREVIEW_MAX_SIDE, THUMBNAIL_WIDTH,
 };
 use crate::field_map::{render, Crs, Located, Scale, View};
-use crate::grib::{choose, gridded, messages, units, Limits, Message, Wanted};
+use crate::grib::Limits;
+use crate::model_file::{choose, Message, ModelFile, ModelFileError, Wanted};
 
 /// What is drawn when the sidecar chooses nothing the file has.
 const DEFAULT_FIELDS: [&str; 5] = ["msl", "prmsl", "2t", "tp", "t@500"];
@@ -27,29 +28,52 @@ const COAST: [u8; 4] = [30, 30, 30, 255];
 /// the server's basemap, or nothing.
 pub type Overlay<'a> = &'a dyn Fn([f64; 4], u32) -> Vec<Vec<[f64; 2]>>;
 
-/// The renditions of the GRIB2 file `source` reads.
-pub fn renditions<R: Read + Seek>(
-    mut source: R,
+/// What a model file may hold to be drawn within the preview's budget.
+fn limits_of(limits: &PreviewLimits) -> Limits {
+    Limits {
+        max_bytes: limits.max_bytes,
+        max_points: (limits.max_memory / 24).min(50_000_000) as usize,
+        ..Limits::default()
+    }
+}
+
+fn bad(e: ModelFileError) -> PreviewError {
+    PreviewError::Decode(e.to_string())
+}
+
+/// The renditions of the model file (GRIB2 or NetCDF) at `path`.
+pub fn renditions(
+    path: &Path,
     limits: &PreviewLimits,
     chosen: &[String],
     overlay: Overlay,
 ) -> Result<Renditions, PreviewError> {
-    let grib = Limits {
-        max_bytes: limits.max_bytes,
-        max_points: (limits.max_memory / 24).min(50_000_000) as usize,
-        ..Limits::default()
-    };
-    let bad = |e: crate::grib::GribError| PreviewError::Decode(format!("GRIB2: {e}"));
-    let listed = messages(&mut source, grib).map_err(bad)?;
-    let message = pick(&listed, chosen)
-        .ok_or_else(|| PreviewError::Decode("GRIB2: no message can be drawn".into()))?;
-    let field = Located::new(gridded(&mut source, message.index, grib).map_err(bad)?)
-        .ok_or_else(|| PreviewError::Decode("GRIB2: the field has no placed point".into()))?;
-    let scale = Scale::for_field(
-        &message.field(),
-        units(message.discipline, message.category, message.number),
-        field.range(),
-    );
+    let file = ModelFile::open(path, limits_of(limits)).map_err(bad)?;
+    draw(file, chosen, overlay)
+}
+
+/// The renditions of a model file's bytes.
+pub fn renditions_of_bytes(
+    bytes: &[u8],
+    limits: &PreviewLimits,
+    chosen: &[String],
+    overlay: Overlay,
+) -> Result<Renditions, PreviewError> {
+    let file = ModelFile::from_bytes(bytes.to_vec(), limits_of(limits)).map_err(bad)?;
+    draw(file, chosen, overlay)
+}
+
+fn draw(
+    mut file: ModelFile,
+    chosen: &[String],
+    overlay: Overlay,
+) -> Result<Renditions, PreviewError> {
+    let message = pick(file.messages(), chosen)
+        .ok_or_else(|| PreviewError::Decode("no field can be drawn".into()))?
+        .clone();
+    let field = Located::new(file.gridded(message.index).map_err(bad)?)
+        .ok_or_else(|| PreviewError::Decode("the field has no placed point".into()))?;
+    let scale = Scale::for_field(&message.field(), message.units.as_deref(), field.range());
     let drawn = |width: u32| -> Result<Rendition, PreviewError> {
         let bbox = field.bbox();
         let [w, s, e, n] = bbox;

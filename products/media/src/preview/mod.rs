@@ -121,19 +121,8 @@ pub enum PreviewError {
 pub fn has_preview(ext: &str) -> bool {
     matches!(
         ext.to_ascii_lowercase().as_str(),
-        "jpg"
-            | "jpeg"
-            | "png"
-            | "gif"
-            | "webp"
-            | "csv"
-            | "ict"
-            | "iwg1"
-            | "grib"
-            | "grib2"
-            | "grb"
-            | "grb2"
-    )
+        "jpg" | "jpeg" | "png" | "gif" | "webp" | "csv" | "ict" | "iwg1"
+    ) || model::media::is_model_file(ext)
 }
 
 /// Makes the renditions of the file at `path`, whose name ends in `.ext`.
@@ -151,6 +140,9 @@ pub fn render_with(
 ) -> Result<Renditions, PreviewError> {
     let file = File::open(path)?;
     check_bytes(file.metadata()?.len(), limits)?;
+    if model::media::is_model_file(ext) {
+        return field::renditions(path, limits, plot, &|_, _| Vec::new());
+    }
     render_from(BufReader::new(file), ext, limits, plot)
 }
 
@@ -161,6 +153,9 @@ pub fn render_bytes(
     limits: &PreviewLimits,
 ) -> Result<Renditions, PreviewError> {
     check_bytes(bytes.len() as u64, limits)?;
+    if model::media::is_model_file(ext) {
+        return field::renditions_of_bytes(bytes, limits, &[], &|_, _| Vec::new());
+    }
     render_from(Cursor::new(bytes), ext, limits, &[])
 }
 
@@ -186,9 +181,6 @@ fn render_from<R: BufRead + Seek>(
         "csv" => plotted(&series::read(source, SeriesFormat::Csv, plot)?),
         "ict" => plotted(&series::read(source, SeriesFormat::Icartt, plot)?),
         "iwg1" => plotted(&flight::read(source)?),
-        "grib" | "grib2" | "grb" | "grb2" => {
-            field::renditions(source, limits, plot, &|_, _| Vec::new())
-        }
         _ => Err(PreviewError::NotSupported),
     }
 }

@@ -100,8 +100,13 @@ fn broken_and_oversized_files_get_a_clear_reason() {
         Err(PreviewError::TooManyBytes { .. })
     ));
     assert!(matches!(
-        render(&big, "nc", &PreviewLimits::default()),
+        render(&big, "pdf", &PreviewLimits::default()),
         Err(PreviewError::NotSupported)
+    ));
+    // A PNG named as NetCDF is read as what its bytes say it is: no field.
+    assert!(matches!(
+        render(&big, "nc", &PreviewLimits::default()),
+        Err(PreviewError::Decode(_))
     ));
 }
 

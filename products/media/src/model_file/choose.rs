@@ -1,15 +1,15 @@
-//! One value of a field at a place: "what is the temperature at 850 hPa
-//! over the ship, valid 12 UTC". The message is chosen by field, level and
-//! valid time (the earliest when no time is given); the value is that of
-//! the grid point nearest the place (great-circle distance), said so with
-//! the point's coordinates and its distance, never interpolated silently.
-
-use std::io::{Read, Seek};
+//! A field chosen by what is asked ("t at 850 hPa, valid 12 UTC"), and one
+//! value of it at a place: "what is the temperature at 850 hPa over the
+//! ship". The message is chosen by field, level and valid time (the
+//! earliest when no time is given); the value is that of the grid point
+//! nearest the place (great-circle distance), said so with the point's
+//! coordinates and its distance, never interpolated silently.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{level_type_name, units, values, GribError, Limits, Message};
+use super::message::{level_type_name, Message};
+use crate::field_map::Located;
 
 /// What is asked for.
 #[derive(Clone, Debug)]
@@ -28,7 +28,7 @@ pub struct Probe {
     pub valid_time: Option<DateTime<Utc>>,
     /// `None` where the field has no value (a bitmap's missing point).
     pub value: Option<f64>,
-    pub units: Option<&'static str>,
+    pub units: Option<String>,
     /// The grid point used.
     pub lat: f64,
     pub lon: f64,
@@ -36,7 +36,7 @@ pub struct Probe {
     pub method: &'static str,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ProbeError {
     #[error("no field {0:?} in this file; it holds {1}")]
     NoField(String, String),
@@ -46,8 +46,8 @@ pub enum ProbeError {
     NoLevel(String, String, String),
     #[error("{0:?} is not valid at {1}; its valid times are {2}")]
     NoTime(String, String, String),
-    #[error(transparent)]
-    Read(#[from] GribError),
+    #[error("no grid point of {0:?} lies near {1}, {2}")]
+    OffGrid(String, f64, f64),
 }
 
 /// The message that holds `wanted`: its field, at its level (needed when
@@ -105,35 +105,24 @@ pub fn choose<'a>(messages: &'a [Message], wanted: &Wanted) -> Result<&'a Messag
     })
 }
 
-/// The value of `wanted` nearest `lat`, `lon` in the file `reader` reads,
-/// whose messages are `messages`.
-pub fn probe<R: Read + Seek>(
-    reader: R,
-    messages: &[Message],
-    wanted: &Wanted,
-    lat: f64,
-    lon: f64,
-    limits: Limits,
-) -> Result<Probe, ProbeError> {
-    let message = choose(messages, wanted)?;
-    let points = values(reader, message.index, limits)?;
-    let nearest = points
-        .iter()
-        .map(|p| (p, distance_km(lat, lon, f64::from(p[0]), f64::from(p[1]))))
-        .min_by(|a, b| a.1.total_cmp(&b.1));
-    let Some((point, distance)) = nearest else {
-        return Err(GribError::Message(message.index, "no points".into()).into());
+/// The value of `message`'s field (decoded as `field`) at the grid point
+/// nearest `lat`, `lon`.
+pub fn probe(message: &Message, field: &Located, lat: f64, lon: f64) -> Result<Probe, ProbeError> {
+    let Some((k, _)) = field.nearest(lat, lon) else {
+        return Err(ProbeError::OffGrid(message.field(), lat, lon));
     };
+    let grid = field.grid();
+    let (plat, plon) = (f64::from(grid.lat[k]), f64::from(grid.lon[k]));
     Ok(Probe {
         field: message.field(),
         level_type: level_type_name(message.level_type),
         level: message.level,
         valid_time: message.valid_time,
-        value: Some(f64::from(point[2])).filter(|v| v.is_finite()),
-        units: units(message.discipline, message.category, message.number),
-        lat: f64::from(point[0]),
-        lon: f64::from(point[1]),
-        distance_km: (distance * 1000.0).round() / 1000.0,
+        value: Some(f64::from(grid.value[k])).filter(|v| v.is_finite()),
+        units: message.units.clone(),
+        lat: plat,
+        lon: plon,
+        distance_km: (distance_km(lat, lon, plat, plon) * 1000.0).round() / 1000.0,
         method: "nearest grid point",
     })
 }
