@@ -138,7 +138,7 @@ async fn a_field_is_drawn_in_its_colours_over_any_box_with_its_legend() {
 }
 
 /// Waits for the `product.updated` that carries renditions.
-async fn rendered(ws: &mut crate::common::Ws) -> model::Product {
+pub async fn rendered(ws: &mut crate::common::Ws) -> model::Product {
     loop {
         if let model::EventKind::ProductUpdated { product, .. } = next_event(ws).await.kind {
             if product.preview_error.is_some() || product.thumbnail_url.is_some() {

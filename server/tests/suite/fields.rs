@@ -80,13 +80,14 @@ async fn a_grib2_product_lists_its_fields_and_anything_else_gets_a_reason() {
         .get_json(&format!("/api/v1/products/{}/fields", image.id))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body.to_string().contains("not a GRIB file"), "{body}");
+    assert!(body.to_string().contains("not a model file"), "{body}");
     let (status, body) = t
         .get_json(&format!("/api/v1/products/{}/fields", fake.id))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(
-        body.to_string().contains("cannot be read as GRIB2"),
+        body.to_string()
+            .contains("the file cannot be read: GRIB2: not GRIB edition 2"),
         "{body}"
     );
     let (status, _) = t.get_json("/api/v1/products/999999/fields").await;

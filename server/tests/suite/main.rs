@@ -37,6 +37,7 @@ mod ingest_together;
 mod iwg1_udp;
 mod login;
 mod map;
+mod model_netcdf;
 mod operations;
 mod page_errors;
 mod previews;
