@@ -24,6 +24,7 @@ pub mod export_site;
 pub mod faults;
 pub mod fetch;
 pub mod field_cache;
+pub mod field_section;
 pub mod hub;
 pub mod import;
 pub mod ingest;

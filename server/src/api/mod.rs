@@ -21,6 +21,7 @@ mod products;
 mod rejections;
 mod reports;
 mod search;
+mod sections;
 mod tracks;
 
 use axum::Router;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(products::router())
         .merge(fields::router())
         .merge(field_maps::router())
+        .merge(sections::router())
         .merge(drops::router())
         .merge(events::router())
         .merge(expected::router())

@@ -11,13 +11,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use super::layers::Layer;
 use super::MAX_SIDE;
 
-/// Text and attribute values escaped for XML.
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+pub use media::field_map::escape;
 
 fn iso(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -90,7 +84,7 @@ fn layer_element(layer: &Layer, url: &str) -> String {
     }
     let mut out = format!(
         concat!(
-            r#"<Layer queryable="1"><Name>{name}</Name><Title>{title}</Title>"#,
+            r#"<Layer queryable="1"><Name>{name}</Name><Title>{title}</Title>{vertical}"#,
             "<EX_GeographicBoundingBox><westBoundLongitude>{w}</westBoundLongitude>",
             "<eastBoundLongitude>{e}</eastBoundLongitude><southBoundLatitude>{s}</southBoundLatitude>",
             "<northBoundLatitude>{n}</northBoundLatitude></EX_GeographicBoundingBox>",
@@ -102,6 +96,13 @@ fn layer_element(layer: &Layer, url: &str) -> String {
         e = e,
         n = n,
         name = escape(&layer.name),
+        // Layers on pressure levels are drawn as vertical sections too, in
+        // Open-MSS's own system (its side view lists layers offering it).
+        vertical = if layer.level_type == "isobaricInhPa" && layer.levels().len() > 1 {
+            "<CRS>VERT:LOGP</CRS>"
+        } else {
+            ""
+        },
         title = escape(&format!(
             "{} {} ({}{})",
             layer.platform,

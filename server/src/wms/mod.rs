@@ -4,7 +4,8 @@
 //!
 //! - GetCapabilities — [`capabilities`];
 //! - GetMap — PNG in EPSG:4326 (latitude first, as 1.3.0 orders it), CRS:84
-//!   or EPSG:3857, `TRANSPARENT` and `BGCOLOR` honoured;
+//!   or EPSG:3857, `TRANSPARENT` and `BGCOLOR` honoured; in Open-MSS's
+//!   `VERT:LOGP`, a vertical section along `PATH` ([`vertical`]);
 //! - GetFeatureInfo — the value under a pixel (interpolated as drawn);
 //! - GetLegendGraphic — opsboard's legend (PNG, or SVG when asked).
 //!
@@ -18,6 +19,7 @@ mod capabilities;
 mod exception;
 mod layers;
 mod params;
+mod vertical;
 
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -104,7 +106,7 @@ fn own_url(headers: &HeaderMap) -> String {
     format!("{scheme}://{host}/wms")
 }
 
-fn with_type(media_type: &'static str, bytes: Vec<u8>) -> Response {
+pub(super) fn with_type(media_type: &'static str, bytes: Vec<u8>) -> Response {
     let mut response = bytes.into_response();
     response
         .headers_mut()
@@ -113,7 +115,7 @@ fn with_type(media_type: &'static str, bytes: Vec<u8>) -> Response {
 }
 
 /// The layer `key` names (`LAYERS`, `LAYER`, `QUERY_LAYERS`): one.
-fn layer<'a>(
+pub(super) fn layer<'a>(
     params: &Params,
     key: &str,
     layers: &'a std::collections::BTreeMap<String, Layer>,
@@ -206,6 +208,9 @@ async fn get_map(
             "InvalidFormat",
             format!("FORMAT={format}: maps are drawn as image/png"),
         ));
+    }
+    if vertical::asked(params) {
+        return vertical::get_map(state, params, layers).await;
     }
     let layer = layer(params, "layers", layers)?;
     let view = view_of(params)?;

@@ -47,6 +47,7 @@ mod restart;
 mod restriction_changes;
 mod restriction_matrix;
 mod search;
+mod sections;
 mod setup_link;
 mod site;
 mod spine;

@@ -33,7 +33,7 @@ fn pixels(png: &[u8]) -> image::RgbaImage {
 }
 
 /// The code of a ServiceExceptionReport.
-fn exception_code(xml: &[u8]) -> String {
+pub fn exception_code(xml: &[u8]) -> String {
     let text = String::from_utf8_lossy(xml);
     let doc = roxmltree::Document::parse(&text).expect("XML exception");
     doc.descendants()

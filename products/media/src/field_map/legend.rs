@@ -85,7 +85,9 @@ pub fn legend_svg(title: &str, scale: &Scale) -> String {
     )
 }
 
-fn escape(text: &str) -> String {
+/// Text and attribute values escaped for XML (SVG here, the WMS's
+/// documents in the server).
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

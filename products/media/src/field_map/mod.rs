@@ -16,12 +16,19 @@ mod legend_png;
 mod locate;
 mod render;
 mod scale;
+mod section;
+mod section_svg;
 
-pub use legend::legend_svg;
+pub use legend::{escape, legend_svg};
 pub use legend_png::legend_png;
 pub use locate::{bbox_of, Located};
 pub use render::{render, render_png, sample_view, Crs, View, ViewError};
 pub use scale::{Palette, Scale};
+pub use section::{
+    distance_km, places_along, pressure_at, section, section_png, Mark, PathPoint, Section,
+    MAX_PLACES, MAX_WAYPOINTS,
+};
+pub use section_svg::section_svg;
 
 /// A field's points: latitude, longitude and value (NaN where missing),
 /// and, when they form rows, the rows' shape.
@@ -82,5 +89,7 @@ impl Gridded {
     }
 }
 
+#[cfg(test)]
+mod section_tests;
 #[cfg(test)]
 mod tests;

@@ -6,7 +6,7 @@ use super::*;
 
 /// A regular latitude/longitude grid, rows north to south, with
 /// `value(lat, lon)` at each point.
-fn regular(
+pub(super) fn regular(
     west: f64,
     north: f64,
     step: f64,
