@@ -89,6 +89,9 @@ pub(crate) fn parse_path(text: &str) -> Result<Vec<PathPoint>, ApiError> {
     Ok(points)
 }
 
+/// A valid time and the message index of each pressure level (hPa) then.
+type AtTime = (Option<DateTime<Utc>>, Vec<(f64, usize)>);
+
 /// The messages of `field` on pressure levels valid at `time` (or the
 /// valid time nearest `near`, or the first), one per level.
 pub(crate) fn levels_of(
@@ -96,7 +99,7 @@ pub(crate) fn levels_of(
     field: &str,
     time: Option<DateTime<Utc>>,
     near: Option<DateTime<Utc>>,
-) -> Result<(Option<DateTime<Utc>>, Vec<(f64, usize)>), String> {
+) -> Result<AtTime, String> {
     let of_field: Vec<&Message> = listed
         .iter()
         .filter(|m| m.field() == field && m.level_type == ISOBARIC && m.problem.is_none())

@@ -32,7 +32,7 @@ fn path_of(params: &Params) -> Result<Vec<PathPoint>, WmsError> {
         .map(|n| n.trim().parse::<f64>().ok().filter(|v| v.is_finite()))
         .collect::<Option<_>>()
         .ok_or_else(|| WmsError::invalid("PATH must be latitude,longitude pairs"))?;
-    if numbers.len() % 2 != 0 || numbers.len() < 4 || numbers.len() > 2 * MAX_WAYPOINTS {
+    if !numbers.len().is_multiple_of(2) || numbers.len() < 4 || numbers.len() > 2 * MAX_WAYPOINTS {
         return Err(WmsError::invalid(format!(
             "PATH must be 2 to {MAX_WAYPOINTS} latitude,longitude pairs"
         )));

@@ -217,7 +217,7 @@ fn list_variable(
         None => dim_of(Axis::Lead)?,
     };
     let level_dim = dim_of(Axis::Level)?;
-    let points = lon_dim.size.checked_mul(lat_dim.size).unwrap_or(u64::MAX);
+    let points = lon_dim.size.saturating_mul(lat_dim.size);
     if points > limits.max_points as u64 {
         return Err(NetCdfError::TooManyPoints(name, points, limits.max_points));
     }
