@@ -76,7 +76,7 @@ impl FieldDrawn {
 
 /// A name as a query value: letters, digits and `._-` as they are, the
 /// rest percent-encoded.
-fn encoded(text: &str) -> String {
+pub(crate) fn encoded(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'_' | b'-' => (b as char).to_string(),

@@ -4,6 +4,7 @@
 
 mod plans;
 mod report;
+mod sections;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -35,13 +36,14 @@ pub fn OperationView() -> impl IntoView {
     let outcome = RwSignal::new(None::<(bool, String)>);
     let report = ReportKept::default();
     let plan_outcome = RwSignal::new(None::<(bool, String)>);
+    let section_fields = RwSignal::new(sections::default_fields());
     #[cfg(feature = "hydrate")]
     keep_current(loaded, conn);
     view! {
         <main class="ops-page">
             <OpsHeader title="Operation"/>
             <ConnIndicator state=conn now/>
-            {when_found(loaded, "No such operation.", move |page| view! { <OperationBody page loaded outcome report plan_outcome/> })}
+            {when_found(loaded, "No such operation.", move |page| view! { <OperationBody page loaded outcome report plan_outcome section_fields/> })}
         </main>
     }
 }
@@ -107,6 +109,8 @@ fn OperationBody(
     outcome: RwSignal<Option<(bool, String)>>,
     report: ReportKept,
     plan_outcome: RwSignal<Option<(bool, String)>>,
+    /// The fields drawn along the plans, kept as the page is read again.
+    section_fields: RwSignal<String>,
 ) -> impl IntoView {
     let OperationPage {
         detail,
@@ -125,7 +129,7 @@ fn OperationBody(
             {move || outcome.get().map(|(ok, text)| view! {
                 <p class=if ok { "notice" } else { "notice failed" } role=if ok { "status" } else { "alert" }>{text}</p>
             })}
-            <PlansSection operation_id=operation.id plans speed may_edit=may_decide outcome=plan_outcome/>
+            <PlansSection operation_id=operation.id plans speed may_edit=may_decide outcome=plan_outcome fields=section_fields/>
             <ReportSection operation=operation.clone() report=detail.report may_write=may_decide loaded kept=report/>
             <section class="decisions">
                 <h2>"Decisions"</h2>

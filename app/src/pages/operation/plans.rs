@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use model::operations::PlatformKind;
 use model::tracks::plan::StoredPlan;
 
+use super::sections::{PlanSections, SectionFields};
 use crate::components::map_snapshot::MapSnapshot;
 use crate::operations::utc;
 
@@ -34,6 +35,8 @@ pub fn PlansSection(
     may_edit: bool,
     /// Kept above the page, which is read again once a plan is attached.
     outcome: Outcome,
+    /// The model fields drawn along each plan (kept above the page too).
+    fields: RwSignal<String>,
 ) -> impl IntoView {
     let speed = RwSignal::new(speed.unwrap_or(0.0));
     let empty = plans.is_empty();
@@ -46,9 +49,10 @@ pub fn PlansSection(
                     prop:value=move || speed.get().to_string()
                     on:input=move |ev| speed.set(event_target_value(&ev).parse().unwrap_or(0.0))/>
             </label>
+            {(!empty).then(|| view! { <SectionFields fields/> })}
             {empty.then(|| view! { <p class="muted">"No plan attached."</p> })}
             <ol class="plan-list">
-                {plans.into_iter().map(|plan| view! { <PlanCard plan speed may_edit outcome/> }).collect_view()}
+                {plans.into_iter().map(|plan| view! { <PlanCard plan speed may_edit outcome fields/> }).collect_view()}
             </ol>
             {may_edit.then(|| view! { <AttachPlan operation_id outcome replaces=None/> })}
             {move || outcome.get().map(|(ok, text)| view! {
@@ -64,6 +68,7 @@ fn PlanCard(
     speed: RwSignal<f64>,
     may_edit: bool,
     outcome: Outcome,
+    fields: RwSignal<String>,
 ) -> impl IntoView {
     let id = plan.id;
     let waypoints = plan.plan.waypoints.len();
@@ -132,6 +137,7 @@ fn PlanCard(
                     })}
                 </p>
             </div>
+            <PlanSections plan=id fields/>
         </li>
     }
 }
