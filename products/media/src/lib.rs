@@ -10,6 +10,7 @@
 //! so an edit to a plot rebuilds this crate and the server, not the pages.
 
 pub mod field_map;
+pub mod fields;
 pub mod grib;
 pub mod model_file;
 pub mod netcdf;

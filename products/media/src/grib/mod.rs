@@ -19,29 +19,11 @@ pub use gridded::gridded;
 
 use std::io::{Read, Seek, SeekFrom};
 
-use crate::model_file::Message;
+pub use crate::fields::Limits;
+use crate::fields::Message;
 use chrono::{DateTime, Utc};
 use grib::LatLons;
 use guard::{bounded, guarded};
-
-/// What one file may hold before it is refused.
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    pub max_bytes: u64,
-    pub max_messages: usize,
-    /// Points one message may declare (its values are decoded whole).
-    pub max_points: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            max_bytes: 1 << 30,
-            max_messages: 20_000,
-            max_points: 50_000_000,
-        }
-    }
-}
 
 /// Why a file or a message could not be read.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

@@ -8,8 +8,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::message::{level_type_name, Message};
 use crate::field_map::Located;
+use crate::fields::{level_type_name, Message};
 
 /// What is asked for.
 #[derive(Clone, Debug)]

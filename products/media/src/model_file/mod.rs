@@ -12,10 +12,9 @@
 //! passes it.
 
 mod choose;
-mod message;
 
+pub use crate::fields::{fields, level_type_name, Limits, Message};
 pub use choose::{choose, probe, Probe, ProbeError, Wanted};
-pub use message::{fields, level_type_name, Message};
 
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -24,7 +23,7 @@ use std::sync::Arc;
 use netcdf_reader::{BytesStorage, DynStorage, FileStorage, NcFile, NcOpenOptions};
 
 use crate::field_map::Gridded;
-use crate::grib::{self, GribError, Limits};
+use crate::grib::{self, GribError};
 use crate::netcdf::{check_groups, NetCdf, NetCdfError};
 
 /// Why a model file, or one of its fields, could not be read.

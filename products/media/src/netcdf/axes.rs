@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use netcdf_reader::cf::{identify_axis, time_ref_from_variable, CfAxisType};
 use netcdf_reader::{NcFile, NcVariable};
 
-use crate::grib::Limits;
+use crate::fields::Limits;
 
 /// What a dimension is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -28,8 +28,7 @@ pub use groups::check as check_groups;
 use netcdf_reader::{NcFile, NcSliceInfo, NcSliceInfoElem, NcVariable};
 
 use crate::field_map::{bbox_of, Gridded};
-use crate::grib::Limits;
-use crate::model_file::Message;
+use crate::fields::{Limits, Message};
 use axes::{text, Axis, Coordinates};
 
 /// Why a NetCDF file or one of its fields could not be read.

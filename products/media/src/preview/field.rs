@@ -15,8 +15,7 @@ use super::{
     PreviewError, PreviewLimits, Rendition, Renditions, PREVIEW_MAX_SIDE, THUMBNAIL_WIDTH,
 };
 use crate::field_map::{render, Crs, Located, Scale, View};
-use crate::grib::Limits;
-use crate::model_file::{choose, Message, ModelFile, ModelFileError, Wanted};
+use crate::model_file::{choose, Limits, Message, ModelFile, ModelFileError, Wanted};
 
 /// What is drawn when the sidecar chooses nothing the file has.
 const DEFAULT_FIELDS: [&str; 5] = ["msl", "prmsl", "2t", "tp", "t@500"];

@@ -1,9 +1,30 @@
 //! What a model file holds, whatever its format: one [`Message`] per
 //! two-dimensional field — a GRIB2 message, or one time and level of a
-//! NetCDF variable — and those grouped as the API lists them ([`fields`]).
+//! NetCDF variable — and those grouped as the API lists them ([`fields`]);
+//! the [`Limits`] every reader is held to. The readers ([`crate::grib`],
+//! [`crate::netcdf`]) produce these; [`crate::model_file`] reads either.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+
+/// What one file may hold before it is refused.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_bytes: u64,
+    pub max_messages: usize,
+    /// Points one message may declare (its values are decoded whole).
+    pub max_points: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_bytes: 1 << 30,
+            max_messages: 20_000,
+            max_points: 50_000_000,
+        }
+    }
+}
 
 /// One field of a file at one level and valid time.
 #[derive(Clone, Debug, PartialEq, Serialize)]
