@@ -27,6 +27,11 @@ fn fields_of(text: &str) -> Vec<String> {
     out
 }
 
+/// The fields drawn when the page opens.
+pub fn default_fields() -> String {
+    DEFAULT_FIELDS.to_string()
+}
+
 /// The box where the reader chooses the fields, above the plans.
 #[component]
 pub fn SectionFields(fields: RwSignal<String>) -> impl IntoView {
@@ -92,9 +97,4 @@ mod tests {
         assert!(fields_of("").is_empty());
         assert_eq!(fields_of(DEFAULT_FIELDS), ["t"]);
     }
-}
-
-/// The fields drawn when the page opens.
-pub fn default_fields() -> String {
-    DEFAULT_FIELDS.to_string()
 }
