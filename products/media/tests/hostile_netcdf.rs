@@ -179,4 +179,7 @@ fn a_netcdf_file_cut_in_half_is_a_reason() {
             good_file_reads();
         }
     }
+    // Nothing at all: read as GRIB2 (the first bytes say nothing else), refused.
+    let reason = refused(ModelFile::from_bytes(Vec::new(), Limits::default()));
+    assert!(reason.contains("GRIB2"), "{reason}");
 }

@@ -206,6 +206,19 @@ async fn a_plans_section_comes_from_the_run_nearest_take_off_and_msui_gets_it() 
         assert_eq!(exception_code(&body), code, "{extra}");
     }
 
+    // More places than a path may hold.
+    let long = vec!["45,5"; 501].join(";");
+    let (status, body) = t
+        .get_json(&url(&format!("section?field=t&path={long}")))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("at most 500 places"),
+        "{body}"
+    );
     for (query, reason) in [
         ("section?field=t", "plan= (a flight plan's id) or path="),
         ("section?field=t&path=45,5", "two places at least"),
@@ -216,12 +229,25 @@ async fn a_plans_section_comes_from_the_run_nearest_take_off_and_msui_gets_it() 
         ),
         ("section?field=t&path=45,5;46,6&points=1", "points=1"),
         (
+            "section?field=t&path=45,5;46,6&points=1000000000",
+            "points=1000000000",
+        ),
+        ("section?field=t&path=", "two places at least"),
+        ("section?field=t&path=;;", "two places at least"),
+        ("section?field=t&path=45,5;46", "lat,lon pairs"),
+        ("section?field=t&plan=999999", "flight plan"),
+        (
             "section?field=t&path=45,5;46,6&format=gif",
             "svg, json or png",
         ),
     ] {
         let (status, body) = t.get_json(&url(query)).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
+        let expected = if query.contains("plan=") {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        assert_eq!(status, expected, "{query}: {body}");
         assert!(
             body["reason"].as_str().unwrap_or_default().contains(reason),
             "{query}: {body}"
